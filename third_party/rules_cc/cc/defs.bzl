@@ -1,0 +1,31 @@
+"""Forwards rules_cc's public macros to Bazel's native C++ rules.
+
+Bazel 4.2.3 (Debian's bazel-bootstrap) cannot load the real rules_cc packaged
+by Debian, and the build must work offline. BUILD files still load from
+@rules_cc//cc:defs.bzl so the same tree builds under a modern Bazel with the
+real rules_cc.
+"""
+
+def cc_library(**attrs):
+    native.cc_library(**attrs)
+
+def cc_binary(**attrs):
+    native.cc_binary(**attrs)
+
+def cc_test(**attrs):
+    native.cc_test(**attrs)
+
+def cc_import(**attrs):
+    native.cc_import(**attrs)
+
+def cc_toolchain(**attrs):
+    native.cc_toolchain(**attrs)
+
+def cc_toolchain_suite(**attrs):
+    native.cc_toolchain_suite(**attrs)
+
+def cc_proto_library(**attrs):
+    native.cc_proto_library(**attrs)
+
+def objc_library(**attrs):
+    native.objc_library(**attrs)
