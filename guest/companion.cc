@@ -1,0 +1,130 @@
+// Copyright 2026 The Haywire Authors.
+
+#include "guest/companion.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "haywire/protocol/beacon.h"
+#include "haywire/protocol/shared_access.h"
+
+namespace haywire {
+
+uint64_t MonotonicNowNs() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull +
+         static_cast<uint64_t>(ts.tv_nsec);
+}
+
+Companion::Companion(Region region, CompanionOptions options)
+    : region_(std::move(region)), options_(options) {}
+
+void Companion::Handle(RequestType type, RequestHandler handler) {
+  handlers_[static_cast<uint32_t>(type)] = std::move(handler);
+}
+
+void Companion::TickIfDue(absl::Time now) {
+  if (now - last_tick_ < options_.heartbeat_interval) return;
+  last_tick_ = now;
+  TickHeartbeat(region_.beacon(), MonotonicNowNs());
+  // Statistics are informational: relaxed.
+  StoreRelaxed(region_.beacon().requests_served, served_);
+  StoreRelaxed(region_.beacon().requests_rejected, rejected_);
+}
+
+HandlerResult Companion::Dispatch(const Request& request, bool malformed) {
+  HandlerResult result;
+  if (malformed) {
+    result.status = ResponseStatus::kBadRequest;
+    return result;
+  }
+  if (request.type == static_cast<uint32_t>(RequestType::kPing)) {
+    return result;  // OK, empty payload.
+  }
+  auto it = handlers_.find(request.type);
+  if (it == handlers_.end()) {
+    result.status = ResponseStatus::kUnknownRequest;
+    return result;
+  }
+  result = it->second(request);
+  if (result.payload.size() > kResponsePayloadBytes) {
+    // A handler bug must not overflow the response page.
+    result = HandlerResult{ResponseStatus::kInternalError, 0, 0, {}};
+  }
+  return result;
+}
+
+void Companion::Serve(uint32_t slot_index) {
+  RequestSlotPage& slot = region_.request_slot(slot_index);
+  bool malformed = false;
+  std::optional<SlotWord> taken = TryTakeRequest(slot, &request_, &malformed);
+  if (!taken.has_value()) return;
+  HandlerResult result = Dispatch(request_, malformed);
+  if (result.status == ResponseStatus::kOk) {
+    ++served_;
+  } else {
+    ++rejected_;
+  }
+  ResponseFields fields;
+  fields.ticket = request_.ticket;
+  fields.status = result.status;
+  fields.type = request_.type;
+  fields.flags = result.flags;
+  fields.iterator_id = result.iterator_id;
+  fields.guest_mono_ns = MonotonicNowNs();
+  CompleteRequest(slot, region_.response_slot(slot_index), *taken, fields,
+                  absl::MakeConstSpan(
+                      reinterpret_cast<const uint8_t*>(result.payload.data()),
+                      result.payload.size()));
+}
+
+int Companion::PollOnce() {
+  TickIfDue(absl::Now());
+  const uint64_t before = served_ + rejected_;
+  for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
+    if (LoadSlotWord(region_.request_slot(i)).state ==
+        SlotState::kRequestReady) {
+      Serve(i);
+    }
+  }
+  return static_cast<int>(served_ + rejected_ - before);
+}
+
+void Companion::Serve(const std::atomic<bool>& stop) {
+  uint64_t& doorbell = region_.beacon().request_doorbell;
+  uint64_t seen_doorbell = LoadAcquire(doorbell);
+  absl::Time last_activity = absl::Now();
+  absl::Duration sleep = options_.min_sleep;
+  while (!stop.load(std::memory_order_relaxed)) {
+    // Acquire: pairs with the host's release fetch_add, so the slot it
+    // published is visible to PollOnce below.
+    const uint64_t ring = LoadAcquire(doorbell);
+    const bool rung = ring != seen_doorbell;
+    seen_doorbell = ring;
+    const int served = PollOnce();
+    const absl::Time now = absl::Now();
+    if (served > 0 || rung) {
+      last_activity = now;
+      sleep = options_.min_sleep;
+      continue;
+    }
+    if (now - last_activity < options_.spin_after_activity) {
+      // Spin: only the doorbell line is read until it changes.
+      for (int i = 0; i < 256 && LoadAcquire(doorbell) == seen_doorbell; ++i) {
+#if defined(__x86_64__)
+        __builtin_ia32_pause();
+#elif defined(__aarch64__)
+        asm volatile("yield");
+#endif
+      }
+      continue;
+    }
+    std::this_thread::sleep_for(absl::ToChronoNanoseconds(sleep));
+    sleep = std::min(sleep * 2, options_.max_sleep);
+  }
+}
+
+}  // namespace haywire

@@ -1,0 +1,92 @@
+// Copyright 2026 The Haywire Authors.
+//
+// Companion: the guest side's serving loop.
+//
+// The companion owns an initialised region (see InitializeRegion) and runs one
+// loop that (1) advances the beacon's heartbeat, so hosts can tell it is
+// alive, and (2) takes published requests from the 16 request slots, hands
+// each to the handler registered for its type, and publishes the response.
+// It trusts nothing in a request: the request is copied out of the slot
+// before it is looked at, unknown types and malformed lengths are answered
+// with an error status, and a handler only ever sees the copy.
+//
+// Polling: hosts cannot interrupt a guest, so the companion polls. It spins on
+// the beacon's doorbell line right after activity (answers within a cache-line
+// transfer), then sleeps with growing intervals up to `max_sleep` when idle,
+// so an idle companion costs almost nothing. Every wake also ticks the
+// heartbeat when it is due.
+#ifndef HAYWIRE_GUEST_COMPANION_H_
+#define HAYWIRE_GUEST_COMPANION_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/time/time.h"
+#include "haywire/protocol/layout.h"
+#include "haywire/protocol/region.h"
+#include "haywire/protocol/slot.h"
+
+namespace haywire {
+
+// What a handler returns for one request.
+struct HandlerResult {
+  ResponseStatus status = ResponseStatus::kOk;
+  uint32_t flags = 0;
+  uint64_t iterator_id = 0;
+  std::string payload;  // at most kResponsePayloadBytes.
+};
+
+using RequestHandler = std::function<HandlerResult(const Request&)>;
+
+struct CompanionOptions {
+  // Keep spinning this long after the last request before sleeping.
+  absl::Duration spin_after_activity = absl::Microseconds(200);
+  // Idle sleep grows from min_sleep to max_sleep.
+  absl::Duration min_sleep = absl::Microseconds(50);
+  absl::Duration max_sleep = absl::Milliseconds(10);
+  // The heartbeat is advanced at least this often (well under
+  // kHeartbeatPeriodNs, which is the protocol's promise).
+  absl::Duration heartbeat_interval = absl::Milliseconds(10);
+};
+
+class Companion {
+ public:
+  Companion(Region region, CompanionOptions options = {});
+
+  // Registers the handler of `type`, replacing any earlier one. PING is
+  // answered by the companion itself.
+  void Handle(RequestType type, RequestHandler handler);
+
+  // Serves until `stop` becomes true (checked at least every max_sleep).
+  void Serve(const std::atomic<bool>& stop);
+
+  // One pass over the slots: serves every published request. Returns how many
+  // requests were answered. Also ticks the heartbeat when due.
+  int PollOnce();
+
+  uint64_t requests_served() const { return served_; }
+  uint64_t requests_rejected() const { return rejected_; }
+
+ private:
+  void TickIfDue(absl::Time now);
+  void Serve(uint32_t slot_index);
+  HandlerResult Dispatch(const Request& request, bool malformed);
+
+  Region region_;
+  CompanionOptions options_;
+  absl::flat_hash_map<uint32_t, RequestHandler> handlers_;
+  absl::Time last_tick_ = absl::InfinitePast();
+  uint64_t served_ = 0;
+  uint64_t rejected_ = 0;
+  Request request_;  // scratch copy of the request being served.
+};
+
+// Nanoseconds of CLOCK_MONOTONIC (the guest clock responses carry).
+uint64_t MonotonicNowNs();
+
+}  // namespace haywire
+
+#endif  // HAYWIRE_GUEST_COMPANION_H_

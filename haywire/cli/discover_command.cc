@@ -1,0 +1,209 @@
+// Copyright 2026 The Haywire Authors.
+
+#include "haywire/cli/discover_command.h"
+
+#include <cstdio>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "haywire/cli/host_flags.h"
+#include "haywire/host/discovery.h"
+#include "haywire/host/ram_file.h"
+#include "haywire/util/json_writer.h"
+
+namespace haywire {
+namespace {
+
+std::string SessionIdText(uint64_t id) {
+  return absl::StrCat("0x", absl::Hex(id, absl::kZeroPad16));
+}
+
+std::string HexOffset(uint64_t offset) {
+  if (offset == kMissingPage) return "-";
+  return absl::StrCat("0x", absl::Hex(offset));
+}
+
+std::string Ms(absl::Duration d) {
+  return absl::StrFormat("%.1f ms", absl::ToDoubleMilliseconds(d));
+}
+
+std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
+
+void WriteJson(const Discovery& d, const SessionReport* chosen,
+               absl::Duration total) {
+  JsonWriter json(JsonWriter::Style::kPretty);
+  json.BeginObject();
+  json.Key("mem_file").String(d.path);
+  json.Key("pages_scanned").Uint(d.stats.pages_in_file);
+  json.Key("pages_examined").Uint(d.stats.pages_examined);
+  json.Key("scan_ms").Double(absl::ToDoubleMilliseconds(d.stats.elapsed));
+  json.Key("total_ms").Double(absl::ToDoubleMilliseconds(total));
+  json.Key("rejected_pages").BeginObject();
+  json.Key("bad_magic2").Uint(d.stats.bad_magic2);
+  json.Key("bad_checksum").Uint(d.stats.bad_checksum);
+  json.Key("unknown_version").Uint(d.stats.unknown_version);
+  json.Key("bad_field").Uint(d.stats.bad_field);
+  json.EndObject();
+  json.Key("sessions").BeginArray();
+  for (const SessionReport& s : d.sessions) {
+    const bool beacon_ok = s.beacon_status.ok();
+    json.BeginObject();
+    json.Key("session_id").String(SessionIdText(s.pages.session_id));
+    json.Key("live").Bool(s.live);
+    json.Key("chosen").Bool(&s == chosen);
+    json.Key("pages_found").Uint(s.pages.pages_found);
+    json.Key("pages_expected").Uint(s.pages.page_count);
+    json.Key("page_runs").Uint(s.pages.Runs());
+    json.Key("duplicate_pages").Uint(s.pages.duplicate_pages);
+    json.Key("beacon_offset");
+    if (s.beacon_offset == kMissingPage) {
+      json.Null();
+    } else {
+      json.Uint(s.beacon_offset);
+    }
+    json.Key("beacon_valid").Bool(beacon_ok);
+    if (!beacon_ok) json.Key("beacon_error").String(s.beacon_status.message());
+    json.Key("companion_pid").Uint(beacon_ok ? s.identity.pid : 0);
+    json.Key("hostname").String(beacon_ok ? s.identity.hostname : "");
+    json.Key("kernel").String(beacon_ok ? s.identity.kernel_release : "");
+    json.Key("boot_id").String(beacon_ok ? s.identity.boot_id : "");
+    json.Key("start_time_unix_ns").Uint(beacon_ok ? s.identity.start_unix_ns : 0);
+    json.Key("protocol_version").Uint(kProtocolVersion);
+    json.Key("heartbeat_counter").Uint(s.heartbeat.counter);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("chosen_session");
+  if (chosen != nullptr) {
+    json.String(SessionIdText(chosen->pages.session_id));
+  } else {
+    json.Null();
+  }
+  json.EndObject();
+  absl::StatusOr<std::string> out = std::move(json).Finish();
+  std::printf("%s\n", out.ok() ? out->c_str() : "{}");
+}
+
+void WriteText(const Discovery& d, const SessionReport* chosen,
+               absl::Duration total) {
+  std::printf("%s: %llu pages (%s), %zu session%s\n", d.path.c_str(),
+              static_cast<unsigned long long>(d.stats.pages_in_file),
+              absl::StrFormat("%.1f MiB",
+                              d.stats.pages_in_file * kPageSize / 1048576.0)
+                  .c_str(),
+              d.sessions.size(), d.sessions.size() == 1 ? "" : "s");
+  if (!d.sessions.empty()) {
+    std::printf("%-18s %-5s %13s %5s %-12s %7s %-16s %-20s %s\n", "SESSION",
+                "STATE", "PAGES", "RUNS", "BEACON", "PID", "HOSTNAME", "KERNEL",
+                "VER");
+  }
+  for (const SessionReport& s : d.sessions) {
+    const bool ok = s.beacon_status.ok();
+    std::printf(
+        "%-18s %-5s %13s %5u %-12s %7s %-16s %-20s %u%s\n",
+        SessionIdText(s.pages.session_id).c_str(), s.live ? "live" : "stale",
+        absl::StrCat(s.pages.pages_found, "/", s.pages.page_count).c_str(),
+        s.pages.Runs(), HexOffset(s.beacon_offset).c_str(),
+        ok ? absl::StrCat(s.identity.pid).c_str() : "-",
+        ok ? OrDash(s.identity.hostname).c_str() : "-",
+        ok ? OrDash(s.identity.kernel_release).c_str() : "-",
+        static_cast<unsigned>(kProtocolVersion), &s == chosen ? "  <- using" : "");
+    if (!ok && !s.pages.beacon_offsets.empty()) {
+      std::printf("  beacon rejected: %s\n",
+                  std::string(s.beacon_status.message()).c_str());
+    }
+    if (s.pages.duplicate_pages > 0 || s.pages.inconsistent_pages > 0) {
+      std::printf("  %u duplicate and %u inconsistent pages ignored\n",
+                  s.pages.duplicate_pages, s.pages.inconsistent_pages);
+    }
+  }
+  const ScanStats& st = d.stats;
+  const uint64_t rejected =
+      st.bad_magic2 + st.bad_checksum + st.unknown_version + st.bad_field;
+  if (rejected > 0) {
+    std::printf(
+        "rejected %llu pages that start with the magic: %llu second magic, "
+        "%llu checksum, %llu version, %llu field\n",
+        static_cast<unsigned long long>(rejected),
+        static_cast<unsigned long long>(st.bad_magic2),
+        static_cast<unsigned long long>(st.bad_checksum),
+        static_cast<unsigned long long>(st.unknown_version),
+        static_cast<unsigned long long>(st.bad_field));
+  }
+  if (FLAGS_verbose) {
+    std::printf(
+        "scan: %llu of %llu pages in %llu data extents examined in %s; "
+        "liveness and beacons %s; total %s\n",
+        static_cast<unsigned long long>(st.pages_examined),
+        static_cast<unsigned long long>(st.pages_in_file),
+        static_cast<unsigned long long>(st.data_extents),
+        Ms(st.elapsed).c_str(), Ms(total - st.elapsed).c_str(),
+        Ms(total).c_str());
+  }
+}
+
+int RunDiscover(const std::vector<std::string>&) {
+  const absl::Time start = absl::Now();
+  absl::StatusOr<std::unique_ptr<RamFile>> file =
+      RamFile::Open(FLAGS_mem_file, /*writable=*/false);
+  if (!file.ok()) return FailWith(file.status());
+  const ConnectOptions options = ConnectOptionsFromFlags();
+  absl::StatusOr<Discovery> discovery = Discover(**file, options.discover);
+  if (!discovery.ok()) return FailWith(discovery.status());
+  absl::StatusOr<const SessionReport*> chosen = ChooseSession(*discovery);
+  const absl::Duration total = absl::Now() - start;
+  if (chosen.ok()) {
+    // Later commands (ps, info, watch) start from this page table.
+    absl::Status cached = RememberSession(options.cache_dir, **file, **chosen);
+    if (!cached.ok() && FLAGS_verbose) {
+      std::fprintf(stderr, "haywire: %s\n",
+                   std::string(cached.message()).c_str());
+    }
+  }
+  const SessionReport* picked = chosen.ok() ? *chosen : nullptr;
+  if (FLAGS_json) {
+    WriteJson(*discovery, picked, total);
+  } else {
+    WriteText(*discovery, picked, total);
+  }
+  std::fflush(stdout);
+  if (!chosen.ok()) return FailWith(chosen.status());
+  return ExitCodeValue(ExitCode::kOk);
+}
+
+}  // namespace
+
+Command DiscoverCommand() {
+  Command command;
+  command.name = "discover";
+  command.summary = "Find Haywire sessions in a VM's RAM file";
+  command.usage = "[--mem-file=PATH] [--json] [--verbose]";
+  command.help =
+      "Scans the VM's RAM file for the pages of a guest-serve companion's "
+      "region. Every region page carries a checksummed header naming its "
+      "session and position, so the region is rebuilt even though its pages "
+      "lie scattered across guest RAM. Each session found is reported with "
+      "its pages found and expected, the file offset of its beacon page, the "
+      "companion's PID, the guest's hostname and kernel, and whether it is "
+      "live (its heartbeat advances within --live-wait-ms) or stale (left "
+      "over from an earlier companion).\n\n"
+      "Only data extents of the file are read, in large populated chunks; "
+      "--verbose says how long the scan took. The live session's page table "
+      "is cached so that ps, info and watch connect without rescanning.\n\n"
+      "Exit status is 0 when a live, complete session was found.\n\n"
+      "Examples:\n"
+      "  haywire discover\n"
+      "  haywire discover --mem-file=/dev/hugepages/vm --json";
+  command.flags = HostFlagNames();
+  command.exit_codes = {ExitCode::kOk,           ExitCode::kUsage,
+                        ExitCode::kMemFileUnusable, ExitCode::kNoBeacon,
+                        ExitCode::kNoLiveSession,   ExitCode::kSessionIncomplete,
+                        ExitCode::kVersionMismatch, ExitCode::kFailure};
+  command.run = RunDiscover;
+  return command;
+}
+
+}  // namespace haywire

@@ -1,0 +1,65 @@
+// Copyright 2026 The Haywire Authors.
+
+#include "haywire/cli/host_flags.h"
+
+#include "haywire/cli/command.h"
+#include "haywire/host/failure.h"
+
+DEFINE_string(mem_file, "/tmp/haywire-vm-mem",
+              "The VM's RAM file: QEMU's -object "
+              "memory-backend-file,share=on,mem-path=PATH.");
+DEFINE_bool(json, false, "Print JSON for scripts instead of text.");
+DEFINE_string(cache_dir, "",
+              "Where the live session's page table is cached between "
+              "commands (default: $HAYWIRE_CACHE_DIR, $XDG_CACHE_HOME/haywire, "
+              "~/.cache/haywire).");
+DEFINE_int32(live_wait_ms, 350,
+             "How long to watch a companion's heartbeat before calling its "
+             "session stale, in milliseconds.");
+
+namespace haywire {
+
+std::vector<std::string> HostFlagNames() {
+  return {"mem_file", "json", "cache_dir", "live_wait_ms"};
+}
+
+ConnectOptions ConnectOptionsFromFlags() {
+  ConnectOptions options;
+  options.mem_file = FLAGS_mem_file;
+  options.cache_dir = FLAGS_cache_dir;
+  options.discover.live_wait =
+      absl::Milliseconds(std::max(FLAGS_live_wait_ms, 0));
+  return options;
+}
+
+ExitCode ExitCodeFor(const absl::Status& status) {
+  std::optional<Failure> failure = FailureOf(status);
+  if (!failure.has_value()) return ExitCode::kFailure;
+  switch (*failure) {
+    case Failure::kMemFileUnusable:
+      return ExitCode::kMemFileUnusable;
+    case Failure::kNoBeacon:
+      return ExitCode::kNoBeacon;
+    case Failure::kNoLiveSession:
+      return ExitCode::kNoLiveSession;
+    case Failure::kSessionIncomplete:
+      return ExitCode::kSessionIncomplete;
+    case Failure::kVersionMismatch:
+      return ExitCode::kVersionMismatch;
+    case Failure::kBusy:
+      return ExitCode::kBusy;
+    case Failure::kTimeout:
+      return ExitCode::kTimeout;
+    case Failure::kNoSuchProcess:
+      return ExitCode::kNoSuchProcess;
+    case Failure::kGuestError:
+      return ExitCode::kGuestError;
+  }
+  return ExitCode::kFailure;
+}
+
+int FailWith(const absl::Status& status) {
+  return Fail(ExitCodeFor(status), status.message());
+}
+
+}  // namespace haywire

@@ -1,0 +1,37 @@
+// Copyright 2026 The Haywire Authors.
+//
+// Flags shared by the host commands (discover, ps, info, watch), and the
+// mapping from host failures to documented exit codes.
+#ifndef HAYWIRE_CLI_HOST_FLAGS_H_
+#define HAYWIRE_CLI_HOST_FLAGS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gflags/gflags.h"
+#include "haywire/cli/exit_codes.h"
+#include "haywire/host/live_session.h"
+
+DECLARE_string(mem_file);
+DECLARE_bool(json);
+DECLARE_string(cache_dir);
+DECLARE_int32(live_wait_ms);
+
+namespace haywire {
+
+// Flag names every host command accepts.
+std::vector<std::string> HostFlagNames();
+
+// ConnectOptions from the flags above.
+ConnectOptions ConnectOptionsFromFlags();
+
+// The exit code for a failed host operation (by its Failure payload).
+ExitCode ExitCodeFor(const absl::Status& status);
+
+// Prints the one-line error for `status` and returns its exit code.
+int FailWith(const absl::Status& status);
+
+}  // namespace haywire
+
+#endif  // HAYWIRE_CLI_HOST_FLAGS_H_

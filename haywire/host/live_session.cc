@@ -1,0 +1,93 @@
+// Copyright 2026 The Haywire Authors.
+
+#include "haywire/host/live_session.h"
+
+#include <vector>
+
+#include "glog/logging.h"
+#include "haywire/host/session_cache.h"
+#include "haywire/protocol/page_table.h"
+
+namespace haywire {
+namespace {
+
+std::string CacheDirOf(const std::string& dir) {
+  return dir.empty() ? DefaultCacheDir() : dir;
+}
+
+// A session report rebuilt from a verified cache entry.
+SessionPages PagesFromCache(const CachedSession& cached) {
+  SessionPages pages;
+  pages.session_id = cached.session_id;
+  pages.page_count = static_cast<uint32_t>(cached.offsets.size());
+  pages.offsets = cached.offsets;
+  pages.beacon_offsets = {cached.offsets[kBeaconPageIndex]};
+  pages.pages_found = pages.page_count;
+  return pages;
+}
+
+}  // namespace
+
+Region RegionInFile(const RamFile& file, const SessionPages& pages) {
+  CHECK(pages.complete());
+  std::vector<std::byte*> table(pages.page_count);
+  for (uint32_t i = 0; i < pages.page_count; ++i) {
+    table[i] = file.base() + pages.offsets[i];
+  }
+  return Region(PageTable(std::move(table)));
+}
+
+absl::Status RememberSession(const std::string& cache_dir, const RamFile& file,
+                             const SessionReport& report) {
+  CachedSession cached;
+  cached.key = file.key();
+  cached.session_id = report.pages.session_id;
+  cached.offsets = report.pages.offsets;
+  return SessionCache(CacheDirOf(cache_dir)).Store(cached);
+}
+
+absl::StatusOr<LiveSession> ConnectToLiveSession(const ConnectOptions& options) {
+  const absl::Time start = absl::Now();
+  absl::StatusOr<std::unique_ptr<RamFile>> file =
+      RamFile::Open(options.mem_file, /*writable=*/true);
+  if (!file.ok()) return file.status();
+  LiveSession session;
+  session.file = *std::move(file);
+  const RamFile& ram = *session.file;
+  const SessionCache cache(CacheDirOf(options.cache_dir));
+
+  if (options.use_cache) {
+    std::optional<CachedSession> cached = cache.Load(ram.key());
+    if (cached.has_value() && VerifyCachedSession(ram, *cached)) {
+      std::vector<SessionReport> reports;
+      reports.push_back(ExamineSession(ram, PagesFromCache(*cached)));
+      CheckLiveness(ram, options.discover.live_wait, &reports);
+      if (reports[0].live) {
+        session.report = std::move(reports[0]);
+        session.region = RegionInFile(ram, session.report.pages);
+        session.from_cache = true;
+        session.elapsed = absl::Now() - start;
+        return session;
+      }
+    }
+    // Stale, moved or corrupt: forget it and rescan.
+    if (cached.has_value()) cache.Forget(ram.key());
+  }
+
+  absl::StatusOr<Discovery> discovery = Discover(ram, options.discover);
+  if (!discovery.ok()) return discovery.status();
+  absl::StatusOr<const SessionReport*> chosen = ChooseSession(*discovery);
+  if (!chosen.ok()) return chosen.status();
+  session.report = **chosen;
+  session.scan = discovery->stats;
+  session.region = RegionInFile(ram, session.report.pages);
+  if (options.use_cache) {
+    absl::Status stored =
+        RememberSession(options.cache_dir, ram, session.report);
+    if (!stored.ok()) LOG(WARNING) << stored.message();
+  }
+  session.elapsed = absl::Now() - start;
+  return session;
+}
+
+}  // namespace haywire

@@ -1,0 +1,65 @@
+// Copyright 2026 The Haywire Authors.
+//
+// SessionCache: remembers where the live session's pages are, so commands
+// after the first do not rescan a large RAM file.
+//
+// One small file per RAM file, keyed by the RAM file's device, inode and size
+// and by the session id, holding the session's page-index -> file-offset
+// table. A cache entry is only a hint: before it is used, every page header it
+// points to is re-read and must still belong to that session at that index
+// (VerifyCachedSession), and the heartbeat must advance. When anything
+// disagrees the caller falls back to a full scan and rewrites the entry.
+//
+// Entries live in --cache_dir, by default $HAYWIRE_CACHE_DIR, else
+// $XDG_CACHE_HOME/haywire, else $HOME/.cache/haywire, else
+// /tmp/haywire-cache-<uid>. Writes are atomic (temp file + rename), so
+// concurrent commands never read a torn entry; a corrupt entry is ignored.
+#ifndef HAYWIRE_HOST_SESSION_CACHE_H_
+#define HAYWIRE_HOST_SESSION_CACHE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "haywire/host/ram_file.h"
+
+namespace haywire {
+
+struct CachedSession {
+  RamFileKey key;
+  uint64_t session_id = 0;
+  std::vector<uint64_t> offsets;  // page index -> file offset.
+};
+
+// The default cache directory (see above).
+std::string DefaultCacheDir();
+
+class SessionCache {
+ public:
+  explicit SessionCache(std::string dir) : dir_(std::move(dir)) {}
+
+  // The entry for `key`, if one exists, parses, and matches `key`.
+  std::optional<CachedSession> Load(const RamFileKey& key) const;
+
+  // Writes (replaces) the entry for `session.key`. Creates the directory.
+  absl::Status Store(const CachedSession& session) const;
+
+  // Removes the entry for `key`, if any.
+  void Forget(const RamFileKey& key) const;
+
+  std::string EntryPath(const RamFileKey& key) const;
+
+ private:
+  std::string dir_;
+};
+
+// True if every page the entry points to is inside `file` and still holds a
+// valid header of `cached.session_id` with the expected index and page count.
+// Reads only those page headers.
+bool VerifyCachedSession(const RamFile& file, const CachedSession& cached);
+
+}  // namespace haywire
+
+#endif  // HAYWIRE_HOST_SESSION_CACHE_H_

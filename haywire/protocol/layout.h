@@ -1,0 +1,357 @@
+// Copyright 2026 The Haywire Authors.
+//
+// The Haywire shared region: its memory layout, field by field.
+//
+// A companion inside the guest (`haywire guest-serve`) allocates a region of
+// 4 KiB pages in guest RAM. QEMU keeps guest RAM in a file on the host
+// (`memory-backend-file,share=on`), so the host (`haywire discover`, `ps`...)
+// can find the region in that file and talk to the companion through it.
+//
+// The guest's pages are NOT contiguous in the RAM file (hundreds of separate
+// runs for 64 MiB were measured), so every page identifies itself with a
+// checksummed `PageHeader`, and all code works over a page table (page index ->
+// pointer), never over one flat mapping.
+//
+//   page 0                      BeaconPage       who, where, heartbeat, doorbell
+//   pages 1 .. 16               RequestSlotPage  one slot per page, state word
+//   pages 17 .. 32              ResponseSlotPage one response per request slot
+//   page 33                     IteratorTablePage 8 chunked-listing iterators
+//   pages 34 .. page_count-1    bulk data (reserved for later protocol use)
+//
+// Rules for every field below (see docs/PROTOCOL.md for the prose version):
+//   * Fixed-width little-endian integers at offsets pinned by static_assert.
+//     Haywire only builds for little-endian machines (x86-64, arm64).
+//   * Fields written by one side while the other reads them are accessed only
+//     through `std::atomic_ref` (see shared_access.h) with an explicit memory
+//     order, or are plain data published by a release store and read after the
+//     matching acquire load. No locks live in the region.
+//   * Each independently written word sits on its own 64-byte cache line, and
+//     each request slot owns whole pages, so slots never share a cache line.
+//   * Nothing read from the region is trusted: the host validates every
+//     header, count, length and string it reads; the guest validates every
+//     request (it may come from a buggy or hostile host).
+#ifndef HAYWIRE_PROTOCOL_LAYOUT_H_
+#define HAYWIRE_PROTOCOL_LAYOUT_H_
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+
+namespace haywire {
+
+static_assert(std::endian::native == std::endian::little,
+              "the Haywire region is little-endian; big-endian hosts are not "
+              "supported");
+
+// ---------------------------------------------------------------------------
+// Geometry.
+// ---------------------------------------------------------------------------
+
+inline constexpr uint32_t kPageSize = 4096;
+inline constexpr uint32_t kCacheLineSize = 64;
+
+// First magic of every page (the value the seed protocol scans for), then a
+// second magic so a stray 0x3142FACE word is not enough to look like a page.
+inline constexpr uint32_t kPageMagic = 0x3142FACE;
+inline constexpr uint32_t kPageMagic2 = 0x50524857;  // "HWRP" in memory order.
+
+inline constexpr uint16_t kProtocolVersion = 1;
+
+inline constexpr uint32_t kRequestSlotCount = 16;
+inline constexpr uint32_t kResponseSlotCount = kRequestSlotCount;
+inline constexpr uint32_t kIteratorCount = 8;
+
+inline constexpr uint32_t kBeaconPageIndex = 0;
+inline constexpr uint32_t kFirstRequestSlotPage = 1;
+inline constexpr uint32_t kFirstResponseSlotPage =
+    kFirstRequestSlotPage + kRequestSlotCount;  // 17
+inline constexpr uint32_t kIteratorTablePage =
+    kFirstResponseSlotPage + kResponseSlotCount;  // 33
+inline constexpr uint32_t kFirstBulkPage = kIteratorTablePage + 1;  // 34
+
+// A region holds at least its control pages and at most 1 GiB.
+inline constexpr uint32_t kMinRegionPages = kFirstBulkPage;
+inline constexpr uint32_t kMaxRegionPages = (1u << 30) / kPageSize;
+inline constexpr uint64_t kDefaultRegionBytes = 64ull << 20;
+
+// What a page is used for; derived from its index, and also stored in its
+// header so that a page found alone in the RAM file explains itself.
+enum class PageKind : uint16_t {
+  kBeacon = 1,
+  kRequestSlot = 2,
+  kResponseSlot = 3,
+  kIteratorTable = 4,
+  kBulk = 5,
+};
+
+// The kind a page at `page_index` must have.
+constexpr PageKind KindOfPage(uint32_t page_index) {
+  if (page_index == kBeaconPageIndex) return PageKind::kBeacon;
+  if (page_index < kFirstResponseSlotPage) return PageKind::kRequestSlot;
+  if (page_index < kIteratorTablePage) return PageKind::kResponseSlot;
+  if (page_index == kIteratorTablePage) return PageKind::kIteratorTable;
+  return PageKind::kBulk;
+}
+
+// ---------------------------------------------------------------------------
+// PageHeader: the first 64 bytes of every page of the region.
+//
+// Written once by the companion when it creates the region (magic last, with
+// a release store) and never changed until the companion wipes the region at
+// exit (magic first). A scanner copies the 64 bytes and validates the copy.
+// ---------------------------------------------------------------------------
+struct PageHeader {
+  uint32_t magic;         //  0: kPageMagic.
+  uint32_t magic2;        //  4: kPageMagic2.
+  uint16_t version;       //  8: kProtocolVersion of the companion.
+  uint16_t header_bytes;  // 10: sizeof(PageHeader) == 64.
+  uint16_t kind;          // 12: PageKind, must equal KindOfPage(page_index).
+  uint16_t reserved0;     // 14: zero.
+  uint64_t session_id;    // 16: random, nonzero; one per companion run.
+  uint32_t page_index;    // 24: position of this page in the region.
+  uint32_t page_count;    // 28: pages in the region, in
+                          //     [kMinRegionPages, kMaxRegionPages].
+  uint64_t created_unix_ns;  // 32: companion start (guest CLOCK_REALTIME).
+  uint8_t reserved1[20];     // 40: zero.
+  uint32_t checksum;         // 60: CRC-32C of bytes [0, 60).
+};
+static_assert(sizeof(PageHeader) == 64);
+static_assert(offsetof(PageHeader, magic) == 0);
+static_assert(offsetof(PageHeader, magic2) == 4);
+static_assert(offsetof(PageHeader, version) == 8);
+static_assert(offsetof(PageHeader, header_bytes) == 10);
+static_assert(offsetof(PageHeader, kind) == 12);
+static_assert(offsetof(PageHeader, session_id) == 16);
+static_assert(offsetof(PageHeader, page_index) == 24);
+static_assert(offsetof(PageHeader, page_count) == 28);
+static_assert(offsetof(PageHeader, created_unix_ns) == 32);
+static_assert(offsetof(PageHeader, reserved1) == 40);
+static_assert(offsetof(PageHeader, checksum) == 60);
+inline constexpr size_t kChecksummedHeaderBytes = offsetof(PageHeader, checksum);
+
+// ---------------------------------------------------------------------------
+// BeaconPage (page 0): who the companion is, and its pulse.
+// ---------------------------------------------------------------------------
+
+// Capability bits in BeaconPage::capabilities.
+inline constexpr uint64_t kCapPing = 1ull << 0;
+inline constexpr uint64_t kCapListProcesses = 1ull << 1;
+inline constexpr uint64_t kCapProcessInfo = 1ull << 2;
+inline constexpr uint64_t kCapDoorbell = 1ull << 3;
+
+inline constexpr size_t kHostnameBytes = 128;  // NUL-terminated, NUL-padded.
+inline constexpr size_t kKernelReleaseBytes = 128;
+inline constexpr size_t kBootIdBytes = 64;
+
+// The companion advances the heartbeat at least this often while it runs.
+inline constexpr uint64_t kHeartbeatPeriodNs = 100'000'000;
+
+struct BeaconPage {
+  PageHeader header;  // 0
+
+  // Static info [64, 512): written once before the page headers are
+  // published, covered by info_checksum. Plain data after the acquire load of
+  // header.magic.
+  uint32_t companion_pid;        // 64: guest PID of guest-serve.
+  uint16_t protocol_version;     // 68: == header.version.
+  uint16_t reserved2;            // 70: zero.
+  uint64_t capabilities;         // 72: kCap* bits.
+  uint64_t start_unix_ns;        // 80: companion start, guest CLOCK_REALTIME.
+  uint32_t request_slot_count;   // 88: kRequestSlotCount.
+  uint32_t response_slot_count;  // 92: kResponseSlotCount.
+  uint32_t iterator_count;       // 96: kIteratorCount.
+  uint32_t first_bulk_page;      // 100: kFirstBulkPage.
+  uint32_t page_size;            // 104: kPageSize.
+  uint8_t reserved3[20];         // 108: zero.
+  char hostname[kHostnameBytes];              // 128: uname nodename.
+  char kernel_release[kKernelReleaseBytes];   // 256: uname release.
+  char boot_id[kBootIdBytes];                 // 384: /proc/sys/kernel/random/boot_id.
+  uint8_t reserved4[60];                      // 448: zero.
+  uint32_t info_checksum;                     // 508: CRC-32C of [64, 508).
+
+  // Heartbeat line [512, 576): written only by the companion.
+  // Writer: heartbeat_mono_ns (relaxed), then heartbeat_counter (release).
+  // Reader: heartbeat_counter (acquire), then heartbeat_mono_ns (relaxed), so
+  // the time read is at least as new as the counter read.
+  uint64_t heartbeat_counter;  // 512: +1 at least every kHeartbeatPeriodNs.
+  uint64_t heartbeat_mono_ns;  // 520: guest CLOCK_MONOTONIC at that tick.
+  uint8_t reserved5[48];       // 528
+
+  // Doorbell line [576, 640): hosts fetch_add (release) after they publish a
+  // request, so the companion can poll one cache line instead of 16 slots.
+  uint64_t request_doorbell;  // 576
+  uint8_t reserved6[56];      // 584
+
+  // Companion statistics line [640, 704): written only by the companion,
+  // relaxed, informational.
+  uint64_t requests_served;  // 640
+  uint64_t requests_rejected;  // 648
+  uint8_t reserved7[48];       // 656
+
+  uint8_t reserved8[kPageSize - 704];  // 704: zero.
+};
+static_assert(sizeof(BeaconPage) == kPageSize);
+static_assert(offsetof(BeaconPage, companion_pid) == 64);
+static_assert(offsetof(BeaconPage, protocol_version) == 68);
+static_assert(offsetof(BeaconPage, capabilities) == 72);
+static_assert(offsetof(BeaconPage, start_unix_ns) == 80);
+static_assert(offsetof(BeaconPage, request_slot_count) == 88);
+static_assert(offsetof(BeaconPage, response_slot_count) == 92);
+static_assert(offsetof(BeaconPage, iterator_count) == 96);
+static_assert(offsetof(BeaconPage, first_bulk_page) == 100);
+static_assert(offsetof(BeaconPage, page_size) == 104);
+static_assert(offsetof(BeaconPage, hostname) == 128);
+static_assert(offsetof(BeaconPage, kernel_release) == 256);
+static_assert(offsetof(BeaconPage, boot_id) == 384);
+static_assert(offsetof(BeaconPage, info_checksum) == 508);
+static_assert(offsetof(BeaconPage, heartbeat_counter) == 512);
+static_assert(offsetof(BeaconPage, heartbeat_mono_ns) == 520);
+static_assert(offsetof(BeaconPage, request_doorbell) == 576);
+static_assert(offsetof(BeaconPage, requests_served) == 640);
+static_assert(offsetof(BeaconPage, heartbeat_counter) % kCacheLineSize == 0);
+static_assert(offsetof(BeaconPage, request_doorbell) % kCacheLineSize == 0);
+static_assert(offsetof(BeaconPage, requests_served) % kCacheLineSize == 0);
+inline constexpr size_t kBeaconInfoBegin = offsetof(BeaconPage, companion_pid);
+inline constexpr size_t kBeaconInfoEnd = offsetof(BeaconPage, info_checksum);
+
+// ---------------------------------------------------------------------------
+// Request slots (pages 1..16) and their responses (pages 17..32).
+//
+// Slot i is RequestSlotPage at page 1+i plus ResponseSlotPage at page 17+i,
+// and one atomic state word (RequestSlotPage::state) governs both:
+//
+//   kFree --host CAS--> kClaimed --host--> kRequestReady --guest CAS-->
+//   kInProgress --guest CAS--> kResponseReady --host CAS--> kFree
+//
+// plus two escape hatches: a host that gives up on an in-progress request
+// moves it to kAbandoned (the companion frees it when it finishes), and a
+// host that finds a slot owned by a dead host process frees it (see slot.h).
+// The word packs state, a generation bumped by every claim, and the owner's
+// PID (station id), so every transition is one CAS of the whole word and a
+// stale actor (late companion, reclaimed owner) can never move a slot that
+// has since been claimed again.
+// ---------------------------------------------------------------------------
+
+enum class SlotState : uint8_t {
+  kFree = 0,
+  kClaimed = 1,        // owned by a host; it is writing the request.
+  kRequestReady = 2,   // request published; companion may take it.
+  kInProgress = 3,     // companion is serving it.
+  kResponseReady = 4,  // response published; owner may read it.
+  kAbandoned = 5,      // owner gave up while in progress; companion frees.
+};
+inline constexpr uint8_t kMaxSlotState = 5;
+
+// Request types.
+enum class RequestType : uint32_t {
+  kPing = 1,
+  kListProcesses = 2,
+  kGetProcessInfo = 3,
+  kContinueIteration = 4,
+  kCancelIteration = 5,
+  kGetMemoryMap = 6,  // reserved (future)
+  kReadMemory = 7,    // reserved (future)
+};
+
+// Response status codes.
+enum class ResponseStatus : uint32_t {
+  kOk = 0,
+  kUnknownRequest = 1,
+  kBadRequest = 2,
+  kNoSuchProcess = 3,
+  kIteratorExpired = 4,
+  kInternalError = 5,
+  kUnsupported = 6,
+};
+
+inline constexpr uint32_t kRequestPayloadOffset = 192;
+inline constexpr uint32_t kRequestPayloadBytes = kPageSize - kRequestPayloadOffset;
+
+struct RequestSlotPage {
+  PageHeader header;  // 0
+
+  // State line [64, 128): the slot's only atomic word. See slot.h.
+  uint64_t state;  // 64: SlotWord (state | generation << 8 | owner_pid << 32).
+  uint8_t reserved0[56];  // 72
+
+  // Request [128, 4096): plain data, written by the owner while kClaimed and
+  // published by its release store of kRequestReady.
+  uint64_t ticket;         // 128: chosen by the host, echoed in the response.
+  uint32_t type;           // 136: RequestType.
+  uint32_t payload_bytes;  // 140: <= kRequestPayloadBytes.
+  uint32_t host_pid;       // 144: == owner_pid in state, for diagnostics.
+  uint8_t reserved1[44];   // 148: zero.
+  uint8_t payload[kRequestPayloadBytes];  // 192
+};
+static_assert(sizeof(RequestSlotPage) == kPageSize);
+static_assert(offsetof(RequestSlotPage, state) == 64);
+static_assert(offsetof(RequestSlotPage, ticket) == 128);
+static_assert(offsetof(RequestSlotPage, type) == 136);
+static_assert(offsetof(RequestSlotPage, payload_bytes) == 140);
+static_assert(offsetof(RequestSlotPage, host_pid) == 144);
+static_assert(offsetof(RequestSlotPage, payload) == kRequestPayloadOffset);
+static_assert(offsetof(RequestSlotPage, state) % kCacheLineSize == 0);
+static_assert(offsetof(RequestSlotPage, ticket) % kCacheLineSize == 0);
+
+// Response flags.
+inline constexpr uint32_t kResponseMore = 1u << 0;  // iteration continues.
+
+inline constexpr uint32_t kResponsePayloadOffset = 128;
+inline constexpr uint32_t kResponsePayloadBytes =
+    kPageSize - kResponsePayloadOffset;
+
+struct ResponseSlotPage {
+  PageHeader header;  // 0
+
+  // Response [64, 4096): plain data written by the companion while the slot
+  // is kInProgress, published by its release CAS to kResponseReady.
+  uint64_t ticket;          // 64: the request's ticket, echoed.
+  uint32_t status;          // 72: ResponseStatus.
+  uint32_t type;            // 76: RequestType answered.
+  uint32_t payload_bytes;   // 80: <= kResponsePayloadBytes.
+  uint32_t flags;           // 84: kResponse* bits.
+  uint64_t iterator_id;     // 88: nonzero while an iteration continues.
+  uint64_t guest_mono_ns;   // 96: guest CLOCK_MONOTONIC when answered.
+  uint8_t reserved0[24];    // 104: zero.
+  uint8_t payload[kResponsePayloadBytes];  // 128
+};
+static_assert(sizeof(ResponseSlotPage) == kPageSize);
+static_assert(offsetof(ResponseSlotPage, ticket) == 64);
+static_assert(offsetof(ResponseSlotPage, status) == 72);
+static_assert(offsetof(ResponseSlotPage, type) == 76);
+static_assert(offsetof(ResponseSlotPage, payload_bytes) == 80);
+static_assert(offsetof(ResponseSlotPage, flags) == 84);
+static_assert(offsetof(ResponseSlotPage, iterator_id) == 88);
+static_assert(offsetof(ResponseSlotPage, guest_mono_ns) == 96);
+static_assert(offsetof(ResponseSlotPage, payload) == kResponsePayloadOffset);
+
+// ---------------------------------------------------------------------------
+// IteratorTablePage (page 33): the companion's chunked-listing iterators.
+// Written only by the companion (relaxed); hosts may read it for diagnostics.
+// One entry per cache line.
+// ---------------------------------------------------------------------------
+struct IteratorEntry {
+  uint64_t iterator_id;        // 0: 0 when the entry is unused.
+  uint32_t owner_pid;          // 8: host PID that started the iteration.
+  uint32_t request_type;       // 12: RequestType that started it.
+  uint64_t last_used_mono_ns;  // 16: for LRU eviction.
+  uint32_t position;           // 24: entries returned so far.
+  uint32_t total;              // 28: entries in the snapshot.
+  uint8_t reserved[32];        // 32
+};
+static_assert(sizeof(IteratorEntry) == kCacheLineSize);
+
+struct IteratorTablePage {
+  PageHeader header;                       // 0
+  IteratorEntry entries[kIteratorCount];   // 64
+  uint8_t reserved[kPageSize - kCacheLineSize * (1 + kIteratorCount)];
+};
+static_assert(sizeof(IteratorTablePage) == kPageSize);
+static_assert(offsetof(IteratorTablePage, entries) == 64);
+
+// Bulk pages: a PageHeader, then kPageSize - 64 bytes of data.
+inline constexpr uint32_t kBulkDataOffset = sizeof(PageHeader);
+
+}  // namespace haywire
+
+#endif  // HAYWIRE_PROTOCOL_LAYOUT_H_

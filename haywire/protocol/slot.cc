@@ -1,0 +1,253 @@
+// Copyright 2026 The Haywire Authors.
+
+#include "haywire/protocol/slot.h"
+
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "glog/logging.h"
+#include "haywire/protocol/shared_access.h"
+
+namespace haywire {
+namespace {
+
+SlotWord With(const SlotWord& word, SlotState state) {
+  SlotWord next = word;
+  next.state = state;
+  return next;
+}
+
+// One CAS of the whole word from `from` to `to`.
+bool Transition(RequestSlotPage& slot, const SlotWord& from,
+                const SlotWord& to) {
+  uint64_t expected = from.Pack();
+  return CompareExchange(slot.state, expected, to.Pack());
+}
+
+}  // namespace
+
+std::string SlotStateName(SlotState state) {
+  switch (state) {
+    case SlotState::kFree:
+      return "free";
+    case SlotState::kClaimed:
+      return "claimed";
+    case SlotState::kRequestReady:
+      return "request-ready";
+    case SlotState::kInProgress:
+      return "in-progress";
+    case SlotState::kResponseReady:
+      return "response-ready";
+    case SlotState::kAbandoned:
+      return "abandoned";
+  }
+  return absl::StrCat("invalid(", static_cast<int>(state), ")");
+}
+
+SlotWord LoadSlotWord(RequestSlotPage& slot) {
+  // Acquire: pairs with the release half of whichever CAS wrote the word, so
+  // the request (guest) or response (host) it published is visible.
+  return SlotWord::Unpack(LoadAcquire(slot.state));
+}
+
+std::optional<SlotWord> TryClaimSlot(RequestSlotPage& slot, uint32_t pid) {
+  CHECK_NE(pid, 0u);
+  SlotWord current = LoadSlotWord(slot);
+  if (current.state != SlotState::kFree || current.owner_pid != 0) {
+    return std::nullopt;
+  }
+  SlotWord claimed{SlotState::kClaimed,
+                   (current.generation + 1) & SlotWord::kGenerationMask, pid};
+  // acq_rel: acquire so the companion's last reads of this slot (it copied
+  // the previous request before publishing the previous response) happen
+  // before our writes of the new request.
+  if (!Transition(slot, current, claimed)) return std::nullopt;
+  return claimed;
+}
+
+absl::Status PublishRequest(RequestSlotPage& slot, const SlotWord& claimed,
+                            uint64_t ticket, RequestType type,
+                            absl::Span<const uint8_t> payload,
+                            uint64_t* doorbell, SlotWord* published) {
+  if (payload.size() > kRequestPayloadBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request payload of ", payload.size(),
+                     " bytes exceeds the slot's ", kRequestPayloadBytes));
+  }
+  // Plain writes: the slot is ours (kClaimed) and the companion reads the
+  // request only after the release transition below.
+  slot.ticket = ticket;
+  slot.type = static_cast<uint32_t>(type);
+  slot.payload_bytes = static_cast<uint32_t>(payload.size());
+  slot.host_pid = claimed.owner_pid;
+  if (!payload.empty()) {
+    std::memcpy(slot.payload, payload.data(), payload.size());
+  }
+  SlotWord ready = With(claimed, SlotState::kRequestReady);
+  // Release (in the acq_rel CAS): publishes the request body above.
+  if (!Transition(slot, claimed, ready)) {
+    return absl::FailedPreconditionError(
+        "request slot was reclaimed before the request was published");
+  }
+  if (doorbell != nullptr) {
+    // Release, after the slot's release: a companion that acquires the new
+    // doorbell value also sees the slot as kRequestReady.
+    FetchAddRelease(*doorbell, uint64_t{1});
+  }
+  *published = ready;
+  return absl::OkStatus();
+}
+
+RequestProgress PollRequest(RequestSlotPage& slot, const SlotWord& published) {
+  SlotWord now = LoadSlotWord(slot);
+  if (now.generation != published.generation ||
+      now.owner_pid != published.owner_pid) {
+    return RequestProgress::kLost;
+  }
+  switch (now.state) {
+    case SlotState::kRequestReady:
+    case SlotState::kInProgress:
+      return RequestProgress::kWaiting;
+    case SlotState::kResponseReady:
+      return RequestProgress::kResponseReady;
+    default:
+      return RequestProgress::kLost;
+  }
+}
+
+absl::Status ConsumeResponse(RequestSlotPage& slot, ResponseSlotPage& response,
+                             const SlotWord& published, uint64_t ticket,
+                             Response* out) {
+  SlotWord ready = With(published, SlotState::kResponseReady);
+  // Acquire: pairs with the companion's release CAS to kResponseReady, so the
+  // response page below is complete.
+  if (LoadSlotWord(slot) != ready) {
+    return absl::FailedPreconditionError("slot holds no response of ours");
+  }
+  // Copy every field once; validate the copy, never re-read the page.
+  Response r;
+  r.ticket = response.ticket;
+  r.raw_status = response.status;
+  r.type = response.type;
+  uint32_t payload_bytes = response.payload_bytes;
+  r.flags = response.flags;
+  r.iterator_id = response.iterator_id;
+  r.guest_mono_ns = response.guest_mono_ns;
+  absl::Status verdict;
+  if (r.ticket != ticket) {
+    verdict = absl::DataLossError(absl::StrCat(
+        "response ticket ", r.ticket, " does not match request ticket ",
+        ticket, "; the response was not ours and is discarded"));
+  } else if (payload_bytes > kResponsePayloadBytes) {
+    verdict = absl::DataLossError(absl::StrCat(
+        "response claims ", payload_bytes, " payload bytes, more than the ",
+        kResponsePayloadBytes, " a response page holds"));
+  } else {
+    r.payload.assign(reinterpret_cast<const char*>(response.payload),
+                     payload_bytes);
+    r.status = static_cast<ResponseStatus>(r.raw_status);
+  }
+  // Release: our reads of the response happen before the slot is reused.
+  SlotWord free_word{SlotState::kFree, published.generation, 0};
+  if (!Transition(slot, ready, free_word)) {
+    return absl::FailedPreconditionError(
+        "slot changed hands while the response was read");
+  }
+  if (!verdict.ok()) return verdict;
+  *out = std::move(r);
+  return absl::OkStatus();
+}
+
+bool AbandonRequest(RequestSlotPage& slot, const SlotWord& published) {
+  for (;;) {
+    SlotWord now = LoadSlotWord(slot);
+    if (now.generation != published.generation ||
+        now.owner_pid != published.owner_pid) {
+      return false;
+    }
+    SlotWord next;
+    switch (now.state) {
+      case SlotState::kClaimed:
+      case SlotState::kRequestReady:
+      case SlotState::kResponseReady:
+        next = SlotWord{SlotState::kFree, now.generation, 0};
+        break;
+      case SlotState::kInProgress:
+        next = With(now, SlotState::kAbandoned);
+        break;
+      case SlotState::kAbandoned:
+        return true;
+      default:
+        return false;
+    }
+    if (Transition(slot, now, next)) return true;
+    // The companion moved the slot meanwhile (took or completed it): retry.
+  }
+}
+
+bool ReclaimSlot(RequestSlotPage& slot, const SlotWord& observed) {
+  switch (observed.state) {
+    case SlotState::kClaimed:
+    case SlotState::kRequestReady:
+    case SlotState::kResponseReady:
+      break;
+    default:
+      return false;
+  }
+  SlotWord free_word{SlotState::kFree, observed.generation, 0};
+  return Transition(slot, observed, free_word);
+}
+
+bool ReleaseClaim(RequestSlotPage& slot, const SlotWord& claimed) {
+  SlotWord free_word{SlotState::kFree, claimed.generation, 0};
+  return Transition(slot, claimed, free_word);
+}
+
+std::optional<SlotWord> TryTakeRequest(RequestSlotPage& slot, Request* out,
+                                       bool* malformed) {
+  SlotWord now = LoadSlotWord(slot);
+  if (now.state != SlotState::kRequestReady || !now.IsWellFormed()) {
+    return std::nullopt;
+  }
+  SlotWord taken = With(now, SlotState::kInProgress);
+  // Acquire (in the CAS): pairs with the host's release to kRequestReady.
+  if (!Transition(slot, now, taken)) return std::nullopt;
+  // Copy the request once. A hostile host could still scribble on the page;
+  // we only ever act on this copy.
+  out->ticket = slot.ticket;
+  out->type = slot.type;
+  out->host_pid = slot.host_pid;
+  uint32_t bytes = slot.payload_bytes;
+  *malformed = bytes > kRequestPayloadBytes;
+  out->payload_bytes = *malformed ? 0 : bytes;
+  if (out->payload_bytes > 0) {
+    std::memcpy(out->payload, slot.payload, out->payload_bytes);
+  }
+  return taken;
+}
+
+Completion CompleteRequest(RequestSlotPage& slot, ResponseSlotPage& response,
+                           const SlotWord& taken, const ResponseFields& fields,
+                           absl::Span<const uint8_t> payload) {
+  CHECK_LE(payload.size(), kResponsePayloadBytes);
+  // Plain writes: the host reads them only after our release CAS below, and
+  // a host that gave up (kAbandoned) or lost the slot never reads them.
+  response.ticket = fields.ticket;
+  response.status = static_cast<uint32_t>(fields.status);
+  response.type = fields.type;
+  response.payload_bytes = static_cast<uint32_t>(payload.size());
+  response.flags = fields.flags;
+  response.iterator_id = fields.iterator_id;
+  response.guest_mono_ns = fields.guest_mono_ns;
+  if (!payload.empty()) {
+    std::memcpy(response.payload, payload.data(), payload.size());
+  }
+  SlotWord ready = With(taken, SlotState::kResponseReady);
+  if (Transition(slot, taken, ready)) return Completion::kDelivered;
+  SlotWord abandoned = With(taken, SlotState::kAbandoned);
+  SlotWord free_word{SlotState::kFree, taken.generation, 0};
+  if (Transition(slot, abandoned, free_word)) return Completion::kDropped;
+  return Completion::kLost;
+}
+
+}  // namespace haywire

@@ -1,0 +1,182 @@
+// Copyright 2026 The Haywire Authors.
+//
+// The request-slot state machine, for both sides.
+//
+// Slot i is a RequestSlotPage (state word + request) and a ResponseSlotPage.
+// Its one atomic state word packs {state, generation, owner_pid}; every
+// transition is a single compare-and-swap of the whole word:
+//
+//   host   TryClaimSlot     kFree          -> kClaimed       (gen+1, own pid)
+//   host   PublishRequest   kClaimed       -> kRequestReady  (release)
+//   guest  TryTakeRequest   kRequestReady  -> kInProgress    (acquire)
+//   guest  CompleteRequest  kInProgress    -> kResponseReady (release)
+//   host   ConsumeResponse  kResponseReady -> kFree          (after reading)
+//   host   AbandonRequest   kRequestReady  -> kFree, kInProgress -> kAbandoned
+//   guest  CompleteRequest  kAbandoned     -> kFree          (drops response)
+//   host   ReclaimSlot      kClaimed/kRequestReady/kResponseReady of a
+//                           dead owner -> kFree
+//
+// Why the generation: a request served late, or a slot reclaimed from a dead
+// owner and claimed again, must never let a stale actor move the new owner's
+// slot. The companion's completing CAS names the exact word it took, so it
+// fails if the slot changed hands. Why the ticket: the response page echoes
+// the request's 64-bit ticket, and a host delivers a response only when both
+// the word (state, generation, its pid) and the echoed ticket are its own.
+//
+// Neither side trusts the other: copies of requests and responses are
+// bounded and validated before use, and no function here dereferences an
+// index or length read from the region without a bound check.
+#ifndef HAYWIRE_PROTOCOL_SLOT_H_
+#define HAYWIRE_PROTOCOL_SLOT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/types/span.h"
+#include "haywire/protocol/layout.h"
+
+namespace haywire {
+
+// The unpacked state word of a slot.
+struct SlotWord {
+  SlotState state = SlotState::kFree;
+  uint32_t generation = 0;  // 24 bits; bumped by every claim.
+  uint32_t owner_pid = 0;   // host station id; 0 when free.
+
+  static constexpr uint32_t kGenerationMask = (1u << 24) - 1;
+
+  uint64_t Pack() const {
+    return uint64_t{static_cast<uint8_t>(state)} |
+           (uint64_t{generation & kGenerationMask} << 8) |
+           (uint64_t{owner_pid} << 32);
+  }
+  static SlotWord Unpack(uint64_t word) {
+    SlotWord w;
+    w.state = static_cast<SlotState>(word & 0xFF);
+    w.generation = static_cast<uint32_t>(word >> 8) & kGenerationMask;
+    w.owner_pid = static_cast<uint32_t>(word >> 32);
+    return w;
+  }
+  // A word written by a buggy or hostile peer may hold any bits.
+  bool IsWellFormed() const {
+    return static_cast<uint8_t>(state) <= kMaxSlotState &&
+           (state == SlotState::kFree) == (owner_pid == 0);
+  }
+  friend bool operator==(const SlotWord&, const SlotWord&) = default;
+};
+
+std::string SlotStateName(SlotState state);
+
+// Current word of a slot (acquire, so what its writer published is visible).
+SlotWord LoadSlotWord(RequestSlotPage& slot);
+
+// ---- Host side -------------------------------------------------------------
+
+// Claims a free slot for `pid` (nonzero). Returns the claimed word, or
+// nullopt if the slot is not free (or the CAS lost a race).
+std::optional<SlotWord> TryClaimSlot(RequestSlotPage& slot, uint32_t pid);
+
+// Writes the request into a slot claimed as `claimed` and publishes it.
+// Fails with FailedPrecondition if the slot is no longer `claimed` (it was
+// reclaimed), InvalidArgument if the payload is too large. On success returns
+// the kRequestReady word to wait on. Also rings the beacon's doorbell when
+// `doorbell` is not null.
+absl::Status PublishRequest(RequestSlotPage& slot, const SlotWord& claimed,
+                            uint64_t ticket, RequestType type,
+                            absl::Span<const uint8_t> payload,
+                            uint64_t* doorbell, SlotWord* published);
+
+// Where a published request stands, from its owner's point of view.
+enum class RequestProgress {
+  kWaiting,        // kRequestReady or kInProgress with our generation.
+  kResponseReady,  // our response is published.
+  kLost,           // the slot is not ours any more (reclaimed).
+};
+RequestProgress PollRequest(RequestSlotPage& slot, const SlotWord& published);
+
+// A response copied out of a ResponseSlotPage and bounds-checked.
+struct Response {
+  uint64_t ticket = 0;
+  ResponseStatus status = ResponseStatus::kOk;
+  uint32_t raw_status = 0;
+  uint32_t type = 0;
+  uint32_t flags = 0;
+  uint64_t iterator_id = 0;
+  uint64_t guest_mono_ns = 0;
+  std::string payload;
+};
+
+// Copies the response of slot `published` (after PollRequest returned
+// kResponseReady) and frees the slot. Returns DataLoss if the echoed ticket is
+// not `ticket` or a length is out of range: such a response is never
+// delivered. Returns FailedPrecondition if the slot was not ours any more.
+absl::Status ConsumeResponse(RequestSlotPage& slot, ResponseSlotPage& response,
+                             const SlotWord& published, uint64_t ticket,
+                             Response* out);
+
+// Gives up on a published request (deadline passed). Frees the slot if the
+// companion has not taken it, marks it kAbandoned if the companion is
+// serving it (the companion frees it), frees it if the response is ready.
+// Returns false if the slot was not ours any more.
+bool AbandonRequest(RequestSlotPage& slot, const SlotWord& published);
+
+// Frees a slot whose owner the caller has determined to be dead, if the slot
+// still holds exactly `observed`. Returns true if it did. Slots the companion
+// is serving (kInProgress, kAbandoned) are left alone: the companion finishes
+// them soon and the slot becomes reclaimable (or free), whereas freeing one
+// now would let a new owner write the request page while the companion is
+// still copying the old request out of it.
+bool ReclaimSlot(RequestSlotPage& slot, const SlotWord& observed);
+
+// Releases a slot claimed but never published.
+bool ReleaseClaim(RequestSlotPage& slot, const SlotWord& claimed);
+
+// ---- Guest side -------------------------------------------------------------
+
+// A request copied out of a RequestSlotPage. The copy is what the companion
+// acts on: the host may keep writing the page, so nothing is read twice.
+struct Request {
+  uint64_t ticket = 0;
+  uint32_t type = 0;  // raw; the companion validates it.
+  uint32_t host_pid = 0;
+  uint32_t payload_bytes = 0;
+  uint8_t payload[kRequestPayloadBytes];
+};
+
+// If the slot holds a published request, moves it to kInProgress and copies
+// the request to `out`. Returns the kInProgress word, or nullopt.
+// A request whose payload_bytes is out of range is still taken (so it can be
+// answered with an error); `out->payload_bytes` is then clamped to zero and
+// `*malformed` set.
+std::optional<SlotWord> TryTakeRequest(RequestSlotPage& slot, Request* out,
+                                       bool* malformed);
+
+// What became of a completed request.
+enum class Completion {
+  kDelivered,  // response published (kResponseReady).
+  kDropped,    // the owner had abandoned it; the slot is now free.
+  kLost,       // the slot changed hands; nothing was published.
+};
+
+// Fields of a response, written by the companion.
+struct ResponseFields {
+  uint64_t ticket = 0;
+  ResponseStatus status = ResponseStatus::kOk;
+  uint32_t type = 0;
+  uint32_t flags = 0;
+  uint64_t iterator_id = 0;
+  uint64_t guest_mono_ns = 0;
+};
+
+// Writes the response (payload truncated is a caller bug: it must fit
+// kResponsePayloadBytes; checked) and publishes it for the slot taken as
+// `taken`.
+Completion CompleteRequest(RequestSlotPage& slot, ResponseSlotPage& response,
+                           const SlotWord& taken, const ResponseFields& fields,
+                           absl::Span<const uint8_t> payload);
+
+}  // namespace haywire
+
+#endif  // HAYWIRE_PROTOCOL_SLOT_H_

@@ -1,0 +1,353 @@
+// Copyright 2026 The Haywire Authors.
+//
+// Many host threads and one companion thread hammer the 16 slots of one
+// region. Every response a host accepts must be the answer to its own
+// request, no request is served twice, and the totals add up. Run it under
+// ThreadSanitizer too: bazel test --config=tsan :slot_stress_test.
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "haywire/protocol/crc32c.h"
+#include "haywire/protocol/layout.h"
+#include "haywire/protocol/page_table.h"
+#include "haywire/protocol/region.h"
+#include "haywire/protocol/shared_access.h"
+#include "haywire/protocol/slot.h"
+
+namespace haywire {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kHostThreads = 24;  // more than kRequestSlotCount: claims contend.
+constexpr int kRequestsPerHost = 1500;
+// A generous bound on any single wait (for a slot, for a response). Never a
+// performance assertion: only there so a broken state machine fails instead
+// of hanging.
+constexpr auto kWaitDeadline = std::chrono::seconds(10);
+
+struct FreeDeleter {
+  void operator()(void* p) const { std::free(p); }
+};
+
+// The response the companion computes for a request: the ticket, the payload
+// echoed, and the payload's CRC-32C, so a response to any other request
+// (another ticket or payload) is recognisable.
+std::string ExpectedResponse(uint64_t ticket, const uint8_t* payload,
+                             size_t bytes) {
+  std::string out(sizeof(ticket), '\0');
+  std::memcpy(out.data(), &ticket, sizeof(ticket));
+  out.append(reinterpret_cast<const char*>(payload), bytes);
+  const uint32_t crc = Crc32c(payload, bytes);
+  out.append(reinterpret_cast<const char*>(&crc), sizeof(crc));
+  return out;
+}
+
+// Tickets: host thread number (1-based) in the high half, request number in
+// the low half, so every request of the run has its own ticket.
+uint64_t MakeTicket(int host, int request) {
+  return (uint64_t(host + 1) << 32) | uint32_t(request);
+}
+
+struct HostResult {
+  int published = 0;
+  int consumed = 0;
+  int abandoned = 0;
+  std::vector<uint64_t> consumed_tickets;
+};
+
+struct CompanionResult {
+  uint64_t delivered = 0;
+  uint64_t dropped = 0;
+  uint64_t lost = 0;
+  uint64_t malformed = 0;
+  std::vector<uint64_t> taken_tickets;
+};
+
+class SlotStressTest : public ::testing::Test {
+ protected:
+  static constexpr uint32_t kPages = kMinRegionPages;
+
+  void SetUp() override {
+    void* base = std::aligned_alloc(kPageSize, size_t{kPages} * kPageSize);
+    buffer_.reset(static_cast<std::byte*>(base));
+    const PageTable table = PageTable::Contiguous(buffer_.get(), kPages);
+    CompanionIdentity id;
+    id.pid = 1;
+    ASSERT_TRUE(InitializeRegion(table, 0x5EED, id).ok());
+    region_ = Region(table);
+  }
+
+  void Fail(std::string message) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (failures_.size() < 20) failures_.push_back(std::move(message));
+    abort_.store(true, std::memory_order_relaxed);
+  }
+
+  void RunCompanion(CompanionResult* result) {
+    Request req;
+    std::vector<uint8_t> out;
+    std::mt19937 rng(99);
+    while (!stop_.load(std::memory_order_acquire)) {
+      bool served = false;
+      for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
+        bool malformed = false;
+        std::optional<SlotWord> taken =
+            TryTakeRequest(region_.request_slot(i), &req, &malformed);
+        if (!taken) continue;
+        served = true;
+        result->taken_tickets.push_back(req.ticket);
+        // "Work" for a moment now and then, so hosts also abandon requests
+        // while they are in progress.
+        if (rng() % 8 == 0) {
+          for (uint32_t y = rng() % 16; y > 0; --y) std::this_thread::yield();
+        }
+        if (malformed) ++result->malformed;
+        const std::string body =
+            ExpectedResponse(req.ticket, req.payload, req.payload_bytes);
+        out.assign(body.begin(), body.end());
+        ResponseFields fields;
+        fields.ticket = req.ticket;
+        fields.type = req.type;
+        fields.status = ResponseStatus::kOk;
+        fields.iterator_id = req.host_pid;  // echoed for a sanity check.
+        switch (CompleteRequest(region_.request_slot(i),
+                                region_.response_slot(i), *taken, fields,
+                                out)) {
+          case Completion::kDelivered:
+            ++result->delivered;
+            break;
+          case Completion::kDropped:
+            ++result->dropped;
+            break;
+          case Completion::kLost:
+            ++result->lost;
+            break;
+        }
+      }
+      if (!served) std::this_thread::yield();
+    }
+  }
+
+  void RunHost(int host, HostResult* result) {
+    // Pairs of threads share a station id, as threads of one host process
+    // would: only the generation tells their slots apart.
+    const uint32_t pid = 100 + static_cast<uint32_t>(host % (kHostThreads / 2));
+    const bool may_abandon = host % 3 == 0;
+    std::mt19937_64 rng(0xC0FFEE + host);
+    std::vector<uint8_t> payload;
+
+    for (int n = 0; n < kRequestsPerHost; ++n) {
+      if (abort_.load(std::memory_order_relaxed)) return;
+      const uint64_t ticket = MakeTicket(host, n);
+      // Mostly small payloads, now and then a full page.
+      size_t bytes = rng() % 96;
+      if (rng() % 200 == 0) bytes = kRequestPayloadBytes;
+      payload.resize(bytes);
+      for (auto& b : payload) b = static_cast<uint8_t>(rng());
+      const RequestType type =
+          n % 2 ? RequestType::kPing : RequestType::kGetProcessInfo;
+
+      // Claim any slot, starting at a random one.
+      uint32_t index = 0;
+      std::optional<SlotWord> claimed;
+      const auto claim_deadline = Clock::now() + kWaitDeadline;
+      while (!claimed) {
+        const uint32_t start = static_cast<uint32_t>(rng() % kRequestSlotCount);
+        for (uint32_t k = 0; k < kRequestSlotCount && !claimed; ++k) {
+          index = (start + k) % kRequestSlotCount;
+          claimed = TryClaimSlot(region_.request_slot(index), pid);
+        }
+        if (claimed) break;
+        if (abort_.load(std::memory_order_relaxed)) return;
+        if (Clock::now() > claim_deadline) {
+          return Fail(absl::StrCat("host ", host, " found no free slot in 10 s"));
+        }
+        std::this_thread::yield();
+      }
+      RequestSlotPage& slot = region_.request_slot(index);
+      ResponseSlotPage& response = region_.response_slot(index);
+      if (claimed->state != SlotState::kClaimed || claimed->owner_pid != pid) {
+        return Fail("TryClaimSlot returned a word that is not our claim");
+      }
+
+      SlotWord published;
+      const absl::Status publish =
+          PublishRequest(slot, *claimed, ticket, type, payload,
+                         &region_.beacon().request_doorbell, &published);
+      if (!publish.ok()) {
+        return Fail(absl::StrCat("host ", host, " publish: ",
+                                 publish.ToString()));
+      }
+      ++result->published;
+
+      // Some requests are given up on after a random number of polls, which
+      // lands the abandon in every state: request-ready, in-progress and
+      // response-ready.
+      const bool abandon = may_abandon && rng() % 4 == 0;
+      const uint64_t polls_before_abandon = rng() % 64;
+      uint64_t polls = 0;
+      const auto wait_deadline = Clock::now() + kWaitDeadline;
+      for (;;) {
+        if (abandon && polls >= polls_before_abandon) break;
+        const RequestProgress progress = PollRequest(slot, published);
+        ++polls;
+        if (progress == RequestProgress::kLost) {
+          return Fail(absl::StrCat("host ", host, " lost ticket ", ticket));
+        }
+        if (progress == RequestProgress::kResponseReady && !abandon) break;
+        if (abort_.load(std::memory_order_relaxed)) return;
+        if (Clock::now() > wait_deadline) {
+          return Fail(absl::StrCat("host ", host, " waited 10 s for ticket ",
+                                   ticket));
+        }
+        std::this_thread::yield();
+      }
+
+      if (abandon) {
+        if (!AbandonRequest(slot, published)) {
+          return Fail(absl::StrCat("host ", host, " could not abandon ticket ",
+                                   ticket));
+        }
+        ++result->abandoned;
+        continue;
+      }
+
+      Response r;
+      const absl::Status consume =
+          ConsumeResponse(slot, response, published, ticket, &r);
+      if (!consume.ok()) {
+        return Fail(absl::StrCat("host ", host, " consume ticket ", ticket,
+                                 ": ", consume.ToString()));
+      }
+      ++result->consumed;
+      result->consumed_tickets.push_back(ticket);
+      if (r.ticket != ticket ||
+          r.payload != ExpectedResponse(ticket, payload.data(), bytes) ||
+          r.type != static_cast<uint32_t>(type) ||
+          r.status != ResponseStatus::kOk || r.iterator_id != pid) {
+        return Fail(absl::StrCat("host ", host, " got a response for ticket ",
+                                 r.ticket, " that is not the answer to ",
+                                 ticket));
+      }
+      // A response is delivered once: consuming it again must fail (the
+      // slot is free, or already someone else's).
+      if (n % 16 == 0) {
+        Response again;
+        if (ConsumeResponse(slot, response, published, ticket, &again).ok()) {
+          return Fail(absl::StrCat("ticket ", ticket, " delivered twice"));
+        }
+      }
+    }
+  }
+
+  std::unique_ptr<std::byte, FreeDeleter> buffer_;
+  Region region_;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> abort_{false};
+  std::mutex mu_;
+  std::vector<std::string> failures_;
+};
+
+TEST_F(SlotStressTest, EveryHostGetsExactlyItsOwnResponses) {
+  CompanionResult companion_result;
+  std::thread companion([&] { RunCompanion(&companion_result); });
+  std::vector<HostResult> host_results(kHostThreads);
+  std::vector<std::thread> hosts;
+  for (int h = 0; h < kHostThreads; ++h) {
+    hosts.emplace_back([this, h, &host_results] { RunHost(h, &host_results[h]); });
+  }
+  for (auto& t : hosts) t.join();
+  stop_.store(true, std::memory_order_release);
+  companion.join();
+
+  for (const std::string& f : failures_) ADD_FAILURE() << f;
+  ASSERT_TRUE(failures_.empty());
+
+  uint64_t published = 0, consumed = 0, abandoned = 0;
+  std::vector<uint64_t> consumed_tickets;
+  for (int h = 0; h < kHostThreads; ++h) {
+    const HostResult& r = host_results[h];
+    EXPECT_EQ(r.published, kRequestsPerHost) << "host " << h;
+    EXPECT_EQ(r.consumed + r.abandoned, r.published) << "host " << h;
+    if (h % 3 != 0) {
+      EXPECT_EQ(r.abandoned, 0) << "host " << h;
+    }
+    published += r.published;
+    consumed += r.consumed;
+    abandoned += r.abandoned;
+    consumed_tickets.insert(consumed_tickets.end(), r.consumed_tickets.begin(),
+                            r.consumed_tickets.end());
+  }
+  const uint64_t taken = companion_result.taken_tickets.size();
+  std::cout << "published " << published << ", consumed " << consumed
+            << ", abandoned " << abandoned << "; companion took " << taken
+            << ", delivered " << companion_result.delivered << ", dropped "
+            << companion_result.dropped << ", lost " << companion_result.lost
+            << "\n";
+
+  EXPECT_EQ(published, uint64_t{kHostThreads} * kRequestsPerHost);
+  EXPECT_GT(abandoned, 0u);
+  // Every publish rang the doorbell once.
+  EXPECT_EQ(LoadAcquire(region_.beacon().request_doorbell), published);
+
+  // The companion's view agrees with the hosts'.
+  EXPECT_EQ(companion_result.lost, 0u);
+  EXPECT_EQ(companion_result.malformed, 0u);
+  EXPECT_EQ(companion_result.delivered + companion_result.dropped, taken);
+  EXPECT_LE(taken, published);
+  EXPECT_LE(consumed, companion_result.delivered);
+  EXPECT_LE(companion_result.dropped, abandoned);
+  // Each abandoned request was never taken, or dropped by the companion, or
+  // delivered and then discarded by its owner.
+  EXPECT_EQ((published - taken) + companion_result.dropped +
+                (companion_result.delivered - consumed),
+            abandoned);
+
+  // No request was taken twice, and none that was never published.
+  std::vector<uint64_t> t = companion_result.taken_tickets;
+  std::sort(t.begin(), t.end());
+  EXPECT_EQ(std::adjacent_find(t.begin(), t.end()), t.end())
+      << "a request was served twice";
+  for (uint64_t ticket : t) {
+    const uint64_t host = (ticket >> 32) - 1;
+    const uint64_t n = ticket & 0xFFFFFFFFu;
+    ASSERT_LT(host, uint64_t{kHostThreads}) << ticket;
+    ASSERT_LT(n, uint64_t{kRequestsPerHost}) << ticket;
+  }
+  // No response was delivered twice; every delivered one was taken.
+  std::sort(consumed_tickets.begin(), consumed_tickets.end());
+  EXPECT_EQ(std::adjacent_find(consumed_tickets.begin(), consumed_tickets.end()),
+            consumed_tickets.end())
+      << "a response was delivered twice";
+  EXPECT_TRUE(std::includes(t.begin(), t.end(), consumed_tickets.begin(),
+                            consumed_tickets.end()));
+
+  // Everything went back to free.
+  for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
+    const SlotWord w = LoadSlotWord(region_.request_slot(i));
+    EXPECT_EQ(w.state, SlotState::kFree) << "slot " << i << " is "
+                                         << SlotStateName(w.state);
+    EXPECT_EQ(w.owner_pid, 0u) << "slot " << i;
+  }
+}
+
+}  // namespace
+}  // namespace haywire
