@@ -174,10 +174,10 @@ absl::StatusOr<std::unique_ptr<ShmRegion>> ShmRegion::Create(
   region->base_ = base;
 
   // Locked pages are never swapped out, so a page the host found stays in
-  // the RAM file instead of moving to swap and back to another frame.
-  // The raw system call, because ASan and TSan replace mlock() with a no-op
-  // that reports success: a sanitized build would neither lock the region nor
-  // ever see the failures explained below.
+  // the RAM file instead of moving to swap and back to another frame. This
+  // is the raw system call because ASan and TSan replace mlock() with a
+  // no-op that reports success: a sanitized build would neither lock the
+  // region nor ever see the failures explained in MlockFailureMessage().
   if (lock_in_memory) {
     if (syscall(SYS_mlock, base, bytes) != 0) {
       return MlockFailure(errno, bytes);

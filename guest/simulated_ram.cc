@@ -7,11 +7,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <limits>
 #include <random>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
@@ -90,9 +94,9 @@ std::vector<uint64_t> ScatterPages(const std::vector<uint64_t>& free_pages,
     weight_sum += w;
   }
 
-  // Runs in file order; gaps count free pages, so a run never lands on an
-  // occupied page (it may step over one, as the allocator's runs do not, but
-  // the scanner cannot tell).
+  // Lay the runs out in file order. Gaps and runs count free pages, so no
+  // run lands on an occupied page; on a reused file a run may straddle one,
+  // which only makes it two runs as far as a scanner can tell.
   std::vector<std::vector<uint64_t>> runs(run_lengths.size());
   uint64_t next = 0;
   for (size_t r = 0; r < run_lengths.size(); ++r) {

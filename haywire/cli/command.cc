@@ -477,7 +477,10 @@ int RunMain(int argc, char** argv, const std::vector<Command>& commands,
     accepted.insert(internal::DashesToUnderscores(flag));
   }
   for (const internal::FlagArg& flag : parsed.flags) {
-    if (!flag.error.empty()) {
+    // A known flag the command does not take is reported as such even if it
+    // is also malformed ("ps -v" should not ask for -v's value).
+    const bool known = !flag.name.empty();
+    if (!known) {
       return Fail(ExitCode::kUsage, absl::StrCat(flag.error, see_help));
     }
     if (!IsGlobalFlag(flag.name) && !accepted.contains(flag.name)) {
@@ -491,6 +494,9 @@ int RunMain(int argc, char** argv, const std::vector<Command>& commands,
                                flag.spelling, " (its flags: ",
                                names.empty() ? "none" : absl::StrJoin(names, " "),
                                ")", see_help));
+    }
+    if (!flag.error.empty()) {
+      return Fail(ExitCode::kUsage, absl::StrCat(flag.error, see_help));
     }
   }
   const int arg_count = static_cast<int>(command_args.size());

@@ -263,6 +263,12 @@ TEST(CliTest, FlagNotAcceptedByTheCommand) {
   EXPECT_EQ(r.exit_code, 2) << r.DebugString();
   EXPECT_THAT(r.err, IsOneErrorLine());
   EXPECT_THAT(r.err, HasSubstr("greet does not accept --logtostderr"));
+
+  // glog's -v needs a value, but the real problem is that it is not accepted.
+  r = Cli({"greet", "-v"});
+  EXPECT_EQ(r.exit_code, 2) << r.DebugString();
+  EXPECT_THAT(r.err, IsOneErrorLine());
+  EXPECT_THAT(r.err, HasSubstr("greet does not accept -v "));
 }
 
 TEST(CliTest, BadFlagsAreUsageErrors) {

@@ -6,8 +6,9 @@
 // be many GiB, so the scan is built for bandwidth:
 //   * only data extents are visited (SEEK_DATA/SEEK_HOLE): guest RAM the VM
 //     never touched is a hole and costs nothing;
-//   * data is mapped in large read-only chunks with MAP_POPULATE, so the
-//     kernel fills page tables in bulk instead of taking one fault per page;
+//   * data is read with pread in large chunks into one reused buffer, never
+//     faulted in page by page through a mapping (see scanner.cc for the
+//     measurements behind this choice);
 //   * each page costs one 4-byte compare; only pages that start with the
 //     magic have their header copied (atomically) and checked.
 // The scanner reports what it found and why other candidates were rejected;
@@ -27,9 +28,8 @@
 namespace haywire {
 
 struct ScanOptions {
-  // Bytes mapped (and populated) at once. Bounds page-table memory and
-  // virtual address use for very large RAM files.
-  uint64_t chunk_bytes = 256ull << 20;
+  // Bytes read at once.
+  uint64_t chunk_bytes = 1ull << 20;
   // Skip holes with SEEK_DATA/SEEK_HOLE where the file system supports it.
   bool skip_holes = true;
 };
@@ -59,7 +59,9 @@ struct ScanResult {
   std::vector<FoundPage> pages;  // in file order.
 };
 
-// Scans the whole file. Fails only on I/O errors (mapping a chunk failed).
+// Scans the whole file. Fails only on I/O errors. The pages found are a
+// snapshot: headers were validated on a copy, and whoever uses a session
+// re-reads its pages in place (VerifyCachedSession, the slot protocol).
 absl::StatusOr<ScanResult> ScanRamFile(const RamFile& file,
                                        const ScanOptions& options = {});
 

@@ -71,9 +71,9 @@ PageHeader ReadPageHeader(const void* page) {
 }
 
 bool StartsWithPageMagic(const void* page) {
-  uint32_t first;
-  std::memcpy(&first, page, sizeof(first));
-  return first == kPageMagic;
+  // Relaxed: a filter only; ReadPageHeader re-reads with acquire.
+  uint32_t* first = static_cast<uint32_t*>(const_cast<void*>(page));
+  return LoadRelaxed(*first) == kPageMagic;
 }
 
 absl::string_view HeaderVerdictName(HeaderVerdict verdict) {

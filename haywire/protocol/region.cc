@@ -12,6 +12,7 @@ namespace haywire {
 
 Region::Region(PageTable pages) : pages_(std::move(pages)) {
   CHECK_GE(pages_.page_count(), kMinRegionPages);
+  CHECK_LE(pages_.page_count(), kMaxRegionPages);
 }
 
 BeaconPage& Region::beacon() const {

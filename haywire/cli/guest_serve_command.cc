@@ -1,0 +1,167 @@
+// Copyright 2026 The Haywire Authors.
+
+#include "haywire/cli/guest_serve_command.h"
+
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gflags/gflags.h"
+#include "guest/companion.h"
+#include "guest/identity.h"
+#include "guest/shm_region.h"
+#include "guest/simulated_ram.h"
+#include "haywire/protocol/region.h"
+#include "haywire/util/byte_size.h"
+
+DEFINE_string(shm_name, "vm-pagebeacon",
+              "Name of the POSIX shared memory object holding the region "
+              "(/dev/shm/NAME) in real guest mode.");
+DEFINE_string(region_size, "64M",
+              "Size of the shared region, in whole 4 KiB pages (e.g. 64M).");
+DEFINE_string(ram_file, "",
+              "Simulated guest mode: place the region's pages, scattered, in "
+              "this RAM file (created if missing) instead of /dev/shm, so a "
+              "host on the same machine can discover it with "
+              "--mem-file=PATH.");
+DEFINE_string(ram_size, "1G",
+              "Size of the simulated RAM file when --ram-file creates it.");
+DEFINE_uint64(placement_seed, 0,
+              "Simulated mode: seed of the scattered page placement "
+              "(0: random).");
+DEFINE_bool(mlock, true,
+            "Lock the region in guest memory (real guest mode); without it "
+            "the guest kernel may move or swap the pages and hosts lose them.");
+DEFINE_string(proc_root, "/proc",
+              "Where to read process information from (tests point this at "
+              "fixture trees).");
+
+namespace haywire {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void OnStopSignal(int) { g_stop.store(true, std::memory_order_relaxed); }
+
+int SetupFail(const std::string& message) {
+  return Fail(ExitCode::kGuestSetup, message);
+}
+
+int RunGuestServe(const std::vector<std::string>&) {
+  absl::StatusOr<uint64_t> region_bytes = ParseByteSize(FLAGS_region_size);
+  if (!region_bytes.ok()) {
+    return Fail(ExitCode::kUsage,
+                absl::StrCat("--region-size: ", region_bytes.status().message()));
+  }
+  if (*region_bytes % kPageSize != 0 ||
+      *region_bytes / kPageSize < kMinRegionPages ||
+      *region_bytes / kPageSize > kMaxRegionPages) {
+    return Fail(ExitCode::kUsage,
+                absl::StrCat("--region-size must be a multiple of 4096 between ",
+                             kMinRegionPages * kPageSize, " and ",
+                             uint64_t{kMaxRegionPages} * kPageSize, " bytes"));
+  }
+  const uint32_t region_pages = static_cast<uint32_t>(*region_bytes / kPageSize);
+  const uint64_t session_id = NewSessionId();
+
+  std::unique_ptr<ShmRegion> shm;
+  std::unique_ptr<SimulatedRam> ram;
+  PageTable pages;
+  std::string where;
+  if (!FLAGS_ram_file.empty()) {
+    absl::StatusOr<uint64_t> ram_bytes = ParseByteSize(FLAGS_ram_size);
+    if (!ram_bytes.ok()) {
+      return Fail(ExitCode::kUsage,
+                  absl::StrCat("--ram-size: ", ram_bytes.status().message()));
+    }
+    SimulatedRamOptions options;
+    options.path = FLAGS_ram_file;
+    options.ram_bytes = *ram_bytes;
+    options.region_pages = region_pages;
+    options.seed = FLAGS_placement_seed != 0 ? FLAGS_placement_seed : session_id;
+    absl::StatusOr<std::unique_ptr<SimulatedRam>> opened =
+        SimulatedRam::Open(options);
+    if (!opened.ok()) return SetupFail(std::string(opened.status().message()));
+    ram = *std::move(opened);
+    pages = ram->pages();
+    where = absl::StrCat("simulated RAM file ", ram->path());
+  } else {
+    absl::StatusOr<std::unique_ptr<ShmRegion>> created =
+        ShmRegion::Create(FLAGS_shm_name, *region_bytes, FLAGS_mlock);
+    if (!created.ok()) {
+      return SetupFail(std::string(created.status().message()));
+    }
+    shm = *std::move(created);
+    pages = shm->pages();
+    where = shm->path();
+  }
+
+  const uint64_t capabilities = kCapPing | kCapDoorbell;
+  CompanionIdentity identity =
+      CurrentCompanionIdentity(FLAGS_proc_root, capabilities);
+  if (absl::Status s = InitializeRegion(pages, session_id, identity); !s.ok()) {
+    return SetupFail(std::string(s.message()));
+  }
+
+  struct sigaction action = {};
+  action.sa_handler = OnStopSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  std::printf("guest-serve: session 0x%016llx, %u pages in %s, pid %u\n",
+              static_cast<unsigned long long>(session_id), region_pages,
+              where.c_str(), identity.pid);
+  std::fflush(stdout);
+
+  Companion companion{Region(pages)};
+  companion.Serve(g_stop);
+
+  // No stale beacon is left behind by a clean stop.
+  WipeRegion(pages);
+  std::printf("guest-serve: stopped after %llu requests; region wiped\n",
+              static_cast<unsigned long long>(companion.requests_served() +
+                                              companion.requests_rejected()));
+  std::fflush(stdout);
+  return ExitCodeValue(ExitCode::kOk);
+}
+
+}  // namespace
+
+Command GuestServeCommand() {
+  Command command;
+  command.name = "guest-serve";
+  command.summary = "Run the companion inside the guest";
+  command.usage =
+      "[--shm-name=NAME] [--region-size=64M] | --ram-file=PATH "
+      "[--ram-size=1G]";
+  command.help =
+      "Runs inside the VM. Creates the shared region (/dev/shm/vm-pagebeacon, "
+      "64 MiB, locked in memory), marks every page with a self-identifying "
+      "header, publishes a beacon with this guest's hostname, kernel and "
+      "boot id, and then serves host requests through the region's request "
+      "slots until SIGTERM or SIGINT, when it wipes the region so that no "
+      "stale beacon is left behind.\n\n"
+      "Run it as root for a full view of /proc and for mlock; as another "
+      "user, raise RLIMIT_MEMLOCK (ulimit -l) above the region size.\n\n"
+      "Simulated mode (--ram-file) lets one machine stand in for the guest: "
+      "the region's pages are scattered through a RAM file exactly as a real "
+      "guest's pages are scattered through QEMU's memory-backend-file, and "
+      "host commands read that file with --mem-file.\n\n"
+      "Examples:\n"
+      "  sudo haywire guest-serve\n"
+      "  haywire guest-serve --ram-file=/tmp/haywire-vm-mem --ram-size=1G";
+  command.flags = {"shm_name",       "region_size", "ram_file", "ram_size",
+                   "placement_seed", "mlock",       "proc_root"};
+  command.exit_codes = {ExitCode::kOk, ExitCode::kUsage, ExitCode::kGuestSetup,
+                        ExitCode::kFailure};
+  command.run = RunGuestServe;
+  return command;
+}
+
+}  // namespace haywire

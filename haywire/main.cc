@@ -1,0 +1,18 @@
+// Copyright 2026 The Haywire Authors.
+//
+// The `haywire` binary: one executable, one subcommand per role. Host
+// commands read a VM's RAM file; guest-serve runs inside the VM.
+
+#include <vector>
+
+#include "haywire/cli/command.h"
+#include "haywire/cli/discover_command.h"
+#include "haywire/cli/guest_serve_command.h"
+
+int main(int argc, char** argv) {
+  const std::vector<haywire::Command> commands = {
+      haywire::DiscoverCommand(),
+      haywire::GuestServeCommand(),
+  };
+  return haywire::RunMain(argc, argv, commands);
+}
