@@ -1,0 +1,210 @@
+// Copyright 2026 The Haywire Authors.
+//
+// The connection path: full scan the first time, the cached page table after
+// that, and a fall back to a full scan whenever the cache no longer matches.
+
+#include "haywire/host/live_session.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "guest/simulated_ram.h"
+#include "gtest/gtest.h"
+#include "haywire/host/failure.h"
+#include "haywire/host/session_cache.h"
+#include "haywire/protocol/beacon.h"
+#include "haywire/protocol/page_header.h"
+#include "haywire/protocol/region.h"
+
+namespace haywire {
+namespace {
+
+std::string TempPath(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return absl::StrCat(dir ? dir : "/tmp", "/", name, "-", ::getpid());
+}
+
+// A simulated companion: a region in a RAM file with a ticking heartbeat.
+class FakeCompanion {
+ public:
+  FakeCompanion(const std::string& path, uint64_t session_id, uint64_t seed) {
+    SimulatedRamOptions options;
+    options.path = path;
+    options.ram_bytes = 32ull << 20;
+    options.region_pages = 256;
+    options.seed = seed;
+    ram_ = *SimulatedRam::Open(options);
+    CompanionIdentity id;
+    id.pid = 1000;
+    id.hostname = "guest";
+    EXPECT_TRUE(InitializeRegion(ram_->pages(), session_id, id).ok());
+    beacon_ = reinterpret_cast<BeaconPage*>(ram_->pages().page(0));
+    thread_ = std::thread([this] {
+      uint64_t t = 0;
+      while (!stop_.load(std::memory_order_relaxed)) {
+        TickHeartbeat(*beacon_, ++t);
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      }
+    });
+  }
+  ~FakeCompanion() { Stop(/*wipe=*/true); }
+
+  void Stop(bool wipe) {
+    if (thread_.joinable()) {
+      stop_.store(true, std::memory_order_relaxed);
+      thread_.join();
+      if (wipe) WipeRegion(ram_->pages());
+    }
+  }
+  const SimulatedRam& ram() const { return *ram_; }
+
+ private:
+  std::unique_ptr<SimulatedRam> ram_;
+  BeaconPage* beacon_ = nullptr;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+ConnectOptions Options(const std::string& mem_file, const std::string& cache) {
+  ConnectOptions options;
+  options.mem_file = mem_file;
+  options.cache_dir = cache;
+  options.discover.live_wait = absl::Milliseconds(200);
+  return options;
+}
+
+TEST(LiveSessionTest, SecondConnectUsesTheCache) {
+  const std::string path = TempPath("ram");
+  const std::string cache = TempPath("cache");
+  FakeCompanion companion(path, 0xC0FFEE, 1);
+
+  absl::StatusOr<LiveSession> first = ConnectToLiveSession(Options(path, cache));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE(first->from_cache);
+  EXPECT_GT(first->scan.pages_examined, 0u);
+  EXPECT_EQ(first->report.pages.session_id, 0xC0FFEEu);
+
+  absl::StatusOr<LiveSession> second =
+      ConnectToLiveSession(Options(path, cache));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_TRUE(second->from_cache);
+  EXPECT_EQ(second->scan.pages_examined, 0u);  // no scan at all
+  EXPECT_EQ(second->report.pages.offsets, companion.ram().page_offsets());
+  // The region is usable: page i of the Region is the companion's page i.
+  for (uint32_t i = 0; i < second->region.page_count(); ++i) {
+    ASSERT_EQ(second->region.pages().page(i),
+              second->file->base() + companion.ram().page_offsets()[i]);
+  }
+}
+
+TEST(LiveSessionTest, RestartedCompanionInvalidatesTheCache) {
+  const std::string path = TempPath("ram2");
+  const std::string cache = TempPath("cache2");
+  {
+    FakeCompanion companion(path, 0x1111, 2);
+    ASSERT_TRUE(ConnectToLiveSession(Options(path, cache)).ok());
+  }
+  // The old companion wiped its region; a new one starts on the same file.
+  FakeCompanion restarted(path, 0x2222, 3);
+  absl::StatusOr<LiveSession> s = ConnectToLiveSession(Options(path, cache));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_FALSE(s->from_cache);
+  EXPECT_EQ(s->report.pages.session_id, 0x2222u);
+  absl::StatusOr<LiveSession> again = ConnectToLiveSession(Options(path, cache));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->from_cache);
+  EXPECT_EQ(again->report.pages.session_id, 0x2222u);
+}
+
+TEST(LiveSessionTest, StaleCachedSessionFallsBackToScanAndFails) {
+  const std::string path = TempPath("ram3");
+  const std::string cache = TempPath("cache3");
+  FakeCompanion companion(path, 0x3333, 4);
+  ASSERT_TRUE(ConnectToLiveSession(Options(path, cache)).ok());
+  companion.Stop(/*wipe=*/false);  // crashed: pages intact, heartbeat frozen
+  absl::StatusOr<LiveSession> s = ConnectToLiveSession(Options(path, cache));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(FailureOf(s.status()), Failure::kNoLiveSession);
+}
+
+TEST(LiveSessionTest, CorruptCacheEntryIsIgnored) {
+  const std::string path = TempPath("ram4");
+  const std::string cache = TempPath("cache4");
+  FakeCompanion companion(path, 0x4444, 5);
+  absl::StatusOr<LiveSession> first = ConnectToLiveSession(Options(path, cache));
+  ASSERT_TRUE(first.ok());
+  const std::string entry = SessionCache(cache).EntryPath(first->file->key());
+  {
+    std::fstream f(entry, std::ios::in | std::ios::out | std::ios::binary);
+    ASSERT_TRUE(f.good());
+    f.seekp(60);
+    f.put('\x5A');
+  }
+  EXPECT_FALSE(SessionCache(cache).Load(first->file->key()).has_value());
+  absl::StatusOr<LiveSession> s = ConnectToLiveSession(Options(path, cache));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_FALSE(s->from_cache);
+  EXPECT_EQ(s->report.pages.session_id, 0x4444u);
+}
+
+TEST(SessionCacheTest, VerifyRejectsMovedOrForeignPages) {
+  const std::string path = TempPath("ram5");
+  FakeCompanion companion(path, 0x5555, 6);
+  absl::StatusOr<std::unique_ptr<RamFile>> file = RamFile::Open(path, false);
+  ASSERT_TRUE(file.ok());
+  CachedSession cached;
+  cached.key = (*file)->key();
+  cached.session_id = 0x5555;
+  cached.offsets = companion.ram().page_offsets();
+  EXPECT_TRUE(VerifyCachedSession(**file, cached));
+
+  CachedSession swapped = cached;
+  std::swap(swapped.offsets[3], swapped.offsets[4]);
+  EXPECT_FALSE(VerifyCachedSession(**file, swapped));
+
+  CachedSession other_session = cached;
+  other_session.session_id = 0x5556;
+  EXPECT_FALSE(VerifyCachedSession(**file, other_session));
+
+  CachedSession out_of_file = cached;
+  out_of_file.offsets[7] = (*file)->size();
+  EXPECT_FALSE(VerifyCachedSession(**file, out_of_file));
+
+  CachedSession misaligned = cached;
+  misaligned.offsets[7] += 8;
+  EXPECT_FALSE(VerifyCachedSession(**file, misaligned));
+
+  CachedSession other_file = cached;
+  other_file.key.inode += 1;
+  EXPECT_FALSE(VerifyCachedSession(**file, other_file));
+}
+
+TEST(SessionCacheTest, StoreLoadRoundTripAndKeyMismatch) {
+  const std::string dir = TempPath("cache6") + "/nested/dir";
+  SessionCache cache(dir);
+  CachedSession s;
+  s.key = {1, 2, 3 * 4096};
+  s.session_id = 99;
+  s.offsets.resize(kMinRegionPages);
+  for (uint32_t i = 0; i < kMinRegionPages; ++i) s.offsets[i] = i * 4096ull * 3;
+  ASSERT_TRUE(cache.Store(s).ok());
+  std::optional<CachedSession> loaded = cache.Load(s.key);
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->session_id, 99u);
+  EXPECT_EQ(loaded->offsets, s.offsets);
+  RamFileKey resized = s.key;
+  resized.size += 4096;  // same inode, different size: QEMU recreated it
+  EXPECT_FALSE(cache.Load(resized).has_value());
+  cache.Forget(s.key);
+  EXPECT_FALSE(cache.Load(s.key).has_value());
+}
+
+}  // namespace
+}  // namespace haywire
