@@ -73,6 +73,9 @@ void WriteJson(const Discovery& d, const SessionReport* chosen,
     json.Key("start_time_unix_ns").Uint(beacon_ok ? s.identity.start_unix_ns : 0);
     json.Key("protocol_version").Uint(kProtocolVersion);
     json.Key("heartbeat_counter").Uint(s.heartbeat.counter);
+    if (s.silent_ns.has_value()) {
+      json.Key("heartbeat_silent_ms").Uint(*s.silent_ns / 1'000'000);
+    }
     json.EndObject();
   }
   json.EndArray();
@@ -111,6 +114,10 @@ void WriteText(const Discovery& d, const SessionReport* chosen,
         ok ? OrDash(s.identity.hostname).c_str() : "-",
         ok ? OrDash(s.identity.kernel_release).c_str() : "-",
         static_cast<unsigned>(kProtocolVersion), &s == chosen ? "  <- using" : "");
+    if (s.silent_ns.has_value()) {
+      std::printf("  heartbeat silent for %.1f s (on the live session's clock)\n",
+                  *s.silent_ns / 1e9);
+    }
     if (!ok && !s.pages.beacon_offsets.empty()) {
       std::printf("  beacon rejected: %s\n",
                   std::string(s.beacon_status.message()).c_str());

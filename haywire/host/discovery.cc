@@ -51,34 +51,56 @@ void CheckLiveness(const RamFile& file, absl::Duration wait,
   std::vector<Watch> watches;
   for (SessionReport& report : *sessions) {
     report.live = false;
-    if (!report.beacon_status.ok()) continue;
+    report.decided = false;
+    if (!report.beacon_status.ok()) {
+      report.decided = true;  // no valid beacon: cannot be talked to
+      continue;
+    }
     for (uint64_t offset : report.pages.beacon_offsets) {
       Heartbeat h = ReadHeartbeat(BeaconAt(file, offset));
       if (offset == report.beacon_offset) report.heartbeat = h;
       watches.push_back({&report, offset, h.counter});
     }
   }
+  // Once one session is seen alive, its clock judges the others at once: a
+  // session from another boot of the guest, or one whose last heartbeat is
+  // well behind the live one's on the same guest clock, is stale.
+  auto judge_by_live_clock = [sessions](const SessionReport& live) {
+    for (SessionReport& other : *sessions) {
+      if (other.decided) continue;
+      if (other.identity.boot_id != live.identity.boot_id ||
+          other.identity.boot_id.empty()) {
+        other.decided = true;
+      } else if (other.heartbeat.mono_ns + 2 * kHeartbeatPeriodNs <
+                 live.heartbeat.mono_ns) {
+        other.decided = true;
+        other.silent_ns = live.heartbeat.mono_ns - other.heartbeat.mono_ns;
+      }
+    }
+  };
   const absl::Time deadline = absl::Now() + wait;
-  size_t pending = watches.size();
-  // Poll every beacon copy; a copy whose counter moves is the live one.
-  // The wait is bounded and ends as soon as every session has been judged.
-  while (pending > 0) {
+  // Poll every beacon copy; a copy whose counter moves is the live one. The
+  // wait is bounded and ends as soon as every session has been judged.
+  for (;;) {
     for (Watch& w : watches) {
-      if (w.report == nullptr || w.report->live) continue;
+      if (w.report->decided) continue;
       Heartbeat h = ReadHeartbeat(BeaconAt(file, w.offset));
       if (h.counter != w.first_counter) {
         w.report->live = true;
+        w.report->decided = true;
         w.report->beacon_offset = w.offset;
         w.report->heartbeat = h;
+        judge_by_live_clock(*w.report);
       }
     }
-    pending = std::count_if(watches.begin(), watches.end(), [](const Watch& w) {
-      return !w.report->live;
-    });
-    if (pending == 0 || absl::Now() >= deadline) break;
+    const bool pending =
+        std::any_of(watches.begin(), watches.end(),
+                    [](const Watch& w) { return !w.report->decided; });
+    if (!pending || absl::Now() >= deadline) break;
     std::this_thread::sleep_for(std::chrono::microseconds(500));
   }
   for (SessionReport& report : *sessions) {
+    report.decided = true;
     if (report.live) {
       report.pages.offsets[kBeaconPageIndex] = report.beacon_offset;
     }

@@ -13,6 +13,7 @@
 #define HAYWIRE_HOST_DISCOVERY_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,11 @@ struct SessionReport {
   absl::Status beacon_status = absl::NotFoundError("no beacon page found");
   CompanionIdentity identity;
   bool live = false;
-  Heartbeat heartbeat;  // the last one read.
+  bool decided = false;  // liveness judged (internal to CheckLiveness).
+  Heartbeat heartbeat;   // the last one read.
+  // For a stale session of the same guest boot as a live one: how long its
+  // heartbeat has been silent, on the guest's clock.
+  std::optional<uint64_t> silent_ns;
 };
 
 struct Discovery {
@@ -57,6 +62,9 @@ struct Discovery {
 
 // Watches the heartbeats of `sessions` (those with a valid beacon) until each
 // has advanced or `wait` has passed, and sets `live` and `beacon_offset`.
+// Once a session is live, the others are judged against its guest clock
+// without waiting: a different boot id, or a last heartbeat more than two
+// periods behind the live one's, means stale.
 void CheckLiveness(const RamFile& file, absl::Duration wait,
                    std::vector<SessionReport>* sessions);
 

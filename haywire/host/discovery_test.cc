@@ -154,6 +154,39 @@ TEST(DiscoveryTest, FindsScatteredLiveSessionAmongDecoys) {
   EXPECT_EQ((*chosen)->pages.session_id, region.session_id);
 }
 
+TEST(DiscoveryTest, LiveClockJudgesStaleSessionOfTheSameBoot) {
+  const std::string path = TempPath("sameboot");
+  uint64_t stale_id = 0x5151;
+  {
+    LiveRegion old_region = MakeRegion(path, stale_id, 21, /*decoys=*/false);
+    TickHeartbeat(*old_region.beacon, 1'000'000'000);  // died at t=1 s
+  }
+  // A new companion of the same boot reuses the file; its clock is at 9 s+.
+  LiveRegion region = MakeRegion(path, 0x6262, 22, /*decoys=*/false);
+  std::atomic<bool> stop{false};
+  std::thread ticker([&] {
+    uint64_t t = 9'000'000'000;
+    while (!stop.load(std::memory_order_relaxed)) {
+      TickHeartbeat(*region.beacon, t += 2'000'000);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  auto file = OpenRam(path);
+  DiscoverOptions options;
+  options.live_wait = absl::Seconds(5);
+  absl::StatusOr<Discovery> d = Discover(*file, options);
+  stop.store(true);
+  ticker.join();
+  ASSERT_TRUE(d.ok());
+  const SessionReport* live = FindSession(*d, 0x6262);
+  const SessionReport* stale = FindSession(*d, stale_id);
+  ASSERT_TRUE(live != nullptr && stale != nullptr);
+  EXPECT_TRUE(live->live);
+  EXPECT_FALSE(stale->live);
+  ASSERT_TRUE(stale->silent_ns.has_value());
+  EXPECT_GE(*stale->silent_ns, 8'000'000'000u);
+}
+
 TEST(DiscoveryTest, HoleSkippingDoesNotChangeTheResult) {
   const std::string path = TempPath("holes");
   LiveRegion region = MakeRegion(path, 0x42, 3);
