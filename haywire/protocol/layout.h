@@ -53,7 +53,7 @@ inline constexpr uint32_t kCacheLineSize = 64;
 // First magic of every page (the value the seed protocol scans for), then a
 // second magic so a stray 0x3142FACE word is not enough to look like a page.
 inline constexpr uint32_t kPageMagic = 0x3142FACE;
-inline constexpr uint32_t kPageMagic2 = 0x50524857;  // "HWRP" in memory order.
+inline constexpr uint32_t kPageMagic2 = 0x50525748;  // bytes "HWRP".
 
 inline constexpr uint16_t kProtocolVersion = 1;
 
