@@ -13,6 +13,8 @@
 #include "gflags/gflags.h"
 #include "guest/companion.h"
 #include "guest/identity.h"
+#include "guest/process_service.h"
+#include "guest/procfs.h"
 #include "guest/shm_region.h"
 #include "guest/simulated_ram.h"
 #include "haywire/protocol/region.h"
@@ -39,6 +41,9 @@ DEFINE_bool(mlock, true,
 DEFINE_string(proc_root, "/proc",
               "Where to read process information from (tests point this at "
               "fixture trees).");
+DEFINE_string(passwd_file, "/etc/passwd",
+              "User database for user names (read directly: the guest binary "
+              "is static, so NSS is not used).");
 
 namespace haywire {
 namespace {
@@ -100,7 +105,8 @@ int RunGuestServe(const std::vector<std::string>&) {
     where = shm->path();
   }
 
-  const uint64_t capabilities = kCapPing | kCapDoorbell;
+  const uint64_t capabilities =
+      kCapPing | kCapDoorbell | kCapListProcesses | kCapProcessInfo;
   CompanionIdentity identity =
       CurrentCompanionIdentity(FLAGS_proc_root, capabilities);
   if (absl::Status s = InitializeRegion(pages, session_id, identity); !s.ok()) {
@@ -119,7 +125,11 @@ int RunGuestServe(const std::vector<std::string>&) {
               where.c_str(), identity.pid);
   std::fflush(stdout);
 
-  Companion companion{Region(pages)};
+  Region region(pages);
+  Companion companion(region);
+  ProcFs procfs(FLAGS_proc_root, FLAGS_passwd_file);
+  ProcessService processes(&procfs, &region.iterator_table(), session_id);
+  processes.RegisterWith(&companion);
   companion.Serve(g_stop);
 
   // No stale beacon is left behind by a clean stop.
@@ -157,7 +167,8 @@ Command GuestServeCommand() {
       "  sudo haywire guest-serve\n"
       "  haywire guest-serve --ram-file=/tmp/haywire-vm-mem --ram-size=1G";
   command.flags = {"shm_name",       "region_size", "ram_file", "ram_size",
-                   "placement_seed", "mlock",       "proc_root"};
+                   "placement_seed", "mlock",       "proc_root",
+                   "passwd_file"};
   command.exit_codes = {ExitCode::kOk, ExitCode::kUsage, ExitCode::kGuestSetup,
                         ExitCode::kFailure};
   command.run = RunGuestServe;

@@ -37,7 +37,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int kHostThreads = 24;  // more than kRequestSlotCount: claims contend.
-constexpr int kRequestsPerHost = 3000;
+constexpr int kRequestsPerHost = 2000;
 // A generous bound on any single wait (for a slot, for a response). Never a
 // performance assertion: only there so a broken state machine fails instead
 // of hanging.

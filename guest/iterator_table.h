@@ -1,0 +1,73 @@
+// Copyright 2026 The Haywire Authors.
+//
+// IteratorTable: the companion's chunked-listing iterators.
+//
+// LIST_PROCESSES snapshots the PID list and hands the host an iterator id;
+// CONTINUE_ITERATION returns the next chunk; CANCEL_ITERATION frees it. The
+// table holds kIteratorCount iterators; creating one more evicts the least
+// recently used. Ids are random 64-bit numbers and every lookup also checks
+// the owner's station id, so a host can never continue another host's
+// listing: an evicted, unknown or foreign id is simply "expired".
+//
+// The table lives in the companion's private memory; its state is mirrored
+// (relaxed stores, informational) into the region's IteratorTablePage so a
+// host can see what is in use.
+#ifndef HAYWIRE_GUEST_ITERATOR_TABLE_H_
+#define HAYWIRE_GUEST_ITERATOR_TABLE_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <vector>
+
+#include "haywire/protocol/layout.h"
+#include "haywire/protocol/messages.h"
+
+namespace haywire {
+
+struct ListingIterator {
+  uint64_t id = 0;  // 0: unused
+  uint32_t owner_pid = 0;
+  uint64_t last_used_ns = 0;
+  std::vector<uint32_t> pids;  // the snapshot
+  size_t position = 0;         // next index into pids
+  ListHeader header;
+  // An entry read but not sent because the last chunk was full.
+  std::optional<ProcessEntry> pending;
+};
+
+class IteratorTable {
+ public:
+  // `mirror` may be null (tests).
+  explicit IteratorTable(IteratorTablePage* mirror, uint64_t seed);
+
+  // A new iterator for `owner_pid`, evicting the least recently used one
+  // when the table is full. Never returns null.
+  ListingIterator* Create(uint32_t owner_pid, std::vector<uint32_t> pids,
+                          uint64_t now_ns);
+
+  // The live iterator `id` of `owner_pid`, or null if it is unknown,
+  // evicted, or someone else's. Marks it used.
+  ListingIterator* Find(uint64_t id, uint32_t owner_pid, uint64_t now_ns);
+
+  // Frees iterator `id` (if it exists and is `owner_pid`'s). Returns whether
+  // it did.
+  bool Release(uint64_t id, uint32_t owner_pid);
+
+  size_t in_use() const;
+  uint64_t evictions() const { return evictions_; }
+
+  // Writes every entry's state into the mirror page.
+  void Publish() const;
+
+ private:
+  std::array<ListingIterator, kIteratorCount> slots_;
+  IteratorTablePage* mirror_;
+  std::mt19937_64 ids_;
+  uint64_t evictions_ = 0;
+};
+
+}  // namespace haywire
+
+#endif  // HAYWIRE_GUEST_ITERATOR_TABLE_H_

@@ -1,0 +1,57 @@
+// Copyright 2026 The Haywire Authors.
+//
+// ProcessService: the companion's process requests.
+//
+//   LIST_PROCESSES      snapshot the PID list into a new iterator and answer
+//                       with the listing header and as many entries as fit
+//                       one response page (flag kResponseMore + iterator id
+//                       while entries remain);
+//   CONTINUE_ITERATION  the next chunk of that iterator;
+//   CANCEL_ITERATION    free it;
+//   GET_PROCESS_INFO    one process in detail.
+//
+// A process that exits between the snapshot and its turn is skipped, never
+// reported with partial data. An unknown, evicted or foreign iterator id is
+// answered with kIteratorExpired; a malformed request with kBadRequest; a
+// PID that does not exist with kNoSuchProcess. Every error response carries
+// a one-line message.
+#ifndef HAYWIRE_GUEST_PROCESS_SERVICE_H_
+#define HAYWIRE_GUEST_PROCESS_SERVICE_H_
+
+#include <cstdint>
+
+#include "guest/companion.h"
+#include "guest/iterator_table.h"
+#include "guest/procfs.h"
+
+namespace haywire {
+
+class ProcessService {
+ public:
+  // `procfs` must outlive the service. `mirror` (may be null) receives the
+  // iterator table's state.
+  ProcessService(const ProcFs* procfs, IteratorTablePage* mirror,
+                 uint64_t seed);
+
+  // Registers the four handlers with `companion`.
+  void RegisterWith(Companion* companion);
+
+  HandlerResult List(const Request& request);
+  HandlerResult Continue(const Request& request);
+  HandlerResult Cancel(const Request& request);
+  HandlerResult Info(const Request& request);
+
+  const IteratorTable& iterators() const { return iterators_; }
+  uint64_t processes_skipped() const { return skipped_; }
+
+ private:
+  HandlerResult FillChunk(ListingIterator* it, bool with_header);
+
+  const ProcFs* procfs_;
+  IteratorTable iterators_;
+  uint64_t skipped_ = 0;
+};
+
+}  // namespace haywire
+
+#endif  // HAYWIRE_GUEST_PROCESS_SERVICE_H_

@@ -1,0 +1,972 @@
+// Copyright 2026 The Haywire Authors.
+//
+// End-to-end tests of `haywire discover`: the real binary, run as separate
+// processes, against simulated RAM files. A `haywire guest-serve
+// --ram-file=...` companion is started in the background where a live
+// session is needed; files with specific defects (a missing page, bad
+// checksums, an unknown protocol version) are built by the test itself with
+// the same protocol code the companion uses.
+//
+// Every wait is bounded (subprocesses by RunSubprocess's timeout, the
+// companion's start and stop by GuestServe's deadlines), and nothing asserts
+// on timing.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "guest/simulated_ram.h"
+#include "haywire/protocol/beacon.h"
+#include "haywire/protocol/crc32c.h"
+#include "haywire/protocol/layout.h"
+#include "haywire/protocol/page_header.h"
+#include "haywire/protocol/page_table.h"
+#include "haywire/protocol/region.h"
+#include "haywire/testing/subprocess.h"
+#include "haywire/util/json_value.h"
+
+extern char** environ;
+
+namespace haywire {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+// Bound on one `haywire discover` run (generous for sanitizer builds).
+constexpr absl::Duration kDiscoverTimeout = absl::Seconds(60);
+// Bounds on the companion's start (until its session line) and stop.
+constexpr absl::Duration kStartTimeout = absl::Seconds(30);
+constexpr absl::Duration kStopTimeout = absl::Seconds(20);
+
+// Heartbeat watch for runs that must see a live session: far longer than the
+// companion's 10 ms tick, so a loaded machine cannot make a live companion
+// look stale. (Runs that expect only stale sessions use the default.)
+constexpr char kLiveWaitFlag[] = "--live-wait-ms=3000";
+
+// The simulated RAM guest-serve creates: 256 MiB, a 4 MiB (1024-page) region.
+constexpr char kRamSize[] = "256M";
+constexpr uint64_t kRamBytes = 256ull << 20;
+constexpr char kRegionSize[] = "4M";
+constexpr uint64_t kRegionPages = (4ull << 20) / kPageSize;
+
+// What DecoyReport documents about SimulatedRam's dead session.
+constexpr uint64_t kDecoyPid = 4242;
+constexpr char kDecoyHostname[] = "stale-guest";
+
+std::string HaywirePath() { return RunfilePath("haywire/haywire"); }
+
+std::string TestTmpDir() {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return dir != nullptr && dir[0] != '\0' ? dir : "/tmp";
+}
+
+// A path in TEST_TMPDIR unique to the running test.
+std::string TempPath(absl::string_view name) {
+  const ::testing::TestInfo* info =
+      ::testing::UnitTest::GetInstance()->current_test_info();
+  return absl::StrCat(TestTmpDir(), "/", info->test_suite_name(), ".",
+                      info->name(), ".", name);
+}
+
+std::string SessionIdText(uint64_t id) {
+  return absl::StrCat("0x", absl::Hex(id, absl::kZeroPad16));
+}
+
+uint64_t FileSize(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    ADD_FAILURE() << "stat " << path << ": " << std::strerror(errno);
+    return 0;
+  }
+  return static_cast<uint64_t>(st.st_size);
+}
+
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+// ---------------------------------------------------------------------------
+// GuestServe: a `haywire guest-serve --ram-file=...` companion running in the
+// background for the duration of a test.
+//
+// Start() spawns it with stdout and stderr going to files next to the RAM
+// file, and waits (bounded) for its "guest-serve: session 0x..., N pages in
+// ..., pid N" line. The destructor stops it if the test has not: SIGTERM,
+// a bounded wait, then SIGKILL.
+// ---------------------------------------------------------------------------
+class GuestServe {
+ public:
+  // How the companion ended.
+  struct Exit {
+    int exit_code = -1;   // if it exited normally
+    int term_signal = 0;  // if a signal ended it
+  };
+
+  static absl::StatusOr<std::unique_ptr<GuestServe>> Start(
+      const std::string& ram_file, absl::string_view log_name) {
+    std::unique_ptr<GuestServe> serve(new GuestServe());
+    serve->stdout_path_ = TempPath(absl::StrCat(log_name, ".stdout"));
+    serve->stderr_path_ = TempPath(absl::StrCat(log_name, ".stderr"));
+
+    std::vector<std::string> args = {
+        HaywirePath(),
+        "guest-serve",
+        absl::StrCat("--ram-file=", ram_file),
+        absl::StrCat("--ram-size=", kRamSize),
+        absl::StrCat("--region-size=", kRegionSize),
+    };
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
+                                     O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO,
+                                     serve->stdout_path_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO,
+                                     serve->stderr_path_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    // Default dispositions and no blocked signals, whatever the test runner
+    // set: SIGTERM must reach guest-serve's handler. The companion stays in
+    // the test's process group, so a test killed on timeout takes it along.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t no_signals;
+    sigemptyset(&no_signals);
+    sigset_t default_signals;
+    sigemptyset(&default_signals);
+    for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP}) {
+      sigaddset(&default_signals, sig);
+    }
+    posix_spawnattr_setsigmask(&attr, &no_signals);
+    posix_spawnattr_setsigdefault(&attr, &default_signals);
+    posix_spawnattr_setflags(&attr,
+                             POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid = -1;
+    const int error = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(),
+                                  environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (error != 0) {
+      return absl::InternalError(absl::StrCat("posix_spawn ", args[0], ": ",
+                                              std::strerror(error)));
+    }
+    serve->pid_ = pid;
+    if (absl::Status s = serve->AwaitSessionLine(); !s.ok()) return s;
+    return serve;
+  }
+
+  GuestServe(const GuestServe&) = delete;
+  GuestServe& operator=(const GuestServe&) = delete;
+
+  // Stops the companion if it is still running and expects a clean exit
+  // (so a crash or a sanitizer report at shutdown fails the test).
+  ~GuestServe() {
+    if (pid_ <= 0) return;
+    absl::StatusOr<Exit> exit = Terminate();
+    if (!exit.ok()) {
+      ADD_FAILURE() << exit.status() << "\n" << Output();
+      return;
+    }
+    EXPECT_EQ(exit->term_signal, 0) << Output();
+    EXPECT_EQ(exit->exit_code, 0) << Output();
+  }
+
+  pid_t pid() const { return pid_; }
+  uint64_t session_id() const { return session_id_; }
+  std::string session_text() const { return SessionIdText(session_id_); }
+  uint32_t page_count() const { return page_count_; }
+  // The pid guest-serve printed (its own getpid()).
+  uint64_t printed_pid() const { return printed_pid_; }
+
+  // Everything it printed so far, for failure messages.
+  std::string Output() const {
+    return absl::StrCat("--- guest-serve stdout ---\n",
+                        ReadFileOrEmpty(stdout_path_),
+                        "--- guest-serve stderr ---\n",
+                        ReadFileOrEmpty(stderr_path_), "--- end ---");
+  }
+  std::string Stdout() const { return ReadFileOrEmpty(stdout_path_); }
+
+  // Clean stop: SIGTERM, then waits up to kStopTimeout for the exit; SIGKILL
+  // if it does not come (the returned Exit then says so).
+  absl::StatusOr<Exit> Terminate() {
+    if (pid_ <= 0) return absl::FailedPreconditionError("not running");
+    kill(pid_, SIGTERM);
+    std::optional<Exit> exit = WaitBounded(kStopTimeout);
+    if (!exit.has_value()) {
+      kill(pid_, SIGKILL);
+      exit = WaitBounded(kStopTimeout);
+    }
+    if (!exit.has_value()) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("guest-serve pid ", pid_, " did not exit"));
+    }
+    pid_ = -1;
+    return *exit;
+  }
+
+  // Crash: SIGKILL (no chance to wipe the region), then reaps it.
+  absl::Status Kill() {
+    if (pid_ <= 0) return absl::FailedPreconditionError("not running");
+    kill(pid_, SIGKILL);
+    std::optional<Exit> exit = WaitBounded(kStopTimeout);
+    if (!exit.has_value()) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("guest-serve pid ", pid_, " survived SIGKILL"));
+    }
+    pid_ = -1;
+    if (exit->term_signal != SIGKILL) {
+      return absl::InternalError(
+          absl::StrCat("guest-serve exited with code ", exit->exit_code,
+                       " / signal ", exit->term_signal, " before SIGKILL"));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  GuestServe() = default;
+
+  // Reaps the child if it exits within `timeout`.
+  std::optional<Exit> WaitBounded(absl::Duration timeout) {
+    const absl::Time deadline = absl::Now() + timeout;
+    while (true) {
+      int status = 0;
+      const pid_t waited = waitpid(pid_, &status, WNOHANG);
+      if (waited == pid_) {
+        Exit exit;
+        if (WIFEXITED(status)) exit.exit_code = WEXITSTATUS(status);
+        if (WIFSIGNALED(status)) exit.term_signal = WTERMSIG(status);
+        return exit;
+      }
+      if (waited < 0 && errno != EINTR) return Exit{};  // not our child (?)
+      if (absl::Now() >= deadline) return std::nullopt;
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+  }
+
+  // Polls stdout for the session line, until kStartTimeout or an early exit.
+  absl::Status AwaitSessionLine() {
+    const absl::Time deadline = absl::Now() + kStartTimeout;
+    constexpr char kPrefix[] = "guest-serve: session 0x";
+    while (true) {
+      const std::string out = ReadFileOrEmpty(stdout_path_);
+      const size_t at = out.find(kPrefix);
+      const size_t end = at == std::string::npos ? at : out.find('\n', at);
+      if (end != std::string::npos) {
+        return ParseSessionLine(
+            absl::string_view(out).substr(at, end - at));
+      }
+      std::optional<Exit> exit = WaitBounded(absl::ZeroDuration());
+      if (exit.has_value()) {
+        pid_ = -1;
+        return absl::InternalError(absl::StrCat(
+            "guest-serve exited (code ", exit->exit_code, ", signal ",
+            exit->term_signal, ") before printing its session\n", Output()));
+      }
+      if (absl::Now() >= deadline) {
+        return absl::DeadlineExceededError(absl::StrCat(
+            "no session line from guest-serve within ",
+            absl::FormatDuration(kStartTimeout), "\n", Output()));
+      }
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+  }
+
+  // "guest-serve: session 0x0a640c4205ec76e5, 1024 pages in simulated RAM
+  // file /path, pid 8868"
+  absl::Status ParseSessionLine(absl::string_view line) {
+    const auto bad = [&] {
+      return absl::InternalError(
+          absl::StrCat("unexpected guest-serve line: ", line));
+    };
+    absl::string_view rest = line;
+    rest.remove_prefix(std::strlen("guest-serve: session 0x"));
+    if (rest.size() < 16 ||
+        !absl::SimpleHexAtoi(rest.substr(0, 16), &session_id_)) {
+      return bad();
+    }
+    rest.remove_prefix(16);
+    if (!absl::ConsumePrefix(&rest, ", ")) return bad();
+    const size_t space = rest.find(' ');
+    if (space == absl::string_view::npos ||
+        !absl::SimpleAtoi(rest.substr(0, space), &page_count_)) {
+      return bad();
+    }
+    const size_t pid_at = rest.rfind(", pid ");
+    if (pid_at == absl::string_view::npos ||
+        !absl::SimpleAtoi(rest.substr(pid_at + 6), &printed_pid_)) {
+      return bad();
+    }
+    return absl::OkStatus();
+  }
+
+  pid_t pid_ = -1;
+  std::string stdout_path_;
+  std::string stderr_path_;
+  uint64_t session_id_ = 0;
+  uint32_t page_count_ = 0;
+  uint64_t printed_pid_ = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Running discover.
+// ---------------------------------------------------------------------------
+
+// Runs the haywire binary with `args`; checks that it ran and ended by itself
+// (no timeout, no signal: a crash is always a failure).
+SubprocessResult RunHaywire(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {HaywirePath()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  absl::StatusOr<SubprocessResult> result =
+      RunSubprocess(argv, kDiscoverTimeout);
+  if (!result.ok()) {
+    ADD_FAILURE() << "cannot run " << argv[0] << ": " << result.status();
+    return SubprocessResult();
+  }
+  EXPECT_FALSE(result->timed_out) << result->DebugString();
+  EXPECT_EQ(result->term_signal, 0) << result->DebugString();
+  return *std::move(result);
+}
+
+// `haywire discover --mem-file=PATH` with a per-test cache directory (never
+// the user's) and `extra` flags.
+SubprocessResult Discover(const std::string& mem_file,
+                          std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"discover",
+                                   absl::StrCat("--mem-file=", mem_file),
+                                   absl::StrCat("--cache-dir=",
+                                                TempPath("cache"))};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return RunHaywire(args);
+}
+
+// Checks the failure contract: exit `code`, exactly one line on stderr,
+// starting with "haywire: ".
+void ExpectOneLineError(const SubprocessResult& result, int code) {
+  EXPECT_EQ(result.exit_code, code) << result.DebugString();
+  EXPECT_THAT(result.err, StartsWith("haywire: ")) << result.DebugString();
+  ASSERT_FALSE(result.err.empty());
+  EXPECT_EQ(result.err.back(), '\n') << result.DebugString();
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1)
+      << result.DebugString();
+}
+
+// Parses discover's --json output.
+JsonValue ParseOutput(const SubprocessResult& result) {
+  absl::StatusOr<JsonValue> json = ParseJson(result.out);
+  EXPECT_TRUE(json.ok()) << json.status() << "\n" << result.DebugString();
+  if (!json.ok()) return JsonValue();
+  EXPECT_TRUE(json->is_object()) << result.DebugString();
+  return *std::move(json);
+}
+
+// The entry of sessions[] with `session_id`, or nullptr.
+const JsonValue* FindSession(const JsonValue& doc, const std::string& id) {
+  const JsonValue& sessions = doc["sessions"];
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    if (sessions.at(i)["session_id"].as_string() == id) return &sessions.at(i);
+  }
+  return nullptr;
+}
+
+// The entry of SimulatedRam's dead decoy session, or nullptr.
+const JsonValue* FindDecoySession(const JsonValue& doc) {
+  const JsonValue& sessions = doc["sessions"];
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    if (sessions.at(i)["hostname"].as_string() == kDecoyHostname &&
+        sessions.at(i)["companion_pid"].as_uint() == kDecoyPid) {
+      return &sessions.at(i);
+    }
+  }
+  return nullptr;
+}
+
+// The text output's row for session `id`, split into columns.
+std::vector<std::string> TextRow(const std::string& out,
+                                 const std::string& id) {
+  for (absl::string_view line : absl::StrSplit(out, '\n')) {
+    if (absl::StartsWith(line, absl::StrCat(id, " "))) {
+      return absl::StrSplit(line, ' ', absl::SkipEmpty());
+    }
+  }
+  return {};
+}
+
+struct utsname Uname() {
+  struct utsname uts;
+  EXPECT_EQ(uname(&uts), 0);
+  return uts;
+}
+
+// Checks the invariant parts of every session entry.
+void ExpectWellFormedSession(const JsonValue& s, uint64_t file_size) {
+  const std::optional<std::string> id = s["session_id"].as_string();
+  ASSERT_TRUE(id.has_value()) << s;
+  EXPECT_EQ(id->size(), 18u) << s;
+  EXPECT_THAT(*id, StartsWith("0x")) << s;
+  EXPECT_EQ(id->find_first_not_of("0123456789abcdef", 2), std::string::npos)
+      << s;
+  EXPECT_TRUE(s["live"].is_bool()) << s;
+  EXPECT_TRUE(s["chosen"].is_bool()) << s;
+  EXPECT_TRUE(s["pages_found"].as_uint().has_value()) << s;
+  EXPECT_TRUE(s["pages_expected"].as_uint().has_value()) << s;
+  EXPECT_EQ(s["protocol_version"].as_uint(), kProtocolVersion) << s;
+  const std::optional<uint64_t> beacon = s["beacon_offset"].as_uint();
+  if (beacon.has_value()) {
+    EXPECT_EQ(*beacon % kPageSize, 0u) << s;
+    EXPECT_LT(*beacon, file_size) << s;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Files built by the test.
+// ---------------------------------------------------------------------------
+
+// Creates `path` of `size` bytes (a sparse file) with `pages` written at
+// their offsets.
+void WriteRamFile(const std::string& path, uint64_t size,
+                  const std::vector<std::pair<uint64_t, PageHeader>>& pages) {
+  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+                      0644);
+  ASSERT_GE(fd, 0) << path << ": " << std::strerror(errno);
+  ASSERT_EQ(ftruncate(fd, static_cast<off_t>(size)), 0);
+  for (const auto& [offset, header] : pages) {
+    std::vector<std::byte> page(kPageSize);
+    std::memcpy(page.data(), &header, sizeof(header));
+    ASSERT_EQ(pwrite(fd, page.data(), page.size(), static_cast<off_t>(offset)),
+              static_cast<ssize_t>(kPageSize));
+  }
+  ASSERT_EQ(close(fd), 0);
+}
+
+uint64_t MonotonicNs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000 +
+         static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// ---------------------------------------------------------------------------
+// A live companion.
+// ---------------------------------------------------------------------------
+
+TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsJson) {
+  const std::string ram = TempPath("ram");
+  absl::StatusOr<std::unique_ptr<GuestServe>> serve =
+      GuestServe::Start(ram, "serve");
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  EXPECT_EQ((*serve)->page_count(), kRegionPages);
+  EXPECT_EQ((*serve)->printed_pid(), static_cast<uint64_t>((*serve)->pid()));
+  const std::string live_id = (*serve)->session_text();
+  ASSERT_EQ(FileSize(ram), kRamBytes);
+
+  const SubprocessResult result = Discover(ram, {"--json", kLiveWaitFlag});
+  EXPECT_EQ(result.exit_code, 0) << result.DebugString()
+                                 << (*serve)->Output();
+  EXPECT_EQ(result.err, "") << result.DebugString();
+  const JsonValue doc = ParseOutput(result);
+
+  EXPECT_EQ(doc["mem_file"].as_string(), ram);
+  EXPECT_EQ(doc["pages_scanned"].as_uint(), kRamBytes / kPageSize);
+  EXPECT_EQ(doc["chosen_session"].as_string(), live_id) << doc;
+  const JsonValue& rejected = doc["rejected_pages"];
+  ASSERT_TRUE(rejected.is_object()) << doc;
+  EXPECT_GE(rejected["bad_checksum"].as_uint().value_or(0), 1u) << doc;
+  EXPECT_GE(rejected["unknown_version"].as_uint().value_or(0), 1u) << doc;
+
+  const JsonValue& sessions = doc["sessions"];
+  ASSERT_TRUE(sessions.is_array()) << doc;
+  int live_sessions = 0;
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    ExpectWellFormedSession(sessions.at(i), kRamBytes);
+    if (sessions.at(i)["live"].as_bool() == true) ++live_sessions;
+  }
+  EXPECT_EQ(live_sessions, 1) << doc;
+
+  const JsonValue* live = FindSession(doc, live_id);
+  ASSERT_NE(live, nullptr) << "no session " << live_id << " in " << doc;
+  EXPECT_EQ((*live)["live"].as_bool(), true) << *live;
+  EXPECT_EQ((*live)["chosen"].as_bool(), true) << *live;
+  EXPECT_EQ((*live)["pages_found"].as_uint(), kRegionPages) << *live;
+  EXPECT_EQ((*live)["pages_expected"].as_uint(), kRegionPages) << *live;
+  EXPECT_EQ((*live)["beacon_valid"].as_bool(), true) << *live;
+  ASSERT_TRUE((*live)["beacon_offset"].as_uint().has_value()) << *live;
+  EXPECT_EQ(*(*live)["beacon_offset"].as_uint() % kPageSize, 0u) << *live;
+  EXPECT_EQ((*live)["companion_pid"].as_uint(),
+            static_cast<uint64_t>((*serve)->pid()))
+      << *live;
+  const struct utsname uts = Uname();
+  EXPECT_EQ((*live)["hostname"].as_string(), uts.nodename) << *live;
+  EXPECT_EQ((*live)["kernel"].as_string(), uts.release) << *live;
+  EXPECT_EQ((*live)["protocol_version"].as_uint(), 1u) << *live;
+
+  const JsonValue* decoy = FindDecoySession(doc);
+  ASSERT_NE(decoy, nullptr) << "no stale decoy session in " << doc;
+  EXPECT_EQ((*decoy)["live"].as_bool(), false) << *decoy;
+  EXPECT_EQ((*decoy)["chosen"].as_bool(), false) << *decoy;
+  EXPECT_NE((*decoy)["session_id"].as_string(), live_id);
+}
+
+TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsText) {
+  const std::string ram = TempPath("ram");
+  absl::StatusOr<std::unique_ptr<GuestServe>> serve =
+      GuestServe::Start(ram, "serve");
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  const std::string live_id = (*serve)->session_text();
+
+  // The decoy's id, from the JSON report.
+  const SubprocessResult json = Discover(ram, {"--json", kLiveWaitFlag});
+  ASSERT_EQ(json.exit_code, 0) << json.DebugString();
+  const JsonValue json_doc = ParseOutput(json);
+  const JsonValue* decoy = FindDecoySession(json_doc);
+  ASSERT_NE(decoy, nullptr) << json.DebugString();
+  const std::string decoy_id = (*decoy)["session_id"].as_string().value_or("");
+
+  const SubprocessResult result = Discover(ram, {kLiveWaitFlag});
+  EXPECT_EQ(result.exit_code, 0) << result.DebugString();
+  EXPECT_EQ(result.err, "") << result.DebugString();
+  EXPECT_THAT(result.out,
+              StartsWith(absl::StrCat(ram, ": ", kRamBytes / kPageSize,
+                                      " pages (256.0 MiB), ")))
+      << result.DebugString();
+
+  // SESSION STATE PAGES RUNS BEACON PID HOSTNAME KERNEL VER [<- using]
+  const std::vector<std::string> live = TextRow(result.out, live_id);
+  ASSERT_GE(live.size(), 9u) << result.DebugString();
+  EXPECT_EQ(live[1], "live") << result.DebugString();
+  EXPECT_EQ(live[2], absl::StrCat(kRegionPages, "/", kRegionPages));
+  EXPECT_THAT(live[4], StartsWith("0x"));
+  EXPECT_EQ(live[5], absl::StrCat((*serve)->pid()));
+  const struct utsname uts = Uname();
+  EXPECT_EQ(live[6], uts.nodename[0] != '\0' ? uts.nodename : "-");
+  EXPECT_EQ(live[7], uts.release);
+  EXPECT_EQ(live[8], "1");
+  ASSERT_EQ(live.size(), 11u) << result.DebugString();
+  EXPECT_EQ(live[9], "<-");
+  EXPECT_EQ(live[10], "using");
+
+  const std::vector<std::string> stale = TextRow(result.out, decoy_id);
+  ASSERT_GE(stale.size(), 9u) << result.DebugString();
+  EXPECT_EQ(stale[1], "stale") << result.DebugString();
+  EXPECT_EQ(stale[5], absl::StrCat(kDecoyPid));
+  EXPECT_EQ(stale[6], kDecoyHostname);
+  EXPECT_EQ(stale.size(), 9u) << "only the live session is used\n"
+                              << result.DebugString();
+
+  // The decoys' rejected pages are summarised.
+  EXPECT_THAT(result.out, HasSubstr("rejected "));
+}
+
+TEST(DiscoverE2eTest, CleanStopWipesTheSession) {
+  const std::string ram = TempPath("ram");
+  absl::StatusOr<std::unique_ptr<GuestServe>> serve =
+      GuestServe::Start(ram, "serve");
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  const std::string id = (*serve)->session_text();
+
+  absl::StatusOr<GuestServe::Exit> exit = (*serve)->Terminate();
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  EXPECT_EQ(exit->term_signal, 0) << (*serve)->Output();
+  EXPECT_EQ(exit->exit_code, 0) << (*serve)->Output();
+  EXPECT_THAT((*serve)->Stdout(), HasSubstr("region wiped"));
+
+  const SubprocessResult result = Discover(ram, {"--json"});
+  ExpectOneLineError(result, 5);
+  EXPECT_THAT(result.err, HasSubstr("is guest-serve running"));
+  const JsonValue doc = ParseOutput(result);
+  EXPECT_EQ(FindSession(doc, id), nullptr)
+      << "a cleanly stopped session is still listed: " << doc;
+  const JsonValue* decoy = FindDecoySession(doc);
+  ASSERT_NE(decoy, nullptr) << doc;
+  EXPECT_EQ((*decoy)["live"].as_bool(), false);
+  EXPECT_TRUE(doc["chosen_session"].is_null()) << doc;
+
+  const SubprocessResult text = Discover(ram);
+  ExpectOneLineError(text, 5);
+  EXPECT_THAT(text.out, Not(HasSubstr(id))) << text.DebugString();
+}
+
+TEST(DiscoverE2eTest, KilledSessionIsStaleAndRestartIsLive) {
+  const std::string ram = TempPath("ram");
+  std::string killed_id;
+  {
+    absl::StatusOr<std::unique_ptr<GuestServe>> serve =
+        GuestServe::Start(ram, "serve1");
+    ASSERT_TRUE(serve.ok()) << serve.status();
+    killed_id = (*serve)->session_text();
+    ASSERT_TRUE((*serve)->Kill().ok());
+  }
+
+  // The killed companion's pages are still there, heartbeat frozen.
+  {
+    const SubprocessResult result = Discover(ram, {"--json"});
+    ExpectOneLineError(result, 5);
+    EXPECT_THAT(result.err, HasSubstr("is guest-serve running"));
+    const JsonValue doc = ParseOutput(result);
+    const JsonValue* killed = FindSession(doc, killed_id);
+    ASSERT_NE(killed, nullptr) << doc;
+    EXPECT_EQ((*killed)["live"].as_bool(), false) << *killed;
+    EXPECT_EQ((*killed)["pages_found"].as_uint(), kRegionPages) << *killed;
+    EXPECT_TRUE(doc["chosen_session"].is_null()) << doc;
+
+    const SubprocessResult text = Discover(ram);
+    ExpectOneLineError(text, 5);
+    const std::vector<std::string> row = TextRow(text.out, killed_id);
+    ASSERT_GE(row.size(), 2u) << text.DebugString();
+    EXPECT_EQ(row[1], "stale");
+  }
+
+  // A new companion on the same file: a new, live session next to the
+  // killed one's leftovers.
+  absl::StatusOr<std::unique_ptr<GuestServe>> restarted =
+      GuestServe::Start(ram, "serve2");
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  const std::string new_id = (*restarted)->session_text();
+  EXPECT_NE(new_id, killed_id);
+  {
+    const SubprocessResult result = Discover(ram, {"--json", kLiveWaitFlag});
+    EXPECT_EQ(result.exit_code, 0) << result.DebugString();
+    const JsonValue doc = ParseOutput(result);
+    EXPECT_EQ(doc["chosen_session"].as_string(), new_id) << doc;
+    const JsonValue* live = FindSession(doc, new_id);
+    ASSERT_NE(live, nullptr) << doc;
+    EXPECT_EQ((*live)["live"].as_bool(), true) << *live;
+    EXPECT_EQ((*live)["pages_found"].as_uint(), kRegionPages) << *live;
+    EXPECT_EQ((*live)["pages_expected"].as_uint(), kRegionPages) << *live;
+    EXPECT_EQ((*live)["companion_pid"].as_uint(),
+              static_cast<uint64_t>((*restarted)->pid()));
+    const JsonValue* killed = FindSession(doc, killed_id);
+    ASSERT_NE(killed, nullptr) << doc;
+    EXPECT_EQ((*killed)["live"].as_bool(), false) << *killed;
+    EXPECT_EQ((*killed)["chosen"].as_bool(), false) << *killed;
+    const JsonValue* decoy = FindDecoySession(doc);
+    ASSERT_NE(decoy, nullptr) << doc;
+    EXPECT_EQ((*decoy)["live"].as_bool(), false);
+  }
+
+  // Stopping the restarted one cleanly removes it and only it.
+  absl::StatusOr<GuestServe::Exit> exit = (*restarted)->Terminate();
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  EXPECT_EQ(exit->exit_code, 0) << (*restarted)->Output();
+  {
+    const SubprocessResult result = Discover(ram, {"--json"});
+    ExpectOneLineError(result, 5);
+    const JsonValue doc = ParseOutput(result);
+    EXPECT_EQ(FindSession(doc, new_id), nullptr) << doc;
+    const JsonValue* killed = FindSession(doc, killed_id);
+    ASSERT_NE(killed, nullptr) << doc;
+    EXPECT_EQ((*killed)["live"].as_bool(), false);
+  }
+}
+
+TEST(DiscoverE2eTest, TwoLiveCompanionsNewestIsUsed) {
+  const std::string ram = TempPath("ram");
+  absl::StatusOr<std::unique_ptr<GuestServe>> first =
+      GuestServe::Start(ram, "first");
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<std::unique_ptr<GuestServe>> second =
+      GuestServe::Start(ram, "second");
+  ASSERT_TRUE(second.ok()) << second.status();
+  const std::string first_id = (*first)->session_text();
+  const std::string second_id = (*second)->session_text();
+  ASSERT_NE(first_id, second_id);
+
+  {
+    const SubprocessResult result = Discover(ram, {"--json", kLiveWaitFlag});
+    EXPECT_EQ(result.exit_code, 0) << result.DebugString();
+    const JsonValue doc = ParseOutput(result);
+    EXPECT_EQ(doc["chosen_session"].as_string(), second_id) << doc;
+    for (const std::string& id : {first_id, second_id}) {
+      const JsonValue* s = FindSession(doc, id);
+      ASSERT_NE(s, nullptr) << id << " missing from " << doc;
+      EXPECT_EQ((*s)["live"].as_bool(), true) << *s;
+      EXPECT_EQ((*s)["pages_found"].as_uint(), kRegionPages) << *s;
+    }
+  }
+
+  // Stop the newer one: the older one is used, the newer one is gone.
+  absl::StatusOr<GuestServe::Exit> exit = (*second)->Terminate();
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  EXPECT_EQ(exit->exit_code, 0) << (*second)->Output();
+  {
+    const SubprocessResult result = Discover(ram, {"--json", kLiveWaitFlag});
+    EXPECT_EQ(result.exit_code, 0) << result.DebugString();
+    const JsonValue doc = ParseOutput(result);
+    EXPECT_EQ(doc["chosen_session"].as_string(), first_id) << doc;
+    EXPECT_EQ(FindSession(doc, second_id), nullptr) << doc;
+  }
+}
+
+TEST(DiscoverE2eTest, MemFileFlagSpellings) {
+  const std::string ram = TempPath("ram");
+  absl::StatusOr<std::unique_ptr<GuestServe>> serve =
+      GuestServe::Start(ram, "serve");
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  const std::string id = (*serve)->session_text();
+  const std::string cache = absl::StrCat("--cache-dir=", TempPath("cache"));
+
+  const std::vector<std::vector<std::string>> spellings = {
+      {absl::StrCat("--mem-file=", ram)},
+      {absl::StrCat("--mem_file=", ram)},
+      {"--mem-file", ram},
+      {"--mem_file", ram},
+  };
+  for (const std::vector<std::string>& spelling : spellings) {
+    SCOPED_TRACE(spelling[0]);
+    std::vector<std::string> args = {"discover", "--json", cache,
+                                     kLiveWaitFlag};
+    args.insert(args.end(), spelling.begin(), spelling.end());
+    const SubprocessResult result = RunHaywire(args);
+    EXPECT_EQ(result.exit_code, 0) << result.DebugString();
+    const JsonValue doc = ParseOutput(result);
+    EXPECT_EQ(doc["mem_file"].as_string(), ram);
+    EXPECT_EQ(doc["chosen_session"].as_string(), id);
+  }
+
+  // The flag after the command's other flags, and a missing file through
+  // each spelling (so the path really came from the flag).
+  const std::string missing = TempPath("missing");
+  for (const std::vector<std::string>& spelling :
+       std::vector<std::vector<std::string>>{
+           {absl::StrCat("--mem-file=", missing)},
+           {absl::StrCat("--mem_file=", missing)},
+           {"--mem-file", missing}}) {
+    SCOPED_TRACE(spelling[0]);
+    std::vector<std::string> args = {"discover", cache};
+    args.insert(args.end(), spelling.begin(), spelling.end());
+    const SubprocessResult result = RunHaywire(args);
+    ExpectOneLineError(result, 3);
+    EXPECT_THAT(result.err, HasSubstr(missing));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Unusable and unhelpful RAM files: an exit code and one line, never a crash.
+// ---------------------------------------------------------------------------
+
+TEST(DiscoverE2eTest, MissingFile) {
+  const std::string path = TempPath("does-not-exist");
+  const SubprocessResult result = Discover(path);
+  ExpectOneLineError(result, 3);
+  EXPECT_THAT(result.err, HasSubstr(path));
+  EXPECT_THAT(result.err, HasSubstr("does not exist"));
+  EXPECT_EQ(result.out, "");
+}
+
+TEST(DiscoverE2eTest, Directory) {
+  const std::string path = TempPath("dir");
+  ASSERT_EQ(mkdir(path.c_str(), 0755), 0) << std::strerror(errno);
+  const SubprocessResult result = Discover(path);
+  ExpectOneLineError(result, 3);
+  EXPECT_THAT(result.err, HasSubstr("is a directory"));
+}
+
+TEST(DiscoverE2eTest, EmptyFile) {
+  const std::string path = TempPath("empty");
+  WriteRamFile(path, 0, {});
+  const SubprocessResult result = Discover(path);
+  ExpectOneLineError(result, 3);
+  EXPECT_THAT(result.err, HasSubstr("is empty"));
+}
+
+TEST(DiscoverE2eTest, SizeNotWholePages) {
+  const std::string path = TempPath("odd");
+  WriteRamFile(path, 3 * kPageSize + 1, {});
+  const SubprocessResult result = Discover(path);
+  ExpectOneLineError(result, 3);
+  EXPECT_THAT(result.err, HasSubstr("not a whole number of 4096-byte pages"));
+}
+
+TEST(DiscoverE2eTest, ZerosHaveNoBeacon) {
+  const std::string path = TempPath("zeros");
+  {
+    std::ofstream out(path, std::ios::binary);
+    const std::string mib(1 << 20, '\0');  // real zeros, not a hole
+    out.write(mib.data(), static_cast<std::streamsize>(mib.size()));
+  }
+  ASSERT_EQ(FileSize(path), 1u << 20);
+  const SubprocessResult result = Discover(path);
+  ExpectOneLineError(result, 4);
+  EXPECT_THAT(result.err, HasSubstr("no beacon found in"));
+  EXPECT_THAT(result.err, HasSubstr("256 pages scanned"));
+  EXPECT_THAT(result.err, HasSubstr(path));
+
+  const SubprocessResult json = Discover(path, {"--json"});
+  ExpectOneLineError(json, 4);
+  const JsonValue doc = ParseOutput(json);
+  EXPECT_EQ(doc["pages_scanned"].as_uint(), 256u);
+  EXPECT_EQ(doc["sessions"].size(), 0u);
+}
+
+TEST(DiscoverE2eTest, OnlyStaleSessions) {
+  const std::string path = TempPath("stale");
+  SimulatedRam::DecoyReport decoys;
+  {
+    // Decoys only: the region is placed but never initialized.
+    absl::StatusOr<std::unique_ptr<SimulatedRam>> ram = SimulatedRam::Open(
+        {.path = path, .ram_bytes = 16ull << 20, .region_pages = 64,
+         .seed = 7});
+    ASSERT_TRUE(ram.ok()) << ram.status();
+    decoys = (*ram)->decoys();
+  }
+  const SubprocessResult result = Discover(path, {"--json"});
+  ExpectOneLineError(result, 5);
+  EXPECT_THAT(result.err, HasSubstr("no live companion"));
+  EXPECT_THAT(result.err, HasSubstr("is guest-serve running"));
+  const JsonValue doc = ParseOutput(result);
+  ASSERT_EQ(doc["sessions"].size(), 1u) << doc;
+  const JsonValue& stale = doc["sessions"].at(0);
+  EXPECT_EQ(stale["session_id"].as_string(),
+            SessionIdText(decoys.stale_session_id));
+  EXPECT_EQ(stale["live"].as_bool(), false);
+  EXPECT_EQ(stale["pages_found"].as_uint(), decoys.stale_page_offsets.size());
+  EXPECT_EQ(stale["pages_expected"].as_uint(),
+            decoys.stale_page_offsets.size());
+  EXPECT_EQ(stale["beacon_offset"].as_uint(), decoys.stale_page_offsets[0]);
+  EXPECT_EQ(stale["companion_pid"].as_uint(), kDecoyPid);
+  EXPECT_EQ(doc["rejected_pages"]["bad_checksum"].as_uint(), 1u);
+  EXPECT_EQ(doc["rejected_pages"]["unknown_version"].as_uint(), 1u);
+  EXPECT_EQ(doc["rejected_pages"]["bad_magic2"].as_uint(),
+            decoys.magic_only_offsets.size());
+}
+
+// A live session (this test beats its heart) with one page's header wiped.
+TEST(DiscoverE2eTest, LiveSessionWithMissingPage) {
+  const std::string path = TempPath("incomplete");
+  constexpr uint32_t kPages = 64;
+  absl::StatusOr<std::unique_ptr<SimulatedRam>> ram = SimulatedRam::Open(
+      {.path = path, .ram_bytes = 4ull << 20, .region_pages = kPages,
+       .seed = 11, .add_decoys = false});
+  ASSERT_TRUE(ram.ok()) << ram.status();
+  const PageTable pages = (*ram)->pages();
+  constexpr uint64_t kSessionId = 0x5E5510A1DEADBEEF;
+  CompanionIdentity identity;
+  identity.pid = static_cast<uint32_t>(getpid());
+  identity.start_unix_ns = absl::GetCurrentTimeNanos();
+  identity.capabilities = kCapPing;
+  identity.hostname = "e2e-host";
+  identity.kernel_release = "e2e-kernel";
+  identity.boot_id = "00000000-0000-4000-8000-000000000000";
+  ASSERT_TRUE(InitializeRegion(pages, kSessionId, identity).ok());
+  WipePageHeader(pages.page(kFirstBulkPage + 3));
+
+  BeaconPage& beacon =
+      *reinterpret_cast<BeaconPage*>(pages.page(kBeaconPageIndex));
+  std::atomic<bool> stop{false};
+  std::thread heart([&] {
+    while (!stop.load(std::memory_order_relaxed)) {
+      TickHeartbeat(beacon, MonotonicNs());
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+
+  const SubprocessResult result = Discover(path, {"--json", kLiveWaitFlag});
+  const SubprocessResult text = Discover(path, {kLiveWaitFlag});
+  stop.store(true, std::memory_order_relaxed);
+  heart.join();
+
+  ExpectOneLineError(result, 6);
+  EXPECT_THAT(result.err, HasSubstr(SessionIdText(kSessionId)));
+  EXPECT_THAT(result.err, HasSubstr("has 63 of 64 pages (1 missing)"));
+  const JsonValue doc = ParseOutput(result);
+  const JsonValue* s = FindSession(doc, SessionIdText(kSessionId));
+  ASSERT_NE(s, nullptr) << doc;
+  EXPECT_EQ((*s)["live"].as_bool(), true) << *s;
+  EXPECT_EQ((*s)["chosen"].as_bool(), false) << *s;
+  EXPECT_EQ((*s)["pages_found"].as_uint(), kPages - 1) << *s;
+  EXPECT_EQ((*s)["pages_expected"].as_uint(), kPages) << *s;
+  EXPECT_EQ((*s)["companion_pid"].as_uint(), static_cast<uint64_t>(getpid()));
+  EXPECT_EQ((*s)["hostname"].as_string(), "e2e-host");
+  EXPECT_EQ((*s)["beacon_offset"].as_uint(), (*ram)->page_offsets()[0]);
+  EXPECT_TRUE(doc["chosen_session"].is_null()) << doc;
+
+  ExpectOneLineError(text, 6);
+  const std::vector<std::string> row =
+      TextRow(text.out, SessionIdText(kSessionId));
+  ASSERT_GE(row.size(), 3u) << text.DebugString();
+  EXPECT_EQ(row[1], "live");
+  EXPECT_EQ(row[2], "63/64");
+}
+
+TEST(DiscoverE2eTest, OnlyBadChecksums) {
+  const std::string path = TempPath("bad-checksum");
+  std::vector<std::pair<uint64_t, PageHeader>> pages;
+  for (uint32_t index : {0u, 1u, 40u}) {
+    PageHeader header = MakePageHeader(0x0BADC0DE, index, 64, 1);
+    header.checksum ^= 0x00010000;
+    pages.emplace_back(uint64_t{10 + index} * kPageSize, header);
+  }
+  WriteRamFile(path, 1 << 20, pages);
+  const SubprocessResult result = Discover(path, {"--json"});
+  ExpectOneLineError(result, 4);
+  EXPECT_THAT(result.err, HasSubstr("no beacon found in"));
+  EXPECT_THAT(result.err, HasSubstr("3 bad checksum"));
+  const JsonValue doc = ParseOutput(result);
+  EXPECT_EQ(doc["rejected_pages"]["bad_checksum"].as_uint(), 3u) << doc;
+  EXPECT_EQ(doc["sessions"].size(), 0u) << doc;
+}
+
+TEST(DiscoverE2eTest, OnlyUnknownVersion) {
+  const std::string path = TempPath("version");
+  std::vector<std::pair<uint64_t, PageHeader>> pages;
+  for (uint32_t index = 0; index < 40; ++index) {
+    PageHeader header = MakePageHeader(0x00C0FFEE, index, 40, 1);
+    header.version = 99;
+    header.checksum = Crc32c(&header, kChecksummedHeaderBytes);
+    ASSERT_EQ(CheckPageHeader(header), HeaderVerdict::kUnknownVersion);
+    pages.emplace_back(uint64_t{100 + index} * kPageSize, header);
+  }
+  WriteRamFile(path, 1 << 20, pages);
+  const SubprocessResult result = Discover(path, {"--json"});
+  ExpectOneLineError(result, 7);
+  EXPECT_THAT(result.err, HasSubstr("version"));
+  EXPECT_THAT(result.err, HasSubstr("99"));
+  const JsonValue doc = ParseOutput(result);
+  EXPECT_EQ(doc["rejected_pages"]["unknown_version"].as_uint(), 40u) << doc;
+  EXPECT_EQ(doc["sessions"].size(), 0u) << doc;
+}
+
+}  // namespace
+}  // namespace haywire

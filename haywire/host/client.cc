@@ -1,0 +1,430 @@
+// Copyright 2026 The Haywire Authors.
+
+#include "haywire/host/client.h"
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <thread>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "haywire/host/failure.h"
+#include "haywire/protocol/beacon.h"
+#include "haywire/protocol/page_header.h"
+
+namespace haywire {
+namespace {
+
+// The most chunks one listing may take: a hostile companion must not keep a
+// host looping forever.
+constexpr uint32_t kMaxProcesses = 4'000'000;
+
+void CpuRelax() {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+// True if no process with this PID exists on this host (so a slot it owns
+// can be reclaimed). EPERM means it exists but is someone else's.
+bool HostProcessIsGone(uint32_t pid) {
+  if (pid == 0 || pid > static_cast<uint32_t>(INT32_MAX)) return true;
+  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+std::string Seconds(absl::Duration d) {
+  return absl::StrFormat("%.1f s", absl::ToDoubleSeconds(d));
+}
+
+// Sanitises guest-provided text for a one-line message.
+std::string Printable(absl::string_view text) {
+  std::string out;
+  for (char c : text) {
+    out.push_back(static_cast<unsigned char>(c) >= 0x20 &&
+                          static_cast<unsigned char>(c) < 0x7F
+                      ? c
+                      : '?');
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RequestTypeName(RequestType type) {
+  switch (type) {
+    case RequestType::kPing:
+      return "PING";
+    case RequestType::kListProcesses:
+      return "LIST_PROCESSES";
+    case RequestType::kGetProcessInfo:
+      return "GET_PROCESS_INFO";
+    case RequestType::kContinueIteration:
+      return "CONTINUE_ITERATION";
+    case RequestType::kCancelIteration:
+      return "CANCEL_ITERATION";
+    case RequestType::kGetMemoryMap:
+      return "GET_MEMORY_MAP";
+    case RequestType::kReadMemory:
+      return "READ_MEMORY";
+  }
+  return absl::StrCat("request type ", static_cast<uint32_t>(type));
+}
+
+Client::Client(const LiveSession* session, ClientOptions options)
+    : session_(session),
+      options_(options),
+      station_id_(options.station_id != 0
+                      ? options.station_id
+                      : static_cast<uint32_t>(::getpid())) {
+  // Tickets: a random base per client plus a counter, so two clients (or two
+  // runs of one PID) never reuse a ticket in practice.
+  ticket_base_ = 0;
+  if (::getrandom(&ticket_base_, sizeof(ticket_base_), 0) !=
+      sizeof(ticket_base_)) {
+    ticket_base_ = (uint64_t{station_id_} << 32) ^
+                   static_cast<uint64_t>(absl::GetCurrentTimeNanos());
+  }
+}
+
+uint64_t Client::NextTicket() {
+  uint64_t ticket = ticket_base_ + (++ticket_counter_);
+  return ticket == 0 ? NextTicket() : ticket;
+}
+
+absl::Status Client::CheckCompanionPresent() const {
+  // A companion that exits wipes its page headers first: once the beacon's
+  // header is gone, its slots are free memory of the guest and must not be
+  // written.
+  const PageHeader header =
+      ReadPageHeader(&session_->region.beacon().header);
+  if (CheckPageHeader(header) != HeaderVerdict::kValid ||
+      header.session_id != session_->report.pages.session_id) {
+    return MakeFailure(absl::StatusCode::kUnavailable,
+                       absl::StrCat("the companion's session in ",
+                                    session_->file->path(),
+                                    " is gone (guest-serve stopped); start "
+                                    "guest-serve again in the VM"),
+                       Failure::kNoLiveSession);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> Client::ClaimSlot(SlotWord* claimed) {
+  const Region& region = session_->region;
+  const absl::Time deadline = absl::Now() + options_.busy_timeout;
+  absl::Duration backoff = absl::Microseconds(20);
+  for (;;) {
+    if (absl::Status s = CheckCompanionPresent(); !s.ok()) return s;
+    for (uint32_t k = 0; k < kRequestSlotCount; ++k) {
+      // Start at a PID-dependent slot so clients spread out.
+      const uint32_t i = (station_id_ + k) % kRequestSlotCount;
+      RequestSlotPage& slot = region.request_slot(i);
+      if (std::optional<SlotWord> word = TryClaimSlot(slot, station_id_)) {
+        *claimed = *word;
+        return static_cast<int>(i);
+      }
+    }
+    // Every slot is taken. Free the ones whose owners died on this host.
+    bool reclaimed = false;
+    for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
+      RequestSlotPage& slot = region.request_slot(i);
+      const SlotWord word = LoadSlotWord(slot);
+      if (word.owner_pid != 0 && word.owner_pid != station_id_ &&
+          HostProcessIsGone(word.owner_pid)) {
+        reclaimed |= ReclaimSlot(slot, word);
+      }
+    }
+    if (reclaimed) continue;
+    if (absl::Now() >= deadline) {
+      return MakeFailure(
+          absl::StatusCode::kResourceExhausted,
+          absl::StrCat("all ", kRequestSlotCount,
+                       " request slots stayed busy for ",
+                       Seconds(options_.busy_timeout),
+                       "; too many haywire clients at once, retry later"),
+          Failure::kBusy);
+    }
+    std::this_thread::sleep_for(absl::ToChronoMicroseconds(backoff));
+    backoff = std::min(backoff * 2, absl::Milliseconds(5));
+  }
+}
+
+absl::Status Client::WaitForResponse(int slot_index, const SlotWord& published,
+                                     RequestType type) {
+  RequestSlotPage& slot = session_->region.request_slot(slot_index);
+  BeaconPage& beacon = session_->region.beacon();
+  const absl::Time start = absl::Now();
+  const absl::Time deadline = start + options_.request_timeout;
+  Heartbeat last_beat = ReadHeartbeat(beacon);
+  absl::Time last_beat_change = start;
+  absl::Duration sleep = absl::Microseconds(5);
+  for (uint64_t round = 0;; ++round) {
+    switch (PollRequest(slot, published)) {
+      case RequestProgress::kResponseReady:
+        return absl::OkStatus();
+      case RequestProgress::kLost:
+        return MakeFailure(
+            absl::StatusCode::kAborted,
+            absl::StrCat("request slot ", slot_index,
+                         " was taken from this client mid-request"),
+            Failure::kGuestError);
+      case RequestProgress::kWaiting:
+        break;
+    }
+    // Spin first (a response usually comes within microseconds), then yield,
+    // then sleep; check the clocks only every few rounds.
+    if ((round & 63) != 0) {
+      CpuRelax();
+      continue;
+    }
+    const absl::Time now = absl::Now();
+    const absl::Duration waited = now - start;
+    if (waited < options_.spin) {
+      CpuRelax();
+      continue;
+    }
+    const Heartbeat beat = ReadHeartbeat(beacon);
+    if (beat.counter != last_beat.counter) {
+      last_beat = beat;
+      last_beat_change = now;
+    }
+    absl::Status failure;
+    if (now - last_beat_change > options_.heartbeat_timeout) {
+      failure = MakeFailure(
+          absl::StatusCode::kUnavailable,
+          absl::StrCat("heartbeat stale for ", Seconds(now - last_beat_change),
+                       " - is guest-serve running in the VM?"),
+          Failure::kNoLiveSession);
+    } else if (now >= deadline) {
+      failure = MakeFailure(
+          absl::StatusCode::kDeadlineExceeded,
+          absl::StrCat("no response to ", RequestTypeName(type), " within ",
+                       Seconds(options_.request_timeout),
+                       " though the companion's heartbeat advances; is the "
+                       "guest overloaded?"),
+          Failure::kTimeout);
+    } else if (absl::Status present = CheckCompanionPresent(); !present.ok()) {
+      failure = present;
+    }
+    if (!failure.ok()) {
+      // Hand the slot back (or to the companion to free) before reporting.
+      if (CheckCompanionPresent().ok()) AbandonRequest(slot, published);
+      return failure;
+    }
+    if (waited < options_.spin + options_.yield) {
+      sched_yield();
+    } else {
+      std::this_thread::sleep_for(absl::ToChronoNanoseconds(sleep));
+      sleep = std::min(sleep * 2, options_.max_sleep);
+    }
+  }
+}
+
+absl::StatusOr<Response> Client::Call(RequestType type,
+                                      absl::string_view payload) {
+  SlotWord claimed;
+  absl::StatusOr<int> slot_index = ClaimSlot(&claimed);
+  if (!slot_index.ok()) return slot_index.status();
+  RequestSlotPage& slot = session_->region.request_slot(*slot_index);
+  const uint64_t ticket = NextTicket();
+  SlotWord published;
+  absl::Status status = PublishRequest(
+      slot, claimed, ticket, type,
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(payload.data()),
+                          payload.size()),
+      &session_->region.beacon().request_doorbell, &published);
+  if (!status.ok()) {
+    ReleaseClaim(slot, claimed);
+    return WithFailure(status, Failure::kGuestError);
+  }
+  if (absl::Status s = WaitForResponse(*slot_index, published, type);
+      !s.ok()) {
+    return s;
+  }
+  Response response;
+  status = ConsumeResponse(slot, session_->region.response_slot(*slot_index),
+                           published, ticket, &response);
+  if (!status.ok()) {
+    return WithFailure(
+        absl::Status(status.code(),
+                     absl::StrCat("invalid response to ", RequestTypeName(type),
+                                  ": ", status.message())),
+        Failure::kGuestError);
+  }
+  if (response.type != static_cast<uint32_t>(type)) {
+    return MakeFailure(absl::StatusCode::kDataLoss,
+                       absl::StrCat("the companion answered ",
+                                    RequestTypeName(type), " as request type ",
+                                    response.type),
+                       Failure::kGuestError);
+  }
+  return response;
+}
+
+absl::Status Client::ResponseError(const Response& response,
+                                   RequestType type) const {
+  const std::string detail = Printable(DecodeErrorMessage(response.payload));
+  const std::string suffix = detail.empty() ? "" : absl::StrCat(": ", detail);
+  switch (response.status) {
+    case ResponseStatus::kOk:
+      return absl::OkStatus();
+    case ResponseStatus::kNoSuchProcess:
+      return MakeFailure(absl::StatusCode::kNotFound,
+                         absl::StrCat("no such process in the guest", suffix),
+                         Failure::kNoSuchProcess);
+    case ResponseStatus::kIteratorExpired:
+      return MakeFailure(absl::StatusCode::kAborted,
+                         absl::StrCat("iterator expired", suffix),
+                         Failure::kGuestError);
+    case ResponseStatus::kUnknownRequest:
+    case ResponseStatus::kUnsupported:
+      return MakeFailure(
+          absl::StatusCode::kUnimplemented,
+          absl::StrCat("the companion does not support ", RequestTypeName(type),
+                       suffix, "; update guest-serve in the VM"),
+          Failure::kVersionMismatch);
+    default:
+      return MakeFailure(
+          absl::StatusCode::kInternal,
+          absl::StrCat("the companion failed ", RequestTypeName(type),
+                       " (status ", response.raw_status, ")", suffix),
+          Failure::kGuestError);
+  }
+}
+
+absl::Status Client::Ping() {
+  absl::StatusOr<Response> response = Call(RequestType::kPing, "");
+  if (!response.ok()) return response.status();
+  return ResponseError(*response, RequestType::kPing);
+}
+
+absl::StatusOr<ListChunk> Client::ListCall(RequestType type,
+                                           absl::string_view payload,
+                                           Response* response) {
+  absl::StatusOr<Response> r = Call(type, payload);
+  if (!r.ok()) return r.status();
+  *response = *std::move(r);
+  if (absl::Status s = ResponseError(*response, type); !s.ok()) return s;
+  absl::StatusOr<ListChunk> chunk = DecodeListChunk(response->payload);
+  if (!chunk.ok()) {
+    return MakeFailure(absl::StatusCode::kDataLoss,
+                       absl::StrCat("malformed ", RequestTypeName(type),
+                                    " response: ", chunk.status().message()),
+                       Failure::kGuestError);
+  }
+  return chunk;
+}
+
+absl::StatusOr<ProcessList> Client::ListProcesses() {
+  ProcessList list;
+  for (int attempt = 0;; ++attempt) {
+    list.processes.clear();
+    list.chunks = 0;
+    absl::flat_hash_set<uint32_t> seen;
+    Response response;
+    absl::StatusOr<ListChunk> chunk =
+        ListCall(RequestType::kListProcesses, "", &response);
+    if (!chunk.ok()) return chunk.status();
+    if (!chunk->header.has_value()) {
+      return MakeFailure(absl::StatusCode::kDataLoss,
+                         "LIST_PROCESSES response has no listing header",
+                         Failure::kGuestError);
+    }
+    list.header = *chunk->header;
+    bool expired = false;
+    for (;;) {
+      ++list.chunks;
+      for (ProcessEntry& entry : chunk->entries) {
+        // A hostile companion could repeat entries forever; duplicates are
+        // dropped and the total is bounded.
+        if (seen.insert(entry.pid).second) {
+          list.processes.push_back(std::move(entry));
+        }
+      }
+      if (list.processes.size() > kMaxProcesses ||
+          list.chunks > kMaxProcesses) {
+        return MakeFailure(absl::StatusCode::kDataLoss,
+                           "the companion's listing does not end",
+                           Failure::kGuestError);
+      }
+      if ((response.flags & kResponseMore) == 0) break;
+      if (response.iterator_id == 0) {
+        return MakeFailure(absl::StatusCode::kDataLoss,
+                           "listing continues but names no iterator",
+                           Failure::kGuestError);
+      }
+      const std::string next =
+          EncodeIteratorRequest({.iterator_id = response.iterator_id});
+      response = Response{};
+      chunk = ListCall(RequestType::kContinueIteration, next, &response);
+      if (!chunk.ok()) {
+        if (response.status == ResponseStatus::kIteratorExpired) {
+          expired = true;
+          break;
+        }
+        // Give the companion its iterator back before failing.
+        Call(RequestType::kCancelIteration, next).IgnoreError();
+        return chunk.status();
+      }
+      if (chunk->header.has_value()) {
+        return MakeFailure(absl::StatusCode::kDataLoss,
+                           "a continued listing repeated its header",
+                           Failure::kGuestError);
+      }
+    }
+    if (!expired) break;
+    if (attempt >= 1) {
+      return MakeFailure(absl::StatusCode::kAborted,
+                         "the listing's iterator expired twice; too many "
+                         "clients are listing at once, retry later",
+                         Failure::kBusy);
+    }
+    ++list.restarts;
+  }
+  std::sort(list.processes.begin(), list.processes.end(),
+            [](const ProcessEntry& a, const ProcessEntry& b) {
+              return a.pid < b.pid;
+            });
+  return list;
+}
+
+absl::StatusOr<ProcessInfo> Client::GetProcessInfo(uint32_t pid) {
+  absl::StatusOr<Response> response = Call(
+      RequestType::kGetProcessInfo, EncodeProcessInfoRequest({.pid = pid}));
+  if (!response.ok()) return response.status();
+  if (absl::Status s = ResponseError(*response, RequestType::kGetProcessInfo);
+      !s.ok()) {
+    if (FailureOf(s) == Failure::kNoSuchProcess) {
+      return MakeFailure(absl::StatusCode::kNotFound,
+                         absl::StrCat("no process with pid ", pid,
+                                      " in the guest"),
+                         Failure::kNoSuchProcess);
+    }
+    return s;
+  }
+  absl::StatusOr<ProcessInfo> info = DecodeProcessInfo(response->payload);
+  if (!info.ok()) {
+    return MakeFailure(absl::StatusCode::kDataLoss,
+                       absl::StrCat("malformed GET_PROCESS_INFO response: ",
+                                    info.status().message()),
+                       Failure::kGuestError);
+  }
+  if (info->entry.pid != pid) {
+    return MakeFailure(absl::StatusCode::kDataLoss,
+                       absl::StrCat("asked for pid ", pid,
+                                    " but the companion answered for pid ",
+                                    info->entry.pid),
+                       Failure::kGuestError);
+  }
+  return info;
+}
+
+}  // namespace haywire
