@@ -297,6 +297,14 @@ absl::Status ForPid(uint32_t pid, const absl::Status& status) {
                       absl::StrCat("pid ", pid, ": ", status.message()));
 }
 
+// An error reading a system-wide file, for a caller about one process: a
+// missing <proc_root>/stat must not read as NotFound, which means "this
+// process is gone" and makes a listing skip it silently.
+absl::Status SystemFileError(const absl::Status& status) {
+  if (!absl::IsNotFound(status)) return status;
+  return absl::FailedPreconditionError(status.message());
+}
+
 // A malformed-contents error for `path`, keeping the parser's detail.
 absl::Status Malformed(absl::string_view path, const absl::Status& status) {
   return absl::DataLossError(absl::StrCat(path, ": ", status.message()));
@@ -712,7 +720,7 @@ absl::StatusOr<uint64_t> ProcFs::ReadBootTimeSeconds() const {
   const std::string path = absl::StrCat(proc_root_, "/stat");
   absl::StatusOr<std::string> stat =
       ReadWholeFileAt(AT_FDCWD, path.c_str(), kMaxSystemFileBytes, path);
-  if (!stat.ok()) return stat.status();
+  if (!stat.ok()) return SystemFileError(stat.status());
   absl::StatusOr<uint64_t> btime = internal::FindStatValue(*stat, "btime");
   if (!btime.ok()) return Malformed(path, btime.status());
   if (*btime > std::numeric_limits<uint64_t>::max() / kNsPerSecond) {
@@ -751,7 +759,7 @@ absl::StatusOr<ListHeader> ProcFs::ReadSystem() const {
   const std::string uptime_path = absl::StrCat(proc_root_, "/uptime");
   absl::StatusOr<std::string> uptime = ReadWholeFileAt(
       AT_FDCWD, uptime_path.c_str(), kMaxSmallFileBytes, uptime_path);
-  if (!uptime.ok()) return uptime.status();
+  if (!uptime.ok()) return SystemFileError(uptime.status());
   absl::StatusOr<uint64_t> uptime_ns = internal::ParseUptimeNs(*uptime);
   if (!uptime_ns.ok()) return Malformed(uptime_path, uptime_ns.status());
   header.uptime_ns = *uptime_ns;
@@ -759,7 +767,7 @@ absl::StatusOr<ListHeader> ProcFs::ReadSystem() const {
   const std::string meminfo_path = absl::StrCat(proc_root_, "/meminfo");
   absl::StatusOr<std::string> meminfo = ReadWholeFileAt(
       AT_FDCWD, meminfo_path.c_str(), kMaxSystemFileBytes, meminfo_path);
-  if (!meminfo.ok()) return meminfo.status();
+  if (!meminfo.ok()) return SystemFileError(meminfo.status());
   absl::StatusOr<uint64_t> mem_total =
       internal::FindMeminfoKb(*meminfo, "MemTotal");
   if (!mem_total.ok()) return Malformed(meminfo_path, mem_total.status());
@@ -813,7 +821,7 @@ absl::StatusOr<ProcessEntry> ProcFs::ReadEntryAt(
   // Units. Each conversion is checked: the values are untrusted, and an
   // overflow would be a garbage START or TIME rather than an error.
   absl::StatusOr<uint64_t> btime = BootTimeSeconds();
-  if (!btime.ok()) return btime.status();
+  if (!btime.ok()) return SystemFileError(btime.status());
   absl::StatusOr<uint64_t> since_boot_ns =
       internal::TicksToNs(stat->starttime, constants_.clock_ticks_per_second);
   const uint64_t boot_ns = *btime * kNsPerSecond;  // checked when read
@@ -960,7 +968,7 @@ absl::StatusOr<ProcessInfo> ProcFs::ReadProcessInfo(uint32_t pid) const {
   }
 
   absl::StatusOr<ListHeader> system = ReadSystem();
-  if (!system.ok()) return system.status();
+  if (!system.ok()) return SystemFileError(system.status());
   info.system = *system;
 
   // Still alive? Otherwise the empty extras above may be the process's

@@ -86,7 +86,8 @@ class ProcFs {
   //
   // Errors: NotFound when the process does not exist or vanished while being
   // read; PermissionDenied when procfs hides it (hidepid); DataLoss when a
-  // file is malformed (the message names the pid and the file).
+  // file is malformed (the message names the pid and the file);
+  // FailedPrecondition when <proc_root>/stat (for btime) is missing.
   absl::StatusOr<ProcessEntry> ReadProcess(uint32_t pid) const;
 
   // ReadProcess() plus the rest of status, the exe/cwd/root links, the open
@@ -99,6 +100,8 @@ class ProcFs {
 
   // The system-wide numbers for a listing, from <proc_root>/{stat,uptime,
   // meminfo} and CLOCK_REALTIME. total_processes is left 0 for the caller.
+  // Errors: FailedPrecondition when a file is missing, DataLoss when one is
+  // malformed.
   absl::StatusOr<ListHeader> ReadSystem() const;
 
  private:

@@ -291,6 +291,23 @@ TEST_F(FixtureTest, ReadSystem) {
   EXPECT_EQ(header->total_processes, 0u);
 }
 
+TEST(BrokenRootTest, MissingSystemFilesAreNotMistakenForExitedProcesses) {
+  const char* srcdir = std::getenv("TEST_SRCDIR");
+  const std::string root = absl::StrCat(srcdir == nullptr ? "." : srcdir,
+                                        "/haywire/testdata/procfs/"
+                                        "no_system_files/proc");
+  ProcFs procfs(root, "/nonexistent", kFixtureConstants);
+  absl::StatusOr<std::vector<uint32_t>> pids = procfs.ListPids();
+  ASSERT_TRUE(pids.ok()) << pids.status();
+  EXPECT_THAT(*pids, ElementsAre(5));
+  EXPECT_EQ(procfs.ReadProcess(5).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(procfs.ReadProcessInfo(5).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(procfs.ReadSystem().status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(FixtureTest, ProcessInfoWithEveryField) {
   absl::StatusOr<ProcessInfo> info = procfs_.ReadProcessInfo(100);
   ASSERT_TRUE(info.ok()) << info.status();

@@ -17,10 +17,32 @@ DEFINE_int32(live_wait_ms, 350,
              "How long to watch a companion's heartbeat before calling its "
              "session stale, in milliseconds.");
 
+DEFINE_int32(timeout_ms, 5000,
+             "How long to wait for each response (and for a free request "
+             "slot), in milliseconds.");
+
 namespace haywire {
 
 std::vector<std::string> HostFlagNames() {
-  return {"mem_file", "json", "cache_dir", "live_wait_ms"};
+  return {"mem_file", "json", "cache_dir", "live_wait_ms", "timeout_ms"};
+}
+
+ClientOptions ClientOptionsFromFlags() {
+  ClientOptions options;
+  options.request_timeout = absl::Milliseconds(std::max(FLAGS_timeout_ms, 1));
+  options.busy_timeout = options.request_timeout;
+  return options;
+}
+
+absl::StatusOr<std::unique_ptr<HostConnection>> ConnectFromFlags() {
+  absl::StatusOr<LiveSession> session =
+      ConnectToLiveSession(ConnectOptionsFromFlags());
+  if (!session.ok()) return session.status();
+  auto connection = std::make_unique<HostConnection>();
+  connection->session = *std::move(session);
+  connection->client = std::make_unique<Client>(&connection->session,
+                                                ClientOptionsFromFlags());
+  return connection;
 }
 
 ConnectOptions ConnectOptionsFromFlags() {

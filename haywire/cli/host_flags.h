@@ -11,12 +11,14 @@
 #include "absl/status/status.h"
 #include "gflags/gflags.h"
 #include "haywire/cli/exit_codes.h"
+#include "haywire/host/client.h"
 #include "haywire/host/live_session.h"
 
 DECLARE_string(mem_file);
 DECLARE_bool(json);
 DECLARE_string(cache_dir);
 DECLARE_int32(live_wait_ms);
+DECLARE_int32(timeout_ms);
 
 namespace haywire {
 
@@ -25,6 +27,17 @@ std::vector<std::string> HostFlagNames();
 
 // ConnectOptions from the flags above.
 ConnectOptions ConnectOptionsFromFlags();
+
+// ClientOptions from the flags above.
+ClientOptions ClientOptionsFromFlags();
+
+// Connects to the live session of --mem-file and makes a client for it;
+// on failure prints the one-line error and returns the exit code.
+struct HostConnection {
+  LiveSession session;
+  std::unique_ptr<Client> client;
+};
+absl::StatusOr<std::unique_ptr<HostConnection>> ConnectFromFlags();
 
 // The exit code for a failed host operation (by its Failure payload).
 ExitCode ExitCodeFor(const absl::Status& status);

@@ -28,11 +28,15 @@
 #   pid 113  cmdline rewritten without a final NUL (setproctitle)
 #   pid 114  malformed status (Uid with three fields)
 #   007, self, sys  non-pid entries ListPids must skip
+#
+# no_system_files/proc/ holds one valid process (pid 5) and none of
+# /proc/{stat,uptime,meminfo}: a broken proc_root, which must not make
+# processes look like they vanished.
 set -eu
 cd "$(dirname "$0")"
 
 root=basic
-rm -rf "$root"
+rm -rf "$root" no_system_files
 mkdir -p "$root/etc" "$root/proc"
 proc=$root/proc
 
@@ -285,3 +289,10 @@ Uid:	0	0	0
 Gid:	0	0	0	0
 EOF
 printf 'badstatus\0' > "$proc/114/cmdline"
+
+# The tree without system files.
+proc=no_system_files/proc
+newproc 5
+stat_file 5 sleep S 1 5 5 0 -1 0 0 0 0 20 0 1 100 8192 1
+status_file 5 sleep 'S (sleeping)' 0 0 "$memory_lines" 'Threads:	1'
+printf 'sleep\0%s\0' 60 > "$proc/5/cmdline"

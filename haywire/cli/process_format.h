@@ -1,0 +1,57 @@
+// Copyright 2026 The Haywire Authors.
+//
+// How guest processes are shown: the columns of `ps aux` and their meanings
+// (procps), computed from what the companion reports, plus the JSON fields
+// `ps --json` and `info --json` share.
+//
+// Everything shown comes from the guest and may be hostile: text output
+// replaces control characters (a process name cannot move the cursor or clear
+// the screen), JSON escapes them.
+#ifndef HAYWIRE_CLI_PROCESS_FORMAT_H_
+#define HAYWIRE_CLI_PROCESS_FORMAT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "haywire/protocol/messages.h"
+#include "haywire/util/json_writer.h"
+
+namespace haywire {
+
+// ps's %CPU: CPU time over the time since the process started, in percent.
+double CpuPercent(const ProcessEntry& entry, const ListHeader& system);
+// ps's %MEM: resident set over physical memory, in percent.
+double MemPercent(const ProcessEntry& entry, const ListHeader& system);
+// ps's STAT: state letter plus <, N, L, s, l, + as procps derives them.
+std::string StatText(const ProcessEntry& entry);
+// ps's START: HH:MM within 24 hours, MonDD within the year, else the year,
+// in the host's local time zone.
+std::string StartText(uint64_t start_unix_ns, uint64_t now_unix_ns);
+// ps aux's TIME: cumulative CPU time as M:SS.
+std::string CpuTimeText(uint64_t cpu_time_ns);
+// The command line as ps prints it ("[comm]" for kernel threads), with
+// control characters replaced.
+std::string CommandText(const ProcessEntry& entry);
+// Guest text made safe for a terminal: control and non-ASCII bytes -> '?'.
+std::string TerminalSafe(absl::string_view text);
+
+// Sort keys of `ps --sort`: pid ppid user uid cpu mem vsz rss start time comm
+// state tty, each optionally prefixed with '-' for descending or '+'.
+absl::Status SortProcesses(absl::string_view key, const ListHeader& system,
+                           std::vector<ProcessEntry>* processes);
+
+// The `ps aux` table (header and one line per process). `width` 0 means do
+// not cut lines (not a terminal).
+std::string PsTable(const std::vector<ProcessEntry>& processes,
+                    const ListHeader& system, size_t width);
+
+// The JSON fields of one process (inside an object the caller opened).
+void WriteProcessJsonFields(const ProcessEntry& entry, const ListHeader& system,
+                            JsonWriter* json);
+
+}  // namespace haywire
+
+#endif  // HAYWIRE_CLI_PROCESS_FORMAT_H_

@@ -1,0 +1,102 @@
+// Copyright 2026 The Haywire Authors.
+
+#include "haywire/cli/ps_command.h"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "gflags/gflags.h"
+#include "haywire/cli/host_flags.h"
+#include "haywire/cli/process_format.h"
+#include "haywire/util/json_writer.h"
+
+DEFINE_string(sort, "pid",
+              "Sort key: pid ppid uid user cpu mem rss vsz start time comm "
+              "state tty; prefix - for descending (e.g. --sort=-rss).");
+
+namespace haywire {
+namespace {
+
+size_t TerminalWidth() {
+  if (!::isatty(STDOUT_FILENO)) return 0;
+  struct winsize ws;
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+    return ws.ws_col;
+  }
+  return 80;
+}
+
+std::string SessionIdText(uint64_t id) {
+  return absl::StrCat("0x", absl::Hex(id, absl::kZeroPad16));
+}
+
+int RunPs(const std::vector<std::string>&) {
+  absl::StatusOr<std::unique_ptr<HostConnection>> connection =
+      ConnectFromFlags();
+  if (!connection.ok()) return FailWith(connection.status());
+  absl::StatusOr<ProcessList> list = (*connection)->client->ListProcesses();
+  if (!list.ok()) return FailWith(list.status());
+  if (absl::Status s = SortProcesses(FLAGS_sort, list->header, &list->processes);
+      !s.ok()) {
+    return Fail(ExitCode::kUsage, s.message());
+  }
+  if (FLAGS_json) {
+    JsonWriter json(JsonWriter::Style::kCompact);
+    json.BeginObject();
+    json.Key("session_id")
+        .String(SessionIdText((*connection)->session.report.pages.session_id));
+    json.Key("hostname").String((*connection)->session.report.identity.hostname);
+    json.Key("now_unix_ns").Uint(list->header.now_unix_ns);
+    json.Key("boot_time_unix_ns").Uint(list->header.boot_time_unix_ns);
+    json.Key("mem_total_kb").Uint(list->header.mem_total_kb);
+    json.Key("processes").BeginArray();
+    for (const ProcessEntry& e : list->processes) {
+      json.BeginObject();
+      WriteProcessJsonFields(e, list->header, &json);
+      json.EndObject();
+    }
+    json.EndArray();
+    json.EndObject();
+    absl::StatusOr<std::string> out = std::move(json).Finish();
+    if (!out.ok()) return Fail(ExitCode::kFailure, out.status());
+    std::printf("%s\n", out->c_str());
+  } else {
+    std::fputs(PsTable(list->processes, list->header, TerminalWidth()).c_str(),
+               stdout);
+  }
+  std::fflush(stdout);
+  return ExitCodeValue(ExitCode::kOk);
+}
+
+}  // namespace
+
+Command PsCommand() {
+  Command command;
+  command.name = "ps";
+  command.summary = "List the guest's processes, like ps aux";
+  command.usage = "[--mem-file=PATH] [--sort=KEY] [--json]";
+  command.help =
+      "Lists every process in the guest through the companion, with the "
+      "columns and meanings of `ps aux`: USER PID %CPU (CPU time over time "
+      "since start) %MEM (resident over physical memory) VSZ RSS (KiB) TTY "
+      "STAT (state and <NLsl+ flags) START TIME (cumulative CPU) COMMAND "
+      "([name] for kernel threads). Control characters in names are shown as "
+      "'?'. Lines are cut to the terminal width when stdout is a terminal.\n\n"
+      "The listing is a snapshot of the guest's PID list, fetched in chunks; "
+      "processes that exit meanwhile are left out.\n\n"
+      "--json prints {\"processes\": [{\"pid\", \"ppid\", \"uid\", \"user\", "
+      "\"state\", \"comm\", \"args\", \"vsz_kb\", \"rss_kb\", \"start_time\", "
+      "\"cpu_time_ms\", \"cpu_percent\", \"mem_percent\", ...}]}.\n\n"
+      "Examples:\n"
+      "  haywire ps\n"
+      "  haywire ps --sort=-rss --mem-file=/dev/hugepages/vm";
+  command.flags = HostFlagNames();
+  command.flags.push_back("sort");
+  command.run = RunPs;
+  return command;
+}
+
+}  // namespace haywire
