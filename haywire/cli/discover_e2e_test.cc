@@ -140,8 +140,10 @@ class GuestServe {
     int term_signal = 0;  // if a signal ended it
   };
 
+  // `extra_args` are appended to guest-serve's command line.
   static absl::StatusOr<std::unique_ptr<GuestServe>> Start(
-      const std::string& ram_file, absl::string_view log_name) {
+      const std::string& ram_file, absl::string_view log_name,
+      const std::vector<std::string>& extra_args = {}) {
     std::unique_ptr<GuestServe> serve(new GuestServe());
     serve->stdout_path_ = TempPath(absl::StrCat(log_name, ".stdout"));
     serve->stderr_path_ = TempPath(absl::StrCat(log_name, ".stderr"));
@@ -153,6 +155,7 @@ class GuestServe {
         absl::StrCat("--ram-size=", kRamSize),
         absl::StrCat("--region-size=", kRegionSize),
     };
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
     std::vector<char*> argv;
     for (std::string& arg : args) argv.push_back(arg.data());
     argv.push_back(nullptr);
@@ -739,6 +742,66 @@ TEST(DiscoverE2eTest, TwoLiveCompanionsNewestIsUsed) {
   }
 }
 
+// A companion that cannot read the guest's boot id (here: --proc-root
+// without sys/kernel/random/boot_id) is still judged by its own heartbeat,
+// not declared stale because another live session has a known boot id.
+TEST(DiscoverE2eTest, LiveCompanionWithUnknownBootIdIsLive) {
+  const std::string ram = TempPath("ram");
+  const std::string empty_proc = TempPath("empty-proc");
+  ASSERT_EQ(mkdir(empty_proc.c_str(), 0755), 0) << std::strerror(errno);
+  absl::StatusOr<std::unique_ptr<GuestServe>> known =
+      GuestServe::Start(ram, "known-boot");
+  ASSERT_TRUE(known.ok()) << known.status();
+  absl::StatusOr<std::unique_ptr<GuestServe>> unknown = GuestServe::Start(
+      ram, "unknown-boot", {absl::StrCat("--proc-root=", empty_proc)});
+  ASSERT_TRUE(unknown.ok()) << unknown.status();
+
+  const SubprocessResult result = Discover(ram, {"--json", kLiveWaitFlag});
+  EXPECT_EQ(result.exit_code, 0) << result.DebugString();
+  const JsonValue doc = ParseOutput(result);
+  const JsonValue* with_boot = FindSession(doc, (*known)->session_text());
+  const JsonValue* without_boot =
+      FindSession(doc, (*unknown)->session_text());
+  ASSERT_NE(with_boot, nullptr) << doc;
+  ASSERT_NE(without_boot, nullptr) << doc;
+  EXPECT_NE((*with_boot)["boot_id"].as_string(), "") << *with_boot;
+  EXPECT_EQ((*without_boot)["boot_id"].as_string(), "") << *without_boot;
+  EXPECT_EQ((*with_boot)["live"].as_bool(), true) << *with_boot;
+  EXPECT_EQ((*without_boot)["live"].as_bool(), true) << *without_boot;
+  // The newer one is used.
+  EXPECT_EQ(doc["chosen_session"].as_string(), (*unknown)->session_text());
+}
+
+// The page-table cache is an optimisation: failing to write it never fails
+// discover, and is only mentioned with --verbose.
+TEST(DiscoverE2eTest, UnwritableCacheDirIsNotAnError) {
+  const std::string ram = TempPath("ram");
+  absl::StatusOr<std::unique_ptr<GuestServe>> serve =
+      GuestServe::Start(ram, "serve");
+  ASSERT_TRUE(serve.ok()) << serve.status();
+  const std::string not_a_dir = TempPath("not-a-dir");
+  WriteRamFile(not_a_dir, 0, {});
+
+  const SubprocessResult result = RunHaywire(
+      {"discover", absl::StrCat("--mem-file=", ram),
+       absl::StrCat("--cache-dir=", not_a_dir, "/cache"), kLiveWaitFlag});
+  EXPECT_EQ(result.exit_code, 0) << result.DebugString();
+  EXPECT_EQ(result.err, "") << result.DebugString();
+  const std::vector<std::string> row =
+      TextRow(result.out, (*serve)->session_text());
+  ASSERT_GE(row.size(), 2u) << result.DebugString();
+  EXPECT_EQ(row[1], "live");
+  EXPECT_THAT(result.out, HasSubstr("<- using"));
+
+  const SubprocessResult verbose = RunHaywire(
+      {"discover", absl::StrCat("--mem-file=", ram),
+       absl::StrCat("--cache-dir=", not_a_dir, "/cache"), kLiveWaitFlag,
+       "--verbose"});
+  EXPECT_EQ(verbose.exit_code, 0) << verbose.DebugString();
+  EXPECT_THAT(verbose.err, HasSubstr("haywire: ")) << verbose.DebugString();
+  EXPECT_THAT(verbose.err, HasSubstr("cache")) << verbose.DebugString();
+}
+
 TEST(DiscoverE2eTest, MemFileFlagSpellings) {
   const std::string ram = TempPath("ram");
   absl::StatusOr<std::unique_ptr<GuestServe>> serve =
@@ -819,6 +882,12 @@ TEST(DiscoverE2eTest, SizeNotWholePages) {
   EXPECT_THAT(result.err, HasSubstr("not a whole number of 4096-byte pages"));
 }
 
+TEST(DiscoverE2eTest, NotARegularFile) {
+  const SubprocessResult result = Discover("/dev/null");
+  ExpectOneLineError(result, 3);
+  EXPECT_THAT(result.err, HasSubstr("not a regular file"));
+}
+
 TEST(DiscoverE2eTest, ZerosHaveNoBeacon) {
   const std::string path = TempPath("zeros");
   {
@@ -872,16 +941,20 @@ TEST(DiscoverE2eTest, OnlyStaleSessions) {
             decoys.magic_only_offsets.size());
 }
 
-// A live session (this test beats its heart) with one page's header wiped.
-TEST(DiscoverE2eTest, LiveSessionWithMissingPage) {
-  const std::string path = TempPath("incomplete");
-  constexpr uint32_t kPages = 64;
+// ---------------------------------------------------------------------------
+// Sessions this test plays companion for: a region in a SimulatedRam file
+// (no decoys), built with the companion's own code, then damaged.
+// ---------------------------------------------------------------------------
+
+constexpr uint64_t kFakeSessionId = 0x5E5510A1DEADBEEF;
+constexpr uint32_t kFakePages = 64;
+
+absl::StatusOr<std::unique_ptr<SimulatedRam>> MakeFakeSession(
+    const std::string& path) {
   absl::StatusOr<std::unique_ptr<SimulatedRam>> ram = SimulatedRam::Open(
-      {.path = path, .ram_bytes = 4ull << 20, .region_pages = kPages,
+      {.path = path, .ram_bytes = 4ull << 20, .region_pages = kFakePages,
        .seed = 11, .add_decoys = false});
-  ASSERT_TRUE(ram.ok()) << ram.status();
-  const PageTable pages = (*ram)->pages();
-  constexpr uint64_t kSessionId = 0x5E5510A1DEADBEEF;
+  if (!ram.ok()) return ram.status();
   CompanionIdentity identity;
   identity.pid = static_cast<uint32_t>(getpid());
   identity.start_unix_ns = absl::GetCurrentTimeNanos();
@@ -889,34 +962,66 @@ TEST(DiscoverE2eTest, LiveSessionWithMissingPage) {
   identity.hostname = "e2e-host";
   identity.kernel_release = "e2e-kernel";
   identity.boot_id = "00000000-0000-4000-8000-000000000000";
-  ASSERT_TRUE(InitializeRegion(pages, kSessionId, identity).ok());
-  WipePageHeader(pages.page(kFirstBulkPage + 3));
+  if (absl::Status s = InitializeRegion((*ram)->pages(), kFakeSessionId,
+                                        identity);
+      !s.ok()) {
+    return s;
+  }
+  return ram;
+}
 
-  BeaconPage& beacon =
-      *reinterpret_cast<BeaconPage*>(pages.page(kBeaconPageIndex));
-  std::atomic<bool> stop{false};
-  std::thread heart([&] {
-    while (!stop.load(std::memory_order_relaxed)) {
-      TickHeartbeat(beacon, MonotonicNs());
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  });
+BeaconPage& BeaconOf(const SimulatedRam& ram) {
+  return *reinterpret_cast<BeaconPage*>(ram.pages().page(kBeaconPageIndex));
+}
 
-  const SubprocessResult result = Discover(path, {"--json", kLiveWaitFlag});
-  const SubprocessResult text = Discover(path, {kLiveWaitFlag});
-  stop.store(true, std::memory_order_relaxed);
-  heart.join();
+// Advances a beacon's heartbeat every 5 ms, as a live companion does, from
+// construction until destruction.
+class HeartbeatThread {
+ public:
+  explicit HeartbeatThread(BeaconPage& beacon)
+      : thread_([this, &beacon] {
+          while (!stop_.load(std::memory_order_relaxed)) {
+            TickHeartbeat(beacon, MonotonicNs());
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+          }
+        }) {}
+  HeartbeatThread(const HeartbeatThread&) = delete;
+  HeartbeatThread& operator=(const HeartbeatThread&) = delete;
+  ~HeartbeatThread() {
+    stop_.store(true, std::memory_order_relaxed);
+    thread_.join();
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;  // last: starts once stop_ exists.
+};
+
+// A live session with one page's header wiped.
+TEST(DiscoverE2eTest, LiveSessionWithMissingPage) {
+  const std::string path = TempPath("incomplete");
+  absl::StatusOr<std::unique_ptr<SimulatedRam>> ram = MakeFakeSession(path);
+  ASSERT_TRUE(ram.ok()) << ram.status();
+  WipePageHeader((*ram)->pages().page(kFirstBulkPage + 3));
+
+  SubprocessResult result;
+  SubprocessResult text;
+  {
+    HeartbeatThread heart(BeaconOf(**ram));
+    result = Discover(path, {"--json", kLiveWaitFlag});
+    text = Discover(path, {kLiveWaitFlag});
+  }
 
   ExpectOneLineError(result, 6);
-  EXPECT_THAT(result.err, HasSubstr(SessionIdText(kSessionId)));
+  EXPECT_THAT(result.err, HasSubstr(SessionIdText(kFakeSessionId)));
   EXPECT_THAT(result.err, HasSubstr("has 63 of 64 pages (1 missing)"));
   const JsonValue doc = ParseOutput(result);
-  const JsonValue* s = FindSession(doc, SessionIdText(kSessionId));
+  const JsonValue* s = FindSession(doc, SessionIdText(kFakeSessionId));
   ASSERT_NE(s, nullptr) << doc;
   EXPECT_EQ((*s)["live"].as_bool(), true) << *s;
   EXPECT_EQ((*s)["chosen"].as_bool(), false) << *s;
-  EXPECT_EQ((*s)["pages_found"].as_uint(), kPages - 1) << *s;
-  EXPECT_EQ((*s)["pages_expected"].as_uint(), kPages) << *s;
+  EXPECT_EQ((*s)["pages_found"].as_uint(), kFakePages - 1) << *s;
+  EXPECT_EQ((*s)["pages_expected"].as_uint(), kFakePages) << *s;
   EXPECT_EQ((*s)["companion_pid"].as_uint(), static_cast<uint64_t>(getpid()));
   EXPECT_EQ((*s)["hostname"].as_string(), "e2e-host");
   EXPECT_EQ((*s)["beacon_offset"].as_uint(), (*ram)->page_offsets()[0]);
@@ -924,10 +1029,88 @@ TEST(DiscoverE2eTest, LiveSessionWithMissingPage) {
 
   ExpectOneLineError(text, 6);
   const std::vector<std::string> row =
-      TextRow(text.out, SessionIdText(kSessionId));
+      TextRow(text.out, SessionIdText(kFakeSessionId));
   ASSERT_GE(row.size(), 3u) << text.DebugString();
   EXPECT_EQ(row[1], "live");
   EXPECT_EQ(row[2], "63/64");
+}
+
+// Every page but the beacon: nothing to tell live from stale, or to talk to.
+TEST(DiscoverE2eTest, SessionWithoutBeaconPage) {
+  const std::string path = TempPath("no-beacon-page");
+  absl::StatusOr<std::unique_ptr<SimulatedRam>> ram = MakeFakeSession(path);
+  ASSERT_TRUE(ram.ok()) << ram.status();
+  WipePageHeader((*ram)->pages().page(kBeaconPageIndex));
+
+  const SubprocessResult result = Discover(path, {"--json"});
+  ExpectOneLineError(result, 4);
+  EXPECT_THAT(result.err, HasSubstr("no beacon found in"));
+  EXPECT_THAT(result.err, HasSubstr("no valid beacon page"));
+  const JsonValue doc = ParseOutput(result);
+  const JsonValue* s = FindSession(doc, SessionIdText(kFakeSessionId));
+  ASSERT_NE(s, nullptr) << doc;
+  EXPECT_EQ((*s)["live"].as_bool(), false) << *s;
+  EXPECT_EQ((*s)["pages_found"].as_uint(), kFakePages - 1) << *s;
+  EXPECT_TRUE((*s)["beacon_offset"].is_null()) << *s;
+  EXPECT_EQ((*s)["beacon_valid"].as_bool(), false) << *s;
+}
+
+// A beacon whose static info fails its checksum, heartbeat advancing.
+TEST(DiscoverE2eTest, CorruptBeaconInfo) {
+  const std::string path = TempPath("corrupt-beacon");
+  absl::StatusOr<std::unique_ptr<SimulatedRam>> ram = MakeFakeSession(path);
+  ASSERT_TRUE(ram.ok()) << ram.status();
+  BeaconOf(**ram).hostname[0] ^= 0x20;
+
+  SubprocessResult result;
+  SubprocessResult text;
+  {
+    HeartbeatThread heart(BeaconOf(**ram));
+    result = Discover(path, {"--json"});
+    text = Discover(path);
+  }
+  ExpectOneLineError(result, 4);
+  EXPECT_THAT(result.err, HasSubstr("no beacon found in"));
+  const JsonValue doc = ParseOutput(result);
+  const JsonValue* s = FindSession(doc, SessionIdText(kFakeSessionId));
+  ASSERT_NE(s, nullptr) << doc;
+  EXPECT_EQ((*s)["live"].as_bool(), false) << *s;
+  EXPECT_EQ((*s)["beacon_valid"].as_bool(), false) << *s;
+  EXPECT_THAT((*s)["beacon_error"].as_string().value_or(""),
+              HasSubstr("checksum"));
+  EXPECT_EQ((*s)["beacon_offset"].as_uint(), (*ram)->page_offsets()[0]);
+  EXPECT_EQ((*s)["companion_pid"].as_uint(), 0u) << *s;
+  EXPECT_EQ((*s)["hostname"].as_string(), "") << *s;
+
+  ExpectOneLineError(text, 4);
+  EXPECT_THAT(text.out, HasSubstr("beacon rejected: "));
+}
+
+// A beacon with an intact checksum but another protocol's layout.
+TEST(DiscoverE2eTest, BeaconOfAnotherLayout) {
+  const std::string path = TempPath("other-layout");
+  absl::StatusOr<std::unique_ptr<SimulatedRam>> ram = MakeFakeSession(path);
+  ASSERT_TRUE(ram.ok()) << ram.status();
+  BeaconPage& beacon = BeaconOf(**ram);
+  beacon.request_slot_count = 8;
+  beacon.info_checksum =
+      Crc32c(reinterpret_cast<const std::byte*>(&beacon) + kBeaconInfoBegin,
+             kBeaconInfoEnd - kBeaconInfoBegin);
+
+  SubprocessResult result;
+  {
+    HeartbeatThread heart(beacon);
+    result = Discover(path, {"--json"});
+  }
+  ExpectOneLineError(result, 7);
+  EXPECT_THAT(result.err, HasSubstr(SessionIdText(kFakeSessionId)));
+  EXPECT_THAT(result.err, HasSubstr("protocol version 1"));
+  const JsonValue doc = ParseOutput(result);
+  const JsonValue* s = FindSession(doc, SessionIdText(kFakeSessionId));
+  ASSERT_NE(s, nullptr) << doc;
+  EXPECT_EQ((*s)["beacon_valid"].as_bool(), false) << *s;
+  EXPECT_THAT((*s)["beacon_error"].as_string().value_or(""),
+              HasSubstr("8 request slots"));
 }
 
 TEST(DiscoverE2eTest, OnlyBadChecksums) {

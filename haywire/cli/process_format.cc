@@ -23,20 +23,25 @@ std::string Trim(std::string line, size_t width) {
 
 }  // namespace
 
+// procps shows per-mille values truncated, not rounded, to one decimal.
+double TruncateToTenths(double pct) {
+  return static_cast<double>(static_cast<int64_t>(pct * 10)) / 10;
+}
+
 double CpuPercent(const ProcessEntry& entry, const ListHeader& system) {
   // procps: pcpu = total CPU time / seconds since the process started.
   if (system.now_unix_ns <= entry.start_time_unix_ns) return 0.0;
   const double elapsed =
       static_cast<double>(system.now_unix_ns - entry.start_time_unix_ns);
   const double pct = 100.0 * static_cast<double>(entry.cpu_time_ns) / elapsed;
-  return std::min(pct, 999.9);
+  return TruncateToTenths(std::min(pct, 999.9));
 }
 
 double MemPercent(const ProcessEntry& entry, const ListHeader& system) {
   if (system.mem_total_kb == 0) return 0.0;
-  return std::min(100.0 * static_cast<double>(entry.rss_kb) /
-                      static_cast<double>(system.mem_total_kb),
-                  100.0);
+  return TruncateToTenths(std::min(100.0 * static_cast<double>(entry.rss_kb) /
+                                       static_cast<double>(system.mem_total_kb),
+                                   100.0));
 }
 
 std::string StatText(const ProcessEntry& e) {
@@ -187,12 +192,8 @@ void WriteProcessJsonFields(const ProcessEntry& e, const ListHeader& system,
   json->Key("start_time").Uint(e.start_time_unix_ns / kNsPerSecond);
   json->Key("start_time_unix_ns").Uint(e.start_time_unix_ns);
   json->Key("cpu_time_ms").Uint(e.cpu_time_ns / 1'000'000);
-  json->Key("cpu_percent").Double(
-      static_cast<double>(static_cast<int64_t>(CpuPercent(e, system) * 10)) /
-      10);
-  json->Key("mem_percent").Double(
-      static_cast<double>(static_cast<int64_t>(MemPercent(e, system) * 10)) /
-      10);
+  json->Key("cpu_percent").Double(CpuPercent(e, system));
+  json->Key("mem_percent").Double(MemPercent(e, system));
 }
 
 }  // namespace haywire

@@ -349,8 +349,10 @@ absl::StatusOr<ProcessList> Client::ListProcesses() {
           list.processes.push_back(std::move(entry));
         }
       }
+      // Every chunk but the last carries at least one entry, so a listing
+      // has at most total_processes + 1 chunks.
       if (list.processes.size() > kMaxProcesses ||
-          list.chunks > kMaxProcesses) {
+          list.chunks > uint64_t{list.header.total_processes} + 1) {
         return MakeFailure(absl::StatusCode::kDataLoss,
                            "the companion's listing does not end",
                            Failure::kGuestError);

@@ -1,0 +1,414 @@
+// Copyright 2026 The Haywire Authors.
+//
+// The host client against an in-process companion over a simulated RAM file:
+// round trips, chunked listings, busy slots, dead owners, timeouts, a
+// companion that stops or crashes, and hostile responses.
+
+#include "haywire/host/client.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "guest/companion.h"
+#include "guest/simulated_ram.h"
+#include "gtest/gtest.h"
+#include "haywire/host/failure.h"
+#include "haywire/host/live_session.h"
+#include "haywire/protocol/region.h"
+#include "haywire/protocol/wire_format.h"
+
+namespace haywire {
+namespace {
+
+std::string TempPath(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return absl::StrCat(dir ? dir : "/tmp", "/", name, "-", ::getpid());
+}
+
+// A companion serving in a thread, over a region in a simulated RAM file.
+class TestCompanion {
+ public:
+  explicit TestCompanion(const std::string& name) : path_(TempPath(name)) {
+    SimulatedRamOptions options;
+    options.path = path_;
+    options.ram_bytes = 16ull << 20;
+    options.region_pages = 64;
+    options.seed = 9;
+    ram_ = *SimulatedRam::Open(options);
+    CompanionIdentity id;
+    id.pid = 1;
+    id.hostname = "guest";
+    id.boot_id = "boot";
+    EXPECT_TRUE(InitializeRegion(ram_->pages(), 0xFEED, id).ok());
+    companion_ = std::make_unique<Companion>(Region(ram_->pages()));
+  }
+  ~TestCompanion() { Stop(); }
+
+  void Handle(RequestType type, RequestHandler handler) {
+    companion_->Handle(type, std::move(handler));
+  }
+  void Start() {
+    thread_ = std::thread([this] { companion_->Serve(stop_); });
+  }
+  // A clean stop wipes the region, like guest-serve on SIGTERM.
+  void Stop(bool wipe = true) {
+    if (thread_.joinable()) {
+      stop_.store(true);
+      thread_.join();
+      if (wipe) WipeRegion(ram_->pages());
+    }
+  }
+  LiveSession Connect() {
+    ConnectOptions options;
+    options.mem_file = path_;
+    options.cache_dir = path_ + ".cache";
+    options.discover.live_wait = absl::Milliseconds(500);
+    absl::StatusOr<LiveSession> s = ConnectToLiveSession(options);
+    EXPECT_TRUE(s.ok()) << s.status();
+    return *std::move(s);
+  }
+  Region region() const { return Region(ram_->pages()); }
+
+ private:
+  std::string path_;
+  std::unique_ptr<SimulatedRam> ram_;
+  std::unique_ptr<Companion> companion_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+ClientOptions Quick() {
+  ClientOptions o;
+  o.request_timeout = absl::Seconds(5);
+  o.busy_timeout = absl::Milliseconds(200);
+  o.heartbeat_timeout = absl::Seconds(1);
+  return o;
+}
+
+ProcessEntry Entry(uint32_t pid) {
+  ProcessEntry e;
+  e.pid = pid;
+  e.ppid = 1;
+  e.state = 'S';
+  e.comm = absl::StrCat("proc", pid);
+  e.args = {absl::StrCat("/bin/proc", pid), "--flag"};
+  return e;
+}
+
+// A fake listing of `total` processes, `per_chunk` per response.
+// Fields shared with the companion thread are atomic: the test reaches the
+// region through a second mapping of the file, so ThreadSanitizer cannot see
+// the slot protocol's own happens-before edges.
+struct FakeListing {
+  uint32_t total = 100;
+  uint32_t per_chunk = 7;
+  std::atomic<int> expire_first_continue{0};  // answer this many "expired"
+  std::atomic<int> lists_started{0};
+  uint32_t next = 0;  // touched only by the companion thread
+
+  HandlerResult Chunk(bool header) {
+    WireWriter w(kResponsePayloadBytes);
+    if (header) {
+      ListHeader h;
+      h.total_processes = total;
+      h.mem_total_kb = 1024;
+      EncodeListHeader(h, &w);
+    }
+    for (uint32_t k = 0; k < per_chunk && next < total; ++k) {
+      EncodeProcessEntry(Entry(1000 + next++), &w);
+    }
+    HandlerResult r;
+    r.payload = w.data();
+    if (next < total) {
+      r.flags = kResponseMore;
+      r.iterator_id = 77;
+    }
+    return r;
+  }
+};
+
+TEST(ClientTest, PingRoundTrips) {
+  TestCompanion companion("ping");
+  companion.Start();
+  LiveSession session = companion.Connect();
+  Client client(&session, Quick());
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(client.Ping().ok());
+}
+
+TEST(ClientTest, ListingFollowsTheIteratorToTheEnd) {
+  TestCompanion companion("list");
+  FakeListing listing;
+  companion.Handle(RequestType::kListProcesses, [&](const Request&) {
+    ++listing.lists_started;
+    listing.next = 0;
+    return listing.Chunk(true);
+  });
+  companion.Handle(RequestType::kContinueIteration, [&](const Request& r) {
+    absl::StatusOr<IteratorRequest> it = DecodeIteratorRequest(
+        absl::string_view(reinterpret_cast<const char*>(r.payload),
+                          r.payload_bytes));
+    EXPECT_TRUE(it.ok() && it->iterator_id == 77);
+    if (listing.expire_first_continue.load() > 0) {
+      listing.expire_first_continue.fetch_sub(1);
+      HandlerResult e;
+      e.status = ResponseStatus::kIteratorExpired;
+      return e;
+    }
+    return listing.Chunk(false);
+  });
+  companion.Start();
+  LiveSession session = companion.Connect();
+  Client client(&session, Quick());
+
+  absl::StatusOr<ProcessList> list = client.ListProcesses();
+  ASSERT_TRUE(list.ok()) << list.status();
+  ASSERT_EQ(list->processes.size(), 100u);
+  for (uint32_t i = 0; i < 100; ++i) {
+    EXPECT_EQ(list->processes[i].pid, 1000 + i);
+    EXPECT_EQ(list->processes[i].comm, absl::StrCat("proc", 1000 + i));
+  }
+  EXPECT_EQ(list->chunks, 15u);  // ceil(100 / 7)
+  EXPECT_EQ(list->restarts, 0u);
+
+  // An expired iterator restarts the listing once, by itself...
+  listing.expire_first_continue = 1;
+  list = client.ListProcesses();
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_EQ(list->processes.size(), 100u);
+  EXPECT_EQ(list->restarts, 1u);
+
+  // ...but not forever.
+  listing.expire_first_continue = 2;
+  list = client.ListProcesses();
+  ASSERT_FALSE(list.ok());
+  EXPECT_TRUE(absl::StrContains(list.status().message(), "expired twice"));
+}
+
+TEST(ClientTest, HostileListingsAreRejected) {
+  TestCompanion companion("hostile");
+  std::atomic<int> mode{0};
+  companion.Handle(RequestType::kListProcesses, [&](const Request&) {
+    HandlerResult r;
+    WireWriter w(kResponsePayloadBytes);
+    ListHeader h;
+    h.total_processes = 3;
+    if (mode != 1) EncodeListHeader(h, &w);
+    EncodeProcessEntry(Entry(5), &w);
+    if (mode == 0) {  // never-ending listing of the same entry
+      r.flags = kResponseMore;
+      r.iterator_id = 1;
+    }
+    if (mode == 2) r.payload = "garbage!";
+    if (mode != 2) r.payload = w.data();
+    return r;
+  });
+  companion.Handle(RequestType::kContinueIteration, [&](const Request&) {
+    HandlerResult r;
+    WireWriter w(kResponsePayloadBytes);
+    EncodeProcessEntry(Entry(5), &w);
+    r.payload = w.data();
+    r.flags = kResponseMore;
+    r.iterator_id = 1;
+    return r;
+  });
+  companion.Start();
+  LiveSession session = companion.Connect();
+  Client client(&session, Quick());
+  for (mode = 0; mode.load() < 3; ++mode) {
+    absl::StatusOr<ProcessList> list = client.ListProcesses();
+    ASSERT_FALSE(list.ok()) << "mode " << mode.load();
+    EXPECT_EQ(FailureOf(list.status()), Failure::kGuestError) << list.status();
+  }
+}
+
+TEST(ClientTest, GuestErrorsMapToFailures) {
+  TestCompanion companion("errors");
+  companion.Handle(RequestType::kGetProcessInfo, [](const Request& r) {
+    absl::StatusOr<ProcessInfoRequest> req = DecodeProcessInfoRequest(
+        absl::string_view(reinterpret_cast<const char*>(r.payload),
+                          r.payload_bytes));
+    HandlerResult result;
+    if (req->pid == 404) {
+      result.status = ResponseStatus::kNoSuchProcess;
+      result.payload = EncodeErrorMessage("no process 404");
+    } else {
+      ProcessInfo info;
+      info.entry = Entry(req->pid + 1);  // lies about the pid
+      WireWriter w(kResponsePayloadBytes);
+      EncodeProcessInfo(info, &w);
+      result.payload = w.data();
+    }
+    return result;
+  });
+  companion.Start();
+  LiveSession session = companion.Connect();
+  Client client(&session, Quick());
+  absl::StatusOr<ProcessInfo> info = client.GetProcessInfo(404);
+  ASSERT_FALSE(info.ok());
+  EXPECT_EQ(FailureOf(info.status()), Failure::kNoSuchProcess);
+  info = client.GetProcessInfo(5);
+  ASSERT_FALSE(info.ok());
+  EXPECT_EQ(FailureOf(info.status()), Failure::kGuestError);
+  // An unregistered request type is reported as unsupported.
+  absl::StatusOr<Response> r = client.Call(RequestType::kReadMemory, "");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, ResponseStatus::kUnknownRequest);
+}
+
+TEST(ClientTest, AllSlotsBusyIsReportedAfterTheDeadline) {
+  TestCompanion companion("busy");
+  companion.Start();
+  LiveSession session = companion.Connect();
+  // Every slot held by a live process (this one's parent) that never
+  // finishes.
+  const uint32_t holder = static_cast<uint32_t>(::getppid());
+  for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
+    ASSERT_TRUE(TryClaimSlot(session.region.request_slot(i), holder));
+  }
+  Client client(&session, Quick());
+  absl::Status s = client.Ping();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(FailureOf(s), Failure::kBusy);
+  EXPECT_TRUE(absl::StrContains(s.message(), "16 request slots"));
+}
+
+TEST(ClientTest, SlotsOfDeadOwnersAreReclaimed) {
+  TestCompanion companion("dead");
+  companion.Start();
+  LiveSession session = companion.Connect();
+  pid_t child = ::fork();
+  if (child == 0) _exit(0);
+  ASSERT_GT(child, 0);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // now certainly gone
+  for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
+    ASSERT_TRUE(TryClaimSlot(session.region.request_slot(i),
+                             static_cast<uint32_t>(child)));
+  }
+  Client client(&session, Quick());
+  EXPECT_TRUE(client.Ping().ok());
+}
+
+TEST(ClientTest, SlowResponseTimesOutAndTheSlotRecovers) {
+  TestCompanion companion("slow");
+  std::atomic<int> delay_ms{400};
+  companion.Handle(RequestType::kListProcesses, [&](const Request&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
+    FakeListing listing;
+    listing.total = 1;
+    return listing.Chunk(true);
+  });
+  companion.Start();
+  LiveSession session = companion.Connect();
+  ClientOptions options = Quick();
+  options.request_timeout = absl::Milliseconds(50);
+  Client impatient(&session, options);
+  absl::StatusOr<ProcessList> list = impatient.ListProcesses();
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(FailureOf(list.status()), Failure::kTimeout) << list.status();
+  // The abandoned slot is freed by the companion when it finishes; later
+  // requests are served.
+  delay_ms = 0;
+  Client patient(&session, Quick());
+  list = patient.ListProcesses();
+  ASSERT_TRUE(list.ok()) << list.status();
+  EXPECT_EQ(list->processes.size(), 1u);
+  // Eventually every slot is free again.
+  for (int i = 0; i < 200; ++i) {
+    bool all_free = true;
+    for (uint32_t s = 0; s < kRequestSlotCount; ++s) {
+      all_free &= LoadSlotWord(session.region.request_slot(s)).state ==
+                  SlotState::kFree;
+    }
+    if (all_free) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ADD_FAILURE() << "abandoned slot never freed";
+}
+
+TEST(ClientTest, StoppedCompanionIsReportedNotWrittenTo) {
+  TestCompanion companion("stopped");
+  companion.Start();
+  LiveSession session = companion.Connect();
+  companion.Stop(/*wipe=*/true);
+  Client client(&session, Quick());
+  absl::Status s = client.Ping();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(FailureOf(s), Failure::kNoLiveSession);
+  // Nothing was claimed in the wiped (now guest-owned) memory.
+  for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
+    EXPECT_EQ(LoadSlotWord(session.region.request_slot(i)).state,
+              SlotState::kFree);
+  }
+}
+
+TEST(ClientTest, CrashedCompanionIsReportedByItsHeartbeat) {
+  TestCompanion companion("crashed");
+  companion.Start();
+  LiveSession session = companion.Connect();
+  companion.Stop(/*wipe=*/false);  // pages intact, nobody serving
+  ClientOptions options = Quick();
+  options.heartbeat_timeout = absl::Milliseconds(100);
+  Client client(&session, options);
+  absl::Status s = client.Ping();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(FailureOf(s), Failure::kNoLiveSession);
+  EXPECT_TRUE(absl::StrContains(s.message(), "heartbeat stale for")) << s;
+}
+
+TEST(ClientTest, ConcurrentClientsGetTheirOwnAnswers) {
+  TestCompanion companion("concurrent");
+  companion.Handle(RequestType::kGetProcessInfo, [](const Request& r) {
+    absl::StatusOr<ProcessInfoRequest> req = DecodeProcessInfoRequest(
+        absl::string_view(reinterpret_cast<const char*>(r.payload),
+                          r.payload_bytes));
+    ProcessInfo info;
+    info.entry = Entry(req->pid);
+    WireWriter w(kResponsePayloadBytes);
+    EncodeProcessInfo(info, &w);
+    HandlerResult result;
+    result.payload = w.data();
+    return result;
+  });
+  companion.Start();
+  LiveSession session = companion.Connect();
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::string first_failure;
+  for (int t = 0; t < 24; ++t) {
+    threads.emplace_back([&, t] {
+      // More threads than slots: claims contend, so allow waiting for one.
+      ClientOptions options = Quick();
+      options.busy_timeout = absl::Seconds(10);
+      Client client(&session, options);
+      for (uint32_t i = 1; i <= 300; ++i) {
+        const uint32_t pid = t * 1000 + i;
+        absl::StatusOr<ProcessInfo> info = client.GetProcessInfo(pid);
+        if (!info.ok() || info->entry.pid != pid ||
+            info->entry.comm != absl::StrCat("proc", pid)) {
+          ++failures;
+          std::lock_guard<std::mutex> lock(mu);
+          if (first_failure.empty()) {
+            first_failure = info.ok() ? info->entry.comm
+                                      : std::string(info.status().message());
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0) << first_failure;
+}
+
+}  // namespace
+}  // namespace haywire
