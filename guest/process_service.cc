@@ -147,9 +147,16 @@ HandlerResult ProcessService::Info(const Request& request) {
                               info.status().message()));
   }
   WireWriter writer(kResponsePayloadBytes);
-  if (!EncodeProcessInfo(*info, &writer)) {
-    // Bounded strings make this impossible; still answer, never overflow.
-    return Error(ResponseStatus::kInternalError, "process info too large");
+  // Each field is bounded but not all of them together: a full command line
+  // plus long exe/cwd paths exceed one page. The command line gives way
+  // (args_truncated tells the host); a failed encode writes nothing.
+  while (!EncodeProcessInfo(*info, &writer)) {
+    if (info->entry.args.empty()) {
+      // Still too large (paths at their limits): answer, never overflow.
+      return Error(ResponseStatus::kInternalError, "process info too large");
+    }
+    info->entry.args.pop_back();
+    info->entry.args_truncated = true;
   }
   HandlerResult result;
   result.payload = writer.data();

@@ -2,22 +2,19 @@
 //
 // End-to-end tests of `haywire discover`: the real binary, run as separate
 // processes, against simulated RAM files. A `haywire guest-serve
-// --ram-file=...` companion is started in the background where a live
-// session is needed; files with specific defects (a missing page, bad
-// checksums, an unknown protocol version) are built by the test itself with
-// the same protocol code the companion uses.
+// --ram-file=...` companion (haywire/testing/companion_process.h) is started
+// in the background where a live session is needed; files with specific
+// defects (a missing page, bad checksums, an unknown protocol version) are
+// built by the test itself with the same protocol code the companion uses.
 //
 // Every wait is bounded (subprocesses by RunSubprocess's timeout, the
-// companion's start and stop by GuestServe's deadlines), and nothing asserts
-// on timing.
+// companion's start and stop by CompanionProcess's deadlines), and nothing
+// asserts on timing.
 
 #include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,7 +28,6 @@
 #include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -40,7 +36,6 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
@@ -55,10 +50,9 @@
 #include "haywire/protocol/page_header.h"
 #include "haywire/protocol/page_table.h"
 #include "haywire/protocol/region.h"
+#include "haywire/testing/companion_process.h"
 #include "haywire/testing/subprocess.h"
 #include "haywire/util/json_value.h"
-
-extern char** environ;
 
 namespace haywire {
 namespace {
@@ -69,19 +63,14 @@ using ::testing::StartsWith;
 
 // Bound on one `haywire discover` run (generous for sanitizer builds).
 constexpr absl::Duration kDiscoverTimeout = absl::Seconds(60);
-// Bounds on the companion's start (until its session line) and stop.
-constexpr absl::Duration kStartTimeout = absl::Seconds(30);
-constexpr absl::Duration kStopTimeout = absl::Seconds(20);
-
 // Heartbeat watch for runs that must see a live session: far longer than the
 // companion's 10 ms tick, so a loaded machine cannot make a live companion
 // look stale. (Runs that expect only stale sessions use the default.)
 constexpr char kLiveWaitFlag[] = "--live-wait-ms=3000";
 
-// The simulated RAM guest-serve creates: 256 MiB, a 4 MiB (1024-page) region.
-constexpr char kRamSize[] = "256M";
+// The simulated RAM CompanionProcess has guest-serve create by default:
+// 256 MiB, a 4 MiB (1024-page) region.
 constexpr uint64_t kRamBytes = 256ull << 20;
-constexpr char kRegionSize[] = "4M";
 constexpr uint64_t kRegionPages = (4ull << 20) / kPageSize;
 
 // What DecoyReport documents about SimulatedRam's dead session.
@@ -90,22 +79,10 @@ constexpr char kDecoyHostname[] = "stale-guest";
 
 std::string HaywirePath() { return RunfilePath("haywire/haywire"); }
 
-std::string TestTmpDir() {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return dir != nullptr && dir[0] != '\0' ? dir : "/tmp";
-}
-
 // A path in TEST_TMPDIR unique to the running test.
-std::string TempPath(absl::string_view name) {
-  const ::testing::TestInfo* info =
-      ::testing::UnitTest::GetInstance()->current_test_info();
-  return absl::StrCat(TestTmpDir(), "/", info->test_suite_name(), ".",
-                      info->name(), ".", name);
-}
+std::string TempPath(absl::string_view name) { return TestTempPath(name); }
 
-std::string SessionIdText(uint64_t id) {
-  return absl::StrCat("0x", absl::Hex(id, absl::kZeroPad16));
-}
+std::string SessionIdText(uint64_t id) { return SessionIdHex(id); }
 
 uint64_t FileSize(const std::string& path) {
   struct stat st;
@@ -115,243 +92,6 @@ uint64_t FileSize(const std::string& path) {
   }
   return static_cast<uint64_t>(st.st_size);
 }
-
-std::string ReadFileOrEmpty(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
-// ---------------------------------------------------------------------------
-// GuestServe: a `haywire guest-serve --ram-file=...` companion running in the
-// background for the duration of a test.
-//
-// Start() spawns it with stdout and stderr going to files next to the RAM
-// file, and waits (bounded) for its "guest-serve: session 0x..., N pages in
-// ..., pid N" line. The destructor stops it if the test has not: SIGTERM,
-// a bounded wait, then SIGKILL.
-// ---------------------------------------------------------------------------
-class GuestServe {
- public:
-  // How the companion ended.
-  struct Exit {
-    int exit_code = -1;   // if it exited normally
-    int term_signal = 0;  // if a signal ended it
-  };
-
-  // `extra_args` are appended to guest-serve's command line.
-  static absl::StatusOr<std::unique_ptr<GuestServe>> Start(
-      const std::string& ram_file, absl::string_view log_name,
-      const std::vector<std::string>& extra_args = {}) {
-    std::unique_ptr<GuestServe> serve(new GuestServe());
-    serve->stdout_path_ = TempPath(absl::StrCat(log_name, ".stdout"));
-    serve->stderr_path_ = TempPath(absl::StrCat(log_name, ".stderr"));
-
-    std::vector<std::string> args = {
-        HaywirePath(),
-        "guest-serve",
-        absl::StrCat("--ram-file=", ram_file),
-        absl::StrCat("--ram-size=", kRamSize),
-        absl::StrCat("--region-size=", kRegionSize),
-    };
-    args.insert(args.end(), extra_args.begin(), extra_args.end());
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-                                     O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO,
-                                     serve->stdout_path_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO,
-                                     serve->stderr_path_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    // Default dispositions and no blocked signals, whatever the test runner
-    // set: SIGTERM must reach guest-serve's handler. The companion stays in
-    // the test's process group, so a test killed on timeout takes it along.
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t no_signals;
-    sigemptyset(&no_signals);
-    sigset_t default_signals;
-    sigemptyset(&default_signals);
-    for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP}) {
-      sigaddset(&default_signals, sig);
-    }
-    posix_spawnattr_setsigmask(&attr, &no_signals);
-    posix_spawnattr_setsigdefault(&attr, &default_signals);
-    posix_spawnattr_setflags(&attr,
-                             POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    pid_t pid = -1;
-    const int error = posix_spawn(&pid, argv[0], &actions, &attr, argv.data(),
-                                  environ);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    if (error != 0) {
-      return absl::InternalError(absl::StrCat("posix_spawn ", args[0], ": ",
-                                              std::strerror(error)));
-    }
-    serve->pid_ = pid;
-    if (absl::Status s = serve->AwaitSessionLine(); !s.ok()) return s;
-    return serve;
-  }
-
-  GuestServe(const GuestServe&) = delete;
-  GuestServe& operator=(const GuestServe&) = delete;
-
-  // Stops the companion if it is still running and expects a clean exit
-  // (so a crash or a sanitizer report at shutdown fails the test).
-  ~GuestServe() {
-    if (pid_ <= 0) return;
-    absl::StatusOr<Exit> exit = Terminate();
-    if (!exit.ok()) {
-      ADD_FAILURE() << exit.status() << "\n" << Output();
-      return;
-    }
-    EXPECT_EQ(exit->term_signal, 0) << Output();
-    EXPECT_EQ(exit->exit_code, 0) << Output();
-  }
-
-  pid_t pid() const { return pid_; }
-  uint64_t session_id() const { return session_id_; }
-  std::string session_text() const { return SessionIdText(session_id_); }
-  uint32_t page_count() const { return page_count_; }
-  // The pid guest-serve printed (its own getpid()).
-  uint64_t printed_pid() const { return printed_pid_; }
-
-  // Everything it printed so far, for failure messages.
-  std::string Output() const {
-    return absl::StrCat("--- guest-serve stdout ---\n",
-                        ReadFileOrEmpty(stdout_path_),
-                        "--- guest-serve stderr ---\n",
-                        ReadFileOrEmpty(stderr_path_), "--- end ---");
-  }
-  std::string Stdout() const { return ReadFileOrEmpty(stdout_path_); }
-
-  // Clean stop: SIGTERM, then waits up to kStopTimeout for the exit; SIGKILL
-  // if it does not come (the returned Exit then says so).
-  absl::StatusOr<Exit> Terminate() {
-    if (pid_ <= 0) return absl::FailedPreconditionError("not running");
-    kill(pid_, SIGTERM);
-    std::optional<Exit> exit = WaitBounded(kStopTimeout);
-    if (!exit.has_value()) {
-      kill(pid_, SIGKILL);
-      exit = WaitBounded(kStopTimeout);
-    }
-    if (!exit.has_value()) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("guest-serve pid ", pid_, " did not exit"));
-    }
-    pid_ = -1;
-    return *exit;
-  }
-
-  // Crash: SIGKILL (no chance to wipe the region), then reaps it.
-  absl::Status Kill() {
-    if (pid_ <= 0) return absl::FailedPreconditionError("not running");
-    kill(pid_, SIGKILL);
-    std::optional<Exit> exit = WaitBounded(kStopTimeout);
-    if (!exit.has_value()) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("guest-serve pid ", pid_, " survived SIGKILL"));
-    }
-    pid_ = -1;
-    if (exit->term_signal != SIGKILL) {
-      return absl::InternalError(
-          absl::StrCat("guest-serve exited with code ", exit->exit_code,
-                       " / signal ", exit->term_signal, " before SIGKILL"));
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  GuestServe() = default;
-
-  // Reaps the child if it exits within `timeout`.
-  std::optional<Exit> WaitBounded(absl::Duration timeout) {
-    const absl::Time deadline = absl::Now() + timeout;
-    while (true) {
-      int status = 0;
-      const pid_t waited = waitpid(pid_, &status, WNOHANG);
-      if (waited == pid_) {
-        Exit exit;
-        if (WIFEXITED(status)) exit.exit_code = WEXITSTATUS(status);
-        if (WIFSIGNALED(status)) exit.term_signal = WTERMSIG(status);
-        return exit;
-      }
-      if (waited < 0 && errno != EINTR) return Exit{};  // not our child (?)
-      if (absl::Now() >= deadline) return std::nullopt;
-      absl::SleepFor(absl::Milliseconds(5));
-    }
-  }
-
-  // Polls stdout for the session line, until kStartTimeout or an early exit.
-  absl::Status AwaitSessionLine() {
-    const absl::Time deadline = absl::Now() + kStartTimeout;
-    constexpr char kPrefix[] = "guest-serve: session 0x";
-    while (true) {
-      const std::string out = ReadFileOrEmpty(stdout_path_);
-      const size_t at = out.find(kPrefix);
-      const size_t end = at == std::string::npos ? at : out.find('\n', at);
-      if (end != std::string::npos) {
-        return ParseSessionLine(
-            absl::string_view(out).substr(at, end - at));
-      }
-      std::optional<Exit> exit = WaitBounded(absl::ZeroDuration());
-      if (exit.has_value()) {
-        pid_ = -1;
-        return absl::InternalError(absl::StrCat(
-            "guest-serve exited (code ", exit->exit_code, ", signal ",
-            exit->term_signal, ") before printing its session\n", Output()));
-      }
-      if (absl::Now() >= deadline) {
-        return absl::DeadlineExceededError(absl::StrCat(
-            "no session line from guest-serve within ",
-            absl::FormatDuration(kStartTimeout), "\n", Output()));
-      }
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-  }
-
-  // "guest-serve: session 0x0a640c4205ec76e5, 1024 pages in simulated RAM
-  // file /path, pid 8868"
-  absl::Status ParseSessionLine(absl::string_view line) {
-    const auto bad = [&] {
-      return absl::InternalError(
-          absl::StrCat("unexpected guest-serve line: ", line));
-    };
-    absl::string_view rest = line;
-    rest.remove_prefix(std::strlen("guest-serve: session 0x"));
-    if (rest.size() < 16 ||
-        !absl::SimpleHexAtoi(rest.substr(0, 16), &session_id_)) {
-      return bad();
-    }
-    rest.remove_prefix(16);
-    if (!absl::ConsumePrefix(&rest, ", ")) return bad();
-    const size_t space = rest.find(' ');
-    if (space == absl::string_view::npos ||
-        !absl::SimpleAtoi(rest.substr(0, space), &page_count_)) {
-      return bad();
-    }
-    const size_t pid_at = rest.rfind(", pid ");
-    if (pid_at == absl::string_view::npos ||
-        !absl::SimpleAtoi(rest.substr(pid_at + 6), &printed_pid_)) {
-      return bad();
-    }
-    return absl::OkStatus();
-  }
-
-  pid_t pid_ = -1;
-  std::string stdout_path_;
-  std::string stderr_path_;
-  uint64_t session_id_ = 0;
-  uint32_t page_count_ = 0;
-  uint64_t printed_pid_ = 0;
-};
 
 // ---------------------------------------------------------------------------
 // Running discover.
@@ -497,8 +237,8 @@ uint64_t MonotonicNs() {
 
 TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsJson) {
   const std::string ram = TempPath("ram");
-  absl::StatusOr<std::unique_ptr<GuestServe>> serve =
-      GuestServe::Start(ram, "serve");
+  absl::StatusOr<std::unique_ptr<CompanionProcess>> serve =
+      CompanionProcess::Start(ram, "serve");
   ASSERT_TRUE(serve.ok()) << serve.status();
   EXPECT_EQ((*serve)->page_count(), kRegionPages);
   EXPECT_EQ((*serve)->printed_pid(), static_cast<uint64_t>((*serve)->pid()));
@@ -554,8 +294,8 @@ TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsJson) {
 
 TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsText) {
   const std::string ram = TempPath("ram");
-  absl::StatusOr<std::unique_ptr<GuestServe>> serve =
-      GuestServe::Start(ram, "serve");
+  absl::StatusOr<std::unique_ptr<CompanionProcess>> serve =
+      CompanionProcess::Start(ram, "serve");
   ASSERT_TRUE(serve.ok()) << serve.status();
   const std::string live_id = (*serve)->session_text();
 
@@ -604,12 +344,12 @@ TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsText) {
 
 TEST(DiscoverE2eTest, CleanStopWipesTheSession) {
   const std::string ram = TempPath("ram");
-  absl::StatusOr<std::unique_ptr<GuestServe>> serve =
-      GuestServe::Start(ram, "serve");
+  absl::StatusOr<std::unique_ptr<CompanionProcess>> serve =
+      CompanionProcess::Start(ram, "serve");
   ASSERT_TRUE(serve.ok()) << serve.status();
   const std::string id = (*serve)->session_text();
 
-  absl::StatusOr<GuestServe::Exit> exit = (*serve)->Terminate();
+  absl::StatusOr<CompanionProcess::Exit> exit = (*serve)->Terminate();
   ASSERT_TRUE(exit.ok()) << exit.status();
   EXPECT_EQ(exit->term_signal, 0) << (*serve)->Output();
   EXPECT_EQ(exit->exit_code, 0) << (*serve)->Output();
@@ -635,8 +375,8 @@ TEST(DiscoverE2eTest, KilledSessionIsStaleAndRestartIsLive) {
   const std::string ram = TempPath("ram");
   std::string killed_id;
   {
-    absl::StatusOr<std::unique_ptr<GuestServe>> serve =
-        GuestServe::Start(ram, "serve1");
+    absl::StatusOr<std::unique_ptr<CompanionProcess>> serve =
+        CompanionProcess::Start(ram, "serve1");
     ASSERT_TRUE(serve.ok()) << serve.status();
     killed_id = (*serve)->session_text();
     ASSERT_TRUE((*serve)->Kill().ok());
@@ -663,8 +403,8 @@ TEST(DiscoverE2eTest, KilledSessionIsStaleAndRestartIsLive) {
 
   // A new companion on the same file: a new, live session next to the
   // killed one's leftovers.
-  absl::StatusOr<std::unique_ptr<GuestServe>> restarted =
-      GuestServe::Start(ram, "serve2");
+  absl::StatusOr<std::unique_ptr<CompanionProcess>> restarted =
+      CompanionProcess::Start(ram, "serve2");
   ASSERT_TRUE(restarted.ok()) << restarted.status();
   const std::string new_id = (*restarted)->session_text();
   EXPECT_NE(new_id, killed_id);
@@ -690,7 +430,7 @@ TEST(DiscoverE2eTest, KilledSessionIsStaleAndRestartIsLive) {
   }
 
   // Stopping the restarted one cleanly removes it and only it.
-  absl::StatusOr<GuestServe::Exit> exit = (*restarted)->Terminate();
+  absl::StatusOr<CompanionProcess::Exit> exit = (*restarted)->Terminate();
   ASSERT_TRUE(exit.ok()) << exit.status();
   EXPECT_EQ(exit->exit_code, 0) << (*restarted)->Output();
   {
@@ -706,11 +446,11 @@ TEST(DiscoverE2eTest, KilledSessionIsStaleAndRestartIsLive) {
 
 TEST(DiscoverE2eTest, TwoLiveCompanionsNewestIsUsed) {
   const std::string ram = TempPath("ram");
-  absl::StatusOr<std::unique_ptr<GuestServe>> first =
-      GuestServe::Start(ram, "first");
+  absl::StatusOr<std::unique_ptr<CompanionProcess>> first =
+      CompanionProcess::Start(ram, "first");
   ASSERT_TRUE(first.ok()) << first.status();
-  absl::StatusOr<std::unique_ptr<GuestServe>> second =
-      GuestServe::Start(ram, "second");
+  absl::StatusOr<std::unique_ptr<CompanionProcess>> second =
+      CompanionProcess::Start(ram, "second");
   ASSERT_TRUE(second.ok()) << second.status();
   const std::string first_id = (*first)->session_text();
   const std::string second_id = (*second)->session_text();
@@ -730,7 +470,7 @@ TEST(DiscoverE2eTest, TwoLiveCompanionsNewestIsUsed) {
   }
 
   // Stop the newer one: the older one is used, the newer one is gone.
-  absl::StatusOr<GuestServe::Exit> exit = (*second)->Terminate();
+  absl::StatusOr<CompanionProcess::Exit> exit = (*second)->Terminate();
   ASSERT_TRUE(exit.ok()) << exit.status();
   EXPECT_EQ(exit->exit_code, 0) << (*second)->Output();
   {
@@ -749,11 +489,12 @@ TEST(DiscoverE2eTest, LiveCompanionWithUnknownBootIdIsLive) {
   const std::string ram = TempPath("ram");
   const std::string empty_proc = TempPath("empty-proc");
   ASSERT_EQ(mkdir(empty_proc.c_str(), 0755), 0) << std::strerror(errno);
-  absl::StatusOr<std::unique_ptr<GuestServe>> known =
-      GuestServe::Start(ram, "known-boot");
+  absl::StatusOr<std::unique_ptr<CompanionProcess>> known =
+      CompanionProcess::Start(ram, "known-boot");
   ASSERT_TRUE(known.ok()) << known.status();
-  absl::StatusOr<std::unique_ptr<GuestServe>> unknown = GuestServe::Start(
-      ram, "unknown-boot", {absl::StrCat("--proc-root=", empty_proc)});
+  absl::StatusOr<std::unique_ptr<CompanionProcess>> unknown =
+      CompanionProcess::Start(ram, "unknown-boot",
+                              {absl::StrCat("--proc-root=", empty_proc)});
   ASSERT_TRUE(unknown.ok()) << unknown.status();
 
   const SubprocessResult result = Discover(ram, {"--json", kLiveWaitFlag});
@@ -776,8 +517,8 @@ TEST(DiscoverE2eTest, LiveCompanionWithUnknownBootIdIsLive) {
 // discover, and is only mentioned with --verbose.
 TEST(DiscoverE2eTest, UnwritableCacheDirIsNotAnError) {
   const std::string ram = TempPath("ram");
-  absl::StatusOr<std::unique_ptr<GuestServe>> serve =
-      GuestServe::Start(ram, "serve");
+  absl::StatusOr<std::unique_ptr<CompanionProcess>> serve =
+      CompanionProcess::Start(ram, "serve");
   ASSERT_TRUE(serve.ok()) << serve.status();
   const std::string not_a_dir = TempPath("not-a-dir");
   WriteRamFile(not_a_dir, 0, {});
@@ -804,8 +545,8 @@ TEST(DiscoverE2eTest, UnwritableCacheDirIsNotAnError) {
 
 TEST(DiscoverE2eTest, MemFileFlagSpellings) {
   const std::string ram = TempPath("ram");
-  absl::StatusOr<std::unique_ptr<GuestServe>> serve =
-      GuestServe::Start(ram, "serve");
+  absl::StatusOr<std::unique_ptr<CompanionProcess>> serve =
+      CompanionProcess::Start(ram, "serve");
   ASSERT_TRUE(serve.ok()) << serve.status();
   const std::string id = (*serve)->session_text();
   const std::string cache = absl::StrCat("--cache-dir=", TempPath("cache"));
@@ -1033,6 +774,51 @@ TEST(DiscoverE2eTest, LiveSessionWithMissingPage) {
   ASSERT_GE(row.size(), 3u) << text.DebugString();
   EXPECT_EQ(row[1], "live");
   EXPECT_EQ(row[2], "63/64");
+}
+
+// A companion that has published its region but not yet beaten its heart
+// (counter 0, no heartbeat time) while another session on the same guest is
+// live: it must be judged by its own heartbeat, which starts during the
+// wait, not by a heartbeat time of 0 on the live session's clock.
+TEST(DiscoverE2eTest, CompanionStartingDuringDiscoverIsLive) {
+  const std::string path = TempPath("starting");
+  absl::StatusOr<std::unique_ptr<SimulatedRam>> older = MakeFakeSession(path);
+  ASSERT_TRUE(older.ok()) << older.status();
+  // The newer session: same file (its pages avoid the older one's), same
+  // guest boot, created later.
+  constexpr uint64_t kNewerId = 0x0E1E1E1E1E1E1E1E;
+  absl::StatusOr<std::unique_ptr<SimulatedRam>> newer = SimulatedRam::Open(
+      {.path = path, .ram_bytes = 4ull << 20, .region_pages = kFakePages,
+       .seed = 12, .add_decoys = false});
+  ASSERT_TRUE(newer.ok()) << newer.status();
+  CompanionIdentity identity;
+  identity.pid = static_cast<uint32_t>(getpid());
+  identity.start_unix_ns = absl::GetCurrentTimeNanos() + 1'000'000'000;
+  identity.capabilities = kCapPing;
+  identity.hostname = "e2e-host";
+  identity.kernel_release = "e2e-kernel";
+  identity.boot_id = "00000000-0000-4000-8000-000000000000";
+  ASSERT_TRUE(InitializeRegion((*newer)->pages(), kNewerId, identity).ok());
+
+  HeartbeatThread older_heart(BeaconOf(**older));
+  SubprocessResult result;
+  std::thread discover(
+      [&] { result = Discover(path, {"--json", "--live-wait-ms=5000"}); });
+  // The newer companion's first beat comes once discover is (very likely)
+  // watching. Whenever it comes, it is within discover's 5 s wait.
+  absl::SleepFor(absl::Seconds(1));
+  {
+    HeartbeatThread newer_heart(BeaconOf(**newer));
+    discover.join();
+  }
+
+  EXPECT_EQ(result.exit_code, 0) << result.DebugString();
+  const JsonValue doc = ParseOutput(result);
+  const JsonValue* s = FindSession(doc, SessionIdText(kNewerId));
+  ASSERT_NE(s, nullptr) << doc;
+  EXPECT_EQ((*s)["live"].as_bool(), true) << *s;
+  EXPECT_EQ(doc["chosen_session"].as_string(), SessionIdText(kNewerId))
+      << doc;
 }
 
 // Every page but the beacon: nothing to tell live from stale, or to talk to.

@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <memory>
@@ -41,6 +42,10 @@ DEFINE_bool(mlock, true,
 DEFINE_string(proc_root, "/proc",
               "Where to read process information from (tests point this at "
               "fixture trees).");
+DEFINE_int32(idle_sleep_ms, 10,
+             "Longest sleep between polls when idle, in milliseconds: the "
+             "first request after a quiet spell waits up to this long; an "
+             "idle companion wakes 1000/N times a second.");
 DEFINE_string(passwd_file, "/etc/passwd",
               "User database for user names (read directly: the guest binary "
               "is static, so NSS is not used).");
@@ -126,7 +131,10 @@ int RunGuestServe(const std::vector<std::string>&) {
   std::fflush(stdout);
 
   Region region(pages);
-  Companion companion(region);
+  CompanionOptions companion_options;
+  companion_options.max_sleep =
+      absl::Milliseconds(std::clamp(FLAGS_idle_sleep_ms, 1, 90));
+  Companion companion(region, companion_options);
   ProcFs procfs(FLAGS_proc_root, FLAGS_passwd_file);
   ProcessService processes(&procfs, &region.iterator_table(), session_id);
   processes.RegisterWith(&companion);
@@ -168,7 +176,7 @@ Command GuestServeCommand() {
       "  haywire guest-serve --ram-file=/tmp/haywire-vm-mem --ram-size=1G";
   command.flags = {"shm_name",       "region_size", "ram_file", "ram_size",
                    "placement_seed", "mlock",       "proc_root",
-                   "passwd_file"};
+                   "passwd_file", "idle_sleep_ms"};
   command.exit_codes = {ExitCode::kOk, ExitCode::kUsage, ExitCode::kGuestSetup,
                         ExitCode::kFailure};
   command.run = RunGuestServe;

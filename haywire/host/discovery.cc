@@ -64,15 +64,21 @@ void CheckLiveness(const RamFile& file, absl::Duration wait,
   }
   // Once one session is seen alive, its clock judges the others at once: a
   // session from another boot of the guest, or one whose last heartbeat is
-  // well behind the live one's on the same guest clock, is stale.
+  // well behind the live one's on the same guest clock, is stale. A session
+  // whose boot is unknown (a companion that could not read the boot id), or
+  // that has not beaten yet (a companion just starting: no heartbeat time to
+  // compare), is left to its own heartbeat: it may well be alive.
   auto judge_by_live_clock = [sessions](const SessionReport& live) {
     for (SessionReport& other : *sessions) {
       if (other.decided) continue;
-      if (other.identity.boot_id != live.identity.boot_id ||
-          other.identity.boot_id.empty()) {
+      if (other.identity.boot_id.empty() || live.identity.boot_id.empty()) {
+        continue;
+      }
+      if (other.identity.boot_id != live.identity.boot_id) {
         other.decided = true;
-      } else if (other.heartbeat.mono_ns + 2 * kHeartbeatPeriodNs <
-                 live.heartbeat.mono_ns) {
+      } else if (other.heartbeat.counter != 0 &&
+                 other.heartbeat.mono_ns + 2 * kHeartbeatPeriodNs <
+                     live.heartbeat.mono_ns) {
         other.decided = true;
         other.silent_ns = live.heartbeat.mono_ns - other.heartbeat.mono_ns;
       }

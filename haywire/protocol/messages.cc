@@ -450,7 +450,7 @@ bool EncodeProcessInfo(const ProcessInfo& info, WireWriter* writer) {
     w->PutString(tag::kCwd, info.cwd.substr(0, kMaxPathBytes));
     w->PutString(tag::kRoot, info.root.substr(0, kMaxPathBytes));
     if (info.fd_count.has_value()) w->PutU64(tag::kFdCount, *info.fd_count);
-    w->PutString(tag::kCgroup, info.cgroup.substr(0, kMaxPathBytes));
+    w->PutString(tag::kCgroup, info.cgroup.substr(0, kMaxNameBytes));
     w->PutU64(tag::kSigPending, info.sig_pending);
     w->PutU64(tag::kSigSharedPending, info.sig_shared_pending);
     w->PutU64(tag::kSigBlocked, info.sig_blocked);
@@ -521,7 +521,7 @@ absl::StatusOr<ProcessInfo> DecodeProcessInfo(absl::string_view payload) {
         break;
       case tag::kFdCount: HW_ASSIGN_OR_RETURN(info.fd_count, WireU32(f)); break;
       case tag::kCgroup:
-        HW_ASSIGN_OR_RETURN(info.cgroup, WireString(f, kMaxPathBytes));
+        HW_ASSIGN_OR_RETURN(info.cgroup, WireString(f, kMaxNameBytes));
         break;
       case tag::kSigPending:
         HW_ASSIGN_OR_RETURN(info.sig_pending, WireU64(f));

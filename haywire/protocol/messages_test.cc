@@ -458,7 +458,7 @@ TEST(MessagesTest, LongStringsAreCutToTheirBounds) {
   info.exe = std::string(kMaxPathBytes + 1, 'e');
   info.cwd = std::string(5000, 'w');
   info.root = std::string(kMaxPathBytes, 'r');  // exactly at the limit
-  info.cgroup = std::string(kMaxPathBytes + 7, 'g');
+  info.cgroup = std::string(kMaxPathBytes + 7, 'g');  // a name (messages.h)
   info.cpus_allowed_list = std::string(kMaxNameBytes + 1, '0');
   absl::StatusOr<ProcessInfo> decoded =
       DecodeProcessInfo(EncodeInfo(info, 1 << 16));
@@ -466,7 +466,7 @@ TEST(MessagesTest, LongStringsAreCutToTheirBounds) {
   EXPECT_EQ(decoded->exe, std::string(kMaxPathBytes, 'e'));
   EXPECT_EQ(decoded->cwd, std::string(kMaxPathBytes, 'w'));
   EXPECT_EQ(decoded->root, std::string(kMaxPathBytes, 'r'));
-  EXPECT_EQ(decoded->cgroup, std::string(kMaxPathBytes, 'g'));
+  EXPECT_EQ(decoded->cgroup, std::string(kMaxNameBytes, 'g'));
   EXPECT_EQ(decoded->cpus_allowed_list, std::string(kMaxNameBytes, '0'));
 }
 
@@ -781,7 +781,7 @@ TEST(MessagesTest, OverlongStringsAreRejected) {
         << t;
   }
   const std::string entry = Record(tag::kInfoEntry, MinimalEntryBody());
-  for (uint16_t t : {tag::kExe, uint16_t{26}, uint16_t{27}, tag::kCgroup}) {
+  for (uint16_t t : {tag::kExe, uint16_t{26}, uint16_t{27}}) {
     EXPECT_TRUE(DecodeProcessInfo(Record(tag::kProcessInfo,
                                          entry + Str(t, std::string(
                                                             kMaxPathBytes, 'p'))))
@@ -794,6 +794,17 @@ TEST(MessagesTest, OverlongStringsAreRejected) {
                      .ok())
         << t;
   }
+  // cgroup is bounded as a name (messages.h), as procfs cuts it.
+  EXPECT_TRUE(DecodeProcessInfo(
+                  Record(tag::kProcessInfo,
+                         entry + Str(tag::kCgroup,
+                                     std::string(kMaxNameBytes, 'g'))))
+                  .ok());
+  EXPECT_FALSE(DecodeProcessInfo(
+                   Record(tag::kProcessInfo,
+                          entry + Str(tag::kCgroup,
+                                      std::string(kMaxNameBytes + 1, 'g'))))
+                   .ok());
   EXPECT_FALSE(DecodeProcessInfo(
                    Record(tag::kProcessInfo,
                           entry + Str(tag::kCpusAllowed,

@@ -466,7 +466,8 @@ std::string InfoViolation(const ProcessInfo& info) {
   if (info.exe.size() > kMaxPathBytes) return "exe too long";
   if (info.cwd.size() > kMaxPathBytes) return "cwd too long";
   if (info.root.size() > kMaxPathBytes) return "root too long";
-  if (info.cgroup.size() > kMaxPathBytes) return "cgroup too long";
+  // messages.h: cgroup is a name (kMaxNameBytes), like comm and user.
+  if (info.cgroup.size() > kMaxNameBytes) return "cgroup too long";
   if (info.cpus_allowed_list.size() > kMaxNameBytes) return "cpus too long";
   return "";
 }
