@@ -95,6 +95,7 @@ absl::StatusOr<std::unique_ptr<CompanionProcess>> CompanionProcess::Start(
       absl::StrCat("--region-size=", opts.region_size),
   };
   args.insert(args.end(), opts.extra_args.begin(), opts.extra_args.end());
+  serve->argv_ = args;
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

@@ -113,6 +113,8 @@ class CompanionProcess {
   uint32_t page_count() const { return page_count_; }
   // The pid guest-serve printed (its own getpid()).
   uint64_t printed_pid() const { return printed_pid_; }
+  // The command line it was started with (argv[0] is the binary's path).
+  const std::vector<std::string>& argv() const { return argv_; }
 
   // Everything it printed so far, for failure messages.
   std::string Output() const;
@@ -136,6 +138,7 @@ class CompanionProcess {
   absl::Status ParseSessionLine(absl::string_view line);
 
   CompanionOptions options_;
+  std::vector<std::string> argv_;
   pid_t pid_ = -1;
   std::string stdout_path_;
   std::string stderr_path_;
