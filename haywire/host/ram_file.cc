@@ -34,6 +34,10 @@ absl::StatusOr<std::unique_ptr<RamFile>> RamFile::Open(const std::string& path,
 
 absl::StatusOr<std::unique_ptr<RamFile>> RamFile::OpenUnchecked(
     const std::string& path, bool writable) {
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        "no RAM file given; pass --mem-file=PATH (QEMU's mem-path)");
+  }
   int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
   if (fd < 0) {
     int err = errno;

@@ -62,7 +62,10 @@ std::string DefaultCacheDir() {
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
     return absl::StrCat(xdg, "/haywire");
   }
-  if (const char* home = std::getenv("HOME"); home && *home) {
+  // Only under a home directory that exists: never create $HOME itself.
+  struct stat st;
+  if (const char* home = std::getenv("HOME");
+      home && *home && ::stat(home, &st) == 0 && S_ISDIR(st.st_mode)) {
     return absl::StrCat(home, "/.cache/haywire");
   }
   return absl::StrCat("/tmp/haywire-cache-", ::getuid());
