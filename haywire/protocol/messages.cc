@@ -201,8 +201,19 @@ void PutProcessEntryFields(const ProcessEntry& e, WireWriter* w) {
   size_t bytes = 0;
   size_t count = 0;
   for (const std::string& arg : e.args) {
+    if (count == kMaxArgs) {
+      truncated = true;
+      break;
+    }
     const size_t encoded = kWireFieldHeaderBytes + arg.size();
-    if (count == kMaxArgs || bytes + encoded > kMaxArgsBytes) {
+    if (bytes + encoded > kMaxArgsBytes) {
+      // Keep what fits of the argument that crosses the limit, so one very
+      // long argument is cut rather than dropped.
+      if (bytes + kWireFieldHeaderBytes < kMaxArgsBytes) {
+        w->PutString(tag::kArg, absl::string_view(arg).substr(
+                                    0, kMaxArgsBytes - bytes -
+                                           kWireFieldHeaderBytes));
+      }
       truncated = true;
       break;
     }

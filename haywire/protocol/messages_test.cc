@@ -515,11 +515,12 @@ TEST(MessagesTest, ArgsBeyondKMaxArgsAreTruncated) {
 TEST(MessagesTest, ArgsBeyondKMaxArgsBytesAreTruncated) {
   ProcessEntry e;
   e.pid = 1;
-  // One byte over: the second argument does not fit.
+  // One byte over: the second argument is cut to what fits, not dropped.
   const size_t half = kMaxArgsBytes / 2 - kWireFieldHeaderBytes;
-  e.args = {std::string(half, 'a'), std::string(half + 1, 'b')};
+  e.args = {std::string(half, 'a'), std::string(half + 1, 'b'), "c"};
   ProcessEntry got = RoundTripEntry(e);
-  EXPECT_THAT(got.args, ElementsAre(std::string(half, 'a')));
+  EXPECT_THAT(got.args,
+              ElementsAre(std::string(half, 'a'), std::string(half, 'b')));
   EXPECT_TRUE(got.args_truncated);
 
   // 300 one-byte arguments cost 9 bytes each: the byte limit comes first.
