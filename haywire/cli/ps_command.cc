@@ -34,6 +34,15 @@ std::string SessionIdText(uint64_t id) {
 }
 
 int RunPs(const std::vector<std::string>&) {
+  // A bad --sort is a bad command line: report it before touching the RAM
+  // file (exit 2, not whatever the file or the session would give).
+  {
+    std::vector<ProcessEntry> none;
+    if (absl::Status s = SortProcesses(FLAGS_sort, ListHeader{}, &none);
+        !s.ok()) {
+      return Fail(ExitCode::kUsage, s.message());
+    }
+  }
   absl::StatusOr<std::unique_ptr<HostConnection>> connection =
       ConnectFromFlags();
   if (!connection.ok()) return FailWith(connection.status());

@@ -1,0 +1,1251 @@
+// Copyright 2026 The Haywire Authors.
+//
+// End-to-end tests of `haywire ps` and `haywire info` with real processes
+// only: a `haywire guest-serve --ram-file=...` companion in the background
+// (simulated guest: this machine's /proc stands in for the guest's), the
+// haywire binary run as separate client processes, procps `ps` as the
+// reference, and children the test starts itself (sleep processes with
+// recognisable command lines, up to kManyChildren of them).
+//
+// Every wait is bounded: clients and procps by RunSubprocess's timeout (a
+// client that times out is a failure), the companion's start and stop by
+// CompanionProcess, the test's children (exec, kill, reap) by explicit
+// deadlines. Nothing asserts on timing.
+//
+// The test's children are forked with PR_SET_PDEATHSIG=SIGKILL into one
+// process group that the fixture kills and reaps in TearDown, so neither a
+// failed assertion nor a killed test leaves thousands of sleep processes
+// behind.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "haywire/protocol/layout.h"
+#include "haywire/testing/companion_process.h"
+#include "haywire/testing/subprocess.h"
+#include "haywire/util/json_value.h"
+
+extern char** environ;
+
+namespace haywire {
+namespace {
+
+using ::testing::AnyOf;
+using ::testing::ElementsAre;
+using ::testing::EndsWith;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// Bound on one haywire or procps run (generous for sanitizer builds, where
+// the companion and the clients are instrumented too).
+constexpr absl::Duration kRunTimeout = absl::Seconds(120);
+// Bounds on the test's own children: exec'ing, and dying after SIGKILL.
+constexpr absl::Duration kChildTimeout = absl::Seconds(120);
+
+// Heartbeat watch far longer than the companion's 10 ms tick, so that a
+// loaded machine (thousands of processes, dozens of clients, sanitizers)
+// cannot make the live companion look stale.
+constexpr char kLiveWaitFlag[] = "--live-wait-ms=3000";
+
+// How much slower the companion serves in a sanitizer build (the binary is
+// built with the test's config): under TSan a chunk of /proc reads takes
+// ~20x as long as in a plain build, so 16 queued requests can outlast a
+// 3-second response deadline. Client deadlines the test expects to be met
+// are scaled by it; it never shortens anything.
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+constexpr int kSanitizerSlowdown = 5;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
+constexpr int kSanitizerSlowdown = 5;
+#else
+constexpr int kSanitizerSlowdown = 1;
+#endif
+#else
+constexpr int kSanitizerSlowdown = 1;
+#endif
+
+// The short response/busy deadline of the 40-clients test.
+std::string ShortTimeoutFlag() {
+  return absl::StrCat("--timeout-ms=", 3000 * kSanitizerSlowdown);
+}
+
+// How many sleeping children the many-processes test lists. Far more than
+// one response chunk holds (see ManyProcessesAreListedExactlyOnce), and
+// moderate enough for the TSan build.
+constexpr int kManyChildren = 1500;
+
+// ps aux's columns (procps).
+const std::vector<std::string> kPsAuxColumns = {
+    "USER", "PID",  "%CPU",  "%MEM", "VSZ",    "RSS",
+    "TTY",  "STAT", "START", "TIME", "COMMAND"};
+
+std::string HaywirePath() { return RunfilePath("haywire/haywire"); }
+
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+// A NUL-separated /proc/PID/cmdline as a vector.
+std::vector<std::string> CmdlineOf(pid_t pid) {
+  const std::string raw =
+      ReadFileOrEmpty(absl::StrCat("/proc/", pid, "/cmdline"));
+  std::vector<std::string> args;
+  if (raw.empty()) return args;
+  absl::string_view rest = raw;
+  if (rest.back() == '\0') rest.remove_suffix(1);
+  for (absl::string_view arg : absl::StrSplit(rest, '\0')) {
+    args.emplace_back(arg);
+  }
+  return args;
+}
+
+std::string Cwd() {
+  char buf[4096];
+  return getcwd(buf, sizeof(buf)) != nullptr ? std::string(buf) : "";
+}
+
+std::string SleepBinary() {
+  for (const char* path : {"/usr/bin/sleep", "/bin/sleep"}) {
+    if (access(path, X_OK) == 0) return path;
+  }
+  return "/bin/sleep";
+}
+
+// The args of a JSON process entry.
+std::vector<std::string> ArgsOf(const JsonValue& process) {
+  std::vector<std::string> args;
+  const JsonValue& array = process["args"];
+  for (size_t i = 0; i < array.size(); ++i) {
+    args.push_back(array.at(i).as_string().value_or("<not a string>"));
+  }
+  return args;
+}
+
+// Checks the failure contract: exit `code`, exactly one line on stderr,
+// starting with "haywire: ".
+void ExpectOneLineError(const SubprocessResult& result, int code) {
+  EXPECT_EQ(result.exit_code, code) << result.DebugString();
+  EXPECT_THAT(result.err, StartsWith("haywire: ")) << result.DebugString();
+  ASSERT_FALSE(result.err.empty());
+  EXPECT_EQ(result.err.back(), '\n') << result.DebugString();
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1)
+      << result.DebugString();
+}
+
+// Runs `argv`; a process that could not be started is reported as a
+// timed-out, signal-less result with the error in `err`, so callers on other
+// threads need no gtest assertions.
+SubprocessResult RunProcess(const std::vector<std::string>& argv,
+                            absl::Duration timeout = kRunTimeout) {
+  absl::StatusOr<SubprocessResult> result = RunSubprocess(argv, timeout);
+  if (!result.ok()) {
+    SubprocessResult failed;
+    failed.timed_out = true;
+    failed.err =
+        absl::StrCat("cannot run ", argv[0], ": ", result.status().ToString());
+    return failed;
+  }
+  return *std::move(result);
+}
+
+// Checks that a client ran and ended by itself (no timeout, no signal: a
+// crash or a hang is always a failure).
+void ExpectEndedByItself(const SubprocessResult& result) {
+  EXPECT_FALSE(result.timed_out) << result.DebugString();
+  EXPECT_EQ(result.term_signal, 0) << result.DebugString();
+}
+
+absl::StatusOr<JsonValue> ParseObject(const SubprocessResult& result) {
+  absl::StatusOr<JsonValue> json = ParseJson(result.out);
+  if (!json.ok()) return json.status();
+  if (!json->is_object()) {
+    return absl::InvalidArgumentError("output is not a JSON object");
+  }
+  return json;
+}
+
+// `haywire ps --json` output, indexed by pid.
+struct PsListing {
+  JsonValue doc;
+  // pid -> index into doc["processes"] (the last one if repeated).
+  absl::flat_hash_map<uint64_t, size_t> index;
+  // pid -> how many entries carry it.
+  absl::flat_hash_map<uint64_t, int> count;
+
+  const JsonValue& processes() const { return doc["processes"]; }
+  // The entry of `pid`, or nullptr.
+  const JsonValue* Find(uint64_t pid) const {
+    auto it = index.find(pid);
+    return it == index.end() ? nullptr : &processes().at(it->second);
+  }
+};
+
+absl::StatusOr<PsListing> ParsePsListing(const SubprocessResult& result) {
+  absl::StatusOr<JsonValue> doc = ParseObject(result);
+  if (!doc.ok()) return doc.status();
+  PsListing listing;
+  listing.doc = *std::move(doc);
+  const JsonValue& processes = listing.doc["processes"];
+  if (!processes.is_array()) {
+    return absl::InvalidArgumentError("no \"processes\" array");
+  }
+  for (size_t i = 0; i < processes.size(); ++i) {
+    const std::optional<uint64_t> pid = processes.at(i)["pid"].as_uint();
+    if (!pid.has_value()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("entry ", i, " has no pid: ", processes.at(i).ToJson()));
+    }
+    listing.index[*pid] = i;
+    ++listing.count[*pid];
+  }
+  return listing;
+}
+
+// ---------------------------------------------------------------------------
+// procps: the reference.
+// ---------------------------------------------------------------------------
+
+struct ProcpsRow {
+  uint64_t ppid = 0;
+  uint64_t ruid = 0;
+  uint64_t euid = 0;
+  std::string comm;
+  bool operator==(const ProcpsRow& o) const {
+    return ppid == o.ppid && ruid == o.ruid && euid == o.euid && comm == o.comm;
+  }
+};
+
+// `ps -e -o pid=,ppid=,ruid=,uid=,comm=` (uid is procps's effective uid),
+// by pid.
+absl::StatusOr<std::map<uint64_t, ProcpsRow>> ProcpsSnapshot() {
+  const SubprocessResult result =
+      RunProcess({"ps", "-e", "-o", "pid=,ppid=,ruid=,uid=,comm="});
+  if (result.timed_out || result.exit_code != 0) {
+    return absl::InternalError(
+        absl::StrCat("procps ps failed: ", result.DebugString()));
+  }
+  std::map<uint64_t, ProcpsRow> rows;
+  for (absl::string_view line : absl::StrSplit(result.out, '\n')) {
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    absl::string_view rest = line;
+    uint64_t fields[4];
+    for (uint64_t& field : fields) {
+      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+      const size_t end = std::min(rest.find(' '), rest.size());
+      if (!absl::SimpleAtoi(rest.substr(0, end), &field)) {
+        return absl::InternalError(absl::StrCat("bad procps line: ", line));
+      }
+      rest.remove_prefix(end);
+    }
+    // One separating space, then comm (which may contain spaces) to the end.
+    if (!absl::ConsumePrefix(&rest, " ")) {
+      return absl::InternalError(absl::StrCat("bad procps line: ", line));
+    }
+    ProcpsRow row;
+    row.ppid = fields[1];
+    row.ruid = fields[2];
+    row.euid = fields[3];
+    row.comm = std::string(rest);
+    rows[fields[0]] = std::move(row);
+  }
+  return rows;
+}
+
+// haywire's comm as procps prints it: non-printable bytes as '?'.
+std::string PrintableComm(absl::string_view comm) {
+  std::string out;
+  for (char c : comm) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    out.push_back(u >= 0x20 && u < 0x7F ? c : '?');
+  }
+  return out;
+}
+
+// Whether procps's and haywire's names of a process agree. A kernel
+// worker's name carries the work it last ran ("kworker/0:1-events"), which
+// changes all the time, so only the part before that suffix is compared;
+// a name cut at 15 characters (TASK_COMM_LEN - 1) by one side matches the
+// longer one it starts.
+bool CommAgrees(absl::string_view procps, absl::string_view haywire) {
+  if (absl::StartsWith(procps, "kworker/") &&
+      absl::StartsWith(haywire, "kworker/")) {
+    procps = procps.substr(0, procps.find('-'));
+    haywire = haywire.substr(0, haywire.find('-'));
+  }
+  if (procps == haywire) return true;
+  const absl::string_view shorter =
+      procps.size() < haywire.size() ? procps : haywire;
+  const absl::string_view longer =
+      procps.size() < haywire.size() ? haywire : procps;
+  return shorter.size() >= 15 && absl::StartsWith(longer, shorter);
+}
+
+// ---------------------------------------------------------------------------
+// ChildGroup: the test's own children.
+// ---------------------------------------------------------------------------
+
+// Processes the test forks and execs, all in one process group, each with
+// PR_SET_PDEATHSIG=SIGKILL (so they die with the test even if it is killed
+// outright) and stdin/stdout/stderr on /dev/null. KillAll() (and the
+// destructor) SIGKILLs the group and reaps every child, bounded.
+//
+// Spawn() must be called from the test's main thread: the parent-death
+// signal is tied to the thread that forked.
+class ChildGroup {
+ public:
+  ChildGroup() = default;
+  ChildGroup(const ChildGroup&) = delete;
+  ChildGroup& operator=(const ChildGroup&) = delete;
+  ~ChildGroup() {
+    if (absl::Status s = KillAll(); !s.ok()) ADD_FAILURE() << s;
+  }
+
+  // Forks and execs `argv` (argv[0] is an absolute path) and returns the
+  // child's pid; the exec itself happens asynchronously (AwaitExec).
+  absl::StatusOr<pid_t> Spawn(std::vector<std::string> argv) {
+    std::vector<char*> cargv;
+    for (std::string& arg : argv) cargv.push_back(arg.data());
+    cargv.push_back(nullptr);
+    const int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd < 0) {
+      return absl::InternalError(
+          absl::StrCat("open /dev/null: ", std::strerror(errno)));
+    }
+    const pid_t parent = getpid();
+    const pid_t group = pgid_;
+    const pid_t pid = fork();
+    if (pid == 0) {
+      // The child: only async-signal-safe calls until exec.
+      if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) _exit(125);
+      if (getppid() != parent) _exit(126);  // the parent already died
+      setpgid(0, group);                    // 0: a new group of its own
+      dup2(null_fd, STDIN_FILENO);
+      dup2(null_fd, STDOUT_FILENO);
+      dup2(null_fd, STDERR_FILENO);
+      sigset_t none;
+      sigemptyset(&none);
+      sigprocmask(SIG_SETMASK, &none, nullptr);
+      execve(cargv[0], cargv.data(), environ);
+      _exit(127);
+    }
+    const int fork_errno = errno;
+    close(null_fd);
+    if (pid < 0) {
+      return absl::InternalError(
+          absl::StrCat("fork: ", std::strerror(fork_errno)));
+    }
+    // Also from this side, so the group exists before the next Spawn or a
+    // KillAll, whichever process runs first.
+    setpgid(pid, group == 0 ? pid : group);
+    if (pgid_ == 0) pgid_ = pid;
+    pids_.push_back(pid);
+    return pid;
+  }
+
+  // Waits (until `deadline`) for `pid` to show `argv` as its command line,
+  // i.e. to have exec'd.
+  static absl::Status AwaitExec(pid_t pid, const std::vector<std::string>& argv,
+                                absl::Time deadline) {
+    while (true) {
+      if (CmdlineOf(pid) == argv) return absl::OkStatus();
+      if (absl::Now() >= deadline) {
+        return absl::DeadlineExceededError(
+            absl::StrCat("child ", pid, " did not exec ",
+                         absl::StrJoin(argv, " "), "; its command line is '",
+                         absl::StrJoin(CmdlineOf(pid), " "), "'"));
+      }
+      absl::SleepFor(absl::Milliseconds(2));
+    }
+  }
+
+  // SIGKILLs every child and reaps them all, waiting at most kChildTimeout.
+  absl::Status KillAll() {
+    if (pids_.empty()) return absl::OkStatus();
+    if (pgid_ > 0) kill(-pgid_, SIGKILL);
+    for (pid_t pid : pids_) kill(pid, SIGKILL);
+    std::set<pid_t> remaining(pids_.begin(), pids_.end());
+    const absl::Time deadline = absl::Now() + kChildTimeout;
+    while (!remaining.empty()) {
+      for (auto it = remaining.begin(); it != remaining.end();) {
+        int status = 0;
+        const pid_t waited = waitpid(*it, &status, WNOHANG);
+        if (waited == *it || (waited < 0 && errno == ECHILD)) {
+          it = remaining.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      if (remaining.empty()) break;
+      if (absl::Now() >= deadline) {
+        return absl::DeadlineExceededError(absl::StrCat(
+            remaining.size(), " children survived SIGKILL, e.g. pid ",
+            *remaining.begin()));
+      }
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    pids_.clear();
+    pgid_ = 0;
+    return absl::OkStatus();
+  }
+
+  size_t size() const { return pids_.size(); }
+
+ private:
+  pid_t pgid_ = 0;
+  std::vector<pid_t> pids_;
+};
+
+// ---------------------------------------------------------------------------
+// The fixture: a companion, a per-test cache directory, the test's children.
+// ---------------------------------------------------------------------------
+
+class PsE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ram_ = TestTempPath("ram");
+    cache_ = TestTempPath("cache");
+  }
+
+  void TearDown() override {
+    // Children first (they may be thousands), then the companion (whose
+    // destructor expects a clean exit).
+    if (absl::Status s = children_.KillAll(); !s.ok()) ADD_FAILURE() << s;
+    companion_.reset();
+  }
+
+  // Starts the companion on ram_ (fatal on failure: use with
+  // ASSERT_NO_FATAL_FAILURE).
+  void StartCompanion(absl::string_view log_name = "serve") {
+    absl::StatusOr<std::unique_ptr<CompanionProcess>> serve =
+        CompanionProcess::Start(ram_, log_name);
+    ASSERT_TRUE(serve.ok()) << serve.status();
+    companion_ = *std::move(serve);
+  }
+
+  // A sleep child with `argv` (argv[0] "sleep" is replaced by the binary's
+  // path for the exec, and the command line is awaited as given: for
+  // "sleep", the path as exec'd).
+  pid_t SpawnAndAwait(std::vector<std::string> argv) {
+    absl::StatusOr<pid_t> pid = children_.Spawn(argv);
+    EXPECT_TRUE(pid.ok()) << pid.status();
+    if (!pid.ok()) return -1;
+    const absl::Status exec = ChildGroup::AwaitExec(
+        *pid, ExpectedCmdline(argv), absl::Now() + kChildTimeout);
+    EXPECT_TRUE(exec.ok()) << exec;
+    return *pid;
+  }
+
+  // A child sleeping with command line "sleep SECONDS".
+  pid_t SpawnSleep(absl::string_view seconds) {
+    return SpawnAndAwait({SleepBinary(), std::string(seconds)});
+  }
+
+  // What a child spawned with `argv` shows once exec'd: a shell that
+  // exec's with `exec -a NAME` shows NAME and the rest of its command.
+  static std::vector<std::string> ExpectedCmdline(
+      const std::vector<std::string>& argv) {
+    if (argv.size() == 3 && argv[1] == "-c" &&
+        absl::StartsWith(argv[2], "exec -a ")) {
+      // exec -a "NAME" sleep N
+      absl::string_view rest = argv[2];
+      rest.remove_prefix(std::strlen("exec -a \""));
+      const size_t quote = rest.find('"');
+      std::vector<std::string> shown = {std::string(rest.substr(0, quote))};
+      const std::vector<std::string> tail =
+          absl::StrSplit(rest.substr(quote + 1), ' ', absl::SkipEmpty());
+      shown.insert(shown.end(), tail.begin() + 1, tail.end());  // drop "sleep"
+      return shown;
+    }
+    return argv;
+  }
+
+  // The host flags of this test's client runs.
+  std::vector<std::string> HostArgs(
+      std::vector<std::string> args,
+      const std::vector<std::string>& extra = {}) const {
+    std::vector<std::string> argv = {HaywirePath()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back(absl::StrCat("--mem-file=", ram_));
+    argv.push_back(absl::StrCat("--cache-dir=", cache_));
+    argv.push_back(kLiveWaitFlag);
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+  }
+
+  SubprocessResult Haywire(std::vector<std::string> args,
+                           const std::vector<std::string>& extra = {}) const {
+    SubprocessResult result = RunProcess(HostArgs(std::move(args), extra));
+    ExpectEndedByItself(result);
+    return result;
+  }
+
+  // `haywire ps --json`, expected to succeed and parse.
+  PsListing PsJson(const std::vector<std::string>& extra = {}) const {
+    std::vector<std::string> args = {"ps", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const SubprocessResult result = Haywire(args);
+    EXPECT_EQ(result.exit_code, 0)
+        << result.DebugString()
+        << (companion_ != nullptr ? companion_->Output() : "");
+    EXPECT_EQ(result.err, "") << result.DebugString();
+    absl::StatusOr<PsListing> listing = ParsePsListing(result);
+    EXPECT_TRUE(listing.ok()) << listing.status() << "\n"
+                              << result.DebugString();
+    return listing.ok() ? *std::move(listing) : PsListing();
+  }
+
+  std::string ram_;
+  std::string cache_;
+  std::unique_ptr<CompanionProcess> companion_;
+  ChildGroup children_;
+};
+
+// ---------------------------------------------------------------------------
+// 1. Agreement with procps.
+// ---------------------------------------------------------------------------
+
+TEST_F(PsE2eTest, AgreesWithProcps) {
+  ASSERT_NO_FATAL_FAILURE(StartCompanion());
+
+  absl::StatusOr<std::map<uint64_t, ProcpsRow>> before = ProcpsSnapshot();
+  ASSERT_TRUE(before.ok()) << before.status();
+  const PsListing listing = PsJson();
+  absl::StatusOr<std::map<uint64_t, ProcpsRow>> after = ProcpsSnapshot();
+  ASSERT_TRUE(after.ok()) << after.status();
+  ASSERT_GT(listing.processes().size(), 0u);
+
+  // Every pid is listed once, in ascending order (the default --sort=pid).
+  for (const auto& [pid, count] : listing.count) {
+    EXPECT_EQ(count, 1) << "pid " << pid << " listed " << count << " times";
+  }
+  for (size_t i = 1; i < listing.processes().size(); ++i) {
+    EXPECT_LT(listing.processes().at(i - 1)["pid"].as_uint(),
+              listing.processes().at(i)["pid"].as_uint());
+  }
+
+  // Processes present, and unchanged, in both procps snapshots existed
+  // unchanged throughout haywire's listing.
+  size_t stable = 0;
+  size_t stable_listed = 0;
+  size_t compared = 0;
+  std::vector<uint64_t> missing;
+  for (const auto& [pid, row] : *before) {
+    auto it = after->find(pid);
+    if (it == after->end()) continue;
+    ++stable;
+    const JsonValue* entry = listing.Find(pid);
+    if (entry == nullptr) {
+      missing.push_back(pid);
+      continue;
+    }
+    ++stable_listed;
+    if (!(it->second == row)) continue;  // changed meanwhile (exec, reparent)
+    ++compared;
+    SCOPED_TRACE(absl::StrCat("pid ", pid, ", procps comm '", row.comm, "'"));
+    EXPECT_EQ((*entry)["ppid"].as_uint(), row.ppid) << *entry;
+    // haywire's uid is the real uid (messages.h); procps's uid= is the
+    // effective one, ruid= the real one.
+    EXPECT_EQ((*entry)["uid"].as_uint(), row.ruid) << *entry;
+    const std::string comm =
+        PrintableComm((*entry)["comm"].as_string().value_or(""));
+    EXPECT_TRUE(CommAgrees(row.comm, comm))
+        << "procps '" << row.comm << "' vs haywire '" << comm << "'";
+  }
+  EXPECT_GT(compared, 0u);
+  // At least 90% of the stable processes are listed (in practice all of
+  // them).
+  EXPECT_GE(stable_listed * 10, stable * 9)
+      << stable_listed << " of " << stable
+      << " processes present in both procps snapshots are listed; missing "
+         "e.g. "
+      << absl::StrJoin(missing.begin(),
+                       missing.begin() + std::min<size_t>(missing.size(), 20),
+                       ", ");
+
+  // The companion and this test, with their command lines.
+  const JsonValue* serve = listing.Find(companion_->pid());
+  ASSERT_NE(serve, nullptr) << "guest-serve pid " << companion_->pid();
+  EXPECT_EQ(ArgsOf(*serve), companion_->argv()) << *serve;
+  EXPECT_EQ((*serve)["ppid"].as_uint(), static_cast<uint64_t>(getpid()));
+  EXPECT_EQ((*serve)["comm"].as_string(), "haywire") << *serve;
+  EXPECT_EQ(listing.doc["session_id"].as_string(), companion_->session_text());
+
+  const JsonValue* self = listing.Find(getpid());
+  ASSERT_NE(self, nullptr) << "test pid " << getpid();
+  const std::vector<std::string> self_args = CmdlineOf(getpid());
+  ASSERT_FALSE(self_args.empty());
+  EXPECT_THAT(self_args[0], EndsWith("ps_e2e_test"));
+  EXPECT_EQ(ArgsOf(*self), self_args) << *self;
+  EXPECT_EQ((*self)["ppid"].as_uint(), static_cast<uint64_t>(getppid()));
+  EXPECT_EQ((*self)["uid"].as_uint(), static_cast<uint64_t>(getuid()));
+  EXPECT_EQ((*self)["state"].as_string(), "S") << "the test waits for ps";
+}
+
+// ---------------------------------------------------------------------------
+// 2. Text output and sorting.
+// ---------------------------------------------------------------------------
+
+// The line of `table` whose PID column is `pid`, split into columns (the
+// command's words last).
+std::vector<std::string> RowOf(const std::string& table, pid_t pid,
+                               std::string* line_out = nullptr) {
+  for (absl::string_view line : absl::StrSplit(table, '\n')) {
+    std::vector<std::string> columns =
+        absl::StrSplit(line, ' ', absl::SkipEmpty());
+    if (columns.size() >= 11 && columns[1] == absl::StrCat(pid)) {
+      if (line_out != nullptr) *line_out = std::string(line);
+      return columns;
+    }
+  }
+  return {};
+}
+
+TEST_F(PsE2eTest, TextOutputMatchesPsAux) {
+  ASSERT_NO_FATAL_FAILURE(StartCompanion());
+  const pid_t sleeper = SpawnSleep("4242.5");
+  const pid_t spaced = SpawnAndAwait(
+      {"/bin/bash", "-c", "exec -a \"name with spaces\" sleep 4243"});
+  ASSERT_GT(sleeper, 0);
+  ASSERT_GT(spaced, 0);
+
+  const SubprocessResult procps = RunProcess({"ps", "auxww"});
+  ASSERT_EQ(procps.exit_code, 0) << procps.DebugString();
+  const SubprocessResult result = Haywire({"ps"});
+  ASSERT_EQ(result.exit_code, 0)
+      << result.DebugString() << companion_->Output();
+  EXPECT_EQ(result.err, "") << result.DebugString();
+
+  // The header: exactly ps aux's columns.
+  const std::string header = result.out.substr(0, result.out.find('\n'));
+  const std::string procps_header = procps.out.substr(0, procps.out.find('\n'));
+  const std::vector<std::string> columns =
+      absl::StrSplit(header, ' ', absl::SkipEmpty());
+  EXPECT_EQ(columns, kPsAuxColumns) << header;
+  EXPECT_EQ(columns, std::vector<std::string>(
+                         absl::StrSplit(procps_header, ' ', absl::SkipEmpty())))
+      << "haywire: " << header << "\nprocps:  " << procps_header;
+
+  // The sleeper's line: its command line last, and the columns procps shows
+  // for it (stable ones: a sleeping `sleep` does not change its size).
+  std::string line;
+  const std::vector<std::string> row = RowOf(result.out, sleeper, &line);
+  ASSERT_EQ(row.size(), 12u) << result.out;
+  EXPECT_THAT(line, EndsWith(absl::StrCat(" ", SleepBinary(), " 4242.5")));
+  std::string procps_line;
+  const std::vector<std::string> procps_row =
+      RowOf(procps.out, sleeper, &procps_line);
+  ASSERT_EQ(procps_row.size(), 12u) << procps.out;
+  EXPECT_EQ(row[0], procps_row[0]) << "USER\n" << line << "\n" << procps_line;
+  EXPECT_EQ(row[4], procps_row[4]) << "VSZ\n" << line << "\n" << procps_line;
+  EXPECT_EQ(row[6], procps_row[6]) << "TTY\n" << line << "\n" << procps_line;
+  EXPECT_EQ(row[7], procps_row[7]) << "STAT\n" << line << "\n" << procps_line;
+  EXPECT_EQ(row[7], "S") << line;
+  EXPECT_EQ(row[10], procps_row[10]) << line << "\n" << procps_line;
+  EXPECT_EQ(row[11], "4242.5") << line;
+
+  // A command line with spaces in one argument, not the comm.
+  std::string spaced_line;
+  const std::vector<std::string> spaced_row =
+      RowOf(result.out, spaced, &spaced_line);
+  ASSERT_FALSE(spaced_row.empty()) << result.out;
+  EXPECT_THAT(spaced_line, EndsWith(" name with spaces 4243"));
+  EXPECT_THAT(procps.out, HasSubstr(" name with spaces 4243\n"));
+
+  // JSON keeps the arguments apart.
+  const PsListing listing = PsJson();
+  const JsonValue* entry = listing.Find(spaced);
+  ASSERT_NE(entry, nullptr);
+  EXPECT_THAT(ArgsOf(*entry), ElementsAre("name with spaces", "4243"));
+  EXPECT_EQ((*entry)["comm"].as_string(), "sleep");
+  EXPECT_EQ((*entry)["ppid"].as_uint(), static_cast<uint64_t>(getpid()));
+}
+
+TEST_F(PsE2eTest, SortByRssDescending) {
+  ASSERT_NO_FATAL_FAILURE(StartCompanion());
+  const PsListing listing = PsJson({"--sort=-rss"});
+  const JsonValue& processes = listing.processes();
+  ASSERT_GT(processes.size(), 2u);
+  for (size_t i = 1; i < processes.size(); ++i) {
+    const JsonValue& a = processes.at(i - 1);
+    const JsonValue& b = processes.at(i);
+    ASSERT_TRUE(a["rss_kb"].as_uint().has_value()) << a;
+    ASSERT_TRUE(b["rss_kb"].as_uint().has_value()) << b;
+    EXPECT_GE(*a["rss_kb"].as_uint(), *b["rss_kb"].as_uint())
+        << "entry " << i << "\n"
+        << a << "\n"
+        << b;
+    if (a["rss_kb"].as_uint() == b["rss_kb"].as_uint()) {
+      EXPECT_LT(a["pid"].as_uint(), b["pid"].as_uint()) << "ties by pid";
+    }
+  }
+  // Not trivially sorted: the largest resident set is not zero.
+  EXPECT_GT(processes.at(0)["rss_kb"].as_uint().value_or(0), 0u);
+
+  // Ascending and the default are pid order.
+  const PsListing by_pid = PsJson({"--sort=pid"});
+  for (size_t i = 1; i < by_pid.processes().size(); ++i) {
+    EXPECT_LT(by_pid.processes().at(i - 1)["pid"].as_uint(),
+              by_pid.processes().at(i)["pid"].as_uint());
+  }
+}
+
+TEST_F(PsE2eTest, BadSortKeyIsAUsageError) {
+  ASSERT_NO_FATAL_FAILURE(StartCompanion());
+  for (const char* key : {"bogus", "-", "-nosuch", "rss,pid"}) {
+    SCOPED_TRACE(key);
+    const SubprocessResult result =
+        Haywire({"ps", absl::StrCat("--sort=", key)});
+    ExpectOneLineError(result, 2);
+    EXPECT_THAT(result.err, HasSubstr("sort key")) << result.DebugString();
+    EXPECT_EQ(result.out, "") << result.DebugString();
+  }
+  // A bad command line is reported as such before the RAM file is even
+  // looked at (exit 2, not 3).
+  const SubprocessResult no_file =
+      RunProcess({HaywirePath(), "ps", "--sort=bogus",
+                  absl::StrCat("--mem-file=", TestTempPath("missing")),
+                  absl::StrCat("--cache-dir=", cache_)});
+  ExpectEndedByItself(no_file);
+  ExpectOneLineError(no_file, 2);
+  EXPECT_THAT(no_file.err, HasSubstr("bogus"));
+}
+
+// ---------------------------------------------------------------------------
+// 3. info.
+// ---------------------------------------------------------------------------
+
+TEST_F(PsE2eTest, InfoOfASleepingChild) {
+  ASSERT_NO_FATAL_FAILURE(StartCompanion());
+  const pid_t sleeper = SpawnSleep("4242.5");
+  ASSERT_GT(sleeper, 0);
+
+  const SubprocessResult json =
+      Haywire({"info", absl::StrCat(sleeper), "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.DebugString() << companion_->Output();
+  EXPECT_EQ(json.err, "") << json.DebugString();
+  absl::StatusOr<JsonValue> doc = ParseObject(json);
+  ASSERT_TRUE(doc.ok()) << doc.status() << "\n" << json.DebugString();
+  const JsonValue& info = *doc;
+  EXPECT_EQ(info["pid"].as_uint(), static_cast<uint64_t>(sleeper)) << info;
+  EXPECT_EQ(info["ppid"].as_uint(), static_cast<uint64_t>(getpid())) << info;
+  EXPECT_EQ(info["state"].as_string(), "S") << info;
+  EXPECT_EQ(info["comm"].as_string(), "sleep") << info;
+  EXPECT_THAT(ArgsOf(info), ElementsAre(SleepBinary(), "4242.5")) << info;
+  EXPECT_EQ(info["args_truncated"].as_bool(), false) << info;
+  EXPECT_EQ(info["uid"].as_uint(), static_cast<uint64_t>(getuid())) << info;
+  EXPECT_EQ(info["euid"].as_uint(), static_cast<uint64_t>(geteuid())) << info;
+  EXPECT_EQ(info["threads"].as_uint(), 1u) << info;
+  ASSERT_TRUE(info["vm_size_kb"].as_uint().has_value()) << info;
+  EXPECT_GT(*info["vm_size_kb"].as_uint(), 0u) << info;
+  EXPECT_THAT(info["exe"].as_string().value_or(""), EndsWith("/sleep")) << info;
+  EXPECT_EQ(info["cwd"].as_string(), Cwd()) << info;
+  EXPECT_TRUE(info["fd_count"].as_uint().has_value()) << info;
+
+  const SubprocessResult text = Haywire({"info", absl::StrCat(sleeper)});
+  ASSERT_EQ(text.exit_code, 0) << text.DebugString();
+  EXPECT_EQ(text.err, "") << text.DebugString();
+  EXPECT_THAT(text.out, HasSubstr("Command"));
+  EXPECT_THAT(text.out, HasSubstr(absl::StrCat(SleepBinary(), " 4242.5")));
+  EXPECT_THAT(text.out, HasSubstr(absl::StrCat("PPID", std::string(19, ' '),
+                                               getpid(), "\n")))
+      << text.out;
+}
+
+// haywire's uid is the real uid and euid the effective one, as procps's
+// ruid and uid (= euid) columns show them.
+TEST_F(PsE2eTest, InfoTellsRealFromEffectiveUid) {
+  if (geteuid() != 0 || access("/usr/bin/setpriv", X_OK) != 0) {
+    GTEST_SKIP() << "needs root and setpriv to make a process whose real "
+                    "and effective uids differ";
+  }
+  // Where the sandbox does not map uid 65534, setpriv fails: skip.
+  const SubprocessResult probe =
+      RunProcess({"/usr/bin/setpriv", "--euid=65534", "/bin/true"});
+  if (probe.exit_code != 0) {
+    GTEST_SKIP() << "setpriv cannot set the effective uid here: "
+                 << probe.DebugString();
+  }
+  ASSERT_NO_FATAL_FAILURE(StartCompanion());
+  absl::StatusOr<pid_t> spawned = children_.Spawn(
+      {"/usr/bin/setpriv", "--euid=65534", SleepBinary(), "4244"});
+  ASSERT_TRUE(spawned.ok()) << spawned.status();
+  const pid_t child = *spawned;
+  // setpriv exec's sleep: wait for that command line.
+  const absl::Status exec = ChildGroup::AwaitExec(
+      child, {SleepBinary(), "4244"}, absl::Now() + kChildTimeout);
+  ASSERT_TRUE(exec.ok()) << exec;
+
+  const SubprocessResult procps =
+      RunProcess({"ps", "-o", "ruid=,uid=", "-p", absl::StrCat(child)});
+  ASSERT_EQ(procps.exit_code, 0) << procps.DebugString();
+  const std::vector<std::string> ids =
+      absl::StrSplit(procps.out, ' ', absl::SkipWhitespace());
+  ASSERT_EQ(ids.size(), 2u) << procps.out;
+  ASSERT_EQ(absl::StripAsciiWhitespace(ids[1]), "65534") << procps.out;
+
+  const SubprocessResult json =
+      Haywire({"info", absl::StrCat(child), "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.DebugString();
+  absl::StatusOr<JsonValue> doc = ParseObject(json);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(absl::StrCat((*doc)["uid"].as_uint().value_or(999999)),
+            absl::StripAsciiWhitespace(ids[0]))
+      << *doc;
+  EXPECT_EQ((*doc)["euid"].as_uint(), 65534u) << *doc;
+}
+
+TEST_F(PsE2eTest, InfoErrors) {
+  ASSERT_NO_FATAL_FAILURE(StartCompanion());
+  const SubprocessResult missing = Haywire({"info", "999999999"});
+  ExpectOneLineError(missing, 10);
+  EXPECT_THAT(missing.err, HasSubstr("999999999"));
+  EXPECT_EQ(missing.out, "");
+
+  const SubprocessResult missing_json =
+      Haywire({"info", "999999999", "--json"});
+  ExpectOneLineError(missing_json, 10);
+
+  for (const char* bad : {"abc", "0", "12x", "4294967296"}) {
+    SCOPED_TRACE(bad);
+    const SubprocessResult result = Haywire({"info", bad});
+    ExpectOneLineError(result, 2);
+    EXPECT_EQ(result.out, "");
+  }
+  const SubprocessResult abc = Haywire({"info", "abc"});
+  ExpectOneLineError(abc, 2);
+  EXPECT_THAT(abc.err, HasSubstr("abc"));
+}
+
+// ---------------------------------------------------------------------------
+// 4. Many processes: a listing of many chunks.
+// ---------------------------------------------------------------------------
+
+TEST_F(PsE2eTest, ManyProcessesAreListedExactlyOnce) {
+  ASSERT_NO_FATAL_FAILURE(StartCompanion());
+  const std::string sleep_path = SleepBinary();
+  const absl::Time spawn_start = absl::Now();
+  // Distinct command lines, so each entry is checked against its own.
+  std::vector<std::vector<std::string>> argvs;
+  std::vector<pid_t> pids;
+  size_t args_bytes = 0;
+  for (int i = 0; i < kManyChildren; ++i) {
+    argvs.push_back({sleep_path, absl::StrFormat("1000.%05d", i + 1)});
+    args_bytes += argvs.back()[0].size() + argvs.back()[1].size();
+    absl::StatusOr<pid_t> pid = children_.Spawn(argvs.back());
+    ASSERT_TRUE(pid.ok()) << pid.status() << " after " << i << " children";
+    pids.push_back(*pid);
+  }
+  // Their arguments alone are far more than one response page carries, so
+  // the listing needs many CONTINUE_ITERATION chunks.
+  ASSERT_GT(args_bytes, 5 * size_t{kResponsePayloadBytes});
+  const absl::Time deadline = absl::Now() + kChildTimeout;
+  for (int i = 0; i < kManyChildren; ++i) {
+    const absl::Status s = ChildGroup::AwaitExec(pids[i], argvs[i], deadline);
+    ASSERT_TRUE(s.ok()) << s;
+  }
+
+  // Informational only (never asserted): where the time goes.
+  RecordProperty("spawn_ms", static_cast<int>((absl::Now() - spawn_start) /
+                                              absl::Milliseconds(1)));
+  const absl::Time list_start = absl::Now();
+  const PsListing listing = PsJson();
+  RecordProperty("ps_json_ms", static_cast<int>((absl::Now() - list_start) /
+                                                absl::Milliseconds(1)));
+  EXPECT_GE(listing.processes().size(), static_cast<size_t>(kManyChildren));
+  int found = 0;
+  for (int i = 0; i < kManyChildren; ++i) {
+    const uint64_t pid = static_cast<uint64_t>(pids[i]);
+    auto count = listing.count.find(pid);
+    const int times = count == listing.count.end() ? 0 : count->second;
+    EXPECT_EQ(times, 1) << "child " << i << " pid " << pid;
+    const JsonValue* entry = listing.Find(pid);
+    if (entry == nullptr) continue;
+    ++found;
+    EXPECT_EQ(ArgsOf(*entry), argvs[i]) << *entry;
+    EXPECT_EQ((*entry)["comm"].as_string(), "sleep") << *entry;
+    EXPECT_EQ((*entry)["ppid"].as_uint(), static_cast<uint64_t>(getpid()));
+  }
+  EXPECT_EQ(found, kManyChildren);
+  for (const auto& [pid, count] : listing.count) {
+    EXPECT_EQ(count, 1) << "pid " << pid;
+  }
+
+  // The text table has a line for each of them too.
+  const SubprocessResult text = Haywire({"ps"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  absl::flat_hash_set<std::string> text_pids;
+  for (absl::string_view line : absl::StrSplit(text.out, '\n')) {
+    std::vector<absl::string_view> columns =
+        absl::StrSplit(line, ' ', absl::SkipEmpty());
+    if (columns.size() == 12 && columns[10] == sleep_path &&
+        absl::StartsWith(columns[11], "1000.")) {
+      EXPECT_TRUE(text_pids.insert(std::string(columns[1])).second) << line;
+    }
+  }
+  EXPECT_EQ(text_pids.size(), static_cast<size_t>(kManyChildren));
+}
+
+// ---------------------------------------------------------------------------
+// 5. Many clients at once.
+// ---------------------------------------------------------------------------
+
+// Runs `count` client command lines at once, one thread each (each running
+// `rounds` times in a row); returns every result, per client in order.
+std::vector<std::vector<SubprocessResult>> RunConcurrently(
+    const std::vector<std::vector<std::string>>& argvs, int rounds) {
+  std::vector<std::vector<SubprocessResult>> results(argvs.size());
+  std::vector<std::thread> threads;
+  threads.reserve(argvs.size());
+  for (size_t i = 0; i < argvs.size(); ++i) {
+    threads.emplace_back([&, i] {
+      for (int r = 0; r < rounds; ++r)
+        results[i].push_back(RunProcess(argvs[i]));
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  return results;
+}
+
+// Checks one successful `ps --json` (lists `pid` with `args`) or
+// `info PID --json` (describes `pid`) result.
+void ExpectGoodClientOutput(const SubprocessResult& result, bool is_ps,
+                            pid_t pid, const std::vector<std::string>& args) {
+  ASSERT_EQ(result.exit_code, 0) << result.DebugString();
+  EXPECT_EQ(result.err, "") << result.DebugString();
+  if (is_ps) {
+    absl::StatusOr<PsListing> listing = ParsePsListing(result);
+    ASSERT_TRUE(listing.ok()) << listing.status() << result.DebugString();
+    const JsonValue* entry = listing->Find(pid);
+    ASSERT_NE(entry, nullptr) << "pid " << pid << " not listed";
+    EXPECT_EQ(ArgsOf(*entry), args);
+    for (const auto& [p, count] : listing->count) EXPECT_EQ(count, 1) << p;
+  } else {
+    absl::StatusOr<JsonValue> info = ParseObject(result);
+    ASSERT_TRUE(info.ok()) << info.status() << result.DebugString();
+    EXPECT_EQ((*info)["pid"].as_uint(), static_cast<uint64_t>(pid));
+    EXPECT_EQ(ArgsOf(*info), args);
+  }
+}
+
+TEST_F(PsE2eTest, SixteenConcurrentClientsAllSucceed) {
+  ASSERT_NO_FATAL_FAILURE(StartCompanion());
+  const pid_t sleeper = SpawnSleep("4242.5");
+  ASSERT_GT(sleeper, 0);
+  const std::vector<std::string> sleeper_args = {SleepBinary(), "4242.5"};
+
+  // As many clients as request slots; half list (the companion keeps
+  // kIteratorCount listings at once), half ask for one process.
+  static_assert(kRequestSlotCount == 16 && kIteratorCount >= 8);
+  std::vector<std::vector<std::string>> argvs;
+  for (int i = 0; i < 16; ++i) {
+    argvs.push_back(i % 2 == 0
+                        ? HostArgs({"ps", "--json"})
+                        : HostArgs({"info", absl::StrCat(sleeper), "--json"}));
+  }
+  const auto results = RunConcurrently(argvs, /*rounds=*/5);
+  for (size_t i = 0; i < results.size(); ++i) {
+    ASSERT_EQ(results[i].size(), 5u);
+    for (size_t r = 0; r < results[i].size(); ++r) {
+      SCOPED_TRACE(absl::StrCat("client ", i, " round ", r));
+      ExpectEndedByItself(results[i][r]);
+      ExpectGoodClientOutput(results[i][r], i % 2 == 0, sleeper, sleeper_args);
+    }
+  }
+}
+
+TEST_F(PsE2eTest, FortyConcurrentClientsSucceedOrReportBusy) {
+  ASSERT_NO_FATAL_FAILURE(StartCompanion());
+  const pid_t sleeper = SpawnSleep("4242.5");
+  ASSERT_GT(sleeper, 0);
+  const std::vector<std::string> sleeper_args = {SleepBinary(), "4242.5"};
+
+  std::vector<std::vector<std::string>> argvs;
+  for (int i = 0; i < 40; ++i) {
+    argvs.push_back(i % 2 == 0
+                        ? HostArgs({"ps", "--json"}, {ShortTimeoutFlag()})
+                        : HostArgs({"info", absl::StrCat(sleeper), "--json"},
+                                   {ShortTimeoutFlag()}));
+  }
+  const auto results = RunConcurrently(argvs, /*rounds=*/2);
+  int ok = 0;
+  int busy = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    for (size_t r = 0; r < results[i].size(); ++r) {
+      SCOPED_TRACE(absl::StrCat("client ", i, " round ", r));
+      const SubprocessResult& result = results[i][r];
+      ExpectEndedByItself(result);
+      EXPECT_THAT(result.exit_code, AnyOf(0, 8)) << result.DebugString();
+      if (result.exit_code == 0) {
+        ++ok;
+        ExpectGoodClientOutput(result, i % 2 == 0, sleeper, sleeper_args);
+      } else if (result.exit_code == 8) {
+        ++busy;
+        ExpectOneLineError(result, 8);
+        EXPECT_THAT(result.err, HasSubstr("retry later"));
+      }
+    }
+  }
+  RecordProperty("ok_clients", ok);
+  RecordProperty("busy_clients", busy);
+  EXPECT_GT(ok, 0);
+
+  // Whatever happened, the companion is still fine.
+  const PsListing after = PsJson();
+  EXPECT_NE(after.Find(sleeper), nullptr);
+}
+
+// ---------------------------------------------------------------------------
+// 6. Clients killed mid-request.
+// ---------------------------------------------------------------------------
+
+// Spawns `argv` with all output discarded; returns its pid or -1.
+pid_t SpawnQuiet(const std::vector<std::string>& argv) {
+  std::vector<std::string> args = argv;
+  std::vector<char*> cargv;
+  for (std::string& arg : args) cargv.push_back(arg.data());
+  cargv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
+                                   O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null",
+                                   O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null",
+                                   O_WRONLY, 0);
+  pid_t pid = -1;
+  const int error =
+      posix_spawn(&pid, cargv[0], &actions, nullptr, cargv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return error == 0 ? pid : -1;
+}
+
+// Reaps `pid`, waiting at most `timeout`; the wait status, or nullopt.
+std::optional<int> ReapBounded(pid_t pid, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    int status = 0;
+    const pid_t waited = waitpid(pid, &status, WNOHANG);
+    if (waited == pid) return status;
+    if (waited < 0 && errno != EINTR) return std::nullopt;
+    if (absl::Now() >= deadline) return std::nullopt;
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+}
+
+TEST_F(PsE2eTest, ClientsKilledMidRequestWedgeNothing) {
+  ASSERT_NO_FATAL_FAILURE(StartCompanion());
+  const pid_t sleeper = SpawnSleep("4242.5");
+  ASSERT_GT(sleeper, 0);
+  const std::vector<std::string> sleeper_args = {SleepBinary(), "4242.5"};
+
+  // How long one listing takes here, to kill clients at random points of
+  // theirs (not a timing assertion: it only spreads the kills).
+  const absl::Time start = absl::Now();
+  PsJson();
+  const absl::Duration one_run = absl::Now() - start;
+  const int64_t max_delay_us =
+      std::max<int64_t>(absl::ToInt64Microseconds(one_run * 1.2), 1000);
+
+  std::mt19937_64 random(std::random_device{}());
+  int killed = 0;
+  int finished = 0;
+  for (int round = 0; round < 25; ++round) {
+    // Four clients at once, each killed at its own random point of a run.
+    std::vector<pid_t> clients;
+    std::vector<std::pair<absl::Time, pid_t>> kills;
+    for (int i = 0; i < 4; ++i) {
+      const pid_t pid = SpawnQuiet(
+          i % 2 == 0 ? HostArgs({"ps", "--json"})
+                     : HostArgs({"info", absl::StrCat(sleeper), "--json"}));
+      ASSERT_GT(pid, 0) << "posix_spawn failed";
+      clients.push_back(pid);
+      kills.emplace_back(
+          absl::Now() +
+              absl::Microseconds(std::uniform_int_distribution<int64_t>(
+                  0, max_delay_us)(random)),
+          pid);
+    }
+    std::sort(kills.begin(), kills.end());
+    for (const auto& [when, pid] : kills) {
+      absl::SleepFor(when - absl::Now());
+      kill(pid, SIGKILL);
+    }
+    for (pid_t pid : clients) {
+      const std::optional<int> status = ReapBounded(pid, kRunTimeout);
+      ASSERT_TRUE(status.has_value()) << "client " << pid << " not reaped";
+      if (WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL) {
+        ++killed;
+      } else {
+        ++finished;
+        EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+            << "client " << pid << " status " << *status;
+      }
+    }
+  }
+  RecordProperty("killed_clients", killed);
+  RecordProperty("finished_clients", finished);
+  EXPECT_GT(killed, 0);
+
+  // Slots and iterators left behind by dead clients are reclaimed: a full
+  // house of fresh clients all succeed.
+  std::vector<std::vector<std::string>> argvs;
+  for (int i = 0; i < 16; ++i) {
+    argvs.push_back(i % 2 == 0
+                        ? HostArgs({"ps", "--json"})
+                        : HostArgs({"info", absl::StrCat(sleeper), "--json"}));
+  }
+  const auto results = RunConcurrently(argvs, /*rounds=*/2);
+  for (size_t i = 0; i < results.size(); ++i) {
+    for (size_t r = 0; r < results[i].size(); ++r) {
+      SCOPED_TRACE(absl::StrCat("fresh client ", i, " round ", r));
+      ExpectEndedByItself(results[i][r]);
+      ExpectGoodClientOutput(results[i][r], i % 2 == 0, sleeper, sleeper_args);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// 7. The companion killed, restarted, stopped.
+// ---------------------------------------------------------------------------
+
+// discover --json's entry for session `id`, or nullptr.
+const JsonValue* FindSession(const JsonValue& doc, const std::string& id) {
+  const JsonValue& sessions = doc["sessions"];
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    if (sessions.at(i)["session_id"].as_string() == id) return &sessions.at(i);
+  }
+  return nullptr;
+}
+
+TEST_F(PsE2eTest, KilledCompanionThenRestartThenCleanStop) {
+  ASSERT_NO_FATAL_FAILURE(StartCompanion("serve1"));
+  const std::string killed_id = companion_->session_text();
+  PsJson();
+
+  // Clients in flight while the companion dies end, bounded, with a
+  // result, "no live session" or a guest error.
+  std::vector<std::vector<std::string>> argvs;
+  for (int i = 0; i < 4; ++i) argvs.push_back(HostArgs({"ps", "--json"}));
+  std::vector<std::vector<SubprocessResult>> in_flight;
+  {
+    std::thread clients([&] { in_flight = RunConcurrently(argvs, 2); });
+    absl::SleepFor(absl::Milliseconds(20));
+    const absl::Status killed = companion_->Kill();
+    clients.join();
+    ASSERT_TRUE(killed.ok()) << killed;
+  }
+  for (const auto& rounds : in_flight) {
+    for (const SubprocessResult& result : rounds) {
+      ExpectEndedByItself(result);
+      EXPECT_THAT(result.exit_code, AnyOf(0, 5, 11)) << result.DebugString();
+      if (result.exit_code != 0) ExpectOneLineError(result, result.exit_code);
+    }
+  }
+
+  {
+    const SubprocessResult discover = Haywire({"discover", "--json"});
+    ExpectOneLineError(discover, 5);
+    absl::StatusOr<JsonValue> doc = ParseObject(discover);
+    ASSERT_TRUE(doc.ok()) << doc.status() << discover.DebugString();
+    const JsonValue* killed = FindSession(*doc, killed_id);
+    ASSERT_NE(killed, nullptr) << *doc;
+    EXPECT_EQ((*killed)["live"].as_bool(), false) << *killed;
+    EXPECT_TRUE((*doc)["chosen_session"].is_null()) << *doc;
+  }
+  for (const char* command : {"ps", "info"}) {
+    SCOPED_TRACE(command);
+    std::vector<std::string> args = {command};
+    if (std::string(command) == "info") args.push_back(absl::StrCat(getpid()));
+    const SubprocessResult result = Haywire(args);
+    EXPECT_THAT(result.exit_code, AnyOf(5, 11)) << result.DebugString();
+    ExpectOneLineError(result, result.exit_code);
+    EXPECT_EQ(result.out, "");
+  }
+
+  // A new companion on the same RAM file: a new live session that serves.
+  ASSERT_NO_FATAL_FAILURE(StartCompanion("serve2"));
+  const std::string new_id = companion_->session_text();
+  EXPECT_NE(new_id, killed_id);
+  {
+    const SubprocessResult discover = Haywire({"discover", "--json"});
+    EXPECT_EQ(discover.exit_code, 0) << discover.DebugString();
+    absl::StatusOr<JsonValue> doc = ParseObject(discover);
+    ASSERT_TRUE(doc.ok()) << doc.status() << discover.DebugString();
+    EXPECT_EQ((*doc)["chosen_session"].as_string(), new_id) << *doc;
+    const JsonValue* live = FindSession(*doc, new_id);
+    ASSERT_NE(live, nullptr) << *doc;
+    EXPECT_EQ((*live)["live"].as_bool(), true) << *live;
+    const JsonValue* killed = FindSession(*doc, killed_id);
+    ASSERT_NE(killed, nullptr) << *doc;
+    EXPECT_EQ((*killed)["live"].as_bool(), false) << *killed;
+  }
+  const PsListing listing = PsJson();
+  EXPECT_EQ(listing.doc["session_id"].as_string(), new_id);
+  EXPECT_NE(listing.Find(companion_->pid()), nullptr);
+  const SubprocessResult info =
+      Haywire({"info", absl::StrCat(companion_->pid()), "--json"});
+  EXPECT_EQ(info.exit_code, 0) << info.DebugString();
+
+  // A clean stop wipes its pages: discover no longer lists it.
+  absl::StatusOr<CompanionProcess::Exit> exit = companion_->Terminate();
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  EXPECT_EQ(exit->term_signal, 0) << companion_->Output();
+  EXPECT_EQ(exit->exit_code, 0) << companion_->Output();
+  EXPECT_THAT(companion_->Stdout(), HasSubstr("region wiped"));
+  {
+    const SubprocessResult discover = Haywire({"discover", "--json"});
+    ExpectOneLineError(discover, 5);
+    absl::StatusOr<JsonValue> doc = ParseObject(discover);
+    ASSERT_TRUE(doc.ok()) << doc.status() << discover.DebugString();
+    EXPECT_EQ(FindSession(*doc, new_id), nullptr)
+        << "a cleanly stopped session is still listed: " << *doc;
+    EXPECT_NE(FindSession(*doc, killed_id), nullptr) << *doc;
+  }
+  const SubprocessResult ps = Haywire({"ps"});
+  ExpectOneLineError(ps, 5);
+  EXPECT_EQ(ps.out, "");
+}
+
+}  // namespace
+}  // namespace haywire
