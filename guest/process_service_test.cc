@@ -372,8 +372,9 @@ TEST_F(BasicTreeTest, ListingReportsEveryReadableProcessOnce) {
 
   const ProcessEntry& vim = by_pid.at(100);
   EXPECT_EQ(vim.comm, "vim");
-  EXPECT_EQ(vim.user, "alice");
-  EXPECT_EQ(vim.uid, 1000u);
+  EXPECT_EQ(vim.user, "bob");  // effective uid 1001, as procps's USER
+  EXPECT_EQ(vim.uid, 1001u);
+  EXPECT_EQ(vim.ruid, 1000u);
   EXPECT_EQ(vim.tty, "pts/3");
   EXPECT_EQ(vim.nice, -5);
   EXPECT_THAT(vim.args, ElementsAre("vim", "notes.txt"));
@@ -418,7 +419,7 @@ TEST_F(BasicTreeTest, InfoOfAFixtureProcess) {
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(info->entry.pid, 100u);
   EXPECT_EQ(info->entry.comm, "vim");
-  EXPECT_EQ(info->entry.user, "alice");
+  EXPECT_EQ(info->entry.user, "bob");
   EXPECT_THAT(info->entry.args, ElementsAre("vim", "notes.txt"));
   EXPECT_EQ(info->system.boot_time_unix_ns, kFixtureBootNs);
   EXPECT_EQ(info->system.mem_total_kb, 16318412u);

@@ -848,8 +848,11 @@ absl::StatusOr<ProcessEntry> ProcFs::ReadEntryAt(
   ProcessEntry entry;
   entry.pid = pid;
   entry.ppid = stat->ppid;
-  entry.uid = status->uid[0];
-  entry.gid = status->gid[0];
+  // procps's uid, gid and USER are the effective ids.
+  entry.uid = status->uid[1];
+  entry.gid = status->gid[1];
+  entry.ruid = status->uid[0];
+  entry.rgid = status->gid[0];
   entry.user = UserName(entry.uid);
   entry.state = stat->state;
   entry.threads = stat->num_threads;

@@ -94,9 +94,11 @@ TEST_F(FixtureTest, NormalProcess) {
   const ProcessEntry e = Read(100);
   EXPECT_EQ(e.pid, 100u);
   EXPECT_EQ(e.ppid, 99u);
-  EXPECT_EQ(e.uid, 1000u);  // the real ids, not effective 1001 / 1004
-  EXPECT_EQ(e.gid, 1000u);
-  EXPECT_EQ(e.user, "alice");  // not the later "alice-again"
+  EXPECT_EQ(e.ruid, 1000u);  // real ids
+  EXPECT_EQ(e.rgid, 1000u);
+  EXPECT_EQ(e.uid, 1001u);  // effective ids, as procps's uid and USER
+  EXPECT_EQ(e.gid, 1004u);
+  EXPECT_EQ(e.user, "bob");  // the name of the effective uid
   EXPECT_EQ(e.state, 'S');
   EXPECT_EQ(e.threads, 4u);
   EXPECT_EQ(e.nice, -5);
@@ -230,7 +232,7 @@ TEST_F(FixtureTest, MissingPasswdMeansNumericUsers) {
                 kFixtureConstants);
   absl::StatusOr<ProcessEntry> e = procfs.ReadProcess(100);
   ASSERT_TRUE(e.ok()) << e.status();
-  EXPECT_EQ(e->user, "1000");
+  EXPECT_EQ(e->user, "1001");  // the effective uid, as a number
 }
 
 TEST_F(FixtureTest, MalformedStatFailsThatPidOnly) {
@@ -374,7 +376,7 @@ TEST_F(FixtureTest, ConcurrentReaders) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([this] {
       for (int i = 0; i < 20; ++i) {
-        EXPECT_EQ(Read(100).user, "alice");
+        EXPECT_EQ(Read(100).user, "bob");
         EXPECT_TRUE(procfs_.ReadSystem().ok());
       }
     });

@@ -115,10 +115,10 @@ void WriteText(const ProcessInfo& info) {
   Line("Working directory", TerminalSafe(info.cwd.empty() ? "-" : info.cwd));
   Line("Root", TerminalSafe(info.root.empty() ? "-" : info.root));
   Line("State", absl::StrCat(StatText(e), " (", std::string(1, e.state), ")"));
-  Line("User", absl::StrCat(TerminalSafe(e.user), " (uid ", e.uid, ", euid ",
-                            info.euid, ", suid ", info.suid, ", fsuid ",
+  Line("User", absl::StrCat(TerminalSafe(e.user), " (euid ", e.uid, ", ruid ",
+                            e.ruid, ", suid ", info.suid, ", fsuid ",
                             info.fsuid, ")"));
-  Line("Group", absl::StrCat("gid ", e.gid, ", egid ", info.egid, ", sgid ",
+  Line("Group", absl::StrCat("egid ", e.gid, ", rgid ", e.rgid, ", sgid ",
                              info.sgid, ", fsgid ", info.fsgid));
   Line("TTY", TerminalSafe(e.tty.empty() ? "?" : e.tty));
   Line("Threads", absl::StrCat(e.threads));

@@ -175,6 +175,8 @@ void WriteProcessJsonFields(const ProcessEntry& e, const ListHeader& system,
   json->Key("ppid").Uint(e.ppid);
   json->Key("uid").Uint(e.uid);
   json->Key("gid").Uint(e.gid);
+  json->Key("ruid").Uint(e.ruid);
+  json->Key("rgid").Uint(e.rgid);
   json->Key("user").String(e.user);
   json->Key("state").String(std::string(1, e.state));
   json->Key("stat").String(StatText(e));

@@ -584,9 +584,9 @@ TEST_F(PsE2eTest, AgreesWithProcps) {
     ++compared;
     SCOPED_TRACE(absl::StrCat("pid ", pid, ", procps comm '", row.comm, "'"));
     EXPECT_EQ((*entry)["ppid"].as_uint(), row.ppid) << *entry;
-    // haywire's uid is the real uid (messages.h); procps's uid= is the
-    // effective one, ruid= the real one.
-    EXPECT_EQ((*entry)["uid"].as_uint(), row.ruid) << *entry;
+    // haywire's uid is the effective uid, as procps's uid=; ruid the real.
+    EXPECT_EQ((*entry)["uid"].as_uint(), row.euid) << *entry;
+    EXPECT_EQ((*entry)["ruid"].as_uint(), row.ruid) << *entry;
     const std::string comm =
         PrintableComm((*entry)["comm"].as_string().value_or(""));
     EXPECT_TRUE(CommAgrees(row.comm, comm))
@@ -792,8 +792,8 @@ TEST_F(PsE2eTest, InfoOfASleepingChild) {
       << text.out;
 }
 
-// haywire's uid is the real uid and euid the effective one, as procps's
-// ruid and uid (= euid) columns show them.
+// haywire's uid and USER are the effective ids and ruid the real one, as
+// procps's uid (= euid) and ruid columns show them.
 TEST_F(PsE2eTest, InfoTellsRealFromEffectiveUid) {
   if (geteuid() != 0 || access("/usr/bin/setpriv", X_OK) != 0) {
     GTEST_SKIP() << "needs root and setpriv to make a process whose real "
@@ -829,9 +829,10 @@ TEST_F(PsE2eTest, InfoTellsRealFromEffectiveUid) {
   ASSERT_EQ(json.exit_code, 0) << json.DebugString();
   absl::StatusOr<JsonValue> doc = ParseObject(json);
   ASSERT_TRUE(doc.ok()) << doc.status();
-  EXPECT_EQ(absl::StrCat((*doc)["uid"].as_uint().value_or(999999)),
+  EXPECT_EQ(absl::StrCat((*doc)["ruid"].as_uint().value_or(999999)),
             absl::StripAsciiWhitespace(ids[0]))
       << *doc;
+  EXPECT_EQ((*doc)["uid"].as_uint(), 65534u) << *doc;
   EXPECT_EQ((*doc)["euid"].as_uint(), 65534u) << *doc;
 }
 

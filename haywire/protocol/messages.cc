@@ -46,6 +46,8 @@ constexpr uint16_t kRssKb = 15;
 constexpr uint16_t kComm = 16;
 constexpr uint16_t kArg = 17;
 constexpr uint16_t kEntryFlags = 18;
+constexpr uint16_t kRuid = 19;
+constexpr uint16_t kRgid = 20;
 
 // ProcessInfo (besides the nested entry and system records).
 constexpr uint16_t kInfoEntry = 1;
@@ -184,6 +186,8 @@ void PutProcessEntryFields(const ProcessEntry& e, WireWriter* w) {
   w->PutU64(tag::kPpid, e.ppid);
   w->PutU64(tag::kUid, e.uid);
   w->PutU64(tag::kGid, e.gid);
+  w->PutU64(tag::kRuid, e.ruid);
+  w->PutU64(tag::kRgid, e.rgid);
   w->PutString(tag::kUser, e.user.substr(0, kMaxNameBytes));
   w->PutU64(tag::kState, static_cast<uint8_t>(e.state));
   w->PutU64(tag::kThreads, e.threads);
@@ -248,6 +252,12 @@ absl::StatusOr<ProcessEntry> ParseProcessEntry(absl::string_view record) {
         break;
       case tag::kGid:
         HW_ASSIGN_OR_RETURN(e.gid, WireU32(f));
+        break;
+      case tag::kRuid:
+        HW_ASSIGN_OR_RETURN(e.ruid, WireU32(f));
+        break;
+      case tag::kRgid:
+        HW_ASSIGN_OR_RETURN(e.rgid, WireU32(f));
         break;
       case tag::kUser:
         HW_ASSIGN_OR_RETURN(e.user, WireString(f, kMaxNameBytes));

@@ -43,9 +43,13 @@ inline constexpr size_t kMaxArgs = 256;
 struct ProcessEntry {
   uint32_t pid = 0;
   uint32_t ppid = 0;
-  uint32_t uid = 0;  // real
-  uint32_t gid = 0;  // real
-  std::string user;  // name of uid, or the number when unknown
+  // Ids as procps shows them: uid/gid (and USER) are the effective ids,
+  // ruid/rgid the real ones.
+  uint32_t uid = 0;   // effective
+  uint32_t gid = 0;   // effective
+  uint32_t ruid = 0;  // real
+  uint32_t rgid = 0;  // real
+  std::string user;   // name of uid, or the number when unknown
   char state = '?';  // R S D Z T t X I ... from /proc/PID/stat
   uint32_t threads = 0;
   int32_t nice = 0;

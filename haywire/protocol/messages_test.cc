@@ -70,6 +70,8 @@ void ExpectEntryEq(const ProcessEntry& a, const ProcessEntry& b) {
   EXPECT_EQ(a.ppid, b.ppid);
   EXPECT_EQ(a.uid, b.uid);
   EXPECT_EQ(a.gid, b.gid);
+  EXPECT_EQ(a.ruid, b.ruid);
+  EXPECT_EQ(a.rgid, b.rgid);
   EXPECT_EQ(a.user, b.user);
   EXPECT_EQ(a.state, b.state);
   EXPECT_EQ(a.threads, b.threads);
@@ -149,6 +151,8 @@ ProcessEntry FullEntry() {
   e.ppid = 1;
   e.uid = 1000;
   e.gid = 1001;
+  e.ruid = 998;
+  e.rgid = 997;
   e.user = "alice";
   e.state = 'S';
   e.threads = 17;
@@ -601,7 +605,7 @@ TEST(MessagesTest, LargestEntryPlusHeaderFitsOneResponsePage) {
 
   // And the arithmetic behind it, with the largest possible encoding: every
   // integer field, three names at kMaxNameBytes, kMaxArgsBytes of arguments.
-  constexpr size_t kIntegerFields = 14;  // 13 numbers + the flags word
+  constexpr size_t kIntegerFields = 16;  // 15 numbers + the flags word
   constexpr size_t kLargestEntry =
       kWireFieldHeaderBytes +                              // the record
       kIntegerFields * (kWireFieldHeaderBytes + 8) +
