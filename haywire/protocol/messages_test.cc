@@ -892,7 +892,7 @@ TEST(MessagesTest, UnknownTagsAreSkipped) {
 
   const std::string payload =
       junk + Record(tag::kListHeader, junk + header_body + U64(60, 6)) + junk +
-      Record(tag::kProcessEntry, junk + entry_body + U64(19, 0xFF)) + junk;
+      Record(tag::kProcessEntry, junk + entry_body + U64(61, 0xFF)) + junk;
   absl::StatusOr<ListChunk> chunk = DecodeListChunk(payload);
   ASSERT_TRUE(chunk.ok()) << chunk.status();
   ASSERT_TRUE(chunk->header.has_value());
