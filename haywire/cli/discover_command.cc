@@ -30,7 +30,13 @@ std::string Ms(absl::Duration d) {
   return absl::StrFormat("%.1f ms", absl::ToDoubleMilliseconds(d));
 }
 
-std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
+// A text-table cell: never empty, never wider than its column (so columns
+// stay aligned and splittable), cut with a trailing '+' like ps does.
+std::string Cell(const std::string& s, size_t width) {
+  if (s.empty()) return "-";
+  if (s.size() <= width) return s;
+  return s.substr(0, width - 1) + "+";
+}
 
 void WriteJson(const Discovery& d, const SessionReport* chosen,
                absl::Duration total) {
@@ -111,8 +117,8 @@ void WriteText(const Discovery& d, const SessionReport* chosen,
         absl::StrCat(s.pages.pages_found, "/", s.pages.page_count).c_str(),
         s.pages.Runs(), HexOffset(s.beacon_offset).c_str(),
         ok ? absl::StrCat(s.identity.pid).c_str() : "-",
-        ok ? OrDash(s.identity.hostname).c_str() : "-",
-        ok ? OrDash(s.identity.kernel_release).c_str() : "-",
+        ok ? Cell(s.identity.hostname, 16).c_str() : "-",
+        ok ? Cell(s.identity.kernel_release, 20).c_str() : "-",
         static_cast<unsigned>(kProtocolVersion), &s == chosen ? "  <- using" : "");
     if (s.silent_ns.has_value()) {
       std::printf("  heartbeat silent for %.1f s (on the live session's clock)\n",
