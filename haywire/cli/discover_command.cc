@@ -17,10 +17,6 @@
 namespace haywire {
 namespace {
 
-std::string SessionIdText(uint64_t id) {
-  return absl::StrCat("0x", absl::Hex(id, absl::kZeroPad16));
-}
-
 std::string HexOffset(uint64_t offset) {
   if (offset == kMissingPage) return "-";
   return absl::StrCat("0x", absl::Hex(offset));

@@ -29,10 +29,6 @@ size_t TerminalWidth() {
   return 80;
 }
 
-std::string SessionIdText(uint64_t id) {
-  return absl::StrCat("0x", absl::Hex(id, absl::kZeroPad16));
-}
-
 int RunPs(const std::vector<std::string>&) {
   // A bad --sort is a bad command line: report it before touching the RAM
   // file (exit 2, not whatever the file or the session would give).

@@ -16,9 +16,11 @@ BeaconPage& BeaconAt(const RamFile& file, uint64_t offset) {
   return *reinterpret_cast<BeaconPage*>(file.base() + offset);
 }
 
-std::string SessionIdText(uint64_t id) { return absl::StrCat("0x", absl::Hex(id, absl::kZeroPad16)); }
-
 }  // namespace
+
+std::string SessionIdText(uint64_t id) {
+  return absl::StrCat("0x", absl::Hex(id, absl::kZeroPad16));
+}
 
 SessionReport ExamineSession(const RamFile& file, SessionPages pages) {
   SessionReport report;

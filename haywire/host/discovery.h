@@ -72,6 +72,9 @@ void CheckLiveness(const RamFile& file, absl::Duration wait,
 // liveness is CheckLiveness's job).
 SessionReport ExamineSession(const RamFile& file, SessionPages pages);
 
+// A session id as every command prints it: "0x" and 16 hex digits.
+std::string SessionIdText(uint64_t id);
+
 // Full discovery of `file`.
 absl::StatusOr<Discovery> Discover(const RamFile& file,
                                    const DiscoverOptions& options = {});
