@@ -74,6 +74,8 @@ std::string RequestTypeName(RequestType type) {
       return "GET_MEMORY_MAP";
     case RequestType::kReadMemory:
       return "READ_MEMORY";
+    case RequestType::kGetSystemSummary:
+      return "GET_SYSTEM_SUMMARY";
   }
   return absl::StrCat("request type ", static_cast<uint32_t>(type));
 }

@@ -44,6 +44,8 @@ void WriteBeaconInfo(BeaconPage& beacon, const CompanionIdentity& identity) {
   beacon.iterator_count = kIteratorCount;
   beacon.first_bulk_page = kFirstBulkPage;
   beacon.page_size = kPageSize;
+  beacon.event_ring_first_page = identity.event_ring_first_page;
+  beacon.event_ring_page_count = identity.event_ring_page_count;
   CopyString(beacon.hostname, sizeof(beacon.hostname), identity.hostname);
   CopyString(beacon.kernel_release, sizeof(beacon.kernel_release),
              identity.kernel_release);
@@ -79,6 +81,8 @@ absl::StatusOr<CompanionIdentity> ReadBeaconInfo(const BeaconPage& beacon) {
   identity.pid = copy.companion_pid;
   identity.start_unix_ns = copy.start_unix_ns;
   identity.capabilities = copy.capabilities;
+  identity.event_ring_first_page = copy.event_ring_first_page;
+  identity.event_ring_page_count = copy.event_ring_page_count;
   identity.hostname = SanitizedString(copy.hostname, sizeof(copy.hostname));
   identity.kernel_release =
       SanitizedString(copy.kernel_release, sizeof(copy.kernel_release));

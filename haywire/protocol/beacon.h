@@ -24,6 +24,10 @@ struct CompanionIdentity {
   uint32_t pid = 0;
   uint64_t start_unix_ns = 0;
   uint64_t capabilities = 0;
+  // Where the event ring lives (see layout.h); 0/0 = no ring. The host checks
+  // the range against the region's page count before using it.
+  uint32_t event_ring_first_page = 0;
+  uint32_t event_ring_page_count = 0;
   std::string hostname;
   std::string kernel_release;
   std::string boot_id;

@@ -138,6 +138,18 @@ inline constexpr uint64_t kCapPing = 1ull << 0;
 inline constexpr uint64_t kCapListProcesses = 1ull << 1;
 inline constexpr uint64_t kCapProcessInfo = 1ull << 2;
 inline constexpr uint64_t kCapDoorbell = 1ull << 3;
+// GET_SYSTEM_SUMMARY is answered (top's header: load, CPU, memory...).
+inline constexpr uint64_t kCapSystemSummary = 1ull << 4;
+// The companion publishes process events into the event ring described by
+// BeaconPage::event_ring_first_page / event_ring_page_count; exactly one of
+// the two source bits below says where the events come from.
+inline constexpr uint64_t kCapEventRing = 1ull << 5;
+// Source: the kernel's process-events connector (netlink PROC_EVENT_*);
+// exact, including exit codes. Needs root in the guest.
+inline constexpr uint64_t kCapEventsFromConnector = 1ull << 6;
+// Source: diffing the PID list at a short fixed interval; processes that
+// live shorter than the interval can be missed, exit codes are unknown.
+inline constexpr uint64_t kCapEventsFromPidDiff = 1ull << 7;
 
 inline constexpr size_t kHostnameBytes = 128;  // NUL-terminated, NUL-padded.
 inline constexpr size_t kKernelReleaseBytes = 128;
@@ -162,7 +174,10 @@ struct BeaconPage {
   uint32_t iterator_count;       // 96: kIteratorCount.
   uint32_t first_bulk_page;      // 100: kFirstBulkPage.
   uint32_t page_size;            // 104: kPageSize.
-  uint8_t reserved3[20];         // 108: zero.
+  uint32_t event_ring_first_page;  // 108: region page index of the event
+                                   //      ring's first page; 0 = no ring.
+  uint32_t event_ring_page_count;  // 112: pages of the event ring.
+  uint8_t reserved3[12];           // 116: zero.
   char hostname[kHostnameBytes];              // 128: uname nodename.
   char kernel_release[kKernelReleaseBytes];   // 256: uname release.
   char boot_id[kBootIdBytes];                 // 384: /proc/sys/kernel/random/boot_id.
@@ -200,6 +215,8 @@ static_assert(offsetof(BeaconPage, response_slot_count) == 92);
 static_assert(offsetof(BeaconPage, iterator_count) == 96);
 static_assert(offsetof(BeaconPage, first_bulk_page) == 100);
 static_assert(offsetof(BeaconPage, page_size) == 104);
+static_assert(offsetof(BeaconPage, event_ring_first_page) == 108);
+static_assert(offsetof(BeaconPage, event_ring_page_count) == 112);
 static_assert(offsetof(BeaconPage, hostname) == 128);
 static_assert(offsetof(BeaconPage, kernel_release) == 256);
 static_assert(offsetof(BeaconPage, boot_id) == 384);
@@ -251,6 +268,7 @@ enum class RequestType : uint32_t {
   kCancelIteration = 5,
   kGetMemoryMap = 6,  // reserved (future)
   kReadMemory = 7,    // reserved (future)
+  kGetSystemSummary = 8,
 };
 
 // Response status codes.
