@@ -97,36 +97,32 @@ int Companion::PollOnce() {
 }
 
 void Companion::Serve(const std::atomic<bool>& stop) {
+  SetThreadTimerSlack(options_.wait.timer_slack);
   uint64_t& doorbell = region_.beacon().request_doorbell;
   uint64_t seen_doorbell = LoadAcquire(doorbell);
-  absl::Time last_activity = absl::Now();
-  absl::Duration sleep = options_.min_sleep;
+  Waiter waiter(options_.wait);
   while (!stop.load(std::memory_order_relaxed)) {
     // Acquire: pairs with the host's release fetch_add, so the slot it
     // published is visible to PollOnce below.
     const uint64_t ring = LoadAcquire(doorbell);
     const bool rung = ring != seen_doorbell;
     seen_doorbell = ring;
-    const int served = PollOnce();
-    const absl::Time now = absl::Now();
-    if (served > 0 || rung) {
-      last_activity = now;
-      sleep = options_.min_sleep;
+    if (PollOnce() > 0 || rung) {
+      waiter.Restart();
       continue;
     }
-    if (now - last_activity < options_.spin_after_activity) {
-      // Spin: only the doorbell line is read until it changes.
-      for (int i = 0; i < 256 && LoadAcquire(doorbell) == seen_doorbell; ++i) {
-#if defined(__x86_64__)
-        __builtin_ia32_pause();
-#elif defined(__aarch64__)
-        asm volatile("yield");
-#endif
+    if (waiter.spinning()) {
+      // Spin on the doorbell line alone until it changes (or a while has
+      // passed, to tick the heartbeat and check `stop`): it stays in this
+      // core's cache until a host writes it, so each look is an L1 hit.
+      for (int i = 0; i < 4096 && waiter.spinning() &&
+                      LoadAcquire(doorbell) == seen_doorbell;
+           ++i) {
+        waiter.Pause();
       }
       continue;
     }
-    std::this_thread::sleep_for(absl::ToChronoNanoseconds(sleep));
-    sleep = std::min(sleep * 2, options_.max_sleep);
+    waiter.Pause();
   }
 }
 

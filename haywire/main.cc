@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "haywire/cli/bench_command.h"
 #include "haywire/cli/command.h"
 #include "haywire/cli/discover_command.h"
 #include "haywire/cli/guest_serve_command.h"
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
       haywire::PsCommand(),
       haywire::InfoCommand(),
       haywire::GuestServeCommand(),
+      haywire::BenchCommand(),
   };
   return haywire::RunMain(argc, argv, commands);
 }

@@ -18,6 +18,7 @@
 #include "guest/procfs.h"
 #include "guest/shm_region.h"
 #include "guest/simulated_ram.h"
+#include "haywire/cli/poll_flag.h"
 #include "haywire/protocol/region.h"
 #include "haywire/util/byte_size.h"
 
@@ -132,8 +133,9 @@ int RunGuestServe(const std::vector<std::string>&) {
 
   Region region(pages);
   CompanionOptions companion_options;
-  companion_options.max_sleep =
-      absl::Milliseconds(std::clamp(FLAGS_idle_sleep_ms, 1, 90));
+  companion_options.wait = CompanionWaitSchedule(
+      PollModeFromFlag(),
+      absl::Milliseconds(std::clamp(FLAGS_idle_sleep_ms, 1, 90)));
   Companion companion(region, companion_options);
   ProcFs procfs(FLAGS_proc_root, FLAGS_passwd_file);
   ProcessService processes(&procfs, &region.iterator_table(), session_id);
@@ -176,7 +178,7 @@ Command GuestServeCommand() {
       "  haywire guest-serve --ram-file=/tmp/haywire-vm-mem --ram-size=1G";
   command.flags = {"shm_name",       "region_size", "ram_file", "ram_size",
                    "placement_seed", "mlock",       "proc_root",
-                   "passwd_file", "idle_sleep_ms"};
+                   "passwd_file", "idle_sleep_ms", "poll"};
   command.exit_codes = {ExitCode::kOk, ExitCode::kUsage, ExitCode::kGuestSetup,
                         ExitCode::kFailure};
   command.run = RunGuestServe;
