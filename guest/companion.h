@@ -12,7 +12,7 @@
 //
 // Polling: hosts cannot interrupt a guest, so the companion polls, with the
 // schedule of haywire/util/poll_policy.h: right after activity it spins on
-// the beacon's doorbell line (a request is noticed within a cache-line
+// the 16 slots' state words (a request is noticed within one cache-line
 // transfer), then sleeps, briefly at first and longer the longer it stays
 // idle, up to the schedule's max_sleep, so an idle companion costs almost
 // nothing. Every wake also ticks the heartbeat when it is due.
@@ -72,6 +72,8 @@ class Companion {
 
  private:
   void TickIfDue(absl::Time now);
+  // True if some slot holds a published request (a cheap relaxed scan).
+  bool AnyRequestReady() const;
   void Serve(uint32_t slot_index);
   HandlerResult Dispatch(const Request& request, bool malformed);
 

@@ -111,8 +111,10 @@ int RunGuestServe(const std::vector<std::string>&) {
     where = shm->path();
   }
 
+  // No kCapDoorbell: the companion watches the state words themselves
+  // (docs/PROTOCOL.md 4.4), so hosts need not ring.
   const uint64_t capabilities =
-      kCapPing | kCapDoorbell | kCapListProcesses | kCapProcessInfo;
+      kCapPing | kCapListProcesses | kCapProcessInfo;
   CompanionIdentity identity =
       CurrentCompanionIdentity(FLAGS_proc_root, capabilities);
   if (absl::Status s = InitializeRegion(pages, session_id, identity); !s.ok()) {

@@ -81,6 +81,10 @@ Client::Client(const LiveSession* session, ClientOptions options)
                       : static_cast<uint32_t>(::getpid())) {
   // Tickets: a random base per client plus a counter, so two clients (or two
   // runs of one PID) never reuse a ticket in practice.
+  // Ring only companions that ask for it (docs/PROTOCOL.md 4.4): the ring
+  // is a locked read-modify-write of a line the companion keeps reading.
+  ring_doorbell_ =
+      (session_->report.identity.capabilities & kCapDoorbell) != 0;
   ticket_base_ = 0;
   if (::getrandom(&ticket_base_, sizeof(ticket_base_), 0) !=
       sizeof(ticket_base_)) {
@@ -235,7 +239,8 @@ absl::StatusOr<Response> Client::Call(RequestType type,
       slot, claimed, ticket, type,
       absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(payload.data()),
                           payload.size()),
-      &session_->region.beacon().request_doorbell, &published);
+      ring_doorbell_ ? &session_->region.beacon().request_doorbell : nullptr,
+      &published);
   if (!status.ok()) {
     ReleaseClaim(slot, claimed);
     return WithFailure(status, Failure::kGuestError);

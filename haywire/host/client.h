@@ -89,6 +89,7 @@ class Client {
   uint32_t station_id_;
   uint64_t ticket_base_;
   uint64_t ticket_counter_ = 0;
+  bool ring_doorbell_ = false;
   // The beacon header CheckCompanionPresent() last found valid (zero: none).
   PageHeader validated_beacon_header_ = {};
 };
