@@ -329,11 +329,7 @@ absl::StatusOr<EventBatch> EventRingReader::Poll(size_t max_events) {
       placed = Seek(EventRingStart::kHead);
     }
     if (!placed.ok()) return placed.status();
-    if (!*placed) {
-      return absl::UnavailableError(
-          "event ring: the writer kept moving while this reader "
-          "resynchronised; retry");
-    }
+    if (!*placed) return batch;  // still needs_resync_: next time
     needs_resync_ = false;
     // (With an unknown sequence the gap is counted when the next fill opens.)
     if (!sequence_unknown_ && next_sequence_ > before) {
@@ -365,11 +361,11 @@ absl::StatusOr<EventBatch> EventRingReader::Poll(size_t max_events) {
       // The fill was opened, and its page now holds something else: the
       // writer reused it before this reader was done (lapped).
       if (!batch.events.empty()) break;  // report these first
-      if (++resyncs > kMaxResyncs) {
-        return absl::UnavailableError(
-            "event ring: the writer overwrote this reader's position faster "
-            "than it could resynchronise; retry");
-      }
+      // The writer may keep overwriting the oldest page while a slow
+      // reader seeks it; after a few tries, return what is counted so far
+      // and go on at the next Poll() (the position is still the old one,
+      // so nothing is miscounted).
+      if (++resyncs > kMaxResyncs) break;
       const uint64_t before = next_sequence_;
       absl::StatusOr<bool> placed = Seek(EventRingStart::kOldest);
       if (!placed.ok()) return corrupt(std::string(placed.status().message()));

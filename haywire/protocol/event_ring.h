@@ -261,10 +261,11 @@ class EventRingReader {
                                                 EventRingStart start);
 
   // Reads up to `max_events` new events. Returns an empty batch when there
-  // are none. Errors: DataLoss when the ring holds malformed data (the
-  // reader then resynchronises at the head on the next call), Unavailable
-  // when the ring vanished (the companion wiped its region) or the writer
-  // kept overwriting the reader's position while it resynchronised.
+  // are none (or when the writer kept overwriting the oldest page while
+  // this reader sought it: the next call goes on). Errors: DataLoss when the
+  // ring holds malformed data (the reader then resynchronises at the head on
+  // the next call), Unavailable when the ring vanished (the companion wiped
+  // its region).
   absl::StatusOr<EventBatch> Poll(size_t max_events = 4096);
 
   // The sequence number of the next event this reader expects.
