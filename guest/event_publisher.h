@@ -52,7 +52,7 @@ struct EventPublisherOptions {
   EventMode mode = EventMode::kAuto;
   absl::Duration pid_diff_interval = absl::Milliseconds(50);
   // Bound on the connector's proof of delivery in Create().
-  absl::Duration connector_verify_timeout = absl::Seconds(2);
+  absl::Duration connector_verify_timeout = absl::Seconds(1);
 };
 
 class EventPublisher {
