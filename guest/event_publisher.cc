@@ -21,7 +21,7 @@ uint64_t ClockNs(clockid_t clock) {
          static_cast<uint64_t>(ts.tv_nsec);
 }
 
-constexpr size_t kMaxCommCache = 1 << 22;  // pid_max is at most 2^22
+constexpr size_t kMaxKnownProcesses = 1 << 22;  // pid_max is at most 2^22
 
 }  // namespace
 
@@ -58,7 +58,7 @@ absl::StatusOr<std::unique_ptr<EventPublisher>> EventPublisher::Create(
   auto differ = std::make_unique<PidDiffer>(procfs);
   if (absl::Status s = differ->Prime(); !s.ok()) return s;
   if (publisher->source_ == EventSource::kConnector) {
-    publisher->comms_ = differ->known();  // the connector's comm cache
+    publisher->known_ = differ->known();  // the connector's cache
   } else {
     publisher->differ_ = std::move(differ);
     publisher->source_ = EventSource::kPidDiff;
@@ -134,7 +134,7 @@ void EventPublisher::RunConnector() {
     if (lost > 0) writer_->AddSourceLost(lost);
     // Exits dropped by a netlink overrun leave entries behind; a cache far
     // larger than any pid space is such leftovers, not live processes.
-    if (comms_.size() > kMaxCommCache) comms_.clear();
+    if (known_.size() > kMaxKnownProcesses) known_.clear();
     for (const ConnectorEvent& c : batch) {
       ProcessEvent e;
       e.pid = c.pid;
@@ -145,26 +145,33 @@ void EventPublisher::RunConnector() {
           Enrich(&e);
           if (e.comm.empty()) {
             // Gone already: a fork child runs its parent's program.
-            auto parent = comms_.find(c.ppid);
-            if (parent != comms_.end()) e.comm = parent->second;
+            auto parent = known_.find(c.ppid);
+            if (parent != known_.end()) {
+              e.comm = parent->second.comm;
+              e.uid = parent->second.uid;
+              e.has_uid = parent->second.has_uid;
+            }
           }
-          comms_[e.pid] = e.comm;
+          known_[e.pid] = {e.comm, e.ppid, e.uid, e.has_uid};
           break;
         }
         case ConnectorEvent::Kind::kExec:
           e.kind = ProcessEventKind::kExec;
           Enrich(&e);
-          comms_[e.pid] = e.comm;
+          known_[e.pid] = {e.comm, e.ppid, e.uid, e.has_uid};
           break;
         case ConnectorEvent::Kind::kExit: {
           e.kind = ProcessEventKind::kExit;
           e.has_exit_status = true;
           e.exit_code = c.exit_code;
           e.exit_signal = c.exit_signal;
-          auto known = comms_.find(e.pid);
-          if (known != comms_.end()) {
-            e.comm = known->second;
-            comms_.erase(known);
+          auto known = known_.find(e.pid);
+          if (known != known_.end()) {
+            e.comm = known->second.comm;
+            e.uid = known->second.uid;
+            e.has_uid = known->second.has_uid;
+            if (e.ppid == 0) e.ppid = known->second.ppid;
+            known_.erase(known);
           }
           break;
         }

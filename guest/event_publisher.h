@@ -13,8 +13,9 @@
 // Sources (see proc_connector.h and pid_differ.h):
 //   * connector: exact; fork, exec and exit with exit codes. On fork and
 //     exec the command line, comm and uid are read from /proc right away;
-//     if the process is already gone, the fork inherits its parent's comm.
-//     On exit the comm is the last one seen for that pid.
+//     if the process is already gone, the fork inherits its parent's comm
+//     and uid. On exit the comm, uid (and parent, if the kernel does not
+//     say) are the last ones seen for that pid.
 //   * pid-diff: new pids as kExec (with the command line read then) and
 //     vanished pids as kExit without status, every `pid_diff_interval`.
 //   * auto: the connector if Open() proves it works here, else pid-diff.
@@ -107,9 +108,10 @@ class EventPublisher {
   std::unique_ptr<ProcConnector> connector_;
   std::unique_ptr<PidDiffer> differ_;
   std::unique_ptr<EventRingWriter> writer_;
-  // Connector source: pid -> comm, for exits (the zombie may be reaped
-  // before its exit is handled) and for forks of processes already gone.
-  absl::flat_hash_map<uint32_t, std::string> comms_;
+  // Connector source: what is known of each process, for exits (the zombie
+  // may be reaped before its exit is handled) and for forks of processes
+  // already gone.
+  absl::flat_hash_map<uint32_t, KnownProcess> known_;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> published_{0};
   std::thread thread_;

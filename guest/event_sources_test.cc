@@ -286,6 +286,8 @@ TEST_P(PublisherTest, PublishesTheTestsProcessesIntoTheRing) {
         exited = true;
         EXPECT_EQ(e.comm, "sleep");
         EXPECT_EQ(e.has_exit_status, exact);
+        EXPECT_TRUE(e.has_uid);
+        EXPECT_EQ(e.uid, geteuid());
         if (exact) {
           EXPECT_EQ(e.exit_signal, SIGKILL);
         }

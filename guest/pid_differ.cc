@@ -7,6 +7,12 @@
 #include "absl/container/flat_hash_set.h"
 
 namespace haywire {
+namespace {
+
+// The kernel's thread creator: its children are kernel threads.
+constexpr uint32_t kKthreaddPid = 2;
+
+}  // namespace
 
 absl::Status PidDiffer::Prime() {
   absl::StatusOr<std::vector<uint32_t>> pids = procfs_->ListPids();
@@ -14,7 +20,8 @@ absl::Status PidDiffer::Prime() {
   known_.clear();
   for (uint32_t pid : *pids) {
     absl::StatusOr<ProcessEntry> entry = procfs_->ReadProcess(pid);
-    known_[pid] = entry.ok() ? entry->comm : "";
+    KnownProcess& known = known_[pid];
+    if (entry.ok()) known = {entry->comm, entry->ppid, entry->uid, true};
   }
   return absl::OkStatus();
 }
@@ -38,7 +45,7 @@ absl::StatusOr<std::vector<ProcessEvent>> PidDiffer::Poll() {
   std::vector<ProcessEvent> events;
 
   std::vector<uint32_t> gone;
-  for (const auto& [pid, comm] : known_) {
+  for (const auto& [pid, process] : known_) {
     if (!now.contains(pid)) gone.push_back(pid);
   }
   std::sort(gone.begin(), gone.end());
@@ -46,7 +53,11 @@ absl::StatusOr<std::vector<ProcessEvent>> PidDiffer::Poll() {
     ProcessEvent e;
     e.kind = ProcessEventKind::kExit;
     e.pid = pid;
-    e.comm = known_[pid];
+    const KnownProcess& known = known_[pid];
+    e.comm = known.comm;
+    e.ppid = known.ppid;
+    e.uid = known.uid;
+    e.has_uid = known.has_uid;
     known_.erase(pid);
     events.push_back(std::move(e));
   }
@@ -57,12 +68,17 @@ absl::StatusOr<std::vector<ProcessEvent>> PidDiffer::Poll() {
     absl::StatusOr<ProcessEntry> entry = ReadSettled(pid);
     if (absl::IsNotFound(entry.status())) continue;  // came and went
     if (entry.ok()) {
-      // Still its parent's program: probably between fork and exec.
+      // Still its parent's program (probably between fork and exec), or in
+      // the middle of an exec (the new program's command line is not set up
+      // yet: only kernel threads, children of kthreadd, have none).
       auto parent = known_.find(entry->ppid);
+      const bool pre_exec =
+          parent != known_.end() && parent->second.comm == entry->comm;
+      const bool mid_exec =
+          entry->args.empty() && entry->ppid != kKthreaddPid && pid != kKthreaddPid;
       auto held = deferred_.find(pid);
       const int polls = held == deferred_.end() ? 0 : held->second;
-      if (parent != known_.end() && parent->second == entry->comm &&
-          polls < kPidDifferMaxDeferrals) {
+      if ((pre_exec || mid_exec) && polls < kPidDifferMaxDeferrals) {
         deferred[pid] = polls + 1;
         continue;
       }
@@ -78,7 +94,7 @@ absl::StatusOr<std::vector<ProcessEvent>> PidDiffer::Poll() {
       e.args = entry->args;
       e.args_truncated = entry->args_truncated;
     }
-    known_[pid] = e.comm;
+    known_[pid] = {e.comm, e.ppid, e.uid, e.has_uid};
     events.push_back(std::move(e));
   }
   // Held-back pids that vanished are forgotten with the old map.

@@ -10,13 +10,14 @@
 // exec, and what a user wants to see is the program that started, so a
 // process that forked and exec'ed between two polls appears once, as the
 // program it became. A vanished pid is reported as kExit without an exit
-// status (only its parent learns it) and with the comm it had when last
-// read.
+// status (only its parent learns it) and with the comm, parent and uid it
+// had when last read.
 //
 // A new process is often caught between its fork and its exec (still
 // running its parent's program) or in the middle of the exec (its stat and
-// its cmdline disagree). So it is read until two reads agree, and a new
-// process that still has its parent's comm is held back for up to
+// its cmdline disagree, or its command line is still empty). So it is read
+// until two reads agree, and a new process that still has its parent's comm,
+// or no command line while not a kernel thread, is held back for up to
 // kPidDifferMaxDeferrals polls, to be reported as the program it execs.
 //
 // Limits, by construction: a process that lives shorter than the polling
@@ -42,6 +43,14 @@ namespace haywire {
 
 inline constexpr int kPidDifferMaxDeferrals = 2;
 
+// What is remembered of a process for its exit event.
+struct KnownProcess {
+  std::string comm;  // "" if it could not be read
+  uint32_t ppid = 0;
+  uint32_t uid = 0;
+  bool has_uid = false;
+};
+
 class PidDiffer {
  public:
   // `procfs` must outlive the differ.
@@ -56,8 +65,8 @@ class PidDiffer {
   // the caller to stamp.
   absl::StatusOr<std::vector<ProcessEvent>> Poll();
 
-  // pid -> comm of every process in the latest list.
-  const absl::flat_hash_map<uint32_t, std::string>& known() const {
+  // Every process in the latest list.
+  const absl::flat_hash_map<uint32_t, KnownProcess>& known() const {
     return known_;
   }
 
@@ -66,8 +75,7 @@ class PidDiffer {
   // ReadProcess() until two successive reads agree (at most 3 reads).
   absl::StatusOr<ProcessEntry> ReadSettled(uint32_t pid) const;
 
-  // pid -> comm when last read ("" if it could not be read).
-  absl::flat_hash_map<uint32_t, std::string> known_;
+  absl::flat_hash_map<uint32_t, KnownProcess> known_;
   // New pids held back (see above) -> polls so far.
   absl::flat_hash_map<uint32_t, int> deferred_;
 };
