@@ -250,9 +250,10 @@ class WatchE2eTest : public ::testing::Test {
   std::string skip_reason_;
 };
 
-// Starts a sleeper and a process that exits 7, kills the sleeper, and
-// checks their events in a JSON watch. Returns what it could not check
-// because of the source (exit codes with pid-diff).
+// Starts a sleeper, kills it, and (with the connector, which sees processes
+// of any lifetime) runs a process that exits 7; checks their events in a
+// JSON watch: command lines, comm, parent, uid, and exit statuses where the
+// source knows them.
 void CheckJsonStream(const std::vector<std::string>& host_flags,
                      bool exact_source) {
   std::vector<std::string> flags = {"--events", "--json"};

@@ -20,6 +20,10 @@
 //    "guest_unix_ns":…,"pid":…,"ppid":…,"uid":…|null,"comm":…,"args":[…],
 //    "args_truncated":…[,"exit_code":…|null,"exit_signal":…|null]}
 //   {"type":"lost","count":N,"reason":"overrun"|"source"|"corrupt"}
+//     (overrun: this reader fell behind; source: the guest's connector
+//     overflowed, N overflows of unknown size; corrupt: a malformed entry,
+//     count 0, and the events skipped while resynchronising follow as an
+//     overrun line)
 //   {"type":"companion_gone","reason":…}
 //
 // It runs until SIGINT/SIGTERM, --max-events events, or --duration seconds.
