@@ -12,7 +12,8 @@
 //
 // Sources (see proc_connector.h and pid_differ.h):
 //   * connector: exact; fork, exec and exit with exit codes. On fork and
-//     exec the command line, comm and uid are read from /proc right away;
+//     exec the command line, comm and uid are read from /proc right away
+//     (a process that is already gone by then gets an event without them);
 //     if the process is already gone, the fork inherits its parent's comm
 //     and uid. On exit the comm, uid (and parent, if the kernel does not
 //     say) are the last ones seen for that pid.
