@@ -11,12 +11,14 @@
 #include "haywire/cli/guest_serve_command.h"
 #include "haywire/cli/info_command.h"
 #include "haywire/cli/ps_command.h"
+#include "haywire/cli/watch_command.h"
 
 int main(int argc, char** argv) {
   const std::vector<haywire::Command> commands = {
       haywire::DiscoverCommand(),
       haywire::PsCommand(),
       haywire::InfoCommand(),
+      haywire::WatchCommand(),
       haywire::GuestServeCommand(),
       haywire::BenchCommand(),
   };
