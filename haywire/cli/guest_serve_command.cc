@@ -18,6 +18,7 @@
 #include "guest/procfs.h"
 #include "guest/shm_region.h"
 #include "guest/simulated_ram.h"
+#include "guest/system_service.h"
 #include "haywire/protocol/region.h"
 #include "haywire/util/byte_size.h"
 
@@ -111,7 +112,8 @@ int RunGuestServe(const std::vector<std::string>&) {
   }
 
   const uint64_t capabilities =
-      kCapPing | kCapDoorbell | kCapListProcesses | kCapProcessInfo;
+      kCapPing | kCapDoorbell | kCapListProcesses | kCapProcessInfo |
+      kCapSystemSummary;
   CompanionIdentity identity =
       CurrentCompanionIdentity(FLAGS_proc_root, capabilities);
   if (absl::Status s = InitializeRegion(pages, session_id, identity); !s.ok()) {
@@ -138,6 +140,8 @@ int RunGuestServe(const std::vector<std::string>&) {
   ProcFs procfs(FLAGS_proc_root, FLAGS_passwd_file);
   ProcessService processes(&procfs, &region.iterator_table(), session_id);
   processes.RegisterWith(&companion);
+  SystemService system(&procfs, identity.hostname, identity.kernel_release);
+  system.RegisterWith(&companion);
   companion.Serve(g_stop);
 
   // No stale beacon is left behind by a clean stop.
