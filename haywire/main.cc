@@ -10,12 +10,14 @@
 #include "haywire/cli/guest_serve_command.h"
 #include "haywire/cli/info_command.h"
 #include "haywire/cli/ps_command.h"
+#include "haywire/cli/watch_view_command.h"
 
 int main(int argc, char** argv) {
   const std::vector<haywire::Command> commands = {
       haywire::DiscoverCommand(),
       haywire::PsCommand(),
       haywire::InfoCommand(),
+      haywire::WatchViewCommand(),
       haywire::GuestServeCommand(),
   };
   return haywire::RunMain(argc, argv, commands);

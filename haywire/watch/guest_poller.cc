@@ -63,6 +63,9 @@ std::string GoneReason(const absl::Status& status) {
   if (absl::StrContains(message, "is gone")) {
     return "session wiped: guest-serve stopped";
   }
+  if (absl::StrContains(message, "no live companion")) {
+    return "no live session in the RAM file";
+  }
   if (absl::StrContains(message, "heartbeat stale")) {
     // "heartbeat stale for 2.0 s - is guest-serve..." -> up to " -".
     return std::string(message.substr(0, message.find(" -")));
