@@ -228,6 +228,26 @@ TEST_F(WatchE2eTest, BatchReportsACompanionRestartAndRecovers) {
   EXPECT_EQ(frames.back()["session_id"].as_string(), new_session);
 }
 
+TEST_F(WatchE2eTest, BatchGivesUpAfterReconnectSWithExitCode5) {
+  ASSERT_NO_FATAL_FAILURE(StartCompanion());
+  absl::StatusOr<std::unique_ptr<BackgroundProcess>> watch =
+      BackgroundProcess::Start(
+          Watch({"--interval=0.5", "--reconnect-s=1"}), "watch");
+  ASSERT_TRUE(watch.ok()) << watch.status();
+  ASSERT_TRUE(WaitUntil(kWait, [&] {
+    return absl::StrContains((*watch)->Stdout(), "Tasks:");
+  })) << (*watch)->Stderr();
+  // A crash, not a clean stop: the region is not wiped, so watch learns it
+  // from the heartbeat going stale.
+  ASSERT_TRUE(companion_->Kill().ok());
+  const std::optional<int> code = (*watch)->WaitExit(kRunTimeout);
+  ASSERT_TRUE(code.has_value()) << (*watch)->Stderr();
+  EXPECT_EQ(*code, 5) << (*watch)->Stderr();
+  EXPECT_THAT((*watch)->Stderr(), HasSubstr("haywire: watch: companion gone ("));
+  EXPECT_THAT((*watch)->Stderr(),
+              HasSubstr("haywire: no companion answered for 1 s"));
+}
+
 TEST_F(WatchE2eTest, BadCommandLinesAreUsageErrors) {
   for (const std::vector<std::string>& extra :
        std::vector<std::vector<std::string>>{{"--interval=0"},

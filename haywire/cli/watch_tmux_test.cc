@@ -22,6 +22,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -185,7 +186,8 @@ TEST(WatchTmuxTest, InteractiveViewOnARealTerminal) {
   const std::string command = absl::StrCat(
       "'", RunfilePath("haywire/haywire"), "' watch --mem-file='", ram,
       "' --cache-dir='", cache,
-      "' --live-wait-ms=3000 --interval=0.5; echo WATCH-EXITED $?; sleep 600");
+      "' --live-wait-ms=3000 --interval=0.5 --highlight-s=30; "
+      "echo WATCH-EXITED $?; sleep 600");
   const SubprocessResult started = tmux.Run(
       {"new-session", "-d", "-s", "watch", "-x", "160", "-y", "40", command});
   ASSERT_EQ(started.exit_code, 0)
@@ -268,11 +270,14 @@ TEST(WatchTmuxTest, InteractiveViewOnARealTerminal) {
   })) << "no green line for pid " << newcomer_pid << ":\n"
       << tmux.Screen(true);
   newcomer->reset();  // SIGKILL and reap
+  std::vector<std::string> history;  // for the failure message
   ASSERT_TRUE(WaitUntil(kWait, [&] {
-    line = LineOfPid(tmux.Screen(/*with_attributes=*/true), newcomer_pid);
+    const std::string shown = tmux.Screen(/*with_attributes=*/true);
+    if (history.size() < 40) history.push_back(shown);
+    line = LineOfPid(shown, newcomer_pid);
     return absl::StrContains(line, "31m") || absl::StrContains(line, "31;");
-  })) << "no red line for exited pid " << newcomer_pid << ":\n"
-      << tmux.Screen(true);
+  })) << "no red line for exited pid " << newcomer_pid << "; screens:\n"
+      << absl::StrJoin(history, "\n----\n");
   tmux.Keys({"P"});
   ASSERT_TRUE(tmux.WaitFor("sort %CPU"));
 

@@ -40,19 +40,27 @@ DEFINE_string(sort_by, "cpu",
 DEFINE_string(filter, "",
               "Show only processes whose name or command line contains this "
               "(case-insensitive).");
+DEFINE_int32(highlight_s, 3,
+             "How many seconds (guest time) a started process stays bold "
+             "green and an exited one dim red (0: only in the frame that first "
+             "shows the change).");
 DEFINE_int32(reconnect_s, 60,
              "Batch mode: how long to wait for a new session after the "
-             "companion went away before giving up (exit 5). The full-screen "
-             "view keeps waiting until q.");
+             "companion went away before giving up (exit 5, no live "
+             "session). The full-screen view keeps waiting until q.");
 
 namespace haywire {
 namespace {
 
-// Highlights of started and exited processes last this long (guest time).
-constexpr uint64_t kHighlightHoldNs = 3'000'000'000;
 // The first frame of a session waits this long for its %CPU interval.
 constexpr absl::Duration kMaxPriming = absl::Milliseconds(500);
 constexpr absl::Duration kRetry = absl::Milliseconds(500);
+
+// Highlights of started and exited processes last this long (guest time).
+uint64_t HighlightHoldNs() {
+  return static_cast<uint64_t>(std::max(FLAGS_highlight_s, 0)) *
+         1'000'000'000;
+}
 
 void Status(const std::string& line) {
   std::fprintf(stderr, "haywire: watch: %s\n", line.c_str());
@@ -61,7 +69,7 @@ void Status(const std::string& line) {
 
 int RunBatch(GuestPoller* poller, Snapshot first, const ViewOrder& order,
              absl::Duration interval) {
-  FrameMaker maker(kHighlightHoldNs);
+  FrameMaker maker(HighlightHoldNs());
   const absl::Duration priming = std::min(interval, kMaxPriming);
   std::optional<Snapshot> next = std::move(first);
   uint64_t primed_session = 0;
@@ -81,10 +89,13 @@ int RunBatch(GuestPoller* poller, Snapshot first, const ViewOrder& order,
           taken = poller->Take();
         }
         if (!taken.ok()) {
-          return FailWith(absl::Status(
-              taken.status().code(),
-              absl::StrCat("no companion answered for ", FLAGS_reconnect_s,
-                           " s: ", taken.status().message())));
+          // Whatever the last attempt found (no beacon, a stale session),
+          // the outcome for a script is one: no live session.
+          return Fail(ExitCode::kNoLiveSession,
+                      absl::StrCat("no companion answered for ",
+                                   FLAGS_reconnect_s, " s (",
+                                   taken.status().message(),
+                                   "); start guest-serve in the VM"));
         }
       }
       next = *std::move(taken);
@@ -126,6 +137,9 @@ int RunWatchView(const std::vector<std::string>&) {
                              "seconds, not ",
                              FLAGS_interval));
   }
+  if (FLAGS_highlight_s < 0 || FLAGS_highlight_s > 3600) {
+    return Fail(ExitCode::kUsage, "--highlight-s must be between 0 and 3600");
+  }
   if (FLAGS_iterations < 0) {
     return Fail(ExitCode::kUsage, "--iterations must be 0 or more");
   }
@@ -163,7 +177,7 @@ int RunWatchView(const std::vector<std::string>&) {
   options.refresher.interval = interval;
   options.refresher.priming = std::min(interval, kMaxPriming);
   options.refresher.retry = kRetry;
-  options.refresher.highlight_hold_ns = kHighlightHoldNs;
+  options.refresher.highlight_hold_ns = HighlightHoldNs();
   options.order = order;
   options.iterations = FLAGS_iterations;
   return RunWatchScreen(std::move(poller), *std::move(first), options);
@@ -203,7 +217,7 @@ std::string WatchViewHelp() {
 std::vector<std::string> WatchViewFlagNames() {
   std::vector<std::string> flags = HostFlagNames();
   for (const char* flag : {"interval", "batch", "iterations", "sort_by",
-                           "filter", "reconnect_s"}) {
+                           "filter", "highlight_s", "reconnect_s"}) {
     flags.push_back(flag);
   }
   return flags;

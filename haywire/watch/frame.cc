@@ -97,8 +97,7 @@ Frame BuildFrame(const Snapshot* previous, const Snapshot& current,
     row.entry = e;
     uint64_t used = e.cpu_time_ns;  // a process new in this interval
     auto it = before.find(e.pid);
-    if (it != before.end() &&
-        it->second->start_time_unix_ns == e.start_time_unix_ns) {
+    if (it != before.end() && SameProcess(*it->second, e)) {
       used = Delta(e.cpu_time_ns, it->second->cpu_time_ns);
     }
     row.cpu_percent = previous != nullptr

@@ -7,6 +7,14 @@
 
 namespace haywire {
 
+bool SameProcess(const ProcessEntry& a, const ProcessEntry& b) {
+  constexpr uint64_t kTolerance = 1'000'000'000;
+  const uint64_t d = a.start_time_unix_ns > b.start_time_unix_ns
+                         ? a.start_time_unix_ns - b.start_time_unix_ns
+                         : b.start_time_unix_ns - a.start_time_unix_ns;
+  return a.pid == b.pid && d <= kTolerance;
+}
+
 void PidDiffFeed::OnSnapshot(const std::vector<ProcessEntry>& processes,
                              uint64_t guest_mono_ns) {
   absl::flat_hash_map<uint32_t, ProcessEntry> current;
@@ -19,15 +27,13 @@ void PidDiffFeed::OnSnapshot(const std::vector<ProcessEntry>& processes,
     std::vector<ProcessChange> starts;
     for (const auto& [pid, old] : last_) {
       auto it = current.find(pid);
-      if (it == current.end() ||
-          it->second.start_time_unix_ns != old.start_time_unix_ns) {
+      if (it == current.end() || !SameProcess(it->second, old)) {
         exits.push_back({ProcessChange::Kind::kExited, pid, guest_mono_ns, old});
       }
     }
     for (const auto& [pid, now] : current) {
       auto it = last_.find(pid);
-      if (it == last_.end() ||
-          it->second.start_time_unix_ns != now.start_time_unix_ns) {
+      if (it == last_.end() || !SameProcess(it->second, now)) {
         starts.push_back(
             {ProcessChange::Kind::kStarted, pid, guest_mono_ns, now});
       }

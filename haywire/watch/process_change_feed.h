@@ -42,6 +42,12 @@ struct ProcessChange {
   ProcessEntry entry;
 };
 
+// Whether two listing entries are the same process: the same PID and start
+// times at most a second apart. The start time is derived from the guest's
+// btime, which the kernel may shift by a second when the clock is adjusted,
+// while a reused PID starts later by far more than that in practice.
+bool SameProcess(const ProcessEntry& a, const ProcessEntry& b);
+
 class ProcessChangeFeed {
  public:
   virtual ~ProcessChangeFeed() = default;

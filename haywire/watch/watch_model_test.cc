@@ -86,8 +86,9 @@ TEST(WatchFrameTest, FirstFrameNewAndReusedPids) {
   EXPECT_EQ(first.interval_ns, 0u);
   EXPECT_DOUBLE_EQ(RowOf(first, 1)->cpu_percent, 0.0);
   // pid 1 reused by a process that used 0.5 s; pid 2 new with 0.25 s.
-  const Snapshot b = Snap(11 * kSecond, {Proc(1, "new", kSecond / 2, 99),
-                                         Proc(2, "fresh", kSecond / 4, 98)});
+  const Snapshot b =
+      Snap(11 * kSecond, {Proc(1, "new", kSecond / 2, 99 * kSecond),
+                          Proc(2, "fresh", kSecond / 4, 98 * kSecond)});
   const Frame frame = BuildFrame(&a, b, nullptr);
   EXPECT_DOUBLE_EQ(RowOf(frame, 1)->cpu_percent, 50.0);
   EXPECT_DOUBLE_EQ(RowOf(frame, 2)->cpu_percent, 25.0);
@@ -148,13 +149,24 @@ TEST(WatchHighlightTest, ReusedPidIsAnExitAndAStart) {
   PidDiffFeed feed;
   feed.OnSnapshot({Proc(5, "old", 0, 1)}, 1);
   EXPECT_TRUE(feed.TakeChanges().empty());  // baseline
-  feed.OnSnapshot({Proc(5, "new", 0, 2)}, 2);
+  feed.OnSnapshot({Proc(5, "new", 0, 2 + 5 * kSecond)}, 2);
   const std::vector<ProcessChange> changes = feed.TakeChanges();
   ASSERT_EQ(changes.size(), 2u);
   EXPECT_EQ(changes[0].kind, ProcessChange::Kind::kExited);
   EXPECT_EQ(changes[0].entry.comm, "old");
   EXPECT_EQ(changes[1].kind, ProcessChange::Kind::kStarted);
   EXPECT_EQ(changes[1].entry.comm, "new");
+}
+
+TEST(WatchHighlightTest, BtimeJitterIsNotARestart) {
+  PidDiffFeed feed;
+  feed.OnSnapshot({Proc(5, "p", 0, 10 * kSecond)}, 1);
+  feed.OnSnapshot({Proc(5, "p", 0, 11 * kSecond)}, 2);  // btime moved 1 s
+  EXPECT_TRUE(feed.TakeChanges().empty());
+  const Snapshot a = Snap(10 * kSecond, {Proc(5, "p", kSecond, 10 * kSecond)});
+  const Snapshot b =
+      Snap(11 * kSecond, {Proc(5, "p", kSecond + kSecond / 10, 9 * kSecond)});
+  EXPECT_NEAR(RowOf(BuildFrame(&a, b, nullptr), 5)->cpu_percent, 10.0, 1e-9);
 }
 
 TEST(WatchHighlightTest, EventFeedMapsForkAndExit) {
