@@ -2,6 +2,9 @@
 
 #include "haywire/cli/watch_refresher.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +20,12 @@ WatchRefresher::WatchRefresher(std::unique_ptr<GuestPoller> poller,
       options_(options),
       maker_(options.highlight_hold_ns) {
   thread_ = std::thread([this, first = std::move(first)]() mutable {
+    // Terminal signals (SIGWINCH on resize) belong to the UI thread, where
+    // curses turns them into KEY_RESIZE.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGWINCH);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     Run(std::move(first));
   });
 }

@@ -274,7 +274,9 @@ class WatchScreen {
       }
       PutLine(kListTop + i, TopRow(row, pid_width_, full_command_), attrs);
     }
-    PutBar(LINES - 1, StatusText(),
+    // The status may quote guest text (host names, the companion's error
+    // lines): terminal-safe like everything else from the guest.
+    PutBar(LINES - 1, TerminalSafe(StatusText()),
            state_.problem.empty() ? A_REVERSE
                                   : (A_BOLD | COLOR_PAIR(kProblemPair) |
                                      (has_colors() ? 0 : A_REVERSE)));
