@@ -19,6 +19,7 @@ WatchRefresher::WatchRefresher(std::unique_ptr<GuestPoller> poller,
     : poller_(std::move(poller)),
       options_(options),
       maker_(options.highlight_hold_ns) {
+  maker_.set_feed(options.change_feed);
   thread_ = std::thread([this, first = std::move(first)]() mutable {
     // Terminal signals (SIGWINCH on resize) belong to the UI thread, where
     // curses turns them into KEY_RESIZE.

@@ -32,6 +32,7 @@
 #include "haywire/watch/frame.h"
 #include "haywire/watch/frame_maker.h"
 #include "haywire/watch/guest_poller.h"
+#include "haywire/watch/process_change_feed.h"
 
 namespace haywire {
 
@@ -40,6 +41,11 @@ struct RefresherOptions {
   absl::Duration priming = absl::Milliseconds(500);
   absl::Duration retry = absl::Milliseconds(500);
   uint64_t highlight_hold_ns = 3'000'000'000;
+  // Where process starts and exits come from (e.g. a ProcessEventFeed fed
+  // by the guest's event ring); null: PID diffs of successive snapshots.
+  // Used from the refresher's thread only (a feed fed by another thread
+  // must lock inside TakeChanges); must outlive the refresher.
+  ProcessChangeFeed* change_feed = nullptr;
 };
 
 // What the UI shows, as of `generation`.
