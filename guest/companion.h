@@ -10,11 +10,12 @@
 // before it is looked at, unknown types and malformed lengths are answered
 // with an error status, and a handler only ever sees the copy.
 //
-// Polling: hosts cannot interrupt a guest, so the companion polls. It spins on
-// the beacon's doorbell line right after activity (answers within a cache-line
-// transfer), then sleeps with growing intervals up to `max_sleep` when idle,
-// so an idle companion costs almost nothing. Every wake also ticks the
-// heartbeat when it is due.
+// Polling: hosts cannot interrupt a guest, so the companion polls, with the
+// schedule of haywire/util/poll_policy.h: right after activity it spins on
+// the 16 slots' state words (a request is noticed within one cache-line
+// transfer), then sleeps, briefly at first and longer the longer it stays
+// idle, up to the schedule's max_sleep, so an idle companion costs almost
+// nothing. Every wake also ticks the heartbeat when it is due.
 #ifndef HAYWIRE_GUEST_COMPANION_H_
 #define HAYWIRE_GUEST_COMPANION_H_
 
@@ -28,6 +29,7 @@
 #include "haywire/protocol/layout.h"
 #include "haywire/protocol/region.h"
 #include "haywire/protocol/slot.h"
+#include "haywire/util/poll_policy.h"
 
 namespace haywire {
 
@@ -42,11 +44,9 @@ struct HandlerResult {
 using RequestHandler = std::function<HandlerResult(const Request&)>;
 
 struct CompanionOptions {
-  // Keep spinning this long after the last request before sleeping.
-  absl::Duration spin_after_activity = absl::Microseconds(200);
-  // Idle sleep grows from min_sleep to max_sleep.
-  absl::Duration min_sleep = absl::Microseconds(50);
-  absl::Duration max_sleep = absl::Milliseconds(10);
+  // How to wait for requests; the period restarts at every request.
+  WaitSchedule wait =
+      CompanionWaitSchedule(PollMode::kAdaptive, absl::Milliseconds(10));
   // The heartbeat is advanced at least this often (well under
   // kHeartbeatPeriodNs, which is the protocol's promise).
   absl::Duration heartbeat_interval = absl::Milliseconds(10);
@@ -72,6 +72,8 @@ class Companion {
 
  private:
   void TickIfDue(absl::Time now);
+  // True if some slot holds a published request (a cheap relaxed scan).
+  bool AnyRequestReady() const;
   void Serve(uint32_t slot_index);
   HandlerResult Dispatch(const Request& request, bool malformed);
 

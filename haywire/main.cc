@@ -5,20 +5,22 @@
 
 #include <vector>
 
+#include "haywire/cli/bench_command.h"
 #include "haywire/cli/command.h"
 #include "haywire/cli/discover_command.h"
 #include "haywire/cli/guest_serve_command.h"
 #include "haywire/cli/info_command.h"
 #include "haywire/cli/ps_command.h"
-#include "haywire/cli/watch_view_command.h"
+#include "haywire/cli/watch_command.h"
 
 int main(int argc, char** argv) {
   const std::vector<haywire::Command> commands = {
       haywire::DiscoverCommand(),
       haywire::PsCommand(),
       haywire::InfoCommand(),
-      haywire::WatchViewCommand(),
+      haywire::WatchCommand(),
       haywire::GuestServeCommand(),
+      haywire::BenchCommand(),
   };
   return haywire::RunMain(argc, argv, commands);
 }

@@ -283,7 +283,7 @@ TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsJson) {
   const struct utsname uts = Uname();
   EXPECT_EQ((*live)["hostname"].as_string(), uts.nodename) << *live;
   EXPECT_EQ((*live)["kernel"].as_string(), uts.release) << *live;
-  EXPECT_EQ((*live)["protocol_version"].as_uint(), 1u) << *live;
+  EXPECT_EQ((*live)["protocol_version"].as_uint(), kProtocolVersion) << *live;
 
   const JsonValue* decoy = FindDecoySession(doc);
   ASSERT_NE(decoy, nullptr) << "no stale decoy session in " << doc;
@@ -325,7 +325,7 @@ TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsText) {
   const struct utsname uts = Uname();
   EXPECT_EQ(live[6], uts.nodename[0] != '\0' ? uts.nodename : "-");
   EXPECT_EQ(live[7], uts.release);
-  EXPECT_EQ(live[8], "1");
+  EXPECT_EQ(live[8], std::to_string(kProtocolVersion));
   ASSERT_EQ(live.size(), 11u) << result.DebugString();
   EXPECT_EQ(live[9], "<-");
   EXPECT_EQ(live[10], "using");
@@ -890,7 +890,8 @@ TEST(DiscoverE2eTest, BeaconOfAnotherLayout) {
   }
   ExpectOneLineError(result, 7);
   EXPECT_THAT(result.err, HasSubstr(SessionIdText(kFakeSessionId)));
-  EXPECT_THAT(result.err, HasSubstr("protocol version 1"));
+  EXPECT_THAT(result.err,
+              HasSubstr(absl::StrCat("protocol version ", kProtocolVersion)));
   const JsonValue doc = ParseOutput(result);
   const JsonValue* s = FindSession(doc, SessionIdText(kFakeSessionId));
   ASSERT_NE(s, nullptr) << doc;

@@ -13,12 +13,15 @@
 #include "absl/strings/str_cat.h"
 #include "gflags/gflags.h"
 #include "guest/companion.h"
+#include "guest/event_publisher.h"
 #include "guest/identity.h"
 #include "guest/process_service.h"
 #include "guest/procfs.h"
 #include "guest/shm_region.h"
 #include "guest/simulated_ram.h"
 #include "guest/system_service.h"
+#include "haywire/cli/poll_flag.h"
+#include "haywire/protocol/event_ring.h"
 #include "haywire/protocol/region.h"
 #include "haywire/util/byte_size.h"
 
@@ -47,6 +50,17 @@ DEFINE_int32(idle_sleep_ms, 10,
              "Longest sleep between polls when idle, in milliseconds: the "
              "first request after a quiet spell waits up to this long; an "
              "idle companion wakes 1000/N times a second.");
+DEFINE_string(event_source, "auto",
+              "Where process events for `haywire watch --events` come from: "
+              "auto (the kernel's process-events connector if it works here, "
+              "else pid-diff), connector (exact, with exit codes; needs root), "
+              "pid-diff (new and vanished pids every 50 ms; misses processes "
+              "that live shorter), or off (no event ring).");
+DEFINE_int32(event_ring_pages, haywire::kDefaultEventRingPages,
+             "Pages of the region given to the process event ring (one "
+             "control page, the rest events; an event takes 100-2800 bytes). "
+             "At least 3, and the region must hold them after its 34 control "
+             "pages.");
 DEFINE_string(passwd_file, "/etc/passwd",
               "User database for user names (read directly: the guest binary "
               "is static, so NSS is not used).");
@@ -77,7 +91,51 @@ int RunGuestServe(const std::vector<std::string>&) {
                              uint64_t{kMaxRegionPages} * kPageSize, " bytes"));
   }
   const uint32_t region_pages = static_cast<uint32_t>(*region_bytes / kPageSize);
+  absl::StatusOr<EventMode> event_mode = ParseEventMode(FLAGS_event_source);
+  if (!event_mode.ok()) {
+    return Fail(ExitCode::kUsage,
+                absl::StrCat("--event-source must be auto, connector, pid-diff "
+                             "or off, not \"", FLAGS_event_source, "\""));
+  }
+  const uint32_t ring_pages =
+      *event_mode == EventMode::kOff
+          ? 0
+          : static_cast<uint32_t>(std::max(FLAGS_event_ring_pages, 0));
+  if (*event_mode != EventMode::kOff &&
+      (ring_pages < kMinEventRingPages ||
+       uint64_t{kFirstBulkPage} + ring_pages > region_pages)) {
+    return Fail(ExitCode::kUsage,
+                absl::StrCat("--event-ring-pages=", FLAGS_event_ring_pages,
+                             " does not fit: it must be at least ",
+                             kMinEventRingPages, " and at most ",
+                             region_pages > kFirstBulkPage
+                                 ? region_pages - kFirstBulkPage
+                                 : 0,
+                             " for a region of ", region_pages,
+                             " pages (raise --region-size, or "
+                             "--event-source=off)"));
+  }
   const uint64_t session_id = NewSessionId();
+
+  // The event source is chosen before the region exists, so the beacon can
+  // say which one is active. (Opening the connector forks a test child:
+  // done while this process has a single thread.)
+  ProcFs procfs(FLAGS_proc_root, FLAGS_passwd_file);
+  std::unique_ptr<EventPublisher> events;
+  if (*event_mode != EventMode::kOff) {
+    EventPublisherOptions event_options;
+    event_options.mode = *event_mode;
+    absl::StatusOr<std::unique_ptr<EventPublisher>> created =
+        EventPublisher::Create(&procfs, event_options);
+    if (!created.ok()) {
+      return SetupFail(absl::StrCat(
+          "cannot publish process events: ", created.status().message(),
+          *event_mode == EventMode::kConnector
+              ? " (run as root, or use --event-source=pid-diff)"
+              : " (check --proc-root, or use --event-source=off)"));
+    }
+    events = *std::move(created);
+  }
 
   std::unique_ptr<ShmRegion> shm;
   std::unique_ptr<SimulatedRam> ram;
@@ -111,11 +169,17 @@ int RunGuestServe(const std::vector<std::string>&) {
     where = shm->path();
   }
 
-  const uint64_t capabilities =
-      kCapPing | kCapDoorbell | kCapListProcesses | kCapProcessInfo |
-      kCapSystemSummary;
+  // No kCapDoorbell: the companion watches the state words themselves
+  // (docs/PROTOCOL.md 4.4), so hosts need not ring.
+  uint64_t capabilities = kCapPing | kCapListProcesses | kCapProcessInfo |
+                          kCapSystemSummary;
+  if (events != nullptr) capabilities |= events->capabilities();
   CompanionIdentity identity =
       CurrentCompanionIdentity(FLAGS_proc_root, capabilities);
+  if (events != nullptr) {
+    identity.event_ring_first_page = kFirstBulkPage;
+    identity.event_ring_page_count = ring_pages;
+  }
   if (absl::Status s = InitializeRegion(pages, session_id, identity); !s.ok()) {
     return SetupFail(std::string(s.message()));
   }
@@ -130,20 +194,39 @@ int RunGuestServe(const std::vector<std::string>&) {
   std::printf("guest-serve: session 0x%016llx, %u pages in %s, pid %u\n",
               static_cast<unsigned long long>(session_id), region_pages,
               where.c_str(), identity.pid);
+  if (events != nullptr) {
+    if (absl::Status s = events->Start(pages, kFirstBulkPage, ring_pages);
+        !s.ok()) {
+      WipeRegion(pages);
+      return SetupFail(absl::StrCat("cannot start the event ring: ",
+                                    s.message()));
+    }
+    std::printf("guest-serve: process events from %s, ring of %u pages%s\n",
+                std::string(events->source_name()).c_str(), ring_pages,
+                events->fallback_reason().empty()
+                    ? ""
+                    : absl::StrCat(" (connector unavailable: ",
+                                   events->fallback_reason(), ")")
+                          .c_str());
+  } else {
+    std::printf("guest-serve: process events off\n");
+  }
   std::fflush(stdout);
 
   Region region(pages);
   CompanionOptions companion_options;
-  companion_options.max_sleep =
-      absl::Milliseconds(std::clamp(FLAGS_idle_sleep_ms, 1, 90));
+  companion_options.wait = CompanionWaitSchedule(
+      PollModeFromFlag(),
+      absl::Milliseconds(std::clamp(FLAGS_idle_sleep_ms, 1, 90)));
   Companion companion(region, companion_options);
-  ProcFs procfs(FLAGS_proc_root, FLAGS_passwd_file);
   ProcessService processes(&procfs, &region.iterator_table(), session_id);
   processes.RegisterWith(&companion);
   SystemService system(&procfs, identity.hostname, identity.kernel_release);
   system.RegisterWith(&companion);
   companion.Serve(g_stop);
 
+  // The ring's writer stops before the region is wiped under it.
+  if (events != nullptr) events->Stop();
   // No stale beacon is left behind by a clean stop.
   WipeRegion(pages);
   std::printf("guest-serve: stopped after %llu requests; region wiped\n",
@@ -161,7 +244,8 @@ Command GuestServeCommand() {
   command.summary = "Run the companion inside the guest";
   command.usage =
       "[--shm-name=NAME] [--region-size=64M] | --ram-file=PATH "
-      "[--ram-size=1G]";
+      "[--ram-size=1G] [--event-source=auto|connector|pid-diff|off] "
+      "[--event-ring-pages=256]";
   command.help =
       "Runs inside the VM. Creates the shared region (/dev/shm/vm-pagebeacon, "
       "64 MiB, locked in memory), marks every page with a self-identifying "
@@ -171,6 +255,11 @@ Command GuestServeCommand() {
       "stale beacon is left behind.\n\n"
       "Run it as root for a full view of /proc and for mlock; as another "
       "user, raise RLIMIT_MEMLOCK (ulimit -l) above the region size.\n\n"
+      "Process events (for `haywire watch --events`) are published into a "
+      "ring of --event-ring-pages pages of the region. --event-source=auto "
+      "uses the kernel's process-events connector when it works (root, the "
+      "initial namespaces: exact, with exit codes, even for processes that "
+      "live microseconds), else diffs the PID list every 50 ms.\n\n"
       "Simulated mode (--ram-file) lets one machine stand in for the guest: "
       "the region's pages are scattered through a RAM file exactly as a real "
       "guest's pages are scattered through QEMU's memory-backend-file, and "
@@ -180,7 +269,8 @@ Command GuestServeCommand() {
       "  haywire guest-serve --ram-file=/tmp/haywire-vm-mem --ram-size=1G";
   command.flags = {"shm_name",       "region_size", "ram_file", "ram_size",
                    "placement_seed", "mlock",       "proc_root",
-                   "passwd_file", "idle_sleep_ms"};
+                   "passwd_file", "idle_sleep_ms", "poll", "event_source",
+                   "event_ring_pages"};
   command.exit_codes = {ExitCode::kOk, ExitCode::kUsage, ExitCode::kGuestSetup,
                         ExitCode::kFailure};
   command.run = RunGuestServe;

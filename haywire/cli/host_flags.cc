@@ -3,6 +3,7 @@
 #include "haywire/cli/host_flags.h"
 
 #include "haywire/cli/command.h"
+#include "haywire/cli/poll_flag.h"
 #include "haywire/host/failure.h"
 
 DEFINE_string(mem_file, "/tmp/haywire-vm-mem",
@@ -24,13 +25,15 @@ DEFINE_int32(timeout_ms, 5000,
 namespace haywire {
 
 std::vector<std::string> HostFlagNames() {
-  return {"mem_file", "json", "cache_dir", "live_wait_ms", "timeout_ms"};
+  return {"mem_file", "json", "cache_dir", "live_wait_ms", "timeout_ms",
+          "poll"};
 }
 
 ClientOptions ClientOptionsFromFlags() {
   ClientOptions options;
   options.request_timeout = absl::Milliseconds(std::max(FLAGS_timeout_ms, 1));
   options.busy_timeout = options.request_timeout;
+  options.wait = ClientWaitSchedule(PollModeFromFlag());
   return options;
 }
 

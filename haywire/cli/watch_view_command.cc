@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "gflags/gflags.h"
 #include "haywire/cli/host_flags.h"
+#include "haywire/cli/watch_events.h"
 #include "haywire/cli/watch_screen.h"
 #include "haywire/host/discovery.h"
 #include "haywire/watch/frame_json.h"
@@ -44,10 +45,6 @@ DEFINE_int32(highlight_s, 3,
              "How many seconds (guest time) a started process stays bold "
              "green and an exited one dim red (0: only in the frame that first "
              "shows the change).");
-DEFINE_int32(reconnect_s, 60,
-             "Batch mode: how long to wait for a new session after the "
-             "companion went away before giving up (exit 5, no live "
-             "session). The full-screen view keeps waiting until q.");
 
 namespace haywire {
 namespace {
@@ -79,11 +76,13 @@ int RunBatch(GuestPoller* poller, Snapshot first, const ViewOrder& order,
     if (!next.has_value()) {
       absl::StatusOr<Snapshot> taken = poller->Take();
       if (!taken.ok()) {
-        // Wait (bounded by --reconnect-s) for the companion to come back.
+        // Wait (bounded by --reconnect-timeout-ms) for the companion to come
+        // back.
         Status(absl::StrCat("companion gone (", GoneReason(taken.status()),
                             "); waiting for a new session..."));
         const absl::Time give_up =
-            absl::Now() + absl::Seconds(std::max(FLAGS_reconnect_s, 0));
+            absl::Now() +
+            absl::Milliseconds(std::max(FLAGS_reconnect_timeout_ms, 0));
         while (!taken.ok() && absl::Now() < give_up) {
           absl::SleepFor(kRetry);
           taken = poller->Take();
@@ -92,10 +91,10 @@ int RunBatch(GuestPoller* poller, Snapshot first, const ViewOrder& order,
           // Whatever the last attempt found (no beacon, a stale session),
           // the outcome for a script is one: no live session.
           return Fail(ExitCode::kNoLiveSession,
-                      absl::StrCat("no companion answered for ",
-                                   FLAGS_reconnect_s, " s (",
-                                   taken.status().message(),
-                                   "); start guest-serve in the VM"));
+                      absl::StrFormat("no companion answered for %.1f s "
+                                      "(%s); start guest-serve in the VM",
+                                      FLAGS_reconnect_timeout_ms / 1000.0,
+                                      taken.status().message()));
         }
       }
       next = *std::move(taken);
@@ -206,7 +205,8 @@ std::string WatchViewHelp() {
          "being top's %CPU.\n\n"
          "If the companion goes away, the view says so on its status line "
          "and reconnects when a new guest-serve session appears; batch mode "
-         "reports it on stderr and waits up to --reconnect-s seconds.\n\n"
+         "reports it on stderr and waits up to --reconnect-timeout-ms, then "
+         "fails with exit code 5.\n\n"
          "Examples:\n"
          "  haywire watch\n"
          "  haywire watch --sort-by=mem --filter=postgres\n"
@@ -215,25 +215,9 @@ std::string WatchViewHelp() {
 }
 
 std::vector<std::string> WatchViewFlagNames() {
-  std::vector<std::string> flags = HostFlagNames();
-  for (const char* flag : {"interval", "batch", "iterations", "sort_by",
-                           "filter", "highlight_s", "reconnect_s"}) {
-    flags.push_back(flag);
-  }
-  return flags;
+  return {"interval", "batch",       "iterations",
+          "sort_by",  "filter",      "highlight_s"};
 }
 
-Command WatchViewCommand() {
-  Command command;
-  command.name = "watch";
-  command.summary = "A live, top-like view of the guest's processes";
-  command.usage =
-      "[--mem-file=PATH] [--interval=SECONDS] [--sort-by=COLUMN] "
-      "[--filter=TEXT] [--batch [--iterations=N] [--json]]";
-  command.help = WatchViewHelp();
-  command.flags = WatchViewFlagNames();
-  command.run = RunWatchView;
-  return command;
-}
 
 }  // namespace haywire

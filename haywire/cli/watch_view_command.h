@@ -4,9 +4,8 @@
 // screen (ncurses) on a terminal, or frames of text or JSON lines with
 // --batch (like `top -b -n N`).
 //
-// The event stream (`watch --events`, its flags --events, --max-events and
-// --duration) is another command's business (watch_events); a combined
-// `watch` command dispatches to RunWatchView() when --events is not given.
+// The event stream (`watch --events`) is watch_events'; the `watch` command
+// (watch_command.h) runs RunWatchView() when --events is not given.
 #ifndef HAYWIRE_CLI_WATCH_VIEW_COMMAND_H_
 #define HAYWIRE_CLI_WATCH_VIEW_COMMAND_H_
 
@@ -17,11 +16,8 @@
 
 namespace haywire {
 
-// The `watch` command as this file defines it (view only).
-Command WatchViewCommand();
-
-// The view's run function, help paragraphs and flag names, for a combined
-// `watch` command.
+// The view's run function, help paragraphs and the flags it adds to the host
+// flags and --reconnect-timeout-ms (shared with --events).
 int RunWatchView(const std::vector<std::string>& args);
 std::string WatchViewHelp();
 std::vector<std::string> WatchViewFlagNames();

@@ -194,7 +194,7 @@ TEST_F(WatchE2eTest, BatchReportsACompanionRestartAndRecovers) {
   ASSERT_NO_FATAL_FAILURE(StartCompanion("serve1"));
   const std::string old_session = companion_->session_text();
   std::vector<std::string> argv =
-      Watch({"--json", "--iterations=6", "--interval=0.5", "--reconnect-s=150"});
+      Watch({"--json", "--iterations=6", "--interval=0.5", "--reconnect-timeout-ms=150000"});
   absl::StatusOr<std::unique_ptr<BackgroundProcess>> watch =
       BackgroundProcess::Start(argv, "watch");
   ASSERT_TRUE(watch.ok()) << watch.status();
@@ -228,11 +228,11 @@ TEST_F(WatchE2eTest, BatchReportsACompanionRestartAndRecovers) {
   EXPECT_EQ(frames.back()["session_id"].as_string(), new_session);
 }
 
-TEST_F(WatchE2eTest, BatchGivesUpAfterReconnectSWithExitCode5) {
+TEST_F(WatchE2eTest, BatchGivesUpAfterTheReconnectTimeoutWithExitCode5) {
   ASSERT_NO_FATAL_FAILURE(StartCompanion());
   absl::StatusOr<std::unique_ptr<BackgroundProcess>> watch =
       BackgroundProcess::Start(
-          Watch({"--interval=0.5", "--reconnect-s=1"}), "watch");
+          Watch({"--interval=0.5", "--reconnect-timeout-ms=1000"}), "watch");
   ASSERT_TRUE(watch.ok()) << watch.status();
   ASSERT_TRUE(WaitUntil(kWait, [&] {
     return absl::StrContains((*watch)->Stdout(), "Tasks:");
@@ -245,7 +245,7 @@ TEST_F(WatchE2eTest, BatchGivesUpAfterReconnectSWithExitCode5) {
   EXPECT_EQ(*code, 5) << (*watch)->Stderr();
   EXPECT_THAT((*watch)->Stderr(), HasSubstr("haywire: watch: companion gone ("));
   EXPECT_THAT((*watch)->Stderr(),
-              HasSubstr("haywire: no companion answered for 1 s"));
+              HasSubstr("haywire: no companion answered for 1.0 s"));
 }
 
 TEST_F(WatchE2eTest, BadCommandLinesAreUsageErrors) {

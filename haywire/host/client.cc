@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cerrno>
 #include <thread>
 
@@ -24,14 +25,6 @@ namespace {
 // The most chunks one listing may take: a hostile companion must not keep a
 // host looping forever.
 constexpr uint32_t kMaxProcesses = 4'000'000;
-
-void CpuRelax() {
-#if defined(__x86_64__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
 
 // True if no process with this PID exists on this host (so a slot it owns
 // can be reclaimed). EPERM means it exists but is someone else's.
@@ -88,6 +81,10 @@ Client::Client(const LiveSession* session, ClientOptions options)
                       : static_cast<uint32_t>(::getpid())) {
   // Tickets: a random base per client plus a counter, so two clients (or two
   // runs of one PID) never reuse a ticket in practice.
+  // Ring only companions that ask for it (docs/PROTOCOL.md 4.4): the ring
+  // is a locked read-modify-write of a line the companion keeps reading.
+  ring_doorbell_ =
+      (session_->report.identity.capabilities & kCapDoorbell) != 0;
   ticket_base_ = 0;
   if (::getrandom(&ticket_base_, sizeof(ticket_base_), 0) !=
       sizeof(ticket_base_)) {
@@ -101,12 +98,19 @@ uint64_t Client::NextTicket() {
   return ticket == 0 ? NextTicket() : ticket;
 }
 
-absl::Status Client::CheckCompanionPresent() const {
+absl::Status Client::CheckCompanionPresent() {
   // A companion that exits wipes its page headers first: once the beacon's
   // header is gone, its slots are free memory of the guest and must not be
   // written.
   const PageHeader header =
       ReadPageHeader(&session_->region.beacon().header);
+  // Fast path (every request passes here): the same 64 bytes as last time
+  // were already validated. (A wiped header has magic 0, which a validated
+  // one never has, so "nothing validated yet" cannot match.)
+  if (validated_beacon_header_.magic == kPageMagic &&
+      std::memcmp(&header, &validated_beacon_header_, sizeof(header)) == 0) {
+    return absl::OkStatus();
+  }
   if (CheckPageHeader(header) != HeaderVerdict::kValid ||
       header.session_id != session_->report.pages.session_id) {
     return MakeFailure(absl::StatusCode::kUnavailable,
@@ -116,6 +120,7 @@ absl::Status Client::CheckCompanionPresent() const {
                                     "guest-serve again in the VM"),
                        Failure::kNoLiveSession);
   }
+  validated_beacon_header_ = header;
   return absl::OkStatus();
 }
 
@@ -167,8 +172,11 @@ absl::Status Client::WaitForResponse(int slot_index, const SlotWord& published,
   const absl::Time deadline = start + options_.request_timeout;
   Heartbeat last_beat = ReadHeartbeat(beacon);
   absl::Time last_beat_change = start;
-  absl::Duration sleep = absl::Microseconds(5);
-  for (uint64_t round = 0;; ++round) {
+  Waiter waiter(options_.wait);
+  // No liveness checks in the first 100 us: a live companion has answered
+  // by then, and the checks cost more than the round trip they would delay.
+  absl::Time next_check = start + absl::Microseconds(100);
+  for (;;) {
     switch (PollRequest(slot, published)) {
       case RequestProgress::kResponseReady:
         return absl::OkStatus();
@@ -181,18 +189,13 @@ absl::Status Client::WaitForResponse(int slot_index, const SlotWord& published,
       case RequestProgress::kWaiting:
         break;
     }
-    // Spin first (a response usually comes within microseconds), then yield,
-    // then sleep; check the clocks only every few rounds.
-    if ((round & 63) != 0) {
-      CpuRelax();
-      continue;
-    }
-    const absl::Time now = absl::Now();
-    const absl::Duration waited = now - start;
-    if (waited < options_.spin) {
-      CpuRelax();
-      continue;
-    }
+    waiter.Pause();
+    // The liveness checks read the clock and the beacon: while spinning,
+    // do them only every so often (the waiter's clock is updated every few
+    // dozen pauses, which is what makes this cheap).
+    const absl::Time now = start + waiter.elapsed();
+    if (now < next_check) continue;
+    next_check = now + absl::Microseconds(100);
     const Heartbeat beat = ReadHeartbeat(beacon);
     if (beat.counter != last_beat.counter) {
       last_beat = beat;
@@ -221,12 +224,6 @@ absl::Status Client::WaitForResponse(int slot_index, const SlotWord& published,
       if (CheckCompanionPresent().ok()) AbandonRequest(slot, published);
       return failure;
     }
-    if (waited < options_.spin + options_.yield) {
-      sched_yield();
-    } else {
-      std::this_thread::sleep_for(absl::ToChronoNanoseconds(sleep));
-      sleep = std::min(sleep * 2, options_.max_sleep);
-    }
   }
 }
 
@@ -242,7 +239,8 @@ absl::StatusOr<Response> Client::Call(RequestType type,
       slot, claimed, ticket, type,
       absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(payload.data()),
                           payload.size()),
-      &session_->region.beacon().request_doorbell, &published);
+      ring_doorbell_ ? &session_->region.beacon().request_doorbell : nullptr,
+      &published);
   if (!status.ok()) {
     ReleaseClaim(slot, claimed);
     return WithFailure(status, Failure::kGuestError);

@@ -31,6 +31,7 @@
 #include "haywire/host/live_session.h"
 #include "haywire/protocol/messages.h"
 #include "haywire/protocol/slot.h"
+#include "haywire/util/poll_policy.h"
 
 namespace haywire {
 
@@ -38,11 +39,8 @@ struct ClientOptions {
   absl::Duration request_timeout = absl::Seconds(5);
   absl::Duration busy_timeout = absl::Seconds(5);
   absl::Duration heartbeat_timeout = absl::Seconds(2);
-  // Wait policy: spin this long, then yield, then sleep with growing
-  // intervals up to max_sleep.
-  absl::Duration spin = absl::Microseconds(50);
-  absl::Duration yield = absl::Microseconds(200);
-  absl::Duration max_sleep = absl::Microseconds(500);
+  // How to wait for a response (haywire/util/poll_policy.h).
+  WaitSchedule wait = ClientWaitSchedule(PollMode::kAdaptive);
   // Station id written into claimed slots; 0 means getpid().
   uint32_t station_id = 0;
 };
@@ -81,7 +79,7 @@ class Client {
   uint32_t station_id() const { return station_id_; }
 
  private:
-  absl::Status CheckCompanionPresent() const;
+  absl::Status CheckCompanionPresent();
   absl::StatusOr<int> ClaimSlot(SlotWord* claimed);
   absl::Status WaitForResponse(int slot, const SlotWord& published,
                                RequestType type);
@@ -95,6 +93,9 @@ class Client {
   uint32_t station_id_;
   uint64_t ticket_base_;
   uint64_t ticket_counter_ = 0;
+  bool ring_doorbell_ = false;
+  // The beacon header CheckCompanionPresent() last found valid (zero: none).
+  PageHeader validated_beacon_header_ = {};
 };
 
 // Request type names for messages ("LIST_PROCESSES").

@@ -55,7 +55,9 @@ inline constexpr uint32_t kCacheLineSize = 64;
 inline constexpr uint32_t kPageMagic = 0x3142FACE;
 inline constexpr uint32_t kPageMagic2 = 0x50525748;  // bytes "HWRP".
 
-inline constexpr uint16_t kProtocolVersion = 1;
+// Version 2 moved the request and response headers into the slot's control
+// line (one cache line per direction per round trip).
+inline constexpr uint16_t kProtocolVersion = 2;
 
 inline constexpr uint32_t kRequestSlotCount = 16;
 inline constexpr uint32_t kResponseSlotCount = kRequestSlotCount;
@@ -238,9 +240,10 @@ inline constexpr size_t kBeaconInfoEnd = offsetof(BeaconPage, info_checksum);
 // and one atomic state word (RequestSlotPage::state) governs both:
 //
 //   kFree --host CAS--> kClaimed --host--> kRequestReady --guest CAS-->
-//   kInProgress --guest CAS--> kResponseReady --host CAS--> kFree
+//   kResponseReady --host CAS--> kFree
 //
-// plus two escape hatches: a host that gives up on an in-progress request
+// (a companion serving a slow request may first move kRequestReady to
+// kInProgress, then kInProgress to kResponseReady), plus two escape hatches: a host that gives up on an in-progress request
 // moves it to kAbandoned (the companion frees it when it finishes), and a
 // host that finds a slot owned by a dead host process frees it (see slot.h).
 // The word packs state, a generation bumped by every claim, and the owner's
@@ -285,62 +288,72 @@ enum class ResponseStatus : uint32_t {
 inline constexpr uint32_t kRequestPayloadOffset = 192;
 inline constexpr uint32_t kRequestPayloadBytes = kPageSize - kRequestPayloadOffset;
 
+// Response flags.
+inline constexpr uint32_t kResponseMore = 1u << 0;  // iteration continues.
+
+// The response's fixed fields. They live in the request slot's control line
+// (RequestSlotPage::response), next to the state word, so the host that sees
+// kResponseReady has the whole header in the same cache line; only the
+// payload is on the response page.
+struct ResponseHeader {
+  uint64_t ticket;         // +0: the request's ticket, echoed.
+  uint32_t status;         // +8: ResponseStatus.
+  uint32_t type;           // +12: RequestType answered.
+  uint32_t payload_bytes;  // +16: <= kResponsePayloadBytes.
+  uint32_t flags;          // +20: kResponse* bits.
+  uint64_t iterator_id;    // +24: nonzero while an iteration continues.
+  uint64_t guest_mono_ns;  // +32: guest CLOCK_MONOTONIC when answered.
+};
+static_assert(sizeof(ResponseHeader) == 40);
+static_assert(offsetof(ResponseHeader, status) == 8);
+static_assert(offsetof(ResponseHeader, payload_bytes) == 16);
+static_assert(offsetof(ResponseHeader, iterator_id) == 24);
+static_assert(offsetof(ResponseHeader, guest_mono_ns) == 32);
+
 struct RequestSlotPage {
   PageHeader header;  // 0
 
-  // State line [64, 128): the slot's only atomic word. See slot.h.
-  uint64_t state;  // 64: SlotWord (state | generation << 8 | owner_pid << 32).
-  uint8_t reserved0[56];  // 72
-
-  // Request [128, 4096): plain data, written by the owner while kClaimed and
+  // Control line [64, 128): everything a round trip needs except payloads,
+  // so a request moves one cache line to the companion and its answer moves
+  // the same line back (docs/PERFORMANCE.md counts the transfers).
+  uint64_t state;  // 64: SlotWord (state | generation << 8 | owner_pid << 32);
+                   //     the slot's only atomic word. See slot.h.
+  // The request: plain data written by the owner while kClaimed and
   // published by its release store of kRequestReady.
-  uint64_t ticket;         // 128: chosen by the host, echoed in the response.
-  uint32_t type;           // 136: RequestType.
-  uint32_t payload_bytes;  // 140: <= kRequestPayloadBytes.
-  uint32_t host_pid;       // 144: == owner_pid in state, for diagnostics.
-  uint8_t reserved1[44];   // 148: zero.
+  uint64_t ticket;         // 72: chosen by the host, echoed in the response.
+  uint32_t type;           // 80: RequestType.
+  uint32_t payload_bytes;  // 84: <= kRequestPayloadBytes.
+  // The response: plain data written by the companion while it serves the
+  // request, published by its release CAS to kResponseReady.
+  ResponseHeader response;  // 88
+
+  uint8_t reserved0[64];  // 128: zero.
+  // Request payload: written and published with the request.
   uint8_t payload[kRequestPayloadBytes];  // 192
 };
 static_assert(sizeof(RequestSlotPage) == kPageSize);
 static_assert(offsetof(RequestSlotPage, state) == 64);
-static_assert(offsetof(RequestSlotPage, ticket) == 128);
-static_assert(offsetof(RequestSlotPage, type) == 136);
-static_assert(offsetof(RequestSlotPage, payload_bytes) == 140);
-static_assert(offsetof(RequestSlotPage, host_pid) == 144);
+static_assert(offsetof(RequestSlotPage, ticket) == 72);
+static_assert(offsetof(RequestSlotPage, type) == 80);
+static_assert(offsetof(RequestSlotPage, payload_bytes) == 84);
+static_assert(offsetof(RequestSlotPage, response) == 88);
 static_assert(offsetof(RequestSlotPage, payload) == kRequestPayloadOffset);
 static_assert(offsetof(RequestSlotPage, state) % kCacheLineSize == 0);
-static_assert(offsetof(RequestSlotPage, ticket) % kCacheLineSize == 0);
+// The whole control line is one cache line.
+static_assert(offsetof(RequestSlotPage, response) + sizeof(ResponseHeader) ==
+              offsetof(RequestSlotPage, state) + kCacheLineSize);
 
-// Response flags.
-inline constexpr uint32_t kResponseMore = 1u << 0;  // iteration continues.
-
-inline constexpr uint32_t kResponsePayloadOffset = 128;
+inline constexpr uint32_t kResponsePayloadOffset = 64;
 inline constexpr uint32_t kResponsePayloadBytes =
     kPageSize - kResponsePayloadOffset;
 
 struct ResponseSlotPage {
   PageHeader header;  // 0
-
-  // Response [64, 4096): plain data written by the companion while the slot
-  // is kInProgress, published by its release CAS to kResponseReady.
-  uint64_t ticket;          // 64: the request's ticket, echoed.
-  uint32_t status;          // 72: ResponseStatus.
-  uint32_t type;            // 76: RequestType answered.
-  uint32_t payload_bytes;   // 80: <= kResponsePayloadBytes.
-  uint32_t flags;           // 84: kResponse* bits.
-  uint64_t iterator_id;     // 88: nonzero while an iteration continues.
-  uint64_t guest_mono_ns;   // 96: guest CLOCK_MONOTONIC when answered.
-  uint8_t reserved0[24];    // 104: zero.
-  uint8_t payload[kResponsePayloadBytes];  // 128
+  // Response payload [64, 4096): plain data written by the companion while
+  // it serves the request, published with the header (see ResponseHeader).
+  uint8_t payload[kResponsePayloadBytes];  // 64
 };
 static_assert(sizeof(ResponseSlotPage) == kPageSize);
-static_assert(offsetof(ResponseSlotPage, ticket) == 64);
-static_assert(offsetof(ResponseSlotPage, status) == 72);
-static_assert(offsetof(ResponseSlotPage, type) == 76);
-static_assert(offsetof(ResponseSlotPage, payload_bytes) == 80);
-static_assert(offsetof(ResponseSlotPage, flags) == 84);
-static_assert(offsetof(ResponseSlotPage, iterator_id) == 88);
-static_assert(offsetof(ResponseSlotPage, guest_mono_ns) == 96);
 static_assert(offsetof(ResponseSlotPage, payload) == kResponsePayloadOffset);
 
 // ---------------------------------------------------------------------------

@@ -178,17 +178,18 @@ TEST_F(RegionLayoutTest, IndependentlyWrittenWordsHaveTheirOwnCacheLines) {
     RequestSlotPage& slot = region_.request_slot(i);
     const std::string n = std::to_string(i);
     claim(&slot.header, sizeof(PageHeader), "request header " + n);
-    claim(&slot.state, sizeof(uint64_t), "state word " + n);
-    // The request body (written by the owner while claimed) starts on its own
-    // line after the state word.
-    claim(&slot.ticket, kPageSize - offsetof(RequestSlotPage, ticket),
-          "request body " + n);
+    // The control line: state word, request header and response header
+    // share one line (one transfer per direction), and nothing else does.
+    claim(&slot.state, kCacheLineSize, "control line " + n);
+    EXPECT_EQ(Line(&slot.response.guest_mono_ns), Line(&slot.state));
+    EXPECT_EQ(Line(&slot.ticket), Line(&slot.state));
+    claim(&slot.reserved0, kPageSize - offsetof(RequestSlotPage, reserved0),
+          "request payload " + n);
     EXPECT_EQ(Addr(&slot.state) % alignof(uint64_t), 0u);
 
     ResponseSlotPage& response = region_.response_slot(i);
     claim(&response.header, sizeof(PageHeader), "response header " + n);
-    claim(&response.ticket, kPageSize - offsetof(ResponseSlotPage, ticket),
-          "response body " + n);
+    claim(&response.payload, kResponsePayloadBytes, "response payload " + n);
   }
 
   IteratorTablePage& table = region_.iterator_table();
@@ -220,10 +221,13 @@ TEST_F(RegionLayoutTest, StructFieldsAreWhereTheRawBytesAre) {
   std::memcpy(&v64, raw + 64, 8);
   EXPECT_EQ(v64, 0x1122334455667788ull);
   EXPECT_EQ(static_cast<uint8_t>(raw[64]), 0x88);  // little-endian.
-  std::memcpy(&v64, raw + 128, 8);
+  std::memcpy(&v64, raw + 72, 8);
   EXPECT_EQ(v64, 0xA1A2A3A4A5A6A7A8ull);
-  std::memcpy(&v32, raw + 140, 4);
+  std::memcpy(&v32, raw + 84, 4);
   EXPECT_EQ(v32, 0xCAFEBABEu);
+  slot.response.iterator_id = 0xB1B2B3B4B5B6B7B8ull;
+  std::memcpy(&v64, raw + 112, 8);
+  EXPECT_EQ(v64, 0xB1B2B3B4B5B6B7B8ull);
   EXPECT_EQ(static_cast<uint8_t>(raw[kRequestPayloadOffset]), 0x5C);
 
   BeaconPage& beacon = region_.beacon();

@@ -24,6 +24,8 @@ enum class ProcessEventKind : uint16_t {
 struct ProcessEvent {
   uint64_t sequence = 0;       // position in the ring: 0, 1, 2... per session
   uint64_t guest_mono_ns = 0;  // guest CLOCK_MONOTONIC when observed
+  uint64_t guest_unix_ns = 0;  // guest CLOCK_REALTIME when observed (for
+                               // wall-clock display; may step)
   ProcessEventKind kind = ProcessEventKind::kFork;
   uint32_t pid = 0;
   uint32_t ppid = 0;  // parent (fork, exec); 0 when unknown

@@ -79,7 +79,6 @@ absl::Status PublishRequest(RequestSlotPage& slot, const SlotWord& claimed,
   slot.ticket = ticket;
   slot.type = static_cast<uint32_t>(type);
   slot.payload_bytes = static_cast<uint32_t>(payload.size());
-  slot.host_pid = claimed.owner_pid;
   if (!payload.empty()) {
     std::memcpy(slot.payload, payload.data(), payload.size());
   }
@@ -125,14 +124,15 @@ absl::Status ConsumeResponse(RequestSlotPage& slot, ResponseSlotPage& response,
     return absl::FailedPreconditionError("slot holds no response of ours");
   }
   // Copy every field once; validate the copy, never re-read the page.
+  const ResponseHeader header = slot.response;
   Response r;
-  r.ticket = response.ticket;
-  r.raw_status = response.status;
-  r.type = response.type;
-  uint32_t payload_bytes = response.payload_bytes;
-  r.flags = response.flags;
-  r.iterator_id = response.iterator_id;
-  r.guest_mono_ns = response.guest_mono_ns;
+  r.ticket = header.ticket;
+  r.raw_status = header.status;
+  r.type = header.type;
+  const uint32_t payload_bytes = header.payload_bytes;
+  r.flags = header.flags;
+  r.iterator_id = header.iterator_id;
+  r.guest_mono_ns = header.guest_mono_ns;
   absl::Status verdict;
   if (r.ticket != ticket) {
     verdict = absl::DataLossError(absl::StrCat(
@@ -203,6 +203,25 @@ bool ReleaseClaim(RequestSlotPage& slot, const SlotWord& claimed) {
   return Transition(slot, claimed, free_word);
 }
 
+namespace {
+
+// Copies the request of `slot` into `out` (the only copy the companion acts
+// on; a hostile host could still scribble on the page).
+void CopyRequest(const RequestSlotPage& slot, const SlotWord& word,
+                 Request* out, bool* malformed) {
+  out->ticket = slot.ticket;
+  out->type = slot.type;
+  out->host_pid = word.owner_pid;
+  uint32_t bytes = slot.payload_bytes;
+  *malformed = bytes > kRequestPayloadBytes;
+  out->payload_bytes = *malformed ? 0 : bytes;
+  if (out->payload_bytes > 0) {
+    std::memcpy(out->payload, slot.payload, out->payload_bytes);
+  }
+}
+
+}  // namespace
+
 std::optional<SlotWord> TryTakeRequest(RequestSlotPage& slot, Request* out,
                                        bool* malformed) {
   SlotWord now = LoadSlotWord(slot);
@@ -212,18 +231,20 @@ std::optional<SlotWord> TryTakeRequest(RequestSlotPage& slot, Request* out,
   SlotWord taken = With(now, SlotState::kInProgress);
   // Acquire (in the CAS): pairs with the host's release to kRequestReady.
   if (!Transition(slot, now, taken)) return std::nullopt;
-  // Copy the request once. A hostile host could still scribble on the page;
-  // we only ever act on this copy.
-  out->ticket = slot.ticket;
-  out->type = slot.type;
-  out->host_pid = slot.host_pid;
-  uint32_t bytes = slot.payload_bytes;
-  *malformed = bytes > kRequestPayloadBytes;
-  out->payload_bytes = *malformed ? 0 : bytes;
-  if (out->payload_bytes > 0) {
-    std::memcpy(out->payload, slot.payload, out->payload_bytes);
-  }
+  CopyRequest(slot, taken, out, malformed);
   return taken;
+}
+
+std::optional<SlotWord> ReadPublishedRequest(RequestSlotPage& slot,
+                                             Request* out, bool* malformed) {
+  // Acquire (in LoadSlotWord): pairs with the host's release to
+  // kRequestReady, so the request body copied below is the published one.
+  SlotWord now = LoadSlotWord(slot);
+  if (now.state != SlotState::kRequestReady || !now.IsWellFormed()) {
+    return std::nullopt;
+  }
+  CopyRequest(slot, now, out, malformed);
+  return now;
 }
 
 Completion CompleteRequest(RequestSlotPage& slot, ResponseSlotPage& response,
@@ -232,13 +253,14 @@ Completion CompleteRequest(RequestSlotPage& slot, ResponseSlotPage& response,
   CHECK_LE(payload.size(), kResponsePayloadBytes);
   // Plain writes: the host reads them only after our release CAS below, and
   // a host that gave up (kAbandoned) or lost the slot never reads them.
-  response.ticket = fields.ticket;
-  response.status = static_cast<uint32_t>(fields.status);
-  response.type = fields.type;
-  response.payload_bytes = static_cast<uint32_t>(payload.size());
-  response.flags = fields.flags;
-  response.iterator_id = fields.iterator_id;
-  response.guest_mono_ns = fields.guest_mono_ns;
+  ResponseHeader& header = slot.response;
+  header.ticket = fields.ticket;
+  header.status = static_cast<uint32_t>(fields.status);
+  header.type = fields.type;
+  header.payload_bytes = static_cast<uint32_t>(payload.size());
+  header.flags = fields.flags;
+  header.iterator_id = fields.iterator_id;
+  header.guest_mono_ns = fields.guest_mono_ns;
   if (!payload.empty()) {
     std::memcpy(response.payload, payload.data(), payload.size());
   }

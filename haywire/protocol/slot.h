@@ -10,6 +10,8 @@
 //   host   PublishRequest   kClaimed       -> kRequestReady  (release)
 //   guest  TryTakeRequest   kRequestReady  -> kInProgress    (acquire)
 //   guest  CompleteRequest  kInProgress    -> kResponseReady (release)
+//   guest  ReadPublishedRequest + CompleteRequest:
+//                           kRequestReady  -> kResponseReady (answer in place)
 //   host   ConsumeResponse  kResponseReady -> kFree          (after reading)
 //   host   AbandonRequest   kRequestReady  -> kFree, kInProgress -> kAbandoned
 //   guest  CompleteRequest  kAbandoned     -> kFree          (drops response)
@@ -152,6 +154,21 @@ struct Request {
 // `*malformed` set.
 std::optional<SlotWord> TryTakeRequest(RequestSlotPage& slot, Request* out,
                                        bool* malformed);
+
+// The fast path the reference companion uses: copies a published request
+// WITHOUT taking the slot, so the answer is one CAS (kRequestReady ->
+// kResponseReady by CompleteRequest with the word returned here) instead of
+// two. Each CAS moves the state line between the cores, so this saves two
+// cache-line transfers per round trip (docs/PERFORMANCE.md). It is safe
+// because the companion is the slot's only other writer: if the host
+// withdraws the request (or a dead owner's slot is reclaimed and claimed
+// again) meanwhile, the completing CAS names the exact word read here and
+// fails, and the new owner never reads the response page before a
+// kResponseReady of its own generation. What is lost is only the
+// "companion is working on it" signal of kInProgress, which a companion
+// serving slow requests may still give with TryTakeRequest.
+std::optional<SlotWord> ReadPublishedRequest(RequestSlotPage& slot,
+                                             Request* out, bool* malformed);
 
 // What became of a completed request.
 enum class Completion {
