@@ -140,22 +140,41 @@ uint32_t PidOf(const std::string& row) {
   return pid;
 }
 
-// The screen line (with attributes) showing `pid` as its first field.
-std::string LineOfPid(const std::string& screen, pid_t pid) {
+// The foreground color (SGR 30-37, or 39 for the default) in which the
+// process line of `pid` is drawn in `screen` (capture-pane -e output), or 0
+// when no line shows `pid`. tmux emits an escape sequence only where the
+// attributes change, so a line inherits the colour of the lines above it:
+// the whole screen is scanned, tracking the colour in force.
+int ForegroundOfPid(const std::string& screen, pid_t pid) {
+  int color = 39;
   for (const absl::string_view line : absl::StrSplit(screen, '\n')) {
-    // Attributes come as escape sequences before the text; strip them for
-    // the match.
     std::string plain;
+    int line_color = -1;  // the colour of the line's first visible text
     for (size_t i = 0; i < line.size(); ++i) {
-      if (line[i] == '\x1b') {
-        while (i < line.size() && !absl::ascii_isalpha(line[i])) ++i;
+      if (line[i] == '\x1b' && i + 1 < line.size() && line[i + 1] == '[') {
+        size_t end = i + 2;
+        while (end < line.size() && !absl::ascii_isalpha(line[end])) ++end;
+        if (end < line.size() && line[end] == 'm') {
+          const absl::string_view params = line.substr(i + 2, end - i - 2);
+          for (const absl::string_view p : absl::StrSplit(params, ';')) {
+            int code = 0;
+            if (p.empty() || (absl::SimpleAtoi(p, &code) &&
+                              (code == 0 || code == 39))) {
+              color = 39;
+            } else if (code >= 30 && code <= 37) {
+              color = code;
+            }
+          }
+        }
+        i = end;
         continue;
       }
+      if (line_color < 0 && line[i] != ' ') line_color = color;
       plain.push_back(line[i]);
     }
-    if (PidOf(plain) == static_cast<uint32_t>(pid)) return std::string(line);
+    if (PidOf(plain) == static_cast<uint32_t>(pid)) return line_color;
   }
-  return "";
+  return 0;
 }
 
 TEST(WatchTmuxTest, InteractiveViewOnARealTerminal) {
@@ -263,20 +282,20 @@ TEST(WatchTmuxTest, InteractiveViewOnARealTerminal) {
       BackgroundProcess::Start({sleeper_path, "1001"}, "newcomer");
   ASSERT_TRUE(newcomer.ok()) << newcomer.status();
   const pid_t newcomer_pid = (*newcomer)->pid();
-  std::string line;
   ASSERT_TRUE(WaitUntil(kWait, [&] {
-    line = LineOfPid(tmux.Screen(/*with_attributes=*/true), newcomer_pid);
-    return absl::StrContains(line, "32m") || absl::StrContains(line, "32;");
+    return ForegroundOfPid(tmux.Screen(/*with_attributes=*/true),
+                           newcomer_pid) == 32;
   })) << "no green line for pid " << newcomer_pid << ":\n"
       << tmux.Screen(true);
   newcomer->reset();  // SIGKILL and reap
   std::vector<std::string> history;  // for the failure message
   ASSERT_TRUE(WaitUntil(kWait, [&] {
     const std::string shown = tmux.Screen(/*with_attributes=*/true);
-    if (history.size() < 40) history.push_back(shown);
-    line = LineOfPid(shown, newcomer_pid);
-    return absl::StrContains(line, "31m") || absl::StrContains(line, "31;");
-  })) << "no red line for exited pid " << newcomer_pid << "; screens:\n"
+    history.push_back(shown);
+    if (history.size() > 10) history.erase(history.begin());
+    return ForegroundOfPid(shown, newcomer_pid) == 31;
+  })) << "no red line for exited pid " << newcomer_pid
+      << "; the last screens:\n"
       << absl::StrJoin(history, "\n----\n");
   tmux.Keys({"P"});
   ASSERT_TRUE(tmux.WaitFor("sort %CPU"));
