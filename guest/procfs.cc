@@ -18,6 +18,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -652,6 +653,142 @@ absl::StatusOr<uint64_t> FindStatValue(absl::string_view contents,
   return absl::NotFoundError(absl::StrCat("no ", key, " line"));
 }
 
+absl::StatusOr<char> ParseStatState(absl::string_view contents) {
+  const size_t close = contents.rfind(')');
+  if (close == absl::string_view::npos || close + 2 >= contents.size() ||
+      contents[close + 1] != ' ' || !absl::ascii_isalpha(contents[close + 2])) {
+    return absl::DataLossError("no state letter after \"(comm)\"");
+  }
+  return contents[close + 2];
+}
+
+absl::StatusOr<uint64_t> ParseStatmSharedPages(absl::string_view contents) {
+  const std::vector<absl::string_view> fields = absl::StrSplit(
+      absl::StripAsciiWhitespace(contents), ' ', absl::SkipEmpty());
+  uint64_t shared = 0;
+  if (fields.size() < 3 || !ParseDecimal(fields[2], &shared)) {
+    return absl::DataLossError(absl::StrCat(
+        "no shared page count in field 3: ", Quote(contents)));
+  }
+  return shared;
+}
+
+absl::StatusOr<StatCpu> ParseStatCpu(absl::string_view contents) {
+  StatCpu result;
+  bool found = false;
+  for (const absl::string_view line : absl::StrSplit(contents, '\n')) {
+    if (!absl::StartsWith(line, "cpu")) continue;
+    const std::vector<absl::string_view> fields =
+        absl::StrSplit(line, ' ', absl::SkipEmpty());
+    if (fields[0] != "cpu") {
+      uint32_t index = 0;
+      if (ParseInteger(fields[0].substr(3), &index)) {
+        if (result.cpu_count == kMaxCpus) {
+          return absl::DataLossError("more CPUs than Haywire supports");
+        }
+        ++result.cpu_count;
+      }
+      continue;
+    }
+    if (found) return absl::DataLossError("two aggregate \"cpu\" lines");
+    found = true;
+    uint64_t* const targets[] = {
+        &result.total.user,   &result.total.nice,   &result.total.system,
+        &result.total.idle,   &result.total.iowait, &result.total.irq,
+        &result.total.softirq, &result.total.steal};
+    constexpr size_t kRequired = 4;  // user nice system idle: every kernel
+    if (fields.size() < 1 + kRequired) {
+      return absl::DataLossError(
+          absl::StrCat("\"cpu\" line has ", fields.size() - 1,
+                       " numbers, need at least ", kRequired));
+    }
+    for (size_t i = 0; i < std::size(targets) && i + 1 < fields.size(); ++i) {
+      if (!ParseDecimal(fields[i + 1], targets[i])) {
+        return absl::DataLossError(absl::StrCat(
+            "\"cpu\" field ", i + 1, " is not a number: ",
+            Quote(fields[i + 1])));
+      }
+    }
+  }
+  if (!found) return absl::DataLossError("no aggregate \"cpu\" line");
+  // A single-CPU kernel built without SMP may print no cpuN line.
+  if (result.cpu_count == 0) result.cpu_count = 1;
+  return result;
+}
+
+absl::StatusOr<std::array<uint64_t, 3>> ParseLoadAverage(
+    absl::string_view contents) {
+  const std::vector<absl::string_view> fields = absl::StrSplit(
+      absl::StripAsciiWhitespace(contents), ' ', absl::SkipEmpty());
+  if (fields.size() < 3) {
+    return absl::DataLossError(
+        absl::StrCat("fewer than three load averages: ", Quote(contents)));
+  }
+  std::array<uint64_t, 3> milli = {};
+  for (size_t i = 0; i < 3; ++i) {
+    // "12.59": the kernel prints two decimals; accept one to three.
+    const absl::string_view text = fields[i];
+    const size_t dot = text.find('.');
+    uint64_t whole = 0;
+    uint64_t fraction = 0;
+    const absl::string_view fraction_text =
+        dot == absl::string_view::npos ? "" : text.substr(dot + 1);
+    if (!ParseDecimal(text.substr(0, dot), &whole) ||
+        (dot != absl::string_view::npos &&
+         (fraction_text.empty() || fraction_text.size() > 3 ||
+          !ParseDecimal(fraction_text, &fraction))) ||
+        whole > kMaxLoadAverageMilli / 1000) {
+      return absl::DataLossError(
+          absl::StrCat("not a load average: ", Quote(text)));
+    }
+    for (size_t d = fraction_text.size(); d < 3; ++d) fraction *= 10;
+    milli[i] = std::min(whole * 1000 + fraction, kMaxLoadAverageMilli);
+  }
+  return milli;
+}
+
+absl::Status ParseMeminfoSummary(absl::string_view contents,
+                                 SystemSummary* summary) {
+  struct Field {
+    absl::string_view key;
+    bool required;
+    uint64_t value = 0;
+    bool present = false;
+  };
+  Field fields[] = {{"MemTotal", true},     {"MemFree", true},
+                    {"MemAvailable", false}, {"Buffers", false},
+                    {"Cached", false},       {"SReclaimable", false},
+                    {"SwapTotal", false},    {"SwapFree", false}};
+  for (Field& field : fields) {
+    absl::StatusOr<uint64_t> kb = FindMeminfoKb(contents, field.key);
+    if (kb.ok()) {
+      field.value = *kb;
+      field.present = true;
+    } else if (!absl::IsNotFound(kb.status()) || field.required) {
+      return kb.status();
+    }
+  }
+  summary->mem_total_kb = fields[0].value;
+  summary->mem_free_kb = fields[1].value;
+  summary->mem_available_kb =
+      fields[2].present ? fields[2].value : fields[1].value;
+  summary->buffers_kb = fields[3].value;
+  if (fields[4].value > std::numeric_limits<uint64_t>::max() - fields[5].value) {
+    return absl::DataLossError("Cached + SReclaimable out of range");
+  }
+  summary->cached_kb = fields[4].value + fields[5].value;
+  summary->swap_total_kb = fields[6].value;
+  summary->swap_free_kb = fields[7].value;
+  if (summary->mem_free_kb > summary->mem_total_kb ||
+      summary->mem_available_kb > summary->mem_total_kb) {
+    return absl::DataLossError("MemFree or MemAvailable exceeds MemTotal");
+  }
+  if (summary->swap_free_kb > summary->swap_total_kb) {
+    return absl::DataLossError("SwapFree exceeds SwapTotal");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<uint64_t> FindMeminfoKb(absl::string_view contents,
                                        absl::string_view key) {
   for (const absl::string_view line : absl::StrSplit(contents, '\n')) {
@@ -775,6 +912,89 @@ absl::StatusOr<ListHeader> ProcFs::ReadSystem() const {
   return header;
 }
 
+absl::StatusOr<SystemSummary> ProcFs::ReadSystemSummary() const {
+  SystemSummary summary;
+  // The clocks first and together: they date the counters read below.
+  summary.now_unix_ns = ClockNs(CLOCK_REALTIME);
+  summary.monotonic_ns = ClockNs(CLOCK_MONOTONIC);
+  summary.boottime_ns = ClockNs(CLOCK_BOOTTIME);
+  summary.clock_ticks_per_second = constants_.clock_ticks_per_second;
+
+  // Reads <proc_root>/<name> whole; a missing file is FailedPrecondition.
+  auto read = [this](const char* name) -> absl::StatusOr<std::string> {
+    const std::string path = absl::StrCat(proc_root_, "/", name);
+    absl::StatusOr<std::string> text = ReadWholeFileAt(
+        AT_FDCWD, path.c_str(), kMaxSystemFileBytes, path);
+    if (!text.ok()) return SystemFileError(text.status());
+    return text;
+  };
+  auto malformed = [this](const char* name, const absl::Status& status) {
+    return Malformed(absl::StrCat(proc_root_, "/", name), status);
+  };
+
+  absl::StatusOr<std::string> stat = read("stat");
+  if (!stat.ok()) return stat.status();
+  absl::StatusOr<internal::StatCpu> cpu = internal::ParseStatCpu(*stat);
+  if (!cpu.ok()) return malformed("stat", cpu.status());
+  summary.cpu = cpu->total;
+  summary.cpu_count = cpu->cpu_count;
+
+  absl::StatusOr<std::string> loadavg = read("loadavg");
+  if (!loadavg.ok()) return loadavg.status();
+  absl::StatusOr<std::array<uint64_t, 3>> load =
+      internal::ParseLoadAverage(*loadavg);
+  if (!load.ok()) return malformed("loadavg", load.status());
+  for (size_t i = 0; i < 3; ++i) summary.load_average_milli[i] = (*load)[i];
+
+  absl::StatusOr<std::string> meminfo = read("meminfo");
+  if (!meminfo.ok()) return meminfo.status();
+  if (absl::Status s = internal::ParseMeminfoSummary(*meminfo, &summary);
+      !s.ok()) {
+    return malformed("meminfo", s);
+  }
+
+  absl::StatusOr<std::string> uptime = read("uptime");
+  if (!uptime.ok()) return uptime.status();
+  absl::StatusOr<uint64_t> uptime_ns = internal::ParseUptimeNs(*uptime);
+  if (!uptime_ns.ok()) return malformed("uptime", uptime_ns.status());
+  summary.uptime_ns = *uptime_ns;
+
+  // Tasks, as top counts them. A process that exits meanwhile, or whose
+  // stat is malformed, is not counted (top skips those too).
+  absl::StatusOr<std::vector<uint32_t>> pids = ListPids();
+  if (!pids.ok()) return pids.status();
+  for (const uint32_t pid : *pids) {
+    const std::string name = absl::StrCat(pid, "/stat");
+    const std::string path = absl::StrCat(proc_root_, "/", name);
+    absl::StatusOr<std::string> text =
+        ReadWholeFileAt(AT_FDCWD, path.c_str(), kMaxStatBytes, path);
+    if (!text.ok()) continue;
+    absl::StatusOr<char> state = internal::ParseStatState(*text);
+    if (!state.ok()) continue;
+    ++summary.tasks_total;
+    switch (*state) {
+      case 'R':
+        ++summary.tasks_running;
+        break;
+      case 'S':
+      case 'D':
+      case 'I':
+        ++summary.tasks_sleeping;
+        break;
+      case 'T':
+      case 't':
+        ++summary.tasks_stopped;
+        break;
+      case 'Z':
+        ++summary.tasks_zombie;
+        break;
+      default:
+        break;  // X (dead) and unknown letters: in the total only, as top
+    }
+  }
+  return summary;
+}
+
 absl::StatusOr<ProcessEntry> ProcFs::ReadEntryAt(
     int dir_fd, uint32_t pid, internal::StatFields* stat,
     internal::StatusFields* status) const {
@@ -845,8 +1065,31 @@ absl::StatusOr<ProcessEntry> ProcFs::ReadEntryAt(
     return absl::DataLossError(absl::StrCat(stat_path, ": rss out of range"));
   }
 
+  // statm for top's SHR. Older fixtures and odd kernels may lack it: then
+  // SHR is 0, but a statm that exists and is malformed is an error like
+  // any other file's.
+  uint64_t shr_kb = 0;
+  const std::string statm_path = absl::StrCat(dir, "/statm");
+  absl::StatusOr<std::string> statm_text =
+      ReadWholeFileAt(dir_fd, "statm", kMaxSmallFileBytes, statm_path);
+  if (statm_text.ok()) {
+    absl::StatusOr<uint64_t> shared =
+        internal::ParseStatmSharedPages(*statm_text);
+    if (!shared.ok()) return Malformed(statm_path, shared.status());
+    const absl::uint128 shared_bytes =
+        absl::uint128(*shared) * constants_.page_size;
+    if (shared_bytes / 1024 > std::numeric_limits<uint64_t>::max()) {
+      return absl::DataLossError(
+          absl::StrCat(statm_path, ": shared out of range"));
+    }
+    shr_kb = absl::Uint128Low64(shared_bytes / 1024);
+  } else if (!absl::IsNotFound(statm_text.status())) {
+    return statm_text.status();
+  }
+
   ProcessEntry entry;
   entry.pid = pid;
+  entry.shr_kb = shr_kb;
   entry.ppid = stat->ppid;
   // procps's uid, gid and USER are the effective ids.
   entry.uid = status->uid[1];

@@ -104,6 +104,14 @@ class ProcFs {
   // malformed.
   absl::StatusOr<ListHeader> ReadSystem() const;
 
+  // top's header: <proc_root>/{stat,loadavg,meminfo,uptime}, the state of
+  // every process (for the "Tasks:" counts; processes that vanish while
+  // being counted are left out), and the guest's clocks. hostname and
+  // kernel_release are left empty for the caller (they come from uname,
+  // not procfs). Errors: FailedPrecondition when a file is missing,
+  // DataLoss when one is malformed.
+  absl::StatusOr<SystemSummary> ReadSystemSummary() const;
+
  private:
   // The name of `uid`, or its decimal number when passwd does not have it.
   std::string UserName(uint32_t uid) const;
@@ -163,6 +171,32 @@ struct StatFields {
   uint64_t vsize = 0;            // (23) bytes
   uint64_t rss = 0;              // (24) pages
 };
+
+// The state letter of a /proc/PID/stat (the first field after the last
+// ')'); cheaper than ParseStat for counting tasks.
+absl::StatusOr<char> ParseStatState(absl::string_view contents);
+
+// /proc/PID/statm's third field (resident shared pages).
+absl::StatusOr<uint64_t> ParseStatmSharedPages(absl::string_view contents);
+
+// /proc/stat's aggregate "cpu" line (at least user nice system idle; later
+// fields an older kernel lacks are 0) and the number of "cpuN" lines.
+struct StatCpu {
+  CpuTimes total;
+  uint32_t cpu_count = 0;
+};
+absl::StatusOr<StatCpu> ParseStatCpu(absl::string_view contents);
+
+// /proc/loadavg ("0.52 1.58 12.59 1/467 12345") -> the three averages in
+// thousandths, each at most kMaxLoadAverageMilli.
+absl::StatusOr<std::array<uint64_t, 3>> ParseLoadAverage(
+    absl::string_view contents);
+
+// /proc/meminfo -> SystemSummary's memory fields. MemTotal and MemFree are
+// required; MemAvailable falls back to MemFree (kernels before 3.14); the
+// others default to 0. Fails when free or available exceeds the total.
+absl::Status ParseMeminfoSummary(absl::string_view contents,
+                                 SystemSummary* summary);
 
 // Parses /proc/PID/stat. comm is everything between the first '(' and the
 // LAST ')', because comm itself may contain ") (" or a newline and the

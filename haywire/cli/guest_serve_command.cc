@@ -19,6 +19,7 @@
 #include "guest/procfs.h"
 #include "guest/shm_region.h"
 #include "guest/simulated_ram.h"
+#include "guest/system_service.h"
 #include "haywire/cli/poll_flag.h"
 #include "haywire/protocol/event_ring.h"
 #include "haywire/protocol/region.h"
@@ -170,7 +171,8 @@ int RunGuestServe(const std::vector<std::string>&) {
 
   // No kCapDoorbell: the companion watches the state words themselves
   // (docs/PROTOCOL.md 4.4), so hosts need not ring.
-  uint64_t capabilities = kCapPing | kCapListProcesses | kCapProcessInfo;
+  uint64_t capabilities = kCapPing | kCapListProcesses | kCapProcessInfo |
+                          kCapSystemSummary;
   if (events != nullptr) capabilities |= events->capabilities();
   CompanionIdentity identity =
       CurrentCompanionIdentity(FLAGS_proc_root, capabilities);
@@ -219,6 +221,8 @@ int RunGuestServe(const std::vector<std::string>&) {
   Companion companion(region, companion_options);
   ProcessService processes(&procfs, &region.iterator_table(), session_id);
   processes.RegisterWith(&companion);
+  SystemService system(&procfs, identity.hostname, identity.kernel_release);
+  system.RegisterWith(&companion);
   companion.Serve(g_stop);
 
   // The ring's writer stops before the region is wiped under it.

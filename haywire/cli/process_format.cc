@@ -170,7 +170,8 @@ std::string PsTable(const std::vector<ProcessEntry>& processes,
 }
 
 void WriteProcessJsonFields(const ProcessEntry& e, const ListHeader& system,
-                            JsonWriter* json) {
+                            JsonWriter* json,
+                            std::optional<double> cpu_percent) {
   json->Key("pid").Uint(e.pid);
   json->Key("ppid").Uint(e.ppid);
   json->Key("uid").Uint(e.uid);
@@ -191,10 +192,12 @@ void WriteProcessJsonFields(const ProcessEntry& e, const ListHeader& system,
   json->Key("tty").String(e.tty);
   json->Key("vsz_kb").Uint(e.vsz_kb);
   json->Key("rss_kb").Uint(e.rss_kb);
+  json->Key("shr_kb").Uint(e.shr_kb);
   json->Key("start_time").Uint(e.start_time_unix_ns / kNsPerSecond);
   json->Key("start_time_unix_ns").Uint(e.start_time_unix_ns);
   json->Key("cpu_time_ms").Uint(e.cpu_time_ns / 1'000'000);
-  json->Key("cpu_percent").Double(CpuPercent(e, system));
+  json->Key("cpu_percent")
+      .Double(cpu_percent.has_value() ? *cpu_percent : CpuPercent(e, system));
   json->Key("mem_percent").Double(MemPercent(e, system));
 }
 

@@ -11,6 +11,7 @@
 #define HAYWIRE_CLI_PROCESS_FORMAT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,8 +50,11 @@ std::string PsTable(const std::vector<ProcessEntry>& processes,
                     const ListHeader& system, size_t width);
 
 // The JSON fields of one process (inside an object the caller opened).
+// `cpu_percent`, when given, replaces ps's lifetime %CPU (watch passes
+// top's %CPU over the last interval) so both commands share field names.
 void WriteProcessJsonFields(const ProcessEntry& entry, const ListHeader& system,
-                            JsonWriter* json);
+                            JsonWriter* json,
+                            std::optional<double> cpu_percent = std::nullopt);
 
 }  // namespace haywire
 

@@ -4,16 +4,13 @@
 
 #include "haywire/cli/host_flags.h"
 #include "haywire/cli/watch_events.h"
+#include "haywire/cli/watch_view_command.h"
 
 namespace haywire {
 namespace {
 
-int RunWatch(const std::vector<std::string>&) {
-  if (!FLAGS_events) {
-    return Fail(ExitCode::kUsage,
-                "watch needs --events for now (the full-screen view is not "
-                "built yet): haywire watch --events [--json]");
-  }
+int RunWatch(const std::vector<std::string>& args) {
+  if (!FLAGS_events) return RunWatchView(args);
   absl::StatusOr<WatchEventsOptions> options = WatchEventsOptionsFromFlags();
   if (!options.ok()) return Fail(ExitCode::kUsage, options.status().message());
   return RunWatchEvents(*options);
@@ -24,11 +21,15 @@ int RunWatch(const std::vector<std::string>&) {
 Command WatchCommand() {
   Command command;
   command.name = "watch";
-  command.summary = "Follow the guest live: process events as they happen";
+  command.summary =
+      "Follow the guest live: a top-like view, or process events as they "
+      "happen";
   command.usage =
-      "--events [--mem-file=PATH] [--json] [--max-events=N] "
-      "[--duration=SECONDS]";
+      "[--mem-file=PATH] [--interval=SECONDS] [--sort-by=COLUMN] "
+      "[--filter=TEXT] [--batch [--iterations=N] [--json]] | --events "
+      "[--json] [--max-events=N] [--duration=SECONDS]";
   command.help =
+      WatchViewHelp() + "\n\n"
       "With --events, prints every process the guest starts (exec, fork) and "
       "every process that ends (exit, with its exit code or the signal that "
       "killed it), one line each, like execsnoop and exitsnoop: TIME (the "
@@ -55,6 +56,9 @@ Command WatchCommand() {
       "  haywire watch --events --json --duration=10 > events.jsonl";
   command.flags = HostFlagNames();
   for (const std::string& flag : WatchEventsFlagNames()) {
+    command.flags.push_back(flag);
+  }
+  for (const std::string& flag : WatchViewFlagNames()) {
     command.flags.push_back(flag);
   }
   command.run = RunWatch;

@@ -1,8 +1,8 @@
 // Copyright 2026 The Haywire Authors.
 //
-// `haywire watch`: live views of the guest. For now only the event stream
-// (`--events`, see watch_events.h); the full-screen top-like view joins it
-// under the same command.
+// `haywire watch`: live views of the guest: the top-like view (full screen,
+// or frames with --batch; watch_view_command.h), or with --events the event
+// stream (watch_events.h).
 #ifndef HAYWIRE_CLI_WATCH_COMMAND_H_
 #define HAYWIRE_CLI_WATCH_COMMAND_H_
 

@@ -34,8 +34,9 @@ DEFINE_double(duration, 0,
               "watch --events: stop after this many seconds (0: until SIGINT "
               "or SIGTERM).");
 DEFINE_int32(reconnect_timeout_ms, 60000,
-             "watch --events: when the companion goes away, wait this long "
-             "for a new live session before giving up (0: give up at once).");
+             "watch --events and --batch: when the companion goes away, wait "
+             "this long for a new live session before giving up (0: give up "
+             "at once).");
 
 namespace haywire {
 namespace {

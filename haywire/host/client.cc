@@ -417,6 +417,25 @@ absl::StatusOr<ProcessList> Client::ListProcesses() {
   return list;
 }
 
+absl::StatusOr<SystemSummary> Client::GetSystemSummary() {
+  absl::StatusOr<Response> response = Call(RequestType::kGetSystemSummary, "");
+  if (!response.ok()) return response.status();
+  if (absl::Status s =
+          ResponseError(*response, RequestType::kGetSystemSummary);
+      !s.ok()) {
+    return s;
+  }
+  absl::StatusOr<SystemSummary> summary =
+      DecodeSystemSummary(response->payload);
+  if (!summary.ok()) {
+    return MakeFailure(absl::StatusCode::kDataLoss,
+                       absl::StrCat("malformed GET_SYSTEM_SUMMARY response: ",
+                                    summary.status().message()),
+                       Failure::kGuestError);
+  }
+  return summary;
+}
+
 absl::StatusOr<ProcessInfo> Client::GetProcessInfo(uint32_t pid) {
   absl::StatusOr<Response> response = Call(
       RequestType::kGetProcessInfo, EncodeProcessInfoRequest({.pid = pid}));

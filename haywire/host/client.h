@@ -72,6 +72,10 @@ class Client {
 
   absl::StatusOr<ProcessInfo> GetProcessInfo(uint32_t pid);
 
+  // GET_SYSTEM_SUMMARY: top's header numbers and the guest clocks. A
+  // companion without it fails with Failure::kVersionMismatch.
+  absl::StatusOr<SystemSummary> GetSystemSummary();
+
   uint32_t station_id() const { return station_id_; }
 
  private:

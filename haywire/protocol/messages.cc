@@ -19,6 +19,7 @@ constexpr uint16_t kProcessInfo = 3;
 constexpr uint16_t kPid = 4;
 constexpr uint16_t kIteratorId = 5;
 constexpr uint16_t kErrorMessage = 6;
+constexpr uint16_t kSystemSummary = 7;
 
 // ListHeader.
 constexpr uint16_t kNowUnixNs = 1;
@@ -48,6 +49,7 @@ constexpr uint16_t kArg = 17;
 constexpr uint16_t kEntryFlags = 18;
 constexpr uint16_t kRuid = 19;
 constexpr uint16_t kRgid = 20;
+constexpr uint16_t kShrKb = 21;
 
 // ProcessInfo (besides the nested entry and system records).
 constexpr uint16_t kInfoEntry = 1;
@@ -90,6 +92,39 @@ constexpr uint16_t kMinorFaults = 37;
 constexpr uint16_t kMajorFaults = 38;
 constexpr uint16_t kOomScoreAdj = 39;
 constexpr uint16_t kCpusAllowed = 40;
+
+// SystemSummary.
+constexpr uint16_t kSumHostname = 1;
+constexpr uint16_t kSumKernelRelease = 2;
+constexpr uint16_t kSumUptimeNs = 3;
+constexpr uint16_t kSumLoad1 = 4;
+constexpr uint16_t kSumLoad5 = 5;
+constexpr uint16_t kSumLoad15 = 6;
+constexpr uint16_t kSumTasksTotal = 7;
+constexpr uint16_t kSumTasksRunning = 8;
+constexpr uint16_t kSumTasksSleeping = 9;
+constexpr uint16_t kSumTasksStopped = 10;
+constexpr uint16_t kSumTasksZombie = 11;
+constexpr uint16_t kSumCpuUser = 12;
+constexpr uint16_t kSumCpuNice = 13;
+constexpr uint16_t kSumCpuSystem = 14;
+constexpr uint16_t kSumCpuIdle = 15;
+constexpr uint16_t kSumCpuIowait = 16;
+constexpr uint16_t kSumCpuIrq = 17;
+constexpr uint16_t kSumCpuSoftirq = 18;
+constexpr uint16_t kSumCpuSteal = 19;
+constexpr uint16_t kSumClockTicks = 20;
+constexpr uint16_t kSumCpuCount = 21;
+constexpr uint16_t kSumMemTotal = 22;
+constexpr uint16_t kSumMemFree = 23;
+constexpr uint16_t kSumMemAvailable = 24;
+constexpr uint16_t kSumBuffers = 25;
+constexpr uint16_t kSumCached = 26;
+constexpr uint16_t kSumSwapTotal = 27;
+constexpr uint16_t kSumSwapFree = 28;
+constexpr uint16_t kSumNowUnixNs = 29;
+constexpr uint16_t kSumMonotonicNs = 30;
+constexpr uint16_t kSumBoottimeNs = 31;
 }  // namespace tag
 
 // ProcessEntry flag bits (tag::kEntryFlags).
@@ -199,6 +234,7 @@ void PutProcessEntryFields(const ProcessEntry& e, WireWriter* w) {
   w->PutU64(tag::kCpuTimeNs, e.cpu_time_ns);
   w->PutU64(tag::kVszKb, e.vsz_kb);
   w->PutU64(tag::kRssKb, e.rss_kb);
+  w->PutU64(tag::kShrKb, e.shr_kb);
   w->PutString(tag::kComm, e.comm.substr(0, kMaxNameBytes));
   // The command line is bounded here too, whatever the caller passed.
   bool truncated = e.args_truncated;
@@ -298,6 +334,9 @@ absl::StatusOr<ProcessEntry> ParseProcessEntry(absl::string_view record) {
         break;
       case tag::kRssKb:
         HW_ASSIGN_OR_RETURN(e.rss_kb, WireU64(f));
+        break;
+      case tag::kShrKb:
+        HW_ASSIGN_OR_RETURN(e.shr_kb, WireU64(f));
         break;
       case tag::kComm:
         HW_ASSIGN_OR_RETURN(e.comm, WireString(f, kMaxNameBytes));
@@ -594,6 +633,203 @@ absl::StatusOr<ProcessInfo> DecodeProcessInfo(absl::string_view payload) {
     return absl::DataLossError("response holds no process info");
   }
   return info;
+}
+
+bool EncodeSystemSummary(const SystemSummary& s, WireWriter* writer) {
+  return PutRecord(tag::kSystemSummary, writer, [&](WireWriter* w) {
+    w->PutString(tag::kSumHostname, s.hostname.substr(0, kMaxNameBytes));
+    w->PutString(tag::kSumKernelRelease,
+                 s.kernel_release.substr(0, kMaxNameBytes));
+    w->PutU64(tag::kSumUptimeNs, s.uptime_ns);
+    w->PutU64(tag::kSumLoad1, s.load_average_milli[0]);
+    w->PutU64(tag::kSumLoad5, s.load_average_milli[1]);
+    w->PutU64(tag::kSumLoad15, s.load_average_milli[2]);
+    w->PutU64(tag::kSumTasksTotal, s.tasks_total);
+    w->PutU64(tag::kSumTasksRunning, s.tasks_running);
+    w->PutU64(tag::kSumTasksSleeping, s.tasks_sleeping);
+    w->PutU64(tag::kSumTasksStopped, s.tasks_stopped);
+    w->PutU64(tag::kSumTasksZombie, s.tasks_zombie);
+    w->PutU64(tag::kSumCpuUser, s.cpu.user);
+    w->PutU64(tag::kSumCpuNice, s.cpu.nice);
+    w->PutU64(tag::kSumCpuSystem, s.cpu.system);
+    w->PutU64(tag::kSumCpuIdle, s.cpu.idle);
+    w->PutU64(tag::kSumCpuIowait, s.cpu.iowait);
+    w->PutU64(tag::kSumCpuIrq, s.cpu.irq);
+    w->PutU64(tag::kSumCpuSoftirq, s.cpu.softirq);
+    w->PutU64(tag::kSumCpuSteal, s.cpu.steal);
+    w->PutU64(tag::kSumClockTicks, s.clock_ticks_per_second);
+    w->PutU64(tag::kSumCpuCount, s.cpu_count);
+    w->PutU64(tag::kSumMemTotal, s.mem_total_kb);
+    w->PutU64(tag::kSumMemFree, s.mem_free_kb);
+    w->PutU64(tag::kSumMemAvailable, s.mem_available_kb);
+    w->PutU64(tag::kSumBuffers, s.buffers_kb);
+    w->PutU64(tag::kSumCached, s.cached_kb);
+    w->PutU64(tag::kSumSwapTotal, s.swap_total_kb);
+    w->PutU64(tag::kSumSwapFree, s.swap_free_kb);
+    w->PutU64(tag::kSumNowUnixNs, s.now_unix_ns);
+    w->PutU64(tag::kSumMonotonicNs, s.monotonic_ns);
+    w->PutU64(tag::kSumBoottimeNs, s.boottime_ns);
+  });
+}
+
+namespace {
+
+absl::StatusOr<SystemSummary> ParseSystemSummary(absl::string_view record) {
+  SystemSummary s;
+  absl::Status status =
+      ForEachField(record, [&s](const WireField& f) -> absl::Status {
+        switch (f.tag) {
+          case tag::kSumHostname:
+            HW_ASSIGN_OR_RETURN(s.hostname, WireString(f, kMaxNameBytes));
+            break;
+          case tag::kSumKernelRelease:
+            HW_ASSIGN_OR_RETURN(s.kernel_release,
+                                WireString(f, kMaxNameBytes));
+            break;
+          case tag::kSumUptimeNs:
+            HW_ASSIGN_OR_RETURN(s.uptime_ns, WireU64(f));
+            break;
+          case tag::kSumLoad1:
+            HW_ASSIGN_OR_RETURN(s.load_average_milli[0], WireU64(f));
+            break;
+          case tag::kSumLoad5:
+            HW_ASSIGN_OR_RETURN(s.load_average_milli[1], WireU64(f));
+            break;
+          case tag::kSumLoad15:
+            HW_ASSIGN_OR_RETURN(s.load_average_milli[2], WireU64(f));
+            break;
+          case tag::kSumTasksTotal:
+            HW_ASSIGN_OR_RETURN(s.tasks_total, WireU32(f));
+            break;
+          case tag::kSumTasksRunning:
+            HW_ASSIGN_OR_RETURN(s.tasks_running, WireU32(f));
+            break;
+          case tag::kSumTasksSleeping:
+            HW_ASSIGN_OR_RETURN(s.tasks_sleeping, WireU32(f));
+            break;
+          case tag::kSumTasksStopped:
+            HW_ASSIGN_OR_RETURN(s.tasks_stopped, WireU32(f));
+            break;
+          case tag::kSumTasksZombie:
+            HW_ASSIGN_OR_RETURN(s.tasks_zombie, WireU32(f));
+            break;
+          case tag::kSumCpuUser:
+            HW_ASSIGN_OR_RETURN(s.cpu.user, WireU64(f));
+            break;
+          case tag::kSumCpuNice:
+            HW_ASSIGN_OR_RETURN(s.cpu.nice, WireU64(f));
+            break;
+          case tag::kSumCpuSystem:
+            HW_ASSIGN_OR_RETURN(s.cpu.system, WireU64(f));
+            break;
+          case tag::kSumCpuIdle:
+            HW_ASSIGN_OR_RETURN(s.cpu.idle, WireU64(f));
+            break;
+          case tag::kSumCpuIowait:
+            HW_ASSIGN_OR_RETURN(s.cpu.iowait, WireU64(f));
+            break;
+          case tag::kSumCpuIrq:
+            HW_ASSIGN_OR_RETURN(s.cpu.irq, WireU64(f));
+            break;
+          case tag::kSumCpuSoftirq:
+            HW_ASSIGN_OR_RETURN(s.cpu.softirq, WireU64(f));
+            break;
+          case tag::kSumCpuSteal:
+            HW_ASSIGN_OR_RETURN(s.cpu.steal, WireU64(f));
+            break;
+          case tag::kSumClockTicks:
+            HW_ASSIGN_OR_RETURN(s.clock_ticks_per_second, WireU64(f));
+            break;
+          case tag::kSumCpuCount:
+            HW_ASSIGN_OR_RETURN(s.cpu_count, WireU32(f));
+            break;
+          case tag::kSumMemTotal:
+            HW_ASSIGN_OR_RETURN(s.mem_total_kb, WireU64(f));
+            break;
+          case tag::kSumMemFree:
+            HW_ASSIGN_OR_RETURN(s.mem_free_kb, WireU64(f));
+            break;
+          case tag::kSumMemAvailable:
+            HW_ASSIGN_OR_RETURN(s.mem_available_kb, WireU64(f));
+            break;
+          case tag::kSumBuffers:
+            HW_ASSIGN_OR_RETURN(s.buffers_kb, WireU64(f));
+            break;
+          case tag::kSumCached:
+            HW_ASSIGN_OR_RETURN(s.cached_kb, WireU64(f));
+            break;
+          case tag::kSumSwapTotal:
+            HW_ASSIGN_OR_RETURN(s.swap_total_kb, WireU64(f));
+            break;
+          case tag::kSumSwapFree:
+            HW_ASSIGN_OR_RETURN(s.swap_free_kb, WireU64(f));
+            break;
+          case tag::kSumNowUnixNs:
+            HW_ASSIGN_OR_RETURN(s.now_unix_ns, WireU64(f));
+            break;
+          case tag::kSumMonotonicNs:
+            HW_ASSIGN_OR_RETURN(s.monotonic_ns, WireU64(f));
+            break;
+          case tag::kSumBoottimeNs:
+            HW_ASSIGN_OR_RETURN(s.boottime_ns, WireU64(f));
+            break;
+          default:
+            break;  // a newer companion's field
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  // Consistency: values a real kernel cannot produce would make the host
+  // divide by zero or show negative "used" memory.
+  for (const uint64_t load : s.load_average_milli) {
+    if (load > kMaxLoadAverageMilli) {
+      return absl::DataLossError(
+          absl::StrCat("load average ", load, "/1000 out of range"));
+    }
+  }
+  const uint64_t counted = uint64_t{s.tasks_running} + s.tasks_sleeping +
+                           s.tasks_stopped + s.tasks_zombie;
+  if (counted > s.tasks_total) {
+    return absl::DataLossError(absl::StrCat(
+        "task counts add up to ", counted, ", more than the total ",
+        s.tasks_total));
+  }
+  if (s.clock_ticks_per_second == 0 ||
+      s.clock_ticks_per_second > kMaxClockTicksPerSecond) {
+    return absl::DataLossError(absl::StrCat("clock tick rate ",
+                                            s.clock_ticks_per_second,
+                                            " out of range"));
+  }
+  if (s.cpu_count == 0 || s.cpu_count > kMaxCpus) {
+    return absl::DataLossError(
+        absl::StrCat("CPU count ", s.cpu_count, " out of range"));
+  }
+  if (s.mem_free_kb > s.mem_total_kb || s.mem_available_kb > s.mem_total_kb) {
+    return absl::DataLossError("free memory exceeds total memory");
+  }
+  if (s.swap_free_kb > s.swap_total_kb) {
+    return absl::DataLossError("free swap exceeds total swap");
+  }
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<SystemSummary> DecodeSystemSummary(absl::string_view payload) {
+  std::optional<SystemSummary> summary;
+  absl::Status s = ForEachField(payload, [&](const WireField& f) -> absl::Status {
+    if (f.tag != tag::kSystemSummary) return absl::OkStatus();
+    if (summary.has_value()) {
+      return absl::DataLossError("response holds two system summaries");
+    }
+    HW_ASSIGN_OR_RETURN(summary, ParseSystemSummary(f.value));
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  if (!summary.has_value()) {
+    return absl::DataLossError("response holds no system summary");
+  }
+  return *std::move(summary);
 }
 
 std::string EncodeErrorMessage(absl::string_view message) {

@@ -16,6 +16,7 @@
 //                       (no ListHeader)
 //   CANCEL_ITERATION    request: IteratorRequest; response: empty
 //   GET_PROCESS_INFO    request: ProcessInfoRequest; response: ProcessInfo
+//   GET_SYSTEM_SUMMARY  request empty; response: SystemSummary
 //   PING                request and response empty
 #ifndef HAYWIRE_PROTOCOL_MESSAGES_H_
 #define HAYWIRE_PROTOCOL_MESSAGES_H_
@@ -60,6 +61,9 @@ struct ProcessEntry {
   uint64_t cpu_time_ns = 0;         // utime + stime
   uint64_t vsz_kb = 0;
   uint64_t rss_kb = 0;
+  // top's SHR: resident shared pages (/proc/PID/statm field 3) in KiB; 0
+  // when the companion did not report it (older companions).
+  uint64_t shr_kb = 0;
   std::string comm;
   std::vector<std::string> args;  // empty for kernel threads
   bool args_truncated = false;    // cut to fit kMaxArgsBytes / kMaxArgs
@@ -103,6 +107,57 @@ struct ProcessInfo {
   std::string cpus_allowed_list;
 };
 
+// What `top` shows above its process table, read by the companion at one
+// moment: GET_SYSTEM_SUMMARY's answer. Cumulative counters (cpu) are
+// meaningful as differences between two summaries of one boot; the clocks
+// say how far apart two summaries are in guest time, which the host must
+// use instead of its own clock (the guest may be paused or slowed).
+struct CpuTimes {
+  // /proc/stat's first "cpu" line, in clock ticks (see clock_ticks_per_second),
+  // summed over all CPUs. Fields an older kernel does not print are 0.
+  uint64_t user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0,
+           softirq = 0, steal = 0;
+};
+
+struct SystemSummary {
+  std::string hostname;        // uname nodename, at most kMaxNameBytes
+  std::string kernel_release;  // uname release, at most kMaxNameBytes
+  uint64_t uptime_ns = 0;      // /proc/uptime (first number)
+  // /proc/loadavg's 1, 5 and 15 minute averages, in thousandths (0.52 ->
+  // 520); at most kMaxLoadAverageMilli.
+  uint64_t load_average_milli[3] = {0, 0, 0};
+  // Processes (not threads) by state, as top's "Tasks:" line counts them:
+  // running R; sleeping S, D and I; stopped T and t; zombie Z. The four
+  // never add up to more than total.
+  uint32_t tasks_total = 0;
+  uint32_t tasks_running = 0;
+  uint32_t tasks_sleeping = 0;
+  uint32_t tasks_stopped = 0;
+  uint32_t tasks_zombie = 0;
+  CpuTimes cpu;
+  uint64_t clock_ticks_per_second = 0;  // in [1, kMaxClockTicksPerSecond]
+  uint32_t cpu_count = 0;               // "cpuN" lines; in [1, kMaxCpus]
+  // /proc/meminfo, in kB. cached_kb is Cached + SReclaimable, which top
+  // adds to Buffers for its "buff/cache". mem_available_kb is MemFree on
+  // kernels without MemAvailable.
+  uint64_t mem_total_kb = 0;
+  uint64_t mem_free_kb = 0;
+  uint64_t mem_available_kb = 0;
+  uint64_t buffers_kb = 0;
+  uint64_t cached_kb = 0;
+  uint64_t swap_total_kb = 0;
+  uint64_t swap_free_kb = 0;
+  // Guest clocks when the summary was read.
+  uint64_t now_unix_ns = 0;        // CLOCK_REALTIME
+  uint64_t monotonic_ns = 0;       // CLOCK_MONOTONIC
+  uint64_t boottime_ns = 0;        // CLOCK_BOOTTIME (counts suspend)
+};
+
+// Bounds SystemSummary's decoder enforces beyond the string limits.
+inline constexpr uint64_t kMaxLoadAverageMilli = 1'000'000'000;
+inline constexpr uint64_t kMaxClockTicksPerSecond = 1'000'000;
+inline constexpr uint32_t kMaxCpus = 1u << 16;
+
 // ---- Requests ---------------------------------------------------------------
 
 struct ProcessInfoRequest {
@@ -139,6 +194,12 @@ absl::StatusOr<ListChunk> DecodeListChunk(absl::string_view payload);
 
 bool EncodeProcessInfo(const ProcessInfo& info, WireWriter* writer);
 absl::StatusOr<ProcessInfo> DecodeProcessInfo(absl::string_view payload);
+
+bool EncodeSystemSummary(const SystemSummary& summary, WireWriter* writer);
+// Fails (DataLoss) unless the payload holds exactly one summary whose
+// fields are within the bounds above and consistent (free <= total, task
+// counts within the total, a nonzero tick rate and CPU count).
+absl::StatusOr<SystemSummary> DecodeSystemSummary(absl::string_view payload);
 
 // Error responses (status != kOk) may carry one human-readable line.
 inline constexpr size_t kMaxErrorMessageBytes = 256;

@@ -563,7 +563,7 @@ TEST(MessagesTest, LargestEntryPlusHeaderFitsOneResponsePage) {
       std::numeric_limits<uint32_t>::max();
   e.nice = std::numeric_limits<int32_t>::min();
   e.priority = std::numeric_limits<int32_t>::min();
-  e.start_time_unix_ns = e.cpu_time_ns = e.vsz_kb = e.rss_kb =
+  e.start_time_unix_ns = e.cpu_time_ns = e.vsz_kb = e.rss_kb = e.shr_kb =
       std::numeric_limits<uint64_t>::max();
   // Longer than allowed: the encoder cuts them to their limits.
   e.user = std::string(kMaxNameBytes * 4, 'u');
@@ -605,7 +605,7 @@ TEST(MessagesTest, LargestEntryPlusHeaderFitsOneResponsePage) {
 
   // And the arithmetic behind it, with the largest possible encoding: every
   // integer field, three names at kMaxNameBytes, kMaxArgsBytes of arguments.
-  constexpr size_t kIntegerFields = 16;  // 15 numbers + the flags word
+  constexpr size_t kIntegerFields = 17;  // 16 numbers + the flags word
   constexpr size_t kLargestEntry =
       kWireFieldHeaderBytes +                              // the record
       kIntegerFields * (kWireFieldHeaderBytes + 8) +

@@ -29,6 +29,14 @@
 #   pid 114  malformed status (Uid with three fields)
 #   007, self, sys  non-pid entries ListPids must skip
 #
+# summary/proc/ is top's view (SystemSummary and SHR): /proc/{stat,loadavg,
+# meminfo,uptime} of a 4-CPU guest with swap, and one process per state
+# letter for the "Tasks:" counts:
+#
+#   pid 1 S, 2 R (statm: 50 shared pages = SHR 200 kB), 3 D, 4 I, 5 T, 6 t,
+#   7 Z, 8 X, 9 R, 10 S with a malformed statm, 11 with a malformed stat
+#   (not counted)
+#
 # no_system_files/proc/ holds one valid process (pid 5) and none of
 # /proc/{stat,uptime,meminfo}: a broken proc_root, which must not make
 # processes look like they vanished.
@@ -36,7 +44,7 @@ set -eu
 cd "$(dirname "$0")"
 
 root=basic
-rm -rf "$root" no_system_files
+rm -rf "$root" no_system_files summary
 mkdir -p "$root/etc" "$root/proc"
 proc=$root/proc
 
@@ -296,3 +304,38 @@ newproc 5
 stat_file 5 sleep S 1 5 5 0 -1 0 0 0 0 20 0 1 100 8192 1
 status_file 5 sleep 'S (sleeping)' 0 0 "$memory_lines" 'Threads:	1'
 printf 'sleep\0%s\0' 60 > "$proc/5/cmdline"
+
+# The summary tree (top's header).
+proc=summary/proc
+mkdir -p "$proc"
+{
+  printf 'cpu  1000 20 300 8000 40 5 6 7 0 0\n'
+  for i in 0 1 2 3; do printf 'cpu%s 250 5 75 2000 10 1 1 1 0 0\n' "$i"; done
+  printf 'intr 1 0\nctxt 5\nbtime 1700000000\nprocesses 99\n'
+  printf 'procs_running 2\nprocs_blocked 1\n'
+} > "$proc/stat"
+printf '0.52 1.58 12.59 3/120 4242\n' > "$proc/loadavg"
+printf '12345.67 45678.90\n' > "$proc/uptime"
+cat > "$proc/meminfo" <<'EOF'
+MemTotal:       16318412 kB
+MemFree:         1234567 kB
+MemAvailable:    8765432 kB
+Buffers:           43210 kB
+Cached:          6543210 kB
+SwapCached:          100 kB
+SReclaimable:     500000 kB
+SwapTotal:       2097148 kB
+SwapFree:        2000000 kB
+EOF
+pid=1
+for state in S R D I T t Z X R S; do
+  newproc $pid
+  stat_file $pid "task$pid" $state 1 $pid $pid 0 -1 0 0 0 0 20 0 1 100 8192 1
+  status_file $pid "task$pid" "$state" 0 0 "$memory_lines" 'Threads:	1'
+  printf 'task%s\0' $pid > "$proc/$pid/cmdline"
+  pid=$((pid + 1))
+done
+printf '1000 200 50 10 0 100 0\n' > "$proc/2/statm"
+printf '1000 200\n' > "$proc/10/statm"
+newproc 11
+printf '11 (task11 no state\n' > "$proc/11/stat"
