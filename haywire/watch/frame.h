@@ -22,10 +22,12 @@
 #define HAYWIRE_WATCH_FRAME_H_
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "haywire/host/client.h"
 #include "haywire/protocol/messages.h"
+#include "haywire/protocol/process_event.h"
 #include "haywire/watch/process_change_feed.h"
 
 namespace haywire {
@@ -35,6 +37,12 @@ struct Snapshot {
   uint64_t session_id = 0;
   SystemSummary summary;
   ProcessList list;
+  // Process events read from the guest's event ring since the previous
+  // snapshot, in order, when the companion's source is the kernel's
+  // connector (exact: every start and exit, even between two listings);
+  // nullopt when there is no such ring, and starts and exits then come from
+  // PID diffs of successive listings.
+  std::optional<std::vector<ProcessEvent>> events;
 };
 
 // top's %Cpu(s) line, in percent (they add up to 100 when any tick passed).

@@ -11,6 +11,7 @@ FrameMaker::FrameMaker(uint64_t highlight_hold_ns)
 
 void FrameMaker::Reset() {
   pid_diff_.Reset();
+  (void)ring_feed_.TakeChanges();  // the old session's
   highlights_.Clear();
   previous_.reset();
 }
@@ -22,7 +23,12 @@ Frame FrameMaker::Next(Snapshot snapshot) {
   const uint64_t now = snapshot.summary.monotonic_ns;
   pid_diff_.OnSnapshot(snapshot.list.processes, now);
   std::vector<ProcessChange> changes = pid_diff_.TakeChanges();
-  if (external_feed_ != nullptr) changes = external_feed_->TakeChanges();
+  if (snapshot.events.has_value()) {
+    for (const ProcessEvent& e : *snapshot.events) ring_feed_.OnEvent(e);
+    changes = ring_feed_.TakeChanges();
+  } else if (external_feed_ != nullptr) {
+    changes = external_feed_->TakeChanges();
+  }
   highlights_.Add(changes);
   highlights_.Expire(now);
   Frame frame = BuildFrame(previous_ ? &*previous_ : nullptr, snapshot,

@@ -4,9 +4,10 @@
 // frames, keeping what a frame needs from the past: the previous snapshot
 // (for %CPU deltas) and the recent starts and exits (for highlights).
 //
-// Changes come from a PidDiffFeed over the snapshots by default; a caller
-// with a better source (the guest's event ring) installs it with
-// set_feed(), and the PID diff is then only used for its baseline.
+// Changes come from the snapshot's own events when it carries them (the
+// guest's event ring, see Snapshot::events), else from a feed installed
+// with set_feed(), else from a PidDiffFeed over the snapshots (which is
+// always kept up to date as the baseline).
 //
 // A snapshot of a different session than the previous one (the companion
 // was restarted) starts over: no deltas, no highlights, a fresh baseline.
@@ -41,6 +42,7 @@ class FrameMaker {
 
  private:
   PidDiffFeed pid_diff_;
+  ProcessEventFeed ring_feed_;
   ProcessChangeFeed* external_feed_ = nullptr;
   ChangeHighlights highlights_;
   std::optional<Snapshot> previous_;

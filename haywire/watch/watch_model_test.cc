@@ -201,6 +201,41 @@ TEST(WatchHighlightTest, EventFeedMapsForkAndExit) {
   EXPECT_TRUE(f.started_pids.empty());
 }
 
+TEST(WatchHighlightTest, SnapshotEventsFromTheRingReplaceThePidDiff) {
+  // The listings are identical, yet a process started and ended between
+  // them: only the event ring (Snapshot::events) can tell, and when a
+  // snapshot carries events they are what the frame highlights.
+  FrameMaker maker(3 * kSecond);
+  Snapshot first = Snap(10 * kSecond, {Proc(1, "a", 0)});
+  first.events.emplace();  // a ring, nothing happened yet
+  maker.Next(std::move(first));
+  Snapshot second = Snap(11 * kSecond, {Proc(1, "a", 0)});
+  ProcessEvent fork;
+  fork.kind = ProcessEventKind::kFork;
+  fork.pid = 77;
+  fork.comm = "short";
+  fork.guest_mono_ns = 10 * kSecond + 1;
+  ProcessEvent exit = fork;
+  exit.kind = ProcessEventKind::kExit;
+  exit.guest_mono_ns = 10 * kSecond + 2;
+  second.events = std::vector<ProcessEvent>{fork, exit};
+  const Frame f = maker.Next(std::move(second));
+  EXPECT_THAT(f.started_pids, ElementsAre(77));
+  EXPECT_THAT(f.exited_pids, ElementsAre(77));
+
+  // A listing change without events is not reported while the ring is
+  // the source (it would be a duplicate of the ring's own fork/exit).
+  Snapshot third = Snap(12 * kSecond, {Proc(1, "a", 0), Proc(5, "b", 0)});
+  third.events.emplace();
+  const Frame g = maker.Next(std::move(third));
+  EXPECT_TRUE(g.started_pids.empty());
+  EXPECT_TRUE(g.exited_pids.empty());
+
+  // Without a ring (events nullopt), the PID diff speaks again.
+  const Frame h = maker.Next(Snap(13 * kSecond, {Proc(1, "a", 0)}));
+  EXPECT_THAT(h.exited_pids, ElementsAre(5));
+}
+
 std::vector<uint32_t> Pids(const std::vector<FrameRow>& rows) {
   std::vector<uint32_t> pids;
   for (const FrameRow& row : rows) pids.push_back(row.entry.pid);
