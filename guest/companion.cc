@@ -12,13 +12,6 @@
 
 namespace haywire {
 
-uint64_t MonotonicNowNs() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull +
-         static_cast<uint64_t>(ts.tv_nsec);
-}
-
 Companion::Companion(Region region, CompanionOptions options)
     : region_(std::move(region)), options_(options) {}
 

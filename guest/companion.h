@@ -29,6 +29,7 @@
 #include "haywire/protocol/layout.h"
 #include "haywire/protocol/region.h"
 #include "haywire/protocol/slot.h"
+#include "haywire/util/clock.h"  // MonotonicNowNs, for users of this header
 #include "haywire/util/poll_policy.h"
 
 namespace haywire {
@@ -85,9 +86,6 @@ class Companion {
   uint64_t rejected_ = 0;
   Request request_;  // scratch copy of the request being served.
 };
-
-// Nanoseconds of CLOCK_MONOTONIC (the guest clock responses carry).
-uint64_t MonotonicNowNs();
 
 }  // namespace haywire
 

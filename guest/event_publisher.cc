@@ -10,16 +10,10 @@
 #include "absl/strings/str_cat.h"
 #include "glog/logging.h"
 #include "haywire/protocol/layout.h"
+#include "haywire/util/clock.h"
 
 namespace haywire {
 namespace {
-
-uint64_t ClockNs(clockid_t clock) {
-  struct timespec ts;
-  clock_gettime(clock, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull +
-         static_cast<uint64_t>(ts.tv_nsec);
-}
 
 constexpr size_t kMaxKnownProcesses = 1 << 22;  // pid_max is at most 2^22
 

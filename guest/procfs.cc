@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "haywire/util/clock.h"
 
 namespace haywire {
 namespace {
@@ -268,13 +269,6 @@ std::optional<uint32_t> CountEntriesAt(int dir_fd, const char* name) {
   ::closedir(dir);  // also closes fd
   if (failed) return std::nullopt;
   return count;
-}
-
-uint64_t ClockNs(clockid_t clock) {
-  struct timespec ts;
-  ::clock_gettime(clock, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * kNsPerSecond +
-         static_cast<uint64_t>(ts.tv_nsec);
 }
 
 uint64_t SysconfOr(int name, uint64_t fallback) {

@@ -18,6 +18,7 @@
 #include "haywire/cli/host_flags.h"
 #include "haywire/cli/poll_flag.h"
 #include "haywire/host/discovery.h"
+#include "haywire/util/clock.h"
 #include "haywire/util/json_writer.h"
 #include "haywire/util/latency_stats.h"
 
@@ -40,15 +41,6 @@ DEFINE_int32(wake_idle_ms, 1000,
 
 namespace haywire {
 namespace {
-
-// Monotonic nanoseconds (vDSO clock_gettime: about 20 ns, well below the
-// round trips measured).
-uint64_t NowNs() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull +
-         static_cast<uint64_t>(ts.tv_nsec);
-}
 
 enum class Kind { kPing, kInfo };
 
@@ -87,17 +79,17 @@ absl::StatusOr<Measurement> Measure(const HostConnection& connection,
       ready.fetch_add(1, std::memory_order_relaxed);
       while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
       for (int i = 0; i < count && errors[c].ok(); ++i) {
-        const uint64_t begin = NowNs();
+        const uint64_t begin = MonotonicNowNs();
         errors[c] = RoundTrip(client, kind, pid);
-        samples[c].push_back(NowNs() - begin);
+        samples[c].push_back(MonotonicNowNs() - begin);
       }
-      finished_ns[c] = NowNs();
+      finished_ns[c] = MonotonicNowNs();
     });
   }
   while (ready.load(std::memory_order_relaxed) < clients) {
     std::this_thread::yield();
   }
-  const uint64_t start_ns = NowNs();
+  const uint64_t start_ns = MonotonicNowNs();
   go.store(true, std::memory_order_release);
   for (std::thread& t : threads) t.join();
   for (const absl::Status& e : errors) {
@@ -120,9 +112,9 @@ absl::StatusOr<Measurement> MeasureWake(Client& client, int trials,
   std::vector<uint64_t> samples;
   for (int i = 0; i < trials; ++i) {
     std::this_thread::sleep_for(absl::ToChronoNanoseconds(idle));
-    const uint64_t begin = NowNs();
+    const uint64_t begin = MonotonicNowNs();
     if (absl::Status s = client.Ping(); !s.ok()) return s;
-    samples.push_back(NowNs() - begin);
+    samples.push_back(MonotonicNowNs() - begin);
   }
   Measurement m;
   m.latency = SummarizeLatencies(std::move(samples));

@@ -21,6 +21,7 @@
 #include "guest/simulated_ram.h"
 #include "guest/system_service.h"
 #include "haywire/cli/poll_flag.h"
+#include "haywire/cli/stop_signals.h"
 #include "haywire/protocol/event_ring.h"
 #include "haywire/protocol/region.h"
 #include "haywire/util/byte_size.h"
@@ -67,10 +68,6 @@ DEFINE_string(passwd_file, "/etc/passwd",
 
 namespace haywire {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-void OnStopSignal(int) { g_stop.store(true, std::memory_order_relaxed); }
 
 int SetupFail(const std::string& message) {
   return Fail(ExitCode::kGuestSetup, message);
@@ -184,12 +181,7 @@ int RunGuestServe(const std::vector<std::string>&) {
     return SetupFail(std::string(s.message()));
   }
 
-  struct sigaction action = {};
-  action.sa_handler = OnStopSignal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGTERM, &action, nullptr);
-  sigaction(SIGINT, &action, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  const std::atomic<bool>& stop = InstallStopSignals();
 
   std::printf("guest-serve: session 0x%016llx, %u pages in %s, pid %u\n",
               static_cast<unsigned long long>(session_id), region_pages,
@@ -223,7 +215,7 @@ int RunGuestServe(const std::vector<std::string>&) {
   processes.RegisterWith(&companion);
   SystemService system(&procfs, identity.hostname, identity.kernel_release);
   system.RegisterWith(&companion);
-  companion.Serve(g_stop);
+  companion.Serve(stop);
 
   // The ring's writer stops before the region is wiped under it.
   if (events != nullptr) events->Stop();

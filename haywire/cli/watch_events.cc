@@ -18,6 +18,7 @@
 #include "absl/time/clock.h"
 #include "haywire/cli/command.h"
 #include "haywire/cli/host_flags.h"
+#include "haywire/cli/stop_signals.h"
 #include "haywire/host/discovery.h"
 #include "haywire/host/event_reader.h"
 #include "haywire/host/live_session.h"
@@ -47,10 +48,6 @@ constexpr absl::Duration kPollInterval = absl::Milliseconds(20);
 // How often a reconnect is attempted (each attempt also watches a heartbeat
 // for --live-wait-ms).
 constexpr absl::Duration kReconnectInterval = absl::Milliseconds(200);
-
-std::atomic<bool> g_stop{false};
-
-void OnStopSignal(int) { g_stop.store(true, std::memory_order_relaxed); }
 
 // Guest strings are printed as they are, except control characters ('?'),
 // so a hostile command line cannot drive the terminal.
@@ -229,13 +226,8 @@ std::string EventTextLine(const ProcessEvent& e) {
 }
 
 int RunWatchEvents(const WatchEventsOptions& options) {
-  struct sigaction action = {};
-  action.sa_handler = OnStopSignal;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGTERM, &action, nullptr);
-  sigaction(SIGINT, &action, nullptr);
   // A closed stdout pipe ends the stream through Emit(), not a signal.
-  signal(SIGPIPE, SIG_IGN);
+  const std::atomic<bool>& stop = InstallStopSignals();
 
   const absl::Time start = absl::Now();
   const absl::Time end = options.duration > absl::ZeroDuration()
@@ -256,7 +248,7 @@ int RunWatchEvents(const WatchEventsOptions& options) {
   std::fflush(stdout);
 
   int64_t printed = 0;
-  while (!g_stop.load(std::memory_order_relaxed) && absl::Now() < end) {
+  while (!stop.load(std::memory_order_relaxed) && absl::Now() < end) {
     std::string gone;
     absl::StatusOr<EventBatch> batch = attached->reader->Poll();
     if (batch.ok()) {
@@ -327,7 +319,7 @@ int RunWatchEvents(const WatchEventsOptions& options) {
     const absl::Time give_up = absl::Now() + options.reconnect_timeout;
     absl::Status last = absl::UnavailableError("no attempt made");
     bool reattached = false;
-    while (!g_stop.load(std::memory_order_relaxed) && absl::Now() < end) {
+    while (!stop.load(std::memory_order_relaxed) && absl::Now() < end) {
       absl::StatusOr<Attached> next = Attach();
       if (next.ok()) {
         attached = *std::move(next);
@@ -339,7 +331,7 @@ int RunWatchEvents(const WatchEventsOptions& options) {
       absl::SleepFor(kReconnectInterval);
     }
     if (!reattached) {
-      if (g_stop.load(std::memory_order_relaxed) || absl::Now() >= end) break;
+      if (stop.load(std::memory_order_relaxed) || absl::Now() >= end) break;
       return Fail(ExitCodeFor(last),
                   absl::StrCat("no new live session within ",
                                absl::FormatDuration(options.reconnect_timeout),

@@ -91,8 +91,9 @@ class Waiter {
   // Waits once according to the phase of the current period.
   void Pause();
 
-  // True while Pause() would spin; callers may then look at a single
-  // cheap word (a doorbell) instead of everything.
+  // True while Pause() would spin; callers may then look only at what is
+  // cheap to look at (the companion: the 16 slot state words) between
+  // pauses, and do the rest when spinning ends.
   bool spinning() const { return phase_ == Phase::kSpin; }
 
   // Time since Restart(), as of the last clock read.

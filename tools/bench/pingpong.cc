@@ -27,6 +27,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gflags/gflags.h"
+#include "haywire/util/clock.h"
 #include "haywire/util/latency_stats.h"
 #include "haywire/util/poll_policy.h"
 
@@ -35,13 +36,6 @@ DEFINE_int32(round_trips, 200000, "Timed round trips.");
 DEFINE_bool(json, false, "Print JSON.");
 
 namespace {
-
-uint64_t NowNs() {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ull +
-         static_cast<uint64_t>(ts.tv_nsec);
-}
 
 // The child: answers every odd value v with v + 1 until it sees 0.
 [[noreturn]] void Responder(uint64_t* word) {
@@ -94,14 +88,14 @@ int main(int argc, char** argv) {
   std::vector<uint64_t> samples;
   samples.reserve(FLAGS_round_trips);
   for (int i = 0; i < FLAGS_round_trips; ++i) {
-    const uint64_t begin = NowNs();
+    const uint64_t begin = haywire::MonotonicNowNs();
     round_trip();
-    samples.push_back(NowNs() - begin);
+    samples.push_back(haywire::MonotonicNowNs() - begin);
   }
-  const uint64_t untimed_begin = NowNs();
+  const uint64_t untimed_begin = haywire::MonotonicNowNs();
   for (int i = 0; i < FLAGS_round_trips; ++i) round_trip();
   const double untimed_mean =
-      static_cast<double>(NowNs() - untimed_begin) / FLAGS_round_trips;
+      static_cast<double>(haywire::MonotonicNowNs() - untimed_begin) / FLAGS_round_trips;
   line.store(UINT64_MAX, std::memory_order_release);
   waitpid(child, nullptr, 0);
 
