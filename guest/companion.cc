@@ -13,7 +13,12 @@
 namespace haywire {
 
 Companion::Companion(Region region, CompanionOptions options)
-    : region_(std::move(region)), options_(options) {}
+    : region_(std::move(region)), options_(options) {
+  for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
+    request_slots_[i] = &region_.request_slot(i);
+    response_slots_[i] = &region_.response_slot(i);
+  }
+}
 
 void Companion::Handle(RequestType type, RequestHandler handler) {
   handlers_[static_cast<uint32_t>(type)] = std::move(handler);
@@ -28,7 +33,14 @@ void Companion::TickIfDue(absl::Time now) {
   StoreRelaxed(region_.beacon().requests_rejected, rejected_);
 }
 
-HandlerResult Companion::Dispatch(const Request& request, bool malformed) {
+absl::Time Companion::ReadClock() {
+  now_ = absl::Now();
+  return now_;
+}
+
+HandlerResult Companion::Dispatch(const Request& request, bool malformed,
+                                  bool* handler_ran) {
+  *handler_ran = false;
   HandlerResult result;
   if (malformed) {
     result.status = ResponseStatus::kBadRequest;
@@ -42,6 +54,7 @@ HandlerResult Companion::Dispatch(const Request& request, bool malformed) {
     result.status = ResponseStatus::kUnknownRequest;
     return result;
   }
+  *handler_ran = true;
   result = it->second(request);
   if (result.payload.size() > kResponsePayloadBytes) {
     // A handler bug must not overflow the response page.
@@ -50,13 +63,14 @@ HandlerResult Companion::Dispatch(const Request& request, bool malformed) {
   return result;
 }
 
-void Companion::Serve(uint32_t slot_index) {
-  RequestSlotPage& slot = region_.request_slot(slot_index);
+bool Companion::Serve(uint32_t slot_index) {
+  RequestSlotPage& slot = *request_slots_[slot_index];
   bool malformed = false;
   std::optional<SlotWord> taken =
       ReadPublishedRequest(slot, &request_, &malformed);
-  if (!taken.has_value()) return;
-  HandlerResult result = Dispatch(request_, malformed);
+  if (!taken.has_value()) return false;
+  bool handled;
+  HandlerResult result = Dispatch(request_, malformed, &handled);
   if (result.status == ResponseStatus::kOk) {
     ++served_;
   } else {
@@ -68,18 +82,22 @@ void Companion::Serve(uint32_t slot_index) {
   fields.type = request_.type;
   fields.flags = result.flags;
   fields.iterator_id = result.iterator_id;
-  fields.guest_mono_ns = MonotonicNowNs();
-  CompleteRequest(slot, region_.response_slot(slot_index), *taken, fields,
+  // PING is the transport floor: no clock read (docs/PROTOCOL.md 9.5).
+  fields.guest_mono_ns = request_.type == static_cast<uint32_t>(RequestType::kPing)
+                             ? 0
+                             : MonotonicNowNs();
+  CompleteRequest(slot, *response_slots_[slot_index], *taken, fields,
                   absl::MakeConstSpan(
                       reinterpret_cast<const uint8_t*>(result.payload.data()),
                       result.payload.size()));
+  return handled;
 }
 
 bool Companion::AnyRequestReady() const {
   for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
     // Relaxed: only a hint; PollOnce() loads the word again with acquire
     // before it reads the request.
-    if (SlotWord::Unpack(LoadRelaxed(region_.request_slot(i).state)).state ==
+    if (SlotWord::Unpack(LoadRelaxed(request_slots_[i]->state)).state ==
         SlotState::kRequestReady) {
       return true;
     }
@@ -87,28 +105,46 @@ bool Companion::AnyRequestReady() const {
   return false;
 }
 
+// After this many rounds of only self-answered requests (PING, errors) the
+// companion reads the clock anyway, so the heartbeat ticks under a flood of
+// PINGs (64 PINGs take well under a millisecond).
+constexpr int kMaxRoundsWithoutClock = 64;
+
 int Companion::PollOnce() {
   const uint64_t before = served_ + rejected_;
+  int served = 0;
+  bool handler_ran = false;
   for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
-    if (LoadSlotWord(region_.request_slot(i)).state ==
-        SlotState::kRequestReady) {
-      Serve(i);
+    if (LoadSlotWord(*request_slots_[i]).state == SlotState::kRequestReady) {
       // A round can serve all 16 slots, each a whole chunk of /proc reads:
       // keep the heartbeat's promise between requests, not only per round.
-      TickIfDue(absl::Now());
+      if (served > 0) TickIfDue(ReadClock());
+      handler_ran |= Serve(i);
+      ++served;
     }
   }
   // After the scan, so a request's answer does not wait for a clock read.
-  TickIfDue(absl::Now());
+  // A clock read costs about as much as a cache-line transfer, and a client
+  // sending PINGs back to back publishes its next one that soon: after a
+  // round of PINGs, skip it (a bounded number of times).
+  if (served == 0 || handler_ran ||
+      ++rounds_without_clock_ >= kMaxRoundsWithoutClock) {
+    rounds_without_clock_ = 0;
+    TickIfDue(ReadClock());
+  }
   return static_cast<int>(served_ + rejected_ - before);
 }
 
 void Companion::Serve(const std::atomic<bool>& stop) {
   SetThreadTimerSlack(options_.wait.timer_slack);
   Waiter waiter(options_.wait);
+  ReadClock();
   while (!stop.load(std::memory_order_relaxed)) {
     if (PollOnce() > 0) {
-      waiter.Restart();
+      // From the last clock reading (ours, or the waiter's after a sleep),
+      // which may predate this request by a few PINGs: the spin phase then
+      // ends that much sooner, no more.
+      waiter.Restart(std::max(now_, waiter.last_clock_reading()));
       continue;
     }
     if (waiter.spinning()) {

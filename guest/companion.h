@@ -19,6 +19,7 @@
 #ifndef HAYWIRE_GUEST_COMPANION_H_
 #define HAYWIRE_GUEST_COMPANION_H_
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -73,15 +74,26 @@ class Companion {
 
  private:
   void TickIfDue(absl::Time now);
+  // Reads the clock into now_.
+  absl::Time ReadClock();
   // True if some slot holds a published request (a cheap relaxed scan).
   bool AnyRequestReady() const;
-  void Serve(uint32_t slot_index);
-  HandlerResult Dispatch(const Request& request, bool malformed);
+  // Serves slot `slot_index`; returns true if a handler ran (false for what
+  // the companion answers by itself in nanoseconds: PING and errors).
+  bool Serve(uint32_t slot_index);
+  HandlerResult Dispatch(const Request& request, bool malformed,
+                         bool* handler_ran);
 
   Region region_;
   CompanionOptions options_;
+  // The slots' pages, looked up once: the polling loop reads their state
+  // words millions of times a second.
+  std::array<RequestSlotPage*, kRequestSlotCount> request_slots_;
+  std::array<ResponseSlotPage*, kRequestSlotCount> response_slots_;
   absl::flat_hash_map<uint32_t, RequestHandler> handlers_;
   absl::Time last_tick_ = absl::InfinitePast();
+  absl::Time now_ = absl::InfinitePast();  // the last clock reading.
+  int rounds_without_clock_ = 0;
   uint64_t served_ = 0;
   uint64_t rejected_ = 0;
   Request request_;  // scratch copy of the request being served.

@@ -38,11 +38,21 @@ DEFINE_int32(wake_trials, 0,
              "after --wake-idle-ms without any request.");
 DEFINE_int32(wake_idle_ms, 1000,
              "Idle time before each wake-from-idle PING, in milliseconds.");
+DEFINE_bool(keep_slot, true,
+            "Each client keeps its request slot between round trips (one CAS "
+            "per request, as every haywire client does); false claims and "
+            "frees a slot around every request.");
 
 namespace haywire {
 namespace {
 
 enum class Kind { kPing, kInfo };
+
+ClientOptions BenchClientOptions() {
+  ClientOptions options = ClientOptionsFromFlags();
+  options.keep_slot = FLAGS_keep_slot;
+  return options;
+}
 
 struct Measurement {
   LatencySummary latency;
@@ -69,7 +79,7 @@ absl::StatusOr<Measurement> Measure(const HostConnection& connection,
   for (int c = 0; c < clients; ++c) {
     const int count = requests / clients + (c < requests % clients ? 1 : 0);
     threads.emplace_back([&, c, count] {
-      Client client(&connection.session, ClientOptionsFromFlags());
+      Client client(&connection.session, BenchClientOptions());
       for (int i = 0; i < warmup && errors[c].ok(); ++i) {
         errors[c] = RoundTrip(client, kind, pid);
       }
@@ -177,6 +187,8 @@ int RunBench(const std::vector<std::string>&) {
   if (absl::Status s = c.client->GetProcessInfo(pid).status(); !s.ok()) {
     return FailWith(s);
   }
+  // The measuring clients need every slot with --clients=16.
+  c.client->ReleaseSlot();
 
   absl::StatusOr<Measurement> ping = Measure(
       c, Kind::kPing, FLAGS_requests, FLAGS_clients, FLAGS_warmup, pid);
@@ -206,6 +218,7 @@ int RunBench(const std::vector<std::string>&) {
     json.Key("requests").Int(FLAGS_requests);
     json.Key("info_pid").Uint(pid);
     json.Key("poll").String(PollModeName(PollModeFromFlag()));
+    json.Key("keep_slot").Bool(FLAGS_keep_slot);
     json.Key("session_id").String(SessionIdText(c.session.report.pages.session_id));
     json.EndObject();
     absl::StatusOr<std::string> text = std::move(json).Finish();
@@ -213,10 +226,13 @@ int RunBench(const std::vector<std::string>&) {
     std::printf("%s\n", text->c_str());
   } else {
     std::printf(
-        "%d round trips per kind, %d client%s, --poll=%s, GET_PROCESS_INFO "
-        "of pid %u\n",
+        "%d round trips per kind, %d client%s, --poll=%s, %s, "
+        "GET_PROCESS_INFO of pid %u\n",
         FLAGS_requests, FLAGS_clients, FLAGS_clients == 1 ? "" : "s",
-        PollModeName(PollModeFromFlag()).c_str(), pid);
+        PollModeName(PollModeFromFlag()).c_str(),
+        FLAGS_keep_slot ? "slot kept between requests"
+                        : "slot claimed and freed per request",
+        pid);
     std::printf("%-6s %8s %10s %10s %10s %10s %10s %12s\n", "KIND", "COUNT",
                 "P50", "P90", "P99", "P99.9", "MAX", "REQ/S");
     TextRow("ping", *ping, true);
@@ -237,7 +253,8 @@ Command BenchCommand() {
   command.name = "bench";
   command.summary = "Measure round trips to the companion";
   command.usage =
-      "[--mem-file=PATH] [--requests=N] [--clients=N] [--poll=MODE] [--json]";
+      "[--mem-file=PATH] [--requests=N] [--clients=N] [--poll=MODE] "
+      "[--keep-slot=false] [--json]";
   command.help =
       "Measures round trips through the shared region against the live "
       "companion of --mem-file (a real VM, or guest-serve in simulated mode): "
@@ -250,6 +267,8 @@ Command BenchCommand() {
       "request slot). --poll chooses how this process waits for responses; "
       "how fast the companion notices a request is guest-serve's own --poll "
       "(latency after a quiet spell is measured with --wake-trials). "
+      "Like every haywire client, each keeps its slot between requests; "
+      "--keep-slot=false measures claiming and freeing a slot every time. "
       "docs/PERFORMANCE.md explains the numbers and what limits them.\n\n"
       "--json prints {\"ping\": {\"p50_ns\", \"p90_ns\", \"p99_ns\", "
       "\"p999_ns\", \"max_ns\", \"min_ns\", \"mean_ns\", \"count\", "
@@ -260,7 +279,7 @@ Command BenchCommand() {
       "  haywire bench --wake-trials=20 --wake-idle-ms=1000";
   command.flags = HostFlagNames();
   for (const char* flag : {"requests", "clients", "warmup", "info_pid",
-                           "wake_trials", "wake_idle_ms"}) {
+                           "wake_trials", "wake_idle_ms", "keep_slot"}) {
     command.flags.push_back(flag);
   }
   command.run = RunBench;

@@ -98,6 +98,31 @@ Client::Client(const LiveSession* session, ClientOptions options)
   }
 }
 
+Client::~Client() { ReleaseSlot(); }
+
+void Client::ReleaseSlot() {
+  if (!kept_.has_value()) return;
+  // Only while the session lives: a stopped companion's slots are free guest
+  // memory and must not be written.
+  if (CheckCompanionPresent().ok()) {
+    ReleaseKeptSlot(session_->region.request_slot(kept_->index), kept_->word);
+  }
+  kept_.reset();
+}
+
+int Client::TakeKeptSlot(SlotWord* held) {
+  if (!kept_.has_value()) return -1;
+  const KeptSlot kept = *kept_;
+  kept_.reset();
+  // Acquire (in LoadSlotWord); normally an L1 hit: nobody else writes a
+  // kept slot unless it wrongly took this client for dead.
+  if (LoadSlotWord(session_->region.request_slot(kept.index)) != kept.word) {
+    return -1;
+  }
+  *held = kept.word;
+  return kept.index;
+}
+
 uint64_t Client::NextTicket() {
   uint64_t ticket = ticket_base_ + (++ticket_counter_);
   return ticket == 0 ? NextTicket() : ticket;
@@ -248,36 +273,55 @@ absl::Status Client::WaitForResponse(int slot_index, const SlotWord& published,
 
 absl::StatusOr<Response> Client::Call(RequestType type,
                                       absl::string_view payload) {
-  SlotWord claimed;
-  absl::StatusOr<int> slot_index = ClaimSlot(&claimed);
-  if (!slot_index.ok()) return slot_index.status();
-  RequestSlotPage& slot = session_->region.request_slot(*slot_index);
+  if (absl::Status s = CheckCompanionPresent(); !s.ok()) {
+    kept_.reset();
+    return s;
+  }
+  SlotWord held;
+  int slot_index = TakeKeptSlot(&held);
+  if (slot_index < 0) {
+    absl::StatusOr<int> claimed = ClaimSlot(&held);
+    if (!claimed.ok()) return claimed.status();
+    slot_index = *claimed;
+  }
+  RequestSlotPage& slot = session_->region.request_slot(slot_index);
   const uint64_t ticket = NextTicket();
   SlotWord published;
   absl::Status status = PublishRequest(
-      slot, claimed, ticket, type,
+      slot, held, ticket, type,
       absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(payload.data()),
                           payload.size()),
       ring_doorbell_ ? &session_->region.beacon().request_doorbell : nullptr,
       &published);
   if (!status.ok()) {
-    ReleaseClaim(slot, claimed);
+    if (held.state == SlotState::kClaimed) {
+      ReleaseClaim(slot, held);
+    } else {
+      ReleaseKeptSlot(slot, held);
+    }
     return WithFailure(status, Failure::kGuestError);
   }
-  if (absl::Status s = WaitForResponse(*slot_index, published, type);
+  if (absl::Status s = WaitForResponse(slot_index, published, type);
       !s.ok()) {
     return s;
   }
   Response response;
-  status = ConsumeResponse(slot, session_->region.response_slot(*slot_index),
-                           published, ticket, &response);
+  const AfterResponse after =
+      options_.keep_slot ? AfterResponse::kKeep : AfterResponse::kFree;
+  status = ConsumeResponse(slot, session_->region.response_slot(slot_index),
+                           published, ticket, &response, after);
+  SlotWord ready = published;
+  ready.state = SlotState::kResponseReady;
   if (!status.ok()) {
+    // Do not keep a slot that produced a bad response.
+    if (after == AfterResponse::kKeep) ReleaseKeptSlot(slot, ready);
     return WithFailure(
         absl::Status(status.code(),
                      absl::StrCat("invalid response to ", RequestTypeName(type),
                                   ": ", status.message())),
         Failure::kGuestError);
   }
+  if (after == AfterResponse::kKeep) kept_ = KeptSlot{slot_index, ready};
   if (response.type != static_cast<uint32_t>(type)) {
     return MakeFailure(absl::StatusCode::kDataLoss,
                        absl::StrCat("the companion answered ",
@@ -290,6 +334,7 @@ absl::StatusOr<Response> Client::Call(RequestType type,
 
 absl::Status Client::ResponseError(const Response& response,
                                    RequestType type) const {
+  if (response.status == ResponseStatus::kOk) return absl::OkStatus();
   const std::string detail = Printable(DecodeErrorMessage(response.payload));
   const std::string suffix = detail.empty() ? "" : absl::StrCat(": ", detail);
   switch (response.status) {

@@ -16,12 +16,21 @@
 // Responses are never trusted: payloads are decoded by messages.h with every
 // count, length and string bounded.
 //
+// Keep-alive: by default a Client keeps its slot after a response (it stays
+// kResponseReady, owned by this station), and its next request reuses it in
+// one CAS instead of claim + publish + free: back-to-back requests then cost
+// two cache-line transfers of the slot's control line per round trip, as a
+// raw ping-pong does. A Client that will be idle for a while (or is done)
+// should call ReleaseSlot(); the destructor does. A slot kept by a process
+// that died is reclaimed like any other slot of a dead owner.
+//
 // A Client is not thread-safe; use one per thread (they may share a
 // LiveSession and a PID: slot claims are atomic).
 #ifndef HAYWIRE_HOST_CLIENT_H_
 #define HAYWIRE_HOST_CLIENT_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +52,9 @@ struct ClientOptions {
   WaitSchedule wait = ClientWaitSchedule(PollMode::kAdaptive);
   // Station id written into claimed slots; 0 means getpid().
   uint32_t station_id = 0;
+  // Keep the slot between requests (see above); false frees it after every
+  // response.
+  bool keep_slot = true;
 };
 
 // What one listing returned.
@@ -57,6 +69,11 @@ class Client {
  public:
   // `session` must outlive the client.
   explicit Client(const LiveSession* session, ClientOptions options = {});
+  // Releases the kept slot, if any.
+  ~Client();
+
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
 
   // One request/response round trip. The response's status is returned as
   // is (OK or not); errors are transport failures (busy, timeout, companion
@@ -76,11 +93,20 @@ class Client {
   // companion without it fails with Failure::kVersionMismatch.
   absl::StatusOr<SystemSummary> GetSystemSummary();
 
+  // Hands the kept slot back (kFree) so other clients can claim it. Cheap
+  // and idempotent; call it before idling.
+  void ReleaseSlot();
+
+  // The index of the slot kept for the next request, or -1.
+  int kept_slot() const { return kept_.has_value() ? kept_->index : -1; }
+
   uint32_t station_id() const { return station_id_; }
 
  private:
   absl::Status CheckCompanionPresent();
   absl::StatusOr<int> ClaimSlot(SlotWord* claimed);
+  // The kept slot if it is still ours (then `*held` is its word), else -1.
+  int TakeKeptSlot(SlotWord* held);
   absl::Status WaitForResponse(int slot, const SlotWord& published,
                                RequestType type);
   absl::Status ResponseError(const Response& response, RequestType type) const;
@@ -94,6 +120,12 @@ class Client {
   uint64_t ticket_base_;
   uint64_t ticket_counter_ = 0;
   bool ring_doorbell_ = false;
+  // The slot kept after the last response, in kResponseReady.
+  struct KeptSlot {
+    int index;
+    SlotWord word;
+  };
+  std::optional<KeptSlot> kept_;
   // The beacon header CheckCompanionPresent() last found valid (zero: none).
   PageHeader validated_beacon_header_ = {};
 };

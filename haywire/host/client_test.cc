@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -322,6 +323,7 @@ TEST(ClientTest, SlowResponseTimesOutAndTheSlotRecovers) {
   list = patient.ListProcesses();
   ASSERT_TRUE(list.ok()) << list.status();
   EXPECT_EQ(list->processes.size(), 1u);
+  patient.ReleaseSlot();  // the slot it kept for its next request
   // Eventually every slot is free again.
   for (int i = 0; i < 200; ++i) {
     bool all_free = true;
@@ -408,6 +410,110 @@ TEST(ClientTest, ConcurrentClientsGetTheirOwnAnswers) {
   }
   for (std::thread& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0) << first_failure;
+}
+
+TEST(ClientTest, KeepsItsSlotBetweenRequestsAndHandsItBack) {
+  TestCompanion companion("keep");
+  companion.Start();
+  LiveSession session = companion.Connect();
+  const uint32_t me = static_cast<uint32_t>(::getpid());
+  {
+    Client client(&session, Quick());
+    EXPECT_EQ(client.kept_slot(), -1);
+    ASSERT_TRUE(client.Ping().ok());
+    const int index = client.kept_slot();
+    ASSERT_GE(index, 0);
+    RequestSlotPage& slot = session.region.request_slot(index);
+    const SlotWord first = LoadSlotWord(slot);
+    EXPECT_EQ(first.state, SlotState::kResponseReady);
+    EXPECT_EQ(first.owner_pid, me);
+    // The next requests reuse it: one generation per request, no other slot
+    // touched.
+    for (int i = 1; i <= 100; ++i) {
+      ASSERT_TRUE(client.Ping().ok());
+      ASSERT_EQ(client.kept_slot(), index);
+      const SlotWord now = LoadSlotWord(slot);
+      ASSERT_EQ(now.state, SlotState::kResponseReady);
+      ASSERT_EQ(now.generation, (first.generation + i) & SlotWord::kGenerationMask);
+    }
+    for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
+      if (static_cast<int>(i) == index) continue;
+      EXPECT_EQ(LoadSlotWord(session.region.request_slot(i)).generation, 0u);
+    }
+    client.ReleaseSlot();
+    EXPECT_EQ(client.kept_slot(), -1);
+    EXPECT_EQ(LoadSlotWord(slot).state, SlotState::kFree);
+    ASSERT_TRUE(client.Ping().ok());
+    ASSERT_GE(client.kept_slot(), 0);
+  }
+  // The destructor released it too.
+  for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
+    EXPECT_EQ(LoadSlotWord(session.region.request_slot(i)).state,
+              SlotState::kFree);
+  }
+}
+
+TEST(ClientTest, WithoutKeepAliveEverySlotIsFreeBetweenRequests) {
+  TestCompanion companion("nokeep");
+  companion.Start();
+  LiveSession session = companion.Connect();
+  ClientOptions options = Quick();
+  options.keep_slot = false;
+  Client client(&session, options);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(client.Ping().ok());
+    EXPECT_EQ(client.kept_slot(), -1);
+    for (uint32_t s = 0; s < kRequestSlotCount; ++s) {
+      ASSERT_EQ(LoadSlotWord(session.region.request_slot(s)).state,
+                SlotState::kFree);
+    }
+  }
+}
+
+TEST(ClientTest, KeptSlotsCountAsBusyUntilReleased) {
+  TestCompanion companion("keptbusy");
+  companion.Start();
+  LiveSession session = companion.Connect();
+  std::vector<std::unique_ptr<Client>> holders;
+  for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
+    holders.push_back(std::make_unique<Client>(&session, Quick()));
+    ASSERT_TRUE(holders.back()->Ping().ok());
+  }
+  Client late(&session, Quick());
+  absl::Status s = late.Ping();
+  EXPECT_EQ(FailureOf(s), Failure::kBusy) << s;
+  // One holder goes idle and hands its slot back: the late client gets it.
+  holders[3]->ReleaseSlot();
+  EXPECT_TRUE(late.Ping().ok());
+  // The holder that released claims another slot when one frees up.
+  holders[5].reset();
+  EXPECT_TRUE(holders[3]->Ping().ok());
+}
+
+TEST(ClientTest, SlotKeptByAProcessThatDiedIsReclaimed) {
+  TestCompanion companion("keptdead");
+  companion.Start();
+  LiveSession session = companion.Connect();
+  // Children each keep a slot and die without releasing it (_exit skips
+  // destructors, as SIGKILL would).
+  for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      LiveSession own = companion.Connect();
+      Client client(&own, Quick());
+      _exit(client.Ping().ok() && client.kept_slot() >= 0 ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
+    EXPECT_EQ(LoadSlotWord(session.region.request_slot(i)).state,
+              SlotState::kResponseReady);
+  }
+  Client client(&session, Quick());
+  EXPECT_TRUE(client.Ping().ok());
 }
 
 }  // namespace

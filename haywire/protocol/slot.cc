@@ -2,6 +2,7 @@
 
 #include "haywire/protocol/slot.h"
 
+#include <atomic>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -44,12 +45,6 @@ std::string SlotStateName(SlotState state) {
   return absl::StrCat("invalid(", static_cast<int>(state), ")");
 }
 
-SlotWord LoadSlotWord(RequestSlotPage& slot) {
-  // Acquire: pairs with the release half of whichever CAS wrote the word, so
-  // the request (guest) or response (host) it published is visible.
-  return SlotWord::Unpack(LoadAcquire(slot.state));
-}
-
 std::optional<SlotWord> TryClaimSlot(RequestSlotPage& slot, uint32_t pid) {
   CHECK_NE(pid, 0u);
   SlotWord current = LoadSlotWord(slot);
@@ -65,7 +60,7 @@ std::optional<SlotWord> TryClaimSlot(RequestSlotPage& slot, uint32_t pid) {
   return claimed;
 }
 
-absl::Status PublishRequest(RequestSlotPage& slot, const SlotWord& claimed,
+absl::Status PublishRequest(RequestSlotPage& slot, const SlotWord& held,
                             uint64_t ticket, RequestType type,
                             absl::Span<const uint8_t> payload,
                             uint64_t* doorbell, SlotWord* published) {
@@ -74,17 +69,30 @@ absl::Status PublishRequest(RequestSlotPage& slot, const SlotWord& claimed,
         absl::StrCat("request payload of ", payload.size(),
                      " bytes exceeds the slot's ", kRequestPayloadBytes));
   }
-  // Plain writes: the slot is ours (kClaimed) and the companion reads the
-  // request only after the release transition below.
+  SlotWord ready = With(held, SlotState::kRequestReady);
+  if (held.state == SlotState::kResponseReady) {
+    // A kept slot: publishing is also the claim, so it bumps the generation
+    // as T1 would. A companion still holding the old word can then never
+    // complete the new request with it.
+    ready.generation = (held.generation + 1) & SlotWord::kGenerationMask;
+  } else if (held.state != SlotState::kClaimed) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot publish on a slot held as ",
+                     SlotStateName(held.state)));
+  }
+  // Plain writes: the slot is ours (kClaimed, or kResponseReady kept by us,
+  // which the companion never touches) and the companion reads the request
+  // only after the release transition below. A kept slot's previous
+  // response was copied before ConsumeResponse returned, so these writes
+  // cannot tear it.
   slot.ticket = ticket;
   slot.type = static_cast<uint32_t>(type);
   slot.payload_bytes = static_cast<uint32_t>(payload.size());
   if (!payload.empty()) {
     std::memcpy(slot.payload, payload.data(), payload.size());
   }
-  SlotWord ready = With(claimed, SlotState::kRequestReady);
   // Release (in the acq_rel CAS): publishes the request body above.
-  if (!Transition(slot, claimed, ready)) {
+  if (!Transition(slot, held, ready)) {
     return absl::FailedPreconditionError(
         "request slot was reclaimed before the request was published");
   }
@@ -116,7 +124,7 @@ RequestProgress PollRequest(RequestSlotPage& slot, const SlotWord& published) {
 
 absl::Status ConsumeResponse(RequestSlotPage& slot, ResponseSlotPage& response,
                              const SlotWord& published, uint64_t ticket,
-                             Response* out) {
+                             Response* out, AfterResponse after) {
   SlotWord ready = With(published, SlotState::kResponseReady);
   // Acquire: pairs with the companion's release CAS to kResponseReady, so the
   // response page below is complete.
@@ -147,9 +155,20 @@ absl::Status ConsumeResponse(RequestSlotPage& slot, ResponseSlotPage& response,
                      payload_bytes);
     r.status = static_cast<ResponseStatus>(r.raw_status);
   }
-  // Release: our reads of the response happen before the slot is reused.
-  SlotWord free_word{SlotState::kFree, published.generation, 0};
-  if (!Transition(slot, ready, free_word)) {
+  bool still_ours;
+  if (after == AfterResponse::kKeep) {
+    // Nobody may legitimately move a slot we hold in kResponseReady, but a
+    // confused host could reclaim it: check, seqlock-style, that the word
+    // did not change while we copied. The acquire fence orders the copy's
+    // plain loads before the relaxed re-load (a load-load barrier on arm64).
+    std::atomic_thread_fence(std::memory_order_acquire);
+    still_ours = SlotWord::Unpack(LoadRelaxed(slot.state)) == ready;
+  } else {
+    // Release: our reads of the response happen before the slot is reused.
+    SlotWord free_word{SlotState::kFree, published.generation, 0};
+    still_ours = Transition(slot, ready, free_word);
+  }
+  if (!still_ours) {
     return absl::FailedPreconditionError(
         "slot changed hands while the response was read");
   }
@@ -196,6 +215,14 @@ bool ReclaimSlot(RequestSlotPage& slot, const SlotWord& observed) {
   }
   SlotWord free_word{SlotState::kFree, observed.generation, 0};
   return Transition(slot, observed, free_word);
+}
+
+bool ReleaseKeptSlot(RequestSlotPage& slot, const SlotWord& kept) {
+  if (kept.state != SlotState::kResponseReady) return false;
+  // Release: our reads of the last response happen before the slot is
+  // claimed again.
+  SlotWord free_word{SlotState::kFree, kept.generation, 0};
+  return Transition(slot, kept, free_word);
 }
 
 bool ReleaseClaim(RequestSlotPage& slot, const SlotWord& claimed) {

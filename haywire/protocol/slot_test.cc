@@ -763,5 +763,109 @@ TEST_F(SlotTest, SixteenIndependentSlots) {
   }
 }
 
+TEST_F(SlotTest, KeptSlotCarriesTheNextRequestInOneTransition) {
+  SlotWord published = ClaimAndPublish(kHostA, 1, "first");
+  ASSERT_EQ(Serve(0), Completion::kDelivered);
+  Response r;
+  ASSERT_TRUE(ConsumeResponse(slot(), response(), published, 1, &r,
+                              AfterResponse::kKeep)
+                  .ok());
+  EXPECT_EQ(r.payload, "tsrif");
+  // Kept: still kResponseReady, ours, same generation; nobody can claim it.
+  SlotWord kept = published;
+  kept.state = SlotState::kResponseReady;
+  EXPECT_EQ(LoadSlotWord(slot()), kept);
+  EXPECT_FALSE(TryClaimSlot(slot(), kHostB).has_value());
+
+  // The next request goes straight from kResponseReady to kRequestReady
+  // with the next generation, like a claim would give it.
+  SlotWord second;
+  const auto bytes = Bytes("second");
+  ASSERT_TRUE(PublishRequest(slot(), kept, 2, RequestType::kPing, bytes,
+                             nullptr, &second)
+                  .ok());
+  EXPECT_EQ(second.state, SlotState::kRequestReady);
+  EXPECT_EQ(second.generation, published.generation + 1);
+  EXPECT_EQ(second.owner_pid, kHostA);
+  EXPECT_EQ(LoadSlotWord(slot()), second);
+  // A companion still holding the old word cannot answer the new request.
+  Request stale;
+  stale.ticket = 1;
+  stale.type = static_cast<uint32_t>(RequestType::kPing);
+  stale.payload_bytes = 0;
+  EXPECT_EQ(Answer(0, published, stale), Completion::kLost);
+  EXPECT_EQ(LoadSlotWord(slot()), second);
+
+  ASSERT_EQ(Serve(0), Completion::kDelivered);
+  ASSERT_TRUE(ConsumeResponse(slot(), response(), second, 2, &r,
+                              AfterResponse::kKeep)
+                  .ok());
+  EXPECT_EQ(r.ticket, 2u);
+  EXPECT_EQ(r.payload, "dnoces");
+  SlotWord kept2 = second;
+  kept2.state = SlotState::kResponseReady;
+  // Releasing hands it back, once.
+  EXPECT_TRUE(ReleaseKeptSlot(slot(), kept2));
+  EXPECT_EQ(LoadSlotWord(slot()),
+            (SlotWord{SlotState::kFree, second.generation, 0}));
+  EXPECT_FALSE(ReleaseKeptSlot(slot(), kept2));
+  EXPECT_TRUE(TryClaimSlot(slot(), kHostB).has_value());
+}
+
+TEST_F(SlotTest, KeptSlotThatChangedHandsIsNeitherDeliveredNorReused) {
+  SlotWord published = ClaimAndPublish(kHostA, 1, "x");
+  ASSERT_EQ(Serve(0), Completion::kDelivered);
+  SlotWord ready = published;
+  ready.state = SlotState::kResponseReady;
+  // Another host wrongly takes kHostA for dead and reclaims the slot, then
+  // claims it itself.
+  ASSERT_TRUE(ReclaimSlot(slot(), ready));
+  ASSERT_TRUE(TryClaimSlot(slot(), kHostB).has_value());
+  Response r;
+  EXPECT_EQ(ConsumeResponse(slot(), response(), published, 1, &r,
+                            AfterResponse::kKeep)
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  // Publishing on the (no longer) kept slot fails and writes no state.
+  const SlotWord b_word = LoadSlotWord(slot());
+  SlotWord next;
+  EXPECT_EQ(PublishRequest(slot(), ready, 2, RequestType::kPing, {}, nullptr,
+                           &next)
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(LoadSlotWord(slot()), b_word);
+  EXPECT_FALSE(ReleaseKeptSlot(slot(), ready));
+  EXPECT_EQ(LoadSlotWord(slot()), b_word);
+}
+
+TEST_F(SlotTest, PublishingNeedsAClaimedOrKeptSlot) {
+  SlotWord published = ClaimAndPublish(kHostA, 1, "x");
+  SlotWord next;
+  // Not from kRequestReady (a request already in flight) nor kFree.
+  EXPECT_EQ(PublishRequest(slot(), published, 2, RequestType::kPing, {},
+                           nullptr, &next)
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(PublishRequest(slot(1), SlotWord{}, 2, RequestType::kPing, {},
+                           nullptr, &next)
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(LoadSlotWord(slot()), published);
+  EXPECT_EQ(LoadSlotWord(slot(1)), SlotWord{});
+}
+
+TEST_F(SlotTest, KeptSlotOfADeadOwnerIsReclaimable) {
+  SlotWord published = ClaimAndPublish(kHostA, 1, "x");
+  ASSERT_EQ(Serve(0), Completion::kDelivered);
+  Response r;
+  ASSERT_TRUE(ConsumeResponse(slot(), response(), published, 1, &r,
+                              AfterResponse::kKeep)
+                  .ok());
+  const SlotWord kept = LoadSlotWord(slot());
+  ASSERT_EQ(kept.state, SlotState::kResponseReady);
+  EXPECT_TRUE(ReclaimSlot(slot(), kept));
+  EXPECT_EQ(LoadSlotWord(slot()).state, SlotState::kFree);
+}
+
 }  // namespace
 }  // namespace haywire

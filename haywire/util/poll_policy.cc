@@ -96,8 +96,10 @@ Waiter::Waiter(const WaitSchedule& schedule)
   Restart();
 }
 
-void Waiter::Restart() {
-  start_ = last_now_ = absl::Now();
+void Waiter::Restart() { Restart(absl::Now()); }
+
+void Waiter::Restart(absl::Time now) {
+  start_ = last_now_ = now;
   calls_since_clock_ = 0;
   sleep_ = schedule_.hot_sleep;
   phase_ = Phase::kSpin;

@@ -87,6 +87,9 @@ class Waiter {
 
   // Starts a new wait period now.
   void Restart();
+  // Starts a new wait period at `now`, a clock reading the caller just
+  // took (saves reading the clock again on a hot path).
+  void Restart(absl::Time now);
 
   // Waits once according to the phase of the current period.
   void Pause();
@@ -95,6 +98,9 @@ class Waiter {
   // cheap to look at (the companion: the 16 slot state words) between
   // pauses, and do the rest when spinning ends.
   bool spinning() const { return phase_ == Phase::kSpin; }
+
+  // The last clock reading Pause() or Restart() took.
+  absl::Time last_clock_reading() const { return last_now_; }
 
   // Time since Restart(), as of the last clock read.
   absl::Duration elapsed() const { return last_now_ - start_; }

@@ -95,6 +95,9 @@ absl::StatusOr<Snapshot> GuestPoller::Take() {
     return list.status();
   }
   snapshot.list = *std::move(list);
+  // The next refresh is a second or more away: hand the slot back so other
+  // clients are not kept waiting for it meanwhile.
+  connection_->client->ReleaseSlot();
   return snapshot;
 }
 
