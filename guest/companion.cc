@@ -24,13 +24,14 @@ void Companion::Handle(RequestType type, RequestHandler handler) {
   handlers_[static_cast<uint32_t>(type)] = std::move(handler);
 }
 
-void Companion::TickIfDue(absl::Time now) {
-  if (now - last_tick_ < options_.heartbeat_interval) return;
+bool Companion::TickIfDue(absl::Time now) {
+  if (now - last_tick_ < options_.heartbeat_interval) return false;
   last_tick_ = now;
   TickHeartbeat(region_.beacon(), MonotonicNowNs());
   // Statistics are informational: relaxed.
   StoreRelaxed(region_.beacon().requests_served, served_);
   StoreRelaxed(region_.beacon().requests_rejected, rejected_);
+  return true;
 }
 
 absl::Time Companion::ReadClock() {
@@ -127,10 +128,11 @@ int Companion::PollOnce() {
   // A clock read costs about as much as a cache-line transfer, and a client
   // sending PINGs back to back publishes its next one that soon: after a
   // round of PINGs, skip it (a bounded number of times).
+  ticked_ = false;
   if (served == 0 || handler_ran ||
       ++rounds_without_clock_ >= kMaxRoundsWithoutClock) {
     rounds_without_clock_ = 0;
-    TickIfDue(ReadClock());
+    ticked_ = TickIfDue(ReadClock());
   }
   return static_cast<int>(served_ + rejected_ - before);
 }
@@ -159,7 +161,21 @@ void Companion::Serve(const std::atomic<bool>& stop) {
       }
       continue;
     }
+    if (ticked_ && LingerForRequest()) continue;
     waiter.Pause();
+  }
+}
+
+bool Companion::LingerForRequest() const {
+  if (options_.tick_linger <= absl::ZeroDuration()) return false;
+  const uint64_t end_ns =
+      MonotonicNowNs() + absl::ToInt64Nanoseconds(options_.tick_linger);
+  for (;;) {
+    for (int i = 0; i < 32; ++i) {
+      if (AnyRequestReady()) return true;
+      CpuRelax();
+    }
+    if (MonotonicNowNs() >= end_ns) return false;
   }
 }
 

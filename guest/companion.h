@@ -52,6 +52,13 @@ struct CompanionOptions {
   // The heartbeat is advanced at least this often (well under
   // kHeartbeatPeriodNs, which is the protocol's promise).
   absl::Duration heartbeat_interval = absl::Milliseconds(10);
+  // After each heartbeat tick outside the spin phase, keep looking at the
+  // slots this long before sleeping again. A host connecting to a cached
+  // session waits for the heartbeat to advance (its proof of life) and
+  // publishes its first request microseconds later: lingering lets that
+  // request be served at once instead of one idle sleep later, for about
+  // 100 ticks/s x 30 us = 0.3% of a core at most.
+  absl::Duration tick_linger = absl::Microseconds(30);
 };
 
 class Companion {
@@ -73,7 +80,10 @@ class Companion {
   uint64_t requests_rejected() const { return rejected_; }
 
  private:
-  void TickIfDue(absl::Time now);
+  // Ticks the heartbeat if heartbeat_interval has passed; true if it did.
+  bool TickIfDue(absl::Time now);
+  // Spins on the slots for up to tick_linger; true if a request appeared.
+  bool LingerForRequest() const;
   // Reads the clock into now_.
   absl::Time ReadClock();
   // True if some slot holds a published request (a cheap relaxed scan).
@@ -94,6 +104,7 @@ class Companion {
   absl::Time last_tick_ = absl::InfinitePast();
   absl::Time now_ = absl::InfinitePast();  // the last clock reading.
   int rounds_without_clock_ = 0;
+  bool ticked_ = false;  // the last PollOnce() ticked the heartbeat.
   uint64_t served_ = 0;
   uint64_t rejected_ = 0;
   Request request_;  // scratch copy of the request being served.

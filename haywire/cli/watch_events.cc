@@ -154,9 +154,15 @@ struct Attached {
   absl::Time heartbeat_seen;  // host clock when `heartbeat` last changed
 };
 
+ConnectOptions EventConnectOptions() {
+  ConnectOptions options = ConnectOptionsFromFlags();
+  options.verify_event_ring = true;
+  return options;
+}
+
 absl::StatusOr<Attached> Attach() {
   absl::StatusOr<LiveSession> session =
-      ConnectToLiveSession(ConnectOptionsFromFlags());
+      ConnectToLiveSession(EventConnectOptions());
   if (!session.ok()) return session.status();
   Attached attached;
   attached.session = std::make_unique<LiveSession>(*std::move(session));

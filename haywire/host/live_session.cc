@@ -6,6 +6,7 @@
 
 #include "glog/logging.h"
 #include "haywire/host/session_cache.h"
+#include "haywire/protocol/beacon.h"
 #include "haywire/protocol/page_table.h"
 
 namespace haywire {
@@ -15,13 +16,14 @@ std::string CacheDirOf(const std::string& dir) {
   return dir.empty() ? DefaultCacheDir() : dir;
 }
 
-// A session report rebuilt from a verified cache entry.
-SessionPages PagesFromCache(const CachedSession& cached) {
+// A session report rebuilt from a verified cache entry (whose table it
+// takes: a copy would cost a page fault per 4 KiB).
+SessionPages PagesFromCache(CachedSession&& cached) {
   SessionPages pages;
   pages.session_id = cached.session_id;
   pages.page_count = static_cast<uint32_t>(cached.offsets.size());
-  pages.offsets = cached.offsets;
-  pages.beacon_offsets = {cached.offsets[kBeaconPageIndex]};
+  pages.offsets = std::move(cached.offsets);
+  pages.beacon_offsets = {pages.offsets[kBeaconPageIndex]};
   pages.pages_found = pages.page_count;
   return pages;
 }
@@ -58,11 +60,25 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(const ConnectOptions& options) 
 
   if (options.use_cache) {
     std::optional<CachedSession> cached = cache.Load(ram.key());
-    if (cached.has_value() && VerifyCachedSession(ram, *cached)) {
+    if (cached.has_value() &&
+        VerifyCachedSession(ram, *cached, PageRange{0, kFirstBulkPage})) {
       std::vector<SessionReport> reports;
-      reports.push_back(ExamineSession(ram, PagesFromCache(*cached)));
-      CheckLiveness(ram, options.discover.live_wait, &reports);
-      if (reports[0].live) {
+      bool ring_ok = true;
+      if (options.verify_event_ring) {
+        // The ring's place is in the beacon (verified above).
+        absl::StatusOr<CompanionIdentity> identity =
+            ReadBeaconInfo(*reinterpret_cast<const BeaconPage*>(
+                ram.base() + cached->offsets[kBeaconPageIndex]));
+        ring_ok = identity.ok() &&
+                  (identity->event_ring_page_count == 0 ||
+                   VerifyCachedSession(
+                       ram, *cached,
+                       PageRange{identity->event_ring_first_page,
+                                 identity->event_ring_page_count}));
+      }
+      reports.push_back(ExamineSession(ram, PagesFromCache(std::move(*cached))));
+      if (ring_ok) CheckLiveness(ram, options.discover.live_wait, &reports);
+      if (ring_ok && reports[0].live) {
         session.report = std::move(reports[0]);
         session.region = RegionInFile(ram, session.report.pages);
         session.from_cache = true;

@@ -4,8 +4,8 @@
 //
 // ConnectToLiveSession() opens the RAM file read-write and finds the live
 // session, cheaply when it can: a cached page table (session_cache.h) is
-// verified by re-reading only the region's page headers and watching the
-// heartbeat; only when that fails does it fall back to a full discovery scan
+// verified by re-reading the headers of the pages a host uses (the control
+// pages, and the event ring if asked) and watching the heartbeat; only when that fails does it fall back to a full discovery scan
 // (discovery.h), after which the cache is rewritten. The result holds the
 // mapped file and a Region over the session's scattered pages, ready for the
 // slot protocol.
@@ -27,6 +27,9 @@ struct ConnectOptions {
   std::string mem_file;
   std::string cache_dir;  // empty: DefaultCacheDir().
   bool use_cache = true;
+  // Also verify the event ring's pages when the page table comes from the
+  // cache (for EventReader; `watch`).
+  bool verify_event_ring = false;
   DiscoverOptions discover;
 };
 

@@ -10,7 +10,10 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
+#include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -20,6 +23,7 @@
 #include "haywire/host/failure.h"
 #include "haywire/host/session_cache.h"
 #include "haywire/protocol/beacon.h"
+#include "haywire/protocol/crc32c.h"
 #include "haywire/protocol/page_header.h"
 #include "haywire/protocol/region.h"
 
@@ -34,7 +38,10 @@ std::string TempPath(const std::string& name) {
 // A simulated companion: a region in a RAM file with a ticking heartbeat.
 class FakeCompanion {
  public:
-  FakeCompanion(const std::string& path, uint64_t session_id, uint64_t seed) {
+  // `ring_pages` > 0 announces an event ring at pages [100, 100 + ring_pages)
+  // in the beacon (only the announcement: these tests read no events).
+  FakeCompanion(const std::string& path, uint64_t session_id, uint64_t seed,
+                uint32_t ring_pages = 0) {
     SimulatedRamOptions options;
     options.path = path;
     options.ram_bytes = 32ull << 20;
@@ -44,6 +51,11 @@ class FakeCompanion {
     CompanionIdentity id;
     id.pid = 1000;
     id.hostname = "guest";
+    if (ring_pages > 0) {
+      id.capabilities |= kCapEventRing;
+      id.event_ring_first_page = 100;
+      id.event_ring_page_count = ring_pages;
+    }
     EXPECT_TRUE(InitializeRegion(ram_->pages(), session_id, id).ok());
     beacon_ = reinterpret_cast<BeaconPage*>(ram_->pages().page(0));
     thread_ = std::thread([this] {
@@ -186,14 +198,113 @@ TEST(SessionCacheTest, VerifyRejectsMovedOrForeignPages) {
   EXPECT_FALSE(VerifyCachedSession(**file, other_file));
 }
 
+TEST(SessionCacheTest, VerifyReadsOnlyTheRangeItIsGiven) {
+  const std::string path = TempPath("ram6");
+  FakeCompanion companion(path, 0x6666, 7);
+  absl::StatusOr<std::unique_ptr<RamFile>> file = RamFile::Open(path, false);
+  ASSERT_TRUE(file.ok());
+  CachedSession cached;
+  cached.key = (*file)->key();
+  cached.session_id = 0x6666;
+  cached.offsets = companion.ram().page_offsets();
+  // Two bulk pages swapped: the control pages still verify.
+  std::swap(cached.offsets[120], cached.offsets[121]);
+  EXPECT_FALSE(VerifyCachedSession(**file, cached));
+  EXPECT_TRUE(VerifyCachedSession(**file, cached, PageRange{0, kFirstBulkPage}));
+  EXPECT_TRUE(VerifyCachedSession(**file, cached, PageRange{122, 10}));
+  EXPECT_FALSE(VerifyCachedSession(**file, cached, PageRange{115, 10}));
+  EXPECT_FALSE(VerifyCachedSession(**file, cached, PageRange{121, 1}));
+  // A range beyond the session fails instead of reading past the table.
+  EXPECT_FALSE(VerifyCachedSession(**file, cached, PageRange{250, 7}));
+  EXPECT_FALSE(VerifyCachedSession(**file, cached, PageRange{257, 0}));
+  EXPECT_TRUE(VerifyCachedSession(**file, cached, PageRange{256, 0}));
+}
+
+TEST(LiveSessionTest, EventRingPagesAreVerifiedOnlyWhenAskedFor) {
+  const std::string path = TempPath("ramring");
+  const std::string cache = TempPath("cachering");
+  FakeCompanion companion(path, 0xABBA, 8, /*ring_pages=*/16);
+  absl::StatusOr<LiveSession> first = ConnectToLiveSession(Options(path, cache));
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_FALSE(first->from_cache);
+  // Corrupt the cached table inside the ring: pages 105 and 106 swapped.
+  SessionCache store(cache);
+  std::optional<CachedSession> entry = store.Load(first->file->key());
+  ASSERT_TRUE(entry.has_value());
+  std::swap(entry->offsets[105], entry->offsets[106]);
+  ASSERT_TRUE(store.Store(*entry).ok());
+
+  // ps, info: only the control pages are checked, so the entry is used.
+  absl::StatusOr<LiveSession> plain = ConnectToLiveSession(Options(path, cache));
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_TRUE(plain->from_cache);
+  // watch: the ring's pages are checked, the entry is rejected, the file is
+  // rescanned and the cache rewritten with the right table.
+  ConnectOptions ring = Options(path, cache);
+  ring.verify_event_ring = true;
+  absl::StatusOr<LiveSession> watched = ConnectToLiveSession(ring);
+  ASSERT_TRUE(watched.ok()) << watched.status();
+  EXPECT_FALSE(watched->from_cache);
+  EXPECT_EQ(watched->report.pages.offsets, companion.ram().page_offsets());
+  absl::StatusOr<LiveSession> again = ConnectToLiveSession(ring);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->from_cache);
+}
+
+TEST(SessionCacheTest, EntriesWhoseRunsDoNotTileTheRegionAreRejected) {
+  const std::string dir = TempPath("cache7");
+  SessionCache cache(dir);
+  CachedSession s;
+  s.key = {1, 3, 1ull << 30};
+  s.session_id = 7;
+  s.offsets.resize(kMinRegionPages);
+  for (uint32_t i = 0; i < kMinRegionPages; ++i) s.offsets[i] = i * 8192ull;
+  ASSERT_TRUE(cache.Store(s).ok());
+  ASSERT_TRUE(cache.Load(s.key).has_value());
+  // Rewrites run `r`'s field at `field_offset` (and the checksum, so only
+  // the run check can catch it).
+  const std::string path = cache.EntryPath(s.key);
+  auto rewrite_run = [&](uint32_t r, size_t field_offset, uint64_t value,
+                         size_t bytes) {
+    std::ifstream in(path, std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
+    std::memcpy(&data[48 + r * 16 + field_offset], &value, bytes);
+    const uint32_t crc = Crc32c(data.data(), data.size() - 4);
+    std::memcpy(&data[data.size() - 4], &crc, 4);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
+  };
+  rewrite_run(3, 8, 4, 4);  // run 3 starts at page 4: a gap
+  EXPECT_FALSE(cache.Load(s.key).has_value());
+  ASSERT_TRUE(cache.Store(s).ok());
+  rewrite_run(3, 8, 2, 4);  // run 3 starts at page 2: an overlap
+  EXPECT_FALSE(cache.Load(s.key).has_value());
+  ASSERT_TRUE(cache.Store(s).ok());
+  rewrite_run(5, 0, (1ull << 30) - 4096 + 4096, 8);  // past the file's end
+  EXPECT_FALSE(cache.Load(s.key).has_value());
+  ASSERT_TRUE(cache.Store(s).ok());
+  rewrite_run(5, 0, 4096 * 7 + 12, 8);  // not page aligned
+  EXPECT_FALSE(cache.Load(s.key).has_value());
+  ASSERT_TRUE(cache.Store(s).ok());
+  rewrite_run(5, 12, 0, 4);  // an empty run
+  EXPECT_FALSE(cache.Load(s.key).has_value());
+  ASSERT_TRUE(cache.Store(s).ok());
+  EXPECT_TRUE(cache.Load(s.key).has_value());
+}
+
 TEST(SessionCacheTest, StoreLoadRoundTripAndKeyMismatch) {
   const std::string dir = TempPath("cache6") + "/nested/dir";
   SessionCache cache(dir);
   CachedSession s;
-  s.key = {1, 2, 3 * 4096};
+  s.key = {1, 2, 1ull << 30};
   s.session_id = 99;
   s.offsets.resize(kMinRegionPages);
-  for (uint32_t i = 0; i < kMinRegionPages; ++i) s.offsets[i] = i * 4096ull * 3;
+  // Runs of several lengths, going backwards and forwards in the file.
+  for (uint32_t i = 0; i < kMinRegionPages; ++i) {
+    s.offsets[i] = i < 10   ? 0x100000 + i * 4096ull
+                   : i < 20 ? 0x800000 + i * 4096ull
+                            : (200 - i) * 4096ull * 3;
+  }
   ASSERT_TRUE(cache.Store(s).ok());
   std::optional<CachedSession> loaded = cache.Load(s.key);
   ASSERT_TRUE(loaded.has_value());

@@ -5,9 +5,9 @@
 //
 // One small file per RAM file, keyed by the RAM file's device, inode and size
 // and by the session id, holding the session's page-index -> file-offset
-// table. A cache entry is only a hint: before it is used, every page header it
-// points to is re-read and must still belong to that session at that index
-// (VerifyCachedSession), and the heartbeat must advance. When anything
+// table. A cache entry is only a hint: before it is used, the headers of the
+// pages a host will use are re-read and must still belong to that session at
+// that index (VerifyCachedSession), and the heartbeat must advance. When anything
 // disagrees the caller falls back to a full scan and rewrites the entry.
 //
 // Entries live in --cache_dir, by default $HAYWIRE_CACHE_DIR, else
@@ -55,10 +55,22 @@ class SessionCache {
   std::string dir_;
 };
 
-// True if every page the entry points to is inside `file` and still holds a
-// valid header of `cached.session_id` with the expected index and page count.
-// Reads only those page headers.
+// Pages [first, first + count) of a session.
+struct PageRange {
+  uint32_t first = 0;
+  uint32_t count = 0;
+};
+
+// True if every page the entry points to is inside `file` and the pages of
+// `range` (default: all) still hold a valid header of `cached.session_id`
+// with the expected index and page count. Reads only those page headers, one
+// pread per run of consecutive pages. Connecting verifies the control pages
+// a host writes (beacon, slots, iterator table) and, for `watch --events`,
+// the event ring; re-reading all of a 64 MiB region would cost more than the
+// rest of a `haywire ps`.
 bool VerifyCachedSession(const RamFile& file, const CachedSession& cached);
+bool VerifyCachedSession(const RamFile& file, const CachedSession& cached,
+                         PageRange range);
 
 }  // namespace haywire
 

@@ -29,7 +29,9 @@ struct GuestPoller::Connection {
 };
 
 GuestPoller::GuestPoller(ConnectOptions connect, ClientOptions client)
-    : connect_(std::move(connect)), client_(client) {}
+    : connect_(std::move(connect)), client_(client) {
+  connect_.verify_event_ring = true;
+}
 
 GuestPoller::~GuestPoller() = default;
 
