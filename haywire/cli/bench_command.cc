@@ -38,6 +38,9 @@ DEFINE_int32(wake_trials, 0,
              "after --wake-idle-ms without any request.");
 DEFINE_int32(wake_idle_ms, 1000,
              "Idle time before each wake-from-idle PING, in milliseconds.");
+DEFINE_bool(info, true,
+            "Also measure GET_PROCESS_INFO round trips (--info=false: PING "
+            "only).");
 DEFINE_bool(keep_slot, true,
             "Each client keeps its request slot between round trips (one CAS "
             "per request, as every haywire client does); false claims and "
@@ -193,9 +196,13 @@ int RunBench(const std::vector<std::string>&) {
   absl::StatusOr<Measurement> ping = Measure(
       c, Kind::kPing, FLAGS_requests, FLAGS_clients, FLAGS_warmup, pid);
   if (!ping.ok()) return FailWith(ping.status());
-  absl::StatusOr<Measurement> info = Measure(
-      c, Kind::kInfo, FLAGS_requests, FLAGS_clients, FLAGS_warmup, pid);
-  if (!info.ok()) return FailWith(info.status());
+  std::optional<Measurement> info;
+  if (FLAGS_info) {
+    absl::StatusOr<Measurement> m = Measure(
+        c, Kind::kInfo, FLAGS_requests, FLAGS_clients, FLAGS_warmup, pid);
+    if (!m.ok()) return FailWith(m.status());
+    info = *m;
+  }
   std::optional<Measurement> wake;
   if (FLAGS_wake_trials > 0) {
     absl::StatusOr<Measurement> w =
@@ -209,7 +216,7 @@ int RunBench(const std::vector<std::string>&) {
     JsonWriter json(JsonWriter::Style::kPretty);
     json.BeginObject();
     JsonMeasurement("ping", *ping, true, &json);
-    JsonMeasurement("info", *info, true, &json);
+    if (info.has_value()) JsonMeasurement("info", *info, true, &json);
     if (wake.has_value()) {
       JsonMeasurement("wake", *wake, false, &json);
       json.Key("wake_idle_ms").Int(FLAGS_wake_idle_ms);
@@ -236,7 +243,7 @@ int RunBench(const std::vector<std::string>&) {
     std::printf("%-6s %8s %10s %10s %10s %10s %10s %12s\n", "KIND", "COUNT",
                 "P50", "P90", "P99", "P99.9", "MAX", "REQ/S");
     TextRow("ping", *ping, true);
-    TextRow("info", *info, true);
+    if (info.has_value()) TextRow("info", *info, true);
     if (wake.has_value()) {
       std::printf("wake: first PING after %d ms idle\n", FLAGS_wake_idle_ms);
       TextRow("wake", *wake, false);
@@ -279,7 +286,7 @@ Command BenchCommand() {
       "  haywire bench --wake-trials=20 --wake-idle-ms=1000";
   command.flags = HostFlagNames();
   for (const char* flag : {"requests", "clients", "warmup", "info_pid",
-                           "wake_trials", "wake_idle_ms", "keep_slot"}) {
+                           "wake_trials", "wake_idle_ms", "keep_slot", "info"}) {
     command.flags.push_back(flag);
   }
   command.run = RunBench;

@@ -94,6 +94,20 @@ TEST_F(BenchE2eTest, JsonHasEveryFieldScriptsUse) {
   EXPECT_EQ((*doc)["info_pid"].as_uint(), companion_->printed_pid());
   EXPECT_EQ((*doc)["session_id"].as_string(), companion_->session_text());
   EXPECT_EQ((*doc)["poll"].as_string(), "adaptive");
+  EXPECT_EQ((*doc)["keep_slot"].as_bool(), true);
+}
+
+TEST_F(BenchE2eTest, PingOnlyWithoutKeepAlive) {
+  ASSERT_NO_FATAL_FAILURE(StartCompanion());
+  const SubprocessResult r = Bench(
+      {"--json", "--requests=200", "--clients=2", "--info=false",
+       "--keep-slot=false"});
+  ASSERT_EQ(r.exit_code, 0) << r.DebugString();
+  absl::StatusOr<JsonValue> doc = ParseJson(r.out);
+  ASSERT_TRUE(doc.ok()) << doc.status() << "\n" << r.out;
+  ExpectLatencies(*doc, "ping", 200, true);
+  EXPECT_FALSE((*doc)["info"].is_object()) << r.out;
+  EXPECT_EQ((*doc)["keep_slot"].as_bool(), false);
 }
 
 TEST_F(BenchE2eTest, TextTableHasARowPerKind) {

@@ -16,6 +16,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
 #include <random>
 #include <string>
 #include <thread>
@@ -151,6 +152,11 @@ class SlotStressTest : public ::testing::Test {
     // would: only the generation tells their slots apart.
     const uint32_t pid = 100 + static_cast<uint32_t>(host % (kHostThreads / 2));
     const bool may_abandon = host % 3 == 0;
+    // Some hosts keep their slot for up to 8 requests in a row (keep-alive,
+    // T11/T12), as the reference client does.
+    const bool keeps_slots = host % 4 == 1;
+    std::optional<std::pair<uint32_t, SlotWord>> kept;
+    int kept_requests = 0;
     std::mt19937_64 rng(0xC0FFEE + host);
     std::vector<uint8_t> payload;
 
@@ -165,9 +171,14 @@ class SlotStressTest : public ::testing::Test {
       const RequestType type =
           n % 2 ? RequestType::kPing : RequestType::kGetProcessInfo;
 
-      // Claim any slot, starting at a random one.
+      // Claim any slot, starting at a random one (or reuse the kept one).
       uint32_t index = 0;
       std::optional<SlotWord> claimed;
+      if (kept.has_value()) {
+        index = kept->first;
+        claimed = kept->second;
+        kept.reset();
+      }
       const auto claim_deadline = Clock::now() + kWaitDeadline;
       while (!claimed) {
         const uint32_t start = static_cast<uint32_t>(rng() % kRequestSlotCount);
@@ -184,7 +195,9 @@ class SlotStressTest : public ::testing::Test {
       }
       RequestSlotPage& slot = region_.request_slot(index);
       ResponseSlotPage& response = region_.response_slot(index);
-      if (claimed->state != SlotState::kClaimed || claimed->owner_pid != pid) {
+      if ((claimed->state != SlotState::kClaimed &&
+           claimed->state != SlotState::kResponseReady) ||
+          claimed->owner_pid != pid) {
         return Fail("TryClaimSlot returned a word that is not our claim");
       }
 
@@ -231,8 +244,11 @@ class SlotStressTest : public ::testing::Test {
       }
 
       Response r;
-      const absl::Status consume =
-          ConsumeResponse(slot, response, published, ticket, &r);
+      const bool keep = keeps_slots && ++kept_requests % 8 != 0 &&
+                        n + 1 < kRequestsPerHost;
+      const absl::Status consume = ConsumeResponse(
+          slot, response, published, ticket, &r,
+          keep ? AfterResponse::kKeep : AfterResponse::kFree);
       if (!consume.ok()) {
         return Fail(absl::StrCat("host ", host, " consume ticket ", ticket,
                                  ": ", consume.ToString()));
@@ -246,6 +262,16 @@ class SlotStressTest : public ::testing::Test {
         return Fail(absl::StrCat("host ", host, " got a response for ticket ",
                                  r.ticket, " that is not the answer to ",
                                  ticket));
+      }
+      if (keep) {
+        SlotWord ready = published;
+        ready.state = SlotState::kResponseReady;
+        if (LoadSlotWord(slot) != ready) {
+          return Fail(absl::StrCat("host ", host, " kept slot ", index,
+                                   " changed hands"));
+        }
+        kept = std::make_pair(index, ready);
+        continue;
       }
       // A response is delivered once: consuming it again must fail (the
       // slot is free, or already someone else's).
