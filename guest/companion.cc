@@ -147,22 +147,24 @@ void Companion::Serve(const std::atomic<bool>& stop) {
       // which may predate this request by a few PINGs: the spin phase then
       // ends that much sooner, no more.
       waiter.Restart(std::max(now_, waiter.last_clock_reading()));
+      // Then straight to the spin below, not another PollOnce(): a pass
+      // that finds nothing reads the clock for the heartbeat, and a client
+      // sending requests back to back publishes its next one in about the
+      // time that takes.
+    } else if (!waiter.spinning()) {
+      if (ticked_ && LingerForRequest()) continue;
+      waiter.Pause();
       continue;
     }
-    if (waiter.spinning()) {
-      // Spin on the slots' state words themselves, not the doorbell: a
-      // published request is then noticed in one cache-line transfer
-      // instead of two (doorbell, then state word). The 16 unchanged lines
-      // stay in this core's cache, so a look costs 16 L1 hits. Leave every
-      // few thousand looks to tick the heartbeat and check `stop`.
-      for (int i = 0; i < 4096 && waiter.spinning() && !AnyRequestReady();
-           ++i) {
-        waiter.Pause();
-      }
-      continue;
+    // Spin on the slots' state words themselves, not the doorbell: a
+    // published request is then noticed in one cache-line transfer instead
+    // of two (doorbell, then state word). The 16 unchanged lines stay in
+    // this core's cache, so a look costs 16 L1 hits. Leave every few
+    // thousand looks to tick the heartbeat and check `stop`.
+    for (int i = 0; i < 4096 && waiter.spinning() && !AnyRequestReady();
+         ++i) {
+      waiter.Pause();
     }
-    if (ticked_ && LingerForRequest()) continue;
-    waiter.Pause();
   }
 }
 
