@@ -233,13 +233,13 @@ int RunBench(const std::vector<std::string>&) {
     std::printf("%s\n", text->c_str());
   } else {
     std::printf(
-        "%d round trips per kind, %d client%s, --poll=%s, %s, "
-        "GET_PROCESS_INFO of pid %u\n",
+        "%d round trips per kind, %d client%s, --poll=%s, %s%s\n",
         FLAGS_requests, FLAGS_clients, FLAGS_clients == 1 ? "" : "s",
         PollModeName(PollModeFromFlag()).c_str(),
         FLAGS_keep_slot ? "slot kept between requests"
                         : "slot claimed and freed per request",
-        pid);
+        FLAGS_info ? absl::StrCat(", GET_PROCESS_INFO of pid ", pid).c_str()
+                   : "");
     std::printf("%-6s %8s %10s %10s %10s %10s %10s %12s\n", "KIND", "COUNT",
                 "P50", "P90", "P99", "P99.9", "MAX", "REQ/S");
     TextRow("ping", *ping, true);
