@@ -96,6 +96,14 @@ ClientOptions Quick() {
   return o;
 }
 
+// Expects every slot of `session` to be in `state`.
+void ExpectAllSlots(const LiveSession& session, SlotState state) {
+  for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
+    EXPECT_EQ(LoadSlotWord(session.region.request_slot(i)).state, state)
+        << "slot " << i;
+  }
+}
+
 ProcessEntry Entry(uint32_t pid) {
   ProcessEntry e;
   e.pid = pid;
@@ -347,10 +355,7 @@ TEST(ClientTest, StoppedCompanionIsReportedNotWrittenTo) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(FailureOf(s), Failure::kNoLiveSession);
   // Nothing was claimed in the wiped (now guest-owned) memory.
-  for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
-    EXPECT_EQ(LoadSlotWord(session.region.request_slot(i)).state,
-              SlotState::kFree);
-  }
+  ExpectAllSlots(session, SlotState::kFree);
 }
 
 TEST(ClientTest, CrashedCompanionIsReportedByItsHeartbeat) {
@@ -447,10 +452,7 @@ TEST(ClientTest, KeepsItsSlotBetweenRequestsAndHandsItBack) {
     ASSERT_GE(client.kept_slot(), 0);
   }
   // The destructor released it too.
-  for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
-    EXPECT_EQ(LoadSlotWord(session.region.request_slot(i)).state,
-              SlotState::kFree);
-  }
+  ExpectAllSlots(session, SlotState::kFree);
 }
 
 TEST(ClientTest, WithoutKeepAliveEverySlotIsFreeBetweenRequests) {
@@ -463,10 +465,7 @@ TEST(ClientTest, WithoutKeepAliveEverySlotIsFreeBetweenRequests) {
   for (int i = 0; i < 10; ++i) {
     ASSERT_TRUE(client.Ping().ok());
     EXPECT_EQ(client.kept_slot(), -1);
-    for (uint32_t s = 0; s < kRequestSlotCount; ++s) {
-      ASSERT_EQ(LoadSlotWord(session.region.request_slot(s)).state,
-                SlotState::kFree);
-    }
+    ExpectAllSlots(session, SlotState::kFree);
   }
 }
 
@@ -508,10 +507,7 @@ TEST(ClientTest, SlotKeptByAProcessThatDiedIsReclaimed) {
     ASSERT_EQ(::waitpid(child, &status, 0), child);
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   }
-  for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
-    EXPECT_EQ(LoadSlotWord(session.region.request_slot(i)).state,
-              SlotState::kResponseReady);
-  }
+  ExpectAllSlots(session, SlotState::kResponseReady);
   Client client(&session, Quick());
   EXPECT_TRUE(client.Ping().ok());
 }

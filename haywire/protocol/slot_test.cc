@@ -87,6 +87,19 @@ class SlotTest : public ::testing::Test {
     return Answer(i, *taken, req);
   }
 
+  // Serves slot 0's published request and consumes the response keeping
+  // the slot; returns the kept (kResponseReady) word.
+  SlotWord ServeAndKeep(const SlotWord& published, uint64_t ticket,
+                        Response* r) {
+    EXPECT_EQ(Serve(0), Completion::kDelivered);
+    EXPECT_TRUE(ConsumeResponse(slot(), response(), published, ticket, r,
+                                AfterResponse::kKeep)
+                    .ok());
+    SlotWord kept = published;
+    kept.state = SlotState::kResponseReady;
+    return kept;
+  }
+
   Completion Answer(uint32_t i, const SlotWord& taken, const Request& req) {
     std::vector<uint8_t> out(req.payload, req.payload + req.payload_bytes);
     std::reverse(out.begin(), out.end());
@@ -765,15 +778,10 @@ TEST_F(SlotTest, SixteenIndependentSlots) {
 
 TEST_F(SlotTest, KeptSlotCarriesTheNextRequestInOneTransition) {
   SlotWord published = ClaimAndPublish(kHostA, 1, "first");
-  ASSERT_EQ(Serve(0), Completion::kDelivered);
   Response r;
-  ASSERT_TRUE(ConsumeResponse(slot(), response(), published, 1, &r,
-                              AfterResponse::kKeep)
-                  .ok());
+  const SlotWord kept = ServeAndKeep(published, 1, &r);
   EXPECT_EQ(r.payload, "tsrif");
   // Kept: still kResponseReady, ours, same generation; nobody can claim it.
-  SlotWord kept = published;
-  kept.state = SlotState::kResponseReady;
   EXPECT_EQ(LoadSlotWord(slot()), kept);
   EXPECT_FALSE(TryClaimSlot(slot(), kHostB).has_value());
 
@@ -796,14 +804,9 @@ TEST_F(SlotTest, KeptSlotCarriesTheNextRequestInOneTransition) {
   EXPECT_EQ(Answer(0, published, stale), Completion::kLost);
   EXPECT_EQ(LoadSlotWord(slot()), second);
 
-  ASSERT_EQ(Serve(0), Completion::kDelivered);
-  ASSERT_TRUE(ConsumeResponse(slot(), response(), second, 2, &r,
-                              AfterResponse::kKeep)
-                  .ok());
+  const SlotWord kept2 = ServeAndKeep(second, 2, &r);
   EXPECT_EQ(r.ticket, 2u);
   EXPECT_EQ(r.payload, "dnoces");
-  SlotWord kept2 = second;
-  kept2.state = SlotState::kResponseReady;
   // Releasing hands it back, once.
   EXPECT_TRUE(ReleaseKeptSlot(slot(), kept2));
   EXPECT_EQ(LoadSlotWord(slot()),
@@ -856,13 +859,9 @@ TEST_F(SlotTest, PublishingNeedsAClaimedOrKeptSlot) {
 
 TEST_F(SlotTest, KeptSlotOfADeadOwnerIsReclaimable) {
   SlotWord published = ClaimAndPublish(kHostA, 1, "x");
-  ASSERT_EQ(Serve(0), Completion::kDelivered);
   Response r;
-  ASSERT_TRUE(ConsumeResponse(slot(), response(), published, 1, &r,
-                              AfterResponse::kKeep)
-                  .ok());
-  const SlotWord kept = LoadSlotWord(slot());
-  ASSERT_EQ(kept.state, SlotState::kResponseReady);
+  const SlotWord kept = ServeAndKeep(published, 1, &r);
+  ASSERT_EQ(LoadSlotWord(slot()), kept);
   EXPECT_TRUE(ReclaimSlot(slot(), kept));
   EXPECT_EQ(LoadSlotWord(slot()).state, SlotState::kFree);
 }
