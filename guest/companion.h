@@ -104,7 +104,8 @@ class Companion {
   absl::Time last_tick_ = absl::InfinitePast();
   absl::Time now_ = absl::InfinitePast();  // the last clock reading.
   int rounds_without_clock_ = 0;
-  bool ticked_ = false;  // the last PollOnce() ticked the heartbeat.
+  bool ticked_ = false;
+  uint32_t last_served_slot_ = 0;  // looked at on every spinning pass.  // the last PollOnce() ticked the heartbeat.
   uint64_t served_ = 0;
   uint64_t rejected_ = 0;
   Request request_;  // scratch copy of the request being served.
