@@ -94,14 +94,16 @@ bool Companion::Serve(uint32_t slot_index) {
   return handled;
 }
 
+bool Companion::RequestReadyIn(uint32_t i) const {
+  // Relaxed: only a hint; PollOnce() loads the word again with acquire
+  // before it reads the request.
+  return SlotWord::Unpack(LoadRelaxed(request_slots_[i]->state)).state ==
+         SlotState::kRequestReady;
+}
+
 bool Companion::AnyRequestReady() const {
   for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
-    // Relaxed: only a hint; PollOnce() loads the word again with acquire
-    // before it reads the request.
-    if (SlotWord::Unpack(LoadRelaxed(request_slots_[i]->state)).state ==
-        SlotState::kRequestReady) {
-      return true;
-    }
+    if (RequestReadyIn(i)) return true;
   }
   return false;
 }
@@ -174,10 +176,7 @@ void Companion::Serve(const std::atomic<bool>& stop) {
     // 110 ns ping-pong). Every kFullScanEvery-th pass looks at all 16, so a
     // request in another slot waits a few pauses more.
     for (int i = 0; i < 4096 && waiter.spinning(); ++i) {
-      if (SlotWord::Unpack(LoadRelaxed(request_slots_[last_served_slot_]->state))
-              .state == SlotState::kRequestReady) {
-        break;
-      }
+      if (RequestReadyIn(last_served_slot_)) break;
       if (i % kFullScanEvery == kFullScanEvery - 1 && AnyRequestReady()) break;
       waiter.Pause();
     }

@@ -86,6 +86,10 @@ class Companion {
   bool LingerForRequest() const;
   // Reads the clock into now_.
   absl::Time ReadClock();
+  // True if slot `i` holds a published request (a relaxed look: only a
+  // hint; PollOnce() loads the word again with acquire before it reads the
+  // request).
+  bool RequestReadyIn(uint32_t i) const;
   // True if some slot holds a published request (a cheap relaxed scan).
   bool AnyRequestReady() const;
   // Serves slot `slot_index`; returns true if a handler ran (false for what
@@ -104,8 +108,8 @@ class Companion {
   absl::Time last_tick_ = absl::InfinitePast();
   absl::Time now_ = absl::InfinitePast();  // the last clock reading.
   int rounds_without_clock_ = 0;
-  bool ticked_ = false;
-  uint32_t last_served_slot_ = 0;  // looked at on every spinning pass.  // the last PollOnce() ticked the heartbeat.
+  bool ticked_ = false;            // the last PollOnce() ticked the heartbeat.
+  uint32_t last_served_slot_ = 0;  // looked at on every spinning pass.
   uint64_t served_ = 0;
   uint64_t rejected_ = 0;
   Request request_;  // scratch copy of the request being served.

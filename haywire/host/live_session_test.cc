@@ -84,6 +84,16 @@ class FakeCompanion {
   std::thread thread_;
 };
 
+// A cache entry for `companion`'s pages in `file`, as a scan would store it.
+CachedSession EntryFor(const RamFile& file, const FakeCompanion& companion,
+                       uint64_t session_id) {
+  CachedSession cached;
+  cached.key = file.key();
+  cached.session_id = session_id;
+  cached.offsets = companion.ram().page_offsets();
+  return cached;
+}
+
 ConnectOptions Options(const std::string& mem_file, const std::string& cache) {
   ConnectOptions options;
   options.mem_file = mem_file;
@@ -171,10 +181,7 @@ TEST(SessionCacheTest, VerifyRejectsMovedOrForeignPages) {
   FakeCompanion companion(path, 0x5555, 6);
   absl::StatusOr<std::unique_ptr<RamFile>> file = RamFile::Open(path, false);
   ASSERT_TRUE(file.ok());
-  CachedSession cached;
-  cached.key = (*file)->key();
-  cached.session_id = 0x5555;
-  cached.offsets = companion.ram().page_offsets();
+  CachedSession cached = EntryFor(**file, companion, 0x5555);
   EXPECT_TRUE(VerifyCachedSession(**file, cached));
 
   CachedSession swapped = cached;
@@ -203,10 +210,7 @@ TEST(SessionCacheTest, VerifyReadsOnlyTheRangeItIsGiven) {
   FakeCompanion companion(path, 0x6666, 7);
   absl::StatusOr<std::unique_ptr<RamFile>> file = RamFile::Open(path, false);
   ASSERT_TRUE(file.ok());
-  CachedSession cached;
-  cached.key = (*file)->key();
-  cached.session_id = 0x6666;
-  cached.offsets = companion.ram().page_offsets();
+  CachedSession cached = EntryFor(**file, companion, 0x6666);
   // Two bulk pages swapped: the control pages still verify.
   std::swap(cached.offsets[120], cached.offsets[121]);
   EXPECT_FALSE(VerifyCachedSession(**file, cached));

@@ -51,8 +51,7 @@ std::optional<SlotWord> TryClaimSlot(RequestSlotPage& slot, uint32_t pid) {
   if (current.state != SlotState::kFree || current.owner_pid != 0) {
     return std::nullopt;
   }
-  SlotWord claimed{SlotState::kClaimed,
-                   (current.generation + 1) & SlotWord::kGenerationMask, pid};
+  SlotWord claimed{SlotState::kClaimed, current.NextGeneration(), pid};
   // acq_rel: acquire so the companion's last reads of this slot (it copied
   // the previous request before publishing the previous response) happen
   // before our writes of the new request.
@@ -74,7 +73,7 @@ absl::Status PublishRequest(RequestSlotPage& slot, const SlotWord& held,
     // A kept slot: publishing is also the claim, so it bumps the generation
     // as T1 would. A companion still holding the old word can then never
     // complete the new request with it.
-    ready.generation = (held.generation + 1) & SlotWord::kGenerationMask;
+    ready.generation = held.NextGeneration();
   } else if (held.state != SlotState::kClaimed) {
     return absl::InvalidArgumentError(
         absl::StrCat("cannot publish on a slot held as ",
