@@ -296,6 +296,21 @@ TEST(SessionCacheTest, EntriesWhoseRunsDoNotTileTheRegionAreRejected) {
   EXPECT_TRUE(cache.Load(s.key).has_value());
 }
 
+TEST(SessionCacheTest, LargestRegionWithEveryPageItsOwnRunRoundTrips) {
+  // The worst case of format 2: a 1 GiB region (kMaxRegionPages) whose
+  // pages are all apart, one 16-byte run each.
+  SessionCache cache(TempPath("cache8"));
+  CachedSession s;
+  s.key = {1, 4, 4ull << 30};
+  s.session_id = 8;
+  s.offsets.resize(kMaxRegionPages);
+  for (uint32_t i = 0; i < kMaxRegionPages; ++i) s.offsets[i] = i * 8192ull;
+  ASSERT_TRUE(cache.Store(s).ok());
+  std::optional<CachedSession> loaded = cache.Load(s.key);
+  ASSERT_TRUE(loaded.has_value());
+  EXPECT_EQ(loaded->offsets, s.offsets);
+}
+
 TEST(SessionCacheTest, StoreLoadRoundTripAndKeyMismatch) {
   const std::string dir = TempPath("cache6") + "/nested/dir";
   SessionCache cache(dir);

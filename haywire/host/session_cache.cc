@@ -101,7 +101,7 @@ std::optional<CachedSession> SessionCache::Load(const RamFileKey& key) const {
   const bool sized =
       ::fstat(fd, &st) == 0 && st.st_size >= 0 &&
       static_cast<uint64_t>(st.st_size) <=
-          sizeof(EntryHeader) + uint64_t{kMaxRegionPages} * sizeof(uint64_t) +
+          sizeof(EntryHeader) + uint64_t{kMaxRegionPages} * sizeof(EntryRun) +
               sizeof(uint32_t);
   if (sized) {
     data.resize(static_cast<size_t>(st.st_size));
