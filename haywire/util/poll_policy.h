@@ -50,6 +50,13 @@ struct WaitSchedule {
   absl::Duration hot_sleep;   // then sleep this long per look ...
   absl::Duration hot_window;  // ... until this much time has passed overall,
   absl::Duration max_sleep;   // then double the sleep up to max_sleep.
+  // When positive, replaces the hot window and the doubling: each sleep
+  // lasts this fraction of the wait so far, within [hot_sleep, max_sleep].
+  // That bounds what sleeping adds to a long wait to about this fraction,
+  // while the number of wake-ups grows only with the logarithm of the wait
+  // (a waiter queued behind other requests wakes a dozen times, not a
+  // hundred, and leaves the CPU to the side it waits for).
+  double sleep_fraction = 0;
   // Timer slack for the sleeps (prctl PR_SET_TIMERSLACK): the kernel may
   // wake a sleeper this much late to batch wake-ups; the default 50 us would
   // dominate a 100 us sleep.

@@ -2,6 +2,8 @@
 
 #include "haywire/util/poll_policy.h"
 
+#include <algorithm>
+
 #include "gtest/gtest.h"
 
 namespace haywire {
@@ -45,6 +47,52 @@ TEST(PollPolicyTest, AdaptiveSpinsThenStopsSpinningThenRestarts) {
   EXPECT_GE(waiter.elapsed(), schedule.spin);
   waiter.Restart();
   EXPECT_TRUE(waiter.spinning());
+}
+
+// Sleeps only ever overshoot, so these bounds hold on a loaded machine too.
+TEST(PollPolicyTest, ProportionalSleepsGrowWithTheWait) {
+  WaitSchedule schedule;
+  schedule.hot_sleep = absl::Microseconds(10);
+  schedule.hot_window = absl::InfiniteDuration();  // never doubles by itself
+  schedule.max_sleep = absl::Seconds(1);
+  schedule.sleep_fraction = 1.0;  // each sleep at least doubles the wait
+  Waiter waiter(schedule);
+  int pauses = 0;
+  while (waiter.elapsed() < absl::Milliseconds(50)) {
+    waiter.Pause();
+    ++pauses;
+    // After k pauses the wait is at least 10 us * 2^(k-1).
+    ASSERT_GE(waiter.elapsed(),
+              absl::Microseconds(10) * (1 << std::min(pauses - 1, 20)))
+        << pauses;
+  }
+  // Fixed 10 us sleeps would take thousands of pauses to reach 50 ms;
+  // doubling from 10 us takes at most 14.
+  EXPECT_LE(pauses, 14);
+}
+
+TEST(PollPolicyTest, ProportionalSleepsStopAtMaxSleep) {
+  WaitSchedule schedule;
+  schedule.hot_sleep = absl::Microseconds(10);
+  schedule.max_sleep = absl::Microseconds(200);
+  schedule.sleep_fraction = 1.0;
+  Waiter waiter(schedule);
+  // Once the wait is long, a proportional sleep would be as long again;
+  // capped, 20 more pauses add at least 20 * 200 us but far less than the
+  // 2^20-fold growth an uncapped one would.
+  while (waiter.elapsed() < absl::Milliseconds(1)) waiter.Pause();
+  const absl::Duration before = waiter.elapsed();
+  for (int i = 0; i < 20; ++i) waiter.Pause();
+  EXPECT_GE(waiter.elapsed() - before, absl::Microseconds(19 * 200));
+  EXPECT_LT(waiter.elapsed() - before, absl::Seconds(10));
+}
+
+TEST(PollPolicyTest, ClientSleepsInProportionToTheWait) {
+  for (PollMode mode : {PollMode::kAdaptive, PollMode::kSleep}) {
+    const WaitSchedule s = ClientWaitSchedule(mode);
+    EXPECT_GT(s.sleep_fraction, 0) << PollModeName(mode);
+    EXPECT_LE(s.sleep_fraction, 0.25) << PollModeName(mode);
+  }
 }
 
 TEST(PollPolicyTest, CompanionSchedulesRespectMaxSleep) {
