@@ -61,8 +61,8 @@ WaitSchedule ClientWaitSchedule(PollMode mode) {
   // requests waits milliseconds, and sleeping in fixed 20 us steps through
   // that made 16 waiting clients wake ~30 times per request each and take
   // the CPU from the companion serving them (16 clients: 0.6-0.85x the
-  // throughput of one; with proportional sleeps 0.8-1.05x). An eighth
-  // bounds the latency sleeping adds to a long single request to ~12%.
+  // throughput of one; with proportional sleeps 0.78-0.91x, p99 halved).
+  // An eighth bounds the latency sleeping adds to a long request to ~12%.
   s.hot_sleep = absl::Microseconds(20);
   s.sleep_fraction = 1.0 / 8;
   s.max_sleep = absl::Microseconds(500);
