@@ -14,9 +14,20 @@ constexpr uint32_t kKthreaddPid = 2;
 
 }  // namespace
 
+std::optional<ProcessTableStamp> PidDiffer::ReadStamp() const {
+  absl::StatusOr<ProcessTableStamp> stamp =
+      procfs_->ReadProcessTableStamp();
+  if (!stamp.ok()) return std::nullopt;
+  return *stamp;
+}
+
 absl::Status PidDiffer::Prime() {
+  // Before the list: a change after this read moves the next stamp, so the
+  // next poll lists again.
+  std::optional<ProcessTableStamp> stamp = ReadStamp();
   absl::StatusOr<std::vector<uint32_t>> pids = procfs_->ListPids();
   if (!pids.ok()) return pids.status();
+  stamp_ = stamp;
   known_.clear();
   for (uint32_t pid : *pids) {
     absl::StatusOr<ProcessEntry> entry = procfs_->ReadProcess(pid);
@@ -39,8 +50,15 @@ absl::StatusOr<ProcessEntry> PidDiffer::ReadSettled(uint32_t pid) const {
 }
 
 absl::StatusOr<std::vector<ProcessEvent>> PidDiffer::Poll() {
+  std::optional<ProcessTableStamp> stamp = ReadStamp();
+  if (stamp.has_value() && stamp == stamp_ && deferred_.empty() &&
+      ++unlisted_polls_ < kPidDifferListEvery) {
+    return std::vector<ProcessEvent>{};  // no pid came or went
+  }
+  unlisted_polls_ = 0;
   absl::StatusOr<std::vector<uint32_t>> pids = procfs_->ListPids();
   if (!pids.ok()) return pids.status();
+  stamp_ = stamp;
   const absl::flat_hash_set<uint32_t> now(pids->begin(), pids->end());
   std::vector<ProcessEvent> events;
 

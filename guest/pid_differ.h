@@ -20,6 +20,16 @@
 // or no command line while not a kernel thread, is held back for up to
 // kPidDifferMaxDeferrals polls, to be reported as the program it execs.
 //
+// A poll first reads the process table's stamp (ProcFs::ReadProcessTableStamp,
+// one small file): while it is unchanged and no new process is held back,
+// nothing started or ended, and the pid list is not read again. An idle
+// guest's poll then costs one read instead of a listing of /proc. The
+// stamp's last pid is that of the reader's pid namespace while the thread
+// count is global, so in a container an exit can coincide with a start
+// elsewhere and leave the stamp as it was: every kPidDifferListEvery-th
+// poll lists anyway, which bounds how late such an exit is seen. Without a
+// readable stamp every poll lists the pids.
+//
 // Limits, by construction: a process that lives shorter than the polling
 // interval is never seen; an exec by a process already known is not seen;
 // a pid reused within one interval is seen as one process. The connector
@@ -30,6 +40,7 @@
 #define GUEST_PID_DIFFER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +53,8 @@
 namespace haywire {
 
 inline constexpr int kPidDifferMaxDeferrals = 2;
+// A poll lists the pids at least this often, stamp or not (see above).
+inline constexpr int kPidDifferListEvery = 100;  // 5 s at 50 ms
 
 // What is remembered of a process for its exit event.
 struct KnownProcess {
@@ -72,12 +85,18 @@ class PidDiffer {
 
  private:
   const ProcFs* procfs_;
+  // The process table's stamp, or nullopt when it cannot be read.
+  std::optional<ProcessTableStamp> ReadStamp() const;
   // ReadProcess() until two successive reads agree (at most 3 reads).
   absl::StatusOr<ProcessEntry> ReadSettled(uint32_t pid) const;
 
   absl::flat_hash_map<uint32_t, KnownProcess> known_;
   // New pids held back (see above) -> polls so far.
   absl::flat_hash_map<uint32_t, int> deferred_;
+  // The stamp read just before the latest pid list, if it could be read.
+  std::optional<ProcessTableStamp> stamp_;
+  // Polls answered from the stamp alone since the last listing.
+  int unlisted_polls_ = 0;
 };
 
 }  // namespace haywire

@@ -741,6 +741,25 @@ absl::StatusOr<std::array<uint64_t, 3>> ParseLoadAverage(
   return milli;
 }
 
+absl::StatusOr<ProcessTableStamp> ParseProcessTableStamp(
+    absl::string_view contents) {
+  const std::vector<absl::string_view> fields = absl::StrSplit(
+      absl::StripAsciiWhitespace(contents), ' ', absl::SkipEmpty());
+  if (fields.size() < 5) {
+    return absl::DataLossError(
+        absl::StrCat("no thread count and last pid: ", Quote(contents)));
+  }
+  const size_t slash = fields[3].find('/');
+  ProcessTableStamp stamp;
+  if (slash == absl::string_view::npos ||
+      !ParseDecimal(fields[3].substr(slash + 1), &stamp.threads) ||
+      !ParseDecimal(fields[4], &stamp.last_pid)) {
+    return absl::DataLossError(absl::StrCat(
+        "not \"running/threads last_pid\": ", Quote(contents)));
+  }
+  return stamp;
+}
+
 absl::Status ParseMeminfoSummary(absl::string_view contents,
                                  SystemSummary* summary) {
   struct Field {
@@ -904,6 +923,18 @@ absl::StatusOr<ListHeader> ProcFs::ReadSystem() const {
   if (!mem_total.ok()) return Malformed(meminfo_path, mem_total.status());
   header.mem_total_kb = *mem_total;
   return header;
+}
+
+absl::StatusOr<ProcessTableStamp> ProcFs::ReadProcessTableStamp()
+    const {
+  const std::string path = absl::StrCat(proc_root_, "/loadavg");
+  absl::StatusOr<std::string> text =
+      ReadWholeFileAt(AT_FDCWD, path.c_str(), kMaxSystemFileBytes, path);
+  if (!text.ok()) return SystemFileError(text.status());
+  absl::StatusOr<ProcessTableStamp> stamp =
+      internal::ParseProcessTableStamp(*text);
+  if (!stamp.ok()) return Malformed(path, stamp.status());
+  return stamp;
 }
 
 absl::StatusOr<SystemSummary> ProcFs::ReadSystemSummary() const {

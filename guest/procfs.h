@@ -67,6 +67,15 @@ struct ProcFsConstants {
   uint64_t page_size = 0;               // sysconf(_SC_PAGESIZE) when 0
 };
 
+// What ProcFs::ReadProcessTableStamp() returns: the kernel's thread count
+// and the last pid it handed out.
+struct ProcessTableStamp {
+  uint64_t threads = 0;
+  uint64_t last_pid = 0;
+  friend bool operator==(const ProcessTableStamp&,
+                         const ProcessTableStamp&) = default;
+};
+
 class ProcFs {
  public:
   // `proc_root` is where procfs is mounted ("/proc"); `passwd_path` is the
@@ -111,6 +120,14 @@ class ProcFs {
   // not procfs). Errors: FailedPrecondition when a file is missing,
   // DataLoss when one is malformed.
   absl::StatusOr<SystemSummary> ReadSystemSummary() const;
+
+  // What changes whenever a thread or process starts or is reaped, from
+  // <proc_root>/loadavg: the kernel's thread count and the last pid it
+  // handed out. One small read instead of listing every pid: an unchanged
+  // stamp means no pid came or went (a start moves last_pid, a reap without
+  // a start lowers the count). Errors: FailedPrecondition when the file is
+  // missing, DataLoss when it is malformed.
+  absl::StatusOr<ProcessTableStamp> ReadProcessTableStamp() const;
 
  private:
   // The name of `uid`, or its decimal number when passwd does not have it.
@@ -190,6 +207,11 @@ absl::StatusOr<StatCpu> ParseStatCpu(absl::string_view contents);
 // /proc/loadavg ("0.52 1.58 12.59 1/467 12345") -> the three averages in
 // thousandths, each at most kMaxLoadAverageMilli.
 absl::StatusOr<std::array<uint64_t, 3>> ParseLoadAverage(
+    absl::string_view contents);
+
+// The fourth and fifth fields of /proc/loadavg ("0.52 1.58 12.59 1/467
+// 12345"): 467 threads, last pid 12345.
+absl::StatusOr<ProcessTableStamp> ParseProcessTableStamp(
     absl::string_view contents);
 
 // /proc/meminfo -> SystemSummary's memory fields. MemTotal and MemFree are

@@ -4,6 +4,9 @@
 // tree (testdata/procfs/make_fixtures.sh), on malformed inputs, and on this
 // machine's /proc.
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdlib>
@@ -150,6 +153,39 @@ TEST(ProcFsSummaryTest, LoadAverageParsing) {
               absl::StatusCode::kDataLoss)
         << bad;
   }
+}
+
+TEST(ProcFsSummaryTest, ProcessTableStampParsing) {
+  absl::StatusOr<ProcessTableStamp> stamp =
+      internal::ParseProcessTableStamp("0.52 1.58 12.59 1/467 12345\n");
+  ASSERT_TRUE(stamp.ok()) << stamp.status();
+  EXPECT_EQ(stamp->threads, 467u);
+  EXPECT_EQ(stamp->last_pid, 12345u);
+  for (const char* bad : {"", "0.5 0.5 0.5\n", "0.5 0.5 0.5 1/2\n",
+                          "0.5 0.5 0.5 12 3\n", "0.5 0.5 0.5 1/x 3\n",
+                          "0.5 0.5 0.5 1/2 -3\n", "0.5 0.5 0.5 1/ 3\n"}) {
+    EXPECT_EQ(internal::ParseProcessTableStamp(bad).status().code(),
+              absl::StatusCode::kDataLoss)
+        << bad;
+  }
+}
+
+TEST(ProcFsSummaryTest, ProcessTableStampOfThisMachineMovesWithAStart) {
+  ProcFs procfs("/proc", "/etc/passwd");
+  absl::StatusOr<ProcessTableStamp> before = procfs.ReadProcessTableStamp();
+  ASSERT_TRUE(before.ok()) << before.status();
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) _exit(0);
+  absl::StatusOr<ProcessTableStamp> after = procfs.ReadProcessTableStamp();
+  waitpid(child, nullptr, 0);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_NE(*before, *after);
+
+  const std::string root = FixtureRoot("basic");  // has no loadavg
+  ProcFs fixture(root + "/proc", "/nonexistent", kFixtureConstants);
+  EXPECT_EQ(fixture.ReadProcessTableStamp().status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(ProcFsSummaryTest, MeminfoParsing) {
