@@ -66,61 +66,57 @@ class FixtureCopy {
   fs::path root_;
 };
 
-// The (kind, pid) of each event.
-std::vector<std::pair<ProcessEventKind, uint32_t>> Summary(
-    const std::vector<ProcessEvent>& events) {
-  std::vector<std::pair<ProcessEventKind, uint32_t>> out;
-  for (const ProcessEvent& e : events) out.emplace_back(e.kind, e.pid);
+using Events = std::vector<std::pair<ProcessEventKind, uint32_t>>;
+
+// One poll's events as (kind, pid); a failed poll fails the test.
+Events Poll(PidDiffer& differ) {
+  absl::StatusOr<std::vector<ProcessEvent>> events = differ.Poll();
+  Events out;
+  if (!events.ok()) {
+    ADD_FAILURE() << events.status();
+    return out;
+  }
+  for (const ProcessEvent& e : *events) out.emplace_back(e.kind, e.pid);
   return out;
 }
 
-using Events = std::vector<std::pair<ProcessEventKind, uint32_t>>;
+// A differ primed on the fixture copy, with a stamp in its loadavg.
+class PrimedDifferTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(proc.root().empty());
+    proc.WriteStamp("0.00 0.00 0.00 1/120 500\n");
+    ASSERT_TRUE(differ.Prime().ok());
+  }
 
-TEST(PidDifferTest, UnchangedStampSkipsTheListingAndAChangedOneDoesNot) {
   FixtureCopy proc;
-  ASSERT_FALSE(proc.root().empty());
-  proc.WriteStamp("0.00 0.00 0.00 1/120 500\n");
-  ProcFs procfs(proc.root(), "/nonexistent", kFixtureConstants);
-  PidDiffer differ(&procfs);
-  ASSERT_TRUE(differ.Prime().ok());
+  ProcFs procfs{proc.root(), "/nonexistent", kFixtureConstants};
+  PidDiffer differ{&procfs};
+};
+
+TEST_F(PrimedDifferTest, UnchangedStampSkipsTheListingAndAChangedOneDoesNot) {
 
   // A start the stamp does not show is not looked for: this is what saves
   // the listing on an idle guest (a real kernel always moves the stamp).
   proc.AddProcess(4242);
-  absl::StatusOr<std::vector<ProcessEvent>> events = differ.Poll();
-  ASSERT_TRUE(events.ok()) << events.status();
-  EXPECT_EQ(Summary(*events), Events{});
+  EXPECT_EQ(Poll(differ), Events{});
 
   proc.WriteStamp("0.00 0.00 0.00 1/121 4242\n");
-  events = differ.Poll();
-  ASSERT_TRUE(events.ok()) << events.status();
-  EXPECT_EQ(Summary(*events), (Events{{ProcessEventKind::kExec, 4242}}));
+  EXPECT_EQ(Poll(differ), (Events{{ProcessEventKind::kExec, 4242}}));
 
   proc.RemoveProcess(4242);
-  events = differ.Poll();
-  ASSERT_TRUE(events.ok()) << events.status();
-  EXPECT_EQ(Summary(*events), Events{});
+  EXPECT_EQ(Poll(differ), Events{});
   proc.WriteStamp("0.00 0.00 0.00 1/120 4242\n");  // one thread fewer
-  events = differ.Poll();
-  ASSERT_TRUE(events.ok()) << events.status();
-  EXPECT_EQ(Summary(*events), (Events{{ProcessEventKind::kExit, 4242}}));
+  EXPECT_EQ(Poll(differ), (Events{{ProcessEventKind::kExit, 4242}}));
 }
 
-TEST(PidDifferTest, ListsAtLeastEveryFewPollsWhateverTheStamp) {
-  FixtureCopy proc;
-  ASSERT_FALSE(proc.root().empty());
-  proc.WriteStamp("0.00 0.00 0.00 1/120 500\n");
-  ProcFs procfs(proc.root(), "/nonexistent", kFixtureConstants);
-  PidDiffer differ(&procfs);
-  ASSERT_TRUE(differ.Prime().ok());
+TEST_F(PrimedDifferTest, ListsAtLeastEveryFewPollsWhateverTheStamp) {
   proc.AddProcess(4242);  // the stamp stays as it was
   int polls = 0;
   bool seen = false;
   while (!seen && polls < 2 * kPidDifferListEvery) {
-    absl::StatusOr<std::vector<ProcessEvent>> events = differ.Poll();
-    ASSERT_TRUE(events.ok()) << events.status();
     ++polls;
-    seen = Summary(*events) == Events{{ProcessEventKind::kExec, 4242}};
+    seen = Poll(differ) == Events{{ProcessEventKind::kExec, 4242}};
   }
   EXPECT_TRUE(seen);
   EXPECT_EQ(polls, kPidDifferListEvery);
@@ -135,9 +131,7 @@ TEST(PidDifferTest, WithoutAReadableStampEveryPollLists) {
     PidDiffer differ(&procfs);
     ASSERT_TRUE(differ.Prime().ok());
     proc.AddProcess(4242);
-    absl::StatusOr<std::vector<ProcessEvent>> events = differ.Poll();
-    ASSERT_TRUE(events.ok()) << events.status();
-    EXPECT_EQ(Summary(*events), (Events{{ProcessEventKind::kExec, 4242}}))
+    EXPECT_EQ(Poll(differ), (Events{{ProcessEventKind::kExec, 4242}}))
         << "loadavg: \"" << loadavg << "\"";
   }
 }
