@@ -159,7 +159,9 @@ void Companion::Serve(const std::atomic<bool>& stop) {
       // sending requests back to back publishes its next one in about the
       // time that takes.
     } else if (!waiter.spinning()) {
-      if (ticked_ && LingerForRequest()) continue;
+      if (ticked_ && options_.tick_recheck > absl::ZeroDuration()) {
+        waiter.CapNextSleep(options_.tick_recheck);
+      }
       waiter.Pause();
       continue;
     }
@@ -180,19 +182,6 @@ void Companion::Serve(const std::atomic<bool>& stop) {
       if (i % kFullScanEvery == kFullScanEvery - 1 && AnyRequestReady()) break;
       waiter.Pause();
     }
-  }
-}
-
-bool Companion::LingerForRequest() const {
-  if (options_.tick_linger <= absl::ZeroDuration()) return false;
-  const uint64_t end_ns =
-      MonotonicNowNs() + absl::ToInt64Nanoseconds(options_.tick_linger);
-  for (;;) {
-    for (int i = 0; i < 32; ++i) {
-      if (AnyRequestReady()) return true;
-      CpuRelax();
-    }
-    if (MonotonicNowNs() >= end_ns) return false;
   }
 }
 

@@ -92,9 +92,9 @@ void CheckLiveness(const RamFile& file, absl::Duration wait,
   // Poll every beacon copy; a copy whose counter moves is the live one. The
   // wait is bounded and ends as soon as every session has been judged.
   // Spin (not sleep) through the first couple of the reference companion's
-  // 10 ms ticks: the command's first request then follows the tick within
-  // microseconds, while the companion still lingers after it
-  // (CompanionOptions::tick_linger), and is served at once.
+  // 10 ms ticks: the command's first request then follows the tick by well
+  // under a millisecond, before the companion looks again after it
+  // (CompanionOptions::tick_recheck), and is served then.
   const absl::Time spin_until = start + absl::Milliseconds(25);
   absl::Time now = start;
   for (int round = 0;; ++round) {

@@ -78,12 +78,10 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(const ConnectOptions& options) 
       }
       reports.push_back(ExamineSession(ram, PagesFromCache(std::move(*cached))));
       // Build the page table before the liveness wait, not after: the wait
-      // ends on a heartbeat tick, and the companion lingers only
-      // tick_linger (30 us) after a tick for the request that follows it.
-      // The table is 128 KiB of fresh memory, about 0.6 ms of page faults
-      // here, and built after the tick it made the first request miss the
-      // linger and wait out an idle sleep (a `ps` after 50 ms idle: 38 ms
-      // instead of 20).
+      // ends on a heartbeat tick, and the companion looks for the request
+      // that follows it once, tick_recheck (1 ms) later. The table is
+      // 128 KiB of fresh memory, about 0.6 ms of page faults here; built
+      // after the tick, it would make the first request late for that look.
       const uint64_t beacon_offset =
           reports[0].pages.offsets[kBeaconPageIndex];
       Region region = RegionInFile(ram, reports[0].pages);

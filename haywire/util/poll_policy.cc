@@ -109,6 +109,7 @@ void Waiter::Restart(absl::Time now) {
   start_ = last_now_ = now;
   calls_since_clock_ = 0;
   sleep_ = schedule_.hot_sleep;
+  next_sleep_cap_ = absl::InfiniteDuration();
   phase_ = Phase::kSpin;
   UpdatePhase();
 }
@@ -141,8 +142,11 @@ void Waiter::Pause() {
                           schedule_.hot_sleep,
                           std::max(schedule_.hot_sleep, schedule_.max_sleep));
     }
-    std::this_thread::sleep_for(absl::ToChronoNanoseconds(sleep_));
-    if (schedule_.sleep_fraction <= 0 &&
+    const bool capped = next_sleep_cap_ < sleep_;
+    std::this_thread::sleep_for(
+        absl::ToChronoNanoseconds(capped ? next_sleep_cap_ : sleep_));
+    next_sleep_cap_ = absl::InfiniteDuration();
+    if (!capped && schedule_.sleep_fraction <= 0 &&
         last_now_ - start_ >= schedule_.hot_window) {
       sleep_ = std::min(sleep_ * 2, schedule_.max_sleep);
     }

@@ -101,6 +101,10 @@ class Waiter {
   // Waits once according to the phase of the current period.
   void Pause();
 
+  // If the next Pause() sleeps, it sleeps at most `cap`, once; the schedule
+  // is otherwise unchanged (the sleep after it is what it would have been).
+  void CapNextSleep(absl::Duration cap) { next_sleep_cap_ = cap; }
+
   // True while Pause() would spin; callers may then look only at what is
   // cheap to look at (the companion: the 16 slot state words) between
   // pauses, and do the rest when spinning ends.
@@ -122,6 +126,7 @@ class Waiter {
   Phase phase_ = Phase::kSpin;
   uint32_t calls_since_clock_ = 0;
   absl::Duration sleep_;
+  absl::Duration next_sleep_cap_ = absl::InfiniteDuration();
 };
 
 }  // namespace haywire

@@ -95,6 +95,23 @@ TEST(PollPolicyTest, ClientSleepsInProportionToTheWait) {
   }
 }
 
+TEST(PollPolicyTest, CapNextSleepShortensOneSleepOnly) {
+  WaitSchedule schedule;  // no spin, no yield: every Pause() sleeps
+  schedule.hot_sleep = absl::Milliseconds(500);
+  schedule.max_sleep = absl::Milliseconds(500);
+  Waiter waiter(schedule);
+  waiter.CapNextSleep(absl::Milliseconds(1));
+  const absl::Time start = absl::Now();
+  waiter.Pause();
+  const absl::Duration capped = absl::Now() - start;
+  waiter.Pause();
+  const absl::Duration uncapped = absl::Now() - start - capped;
+  // Sleeps only overshoot: the uncapped one is at least its 500 ms; the
+  // capped one, 1 ms asked, is far below it even on a loaded machine.
+  EXPECT_GE(uncapped, absl::Milliseconds(500));
+  EXPECT_LT(capped, absl::Milliseconds(250));
+}
+
 TEST(PollPolicyTest, CompanionSchedulesRespectMaxSleep) {
   for (PollMode mode : {PollMode::kSpin, PollMode::kAdaptive, PollMode::kSleep}) {
     const WaitSchedule s =
