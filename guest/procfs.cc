@@ -866,15 +866,28 @@ absl::StatusOr<std::vector<uint32_t>> ProcFs::ListPids() const {
   return pids;
 }
 
-absl::StatusOr<uint64_t> ProcFs::ReadBootTimeSeconds() const {
-  const std::string path = absl::StrCat(proc_root_, "/stat");
-  absl::StatusOr<std::string> stat =
+absl::StatusOr<std::string> ProcFs::ReadSystemFile(
+    absl::string_view name) const {
+  const std::string path = absl::StrCat(proc_root_, "/", name);
+  absl::StatusOr<std::string> text =
       ReadWholeFileAt(AT_FDCWD, path.c_str(), kMaxSystemFileBytes, path);
-  if (!stat.ok()) return SystemFileError(stat.status());
+  if (!text.ok()) return SystemFileError(text.status());
+  return text;
+}
+
+absl::Status ProcFs::MalformedSystemFile(absl::string_view name,
+                                         const absl::Status& status) const {
+  return Malformed(absl::StrCat(proc_root_, "/", name), status);
+}
+
+absl::StatusOr<uint64_t> ProcFs::ReadBootTimeSeconds() const {
+  absl::StatusOr<std::string> stat = ReadSystemFile("stat");
+  if (!stat.ok()) return stat.status();
   absl::StatusOr<uint64_t> btime = internal::FindStatValue(*stat, "btime");
-  if (!btime.ok()) return Malformed(path, btime.status());
+  if (!btime.ok()) return MalformedSystemFile("stat", btime.status());
   if (*btime > std::numeric_limits<uint64_t>::max() / kNsPerSecond) {
-    return absl::DataLossError(absl::StrCat(path, ": btime out of range"));
+    return MalformedSystemFile("stat",
+                               absl::DataLossError("btime out of range"));
   }
   return *btime;
 }
@@ -914,26 +927,24 @@ absl::StatusOr<ListHeader> ProcFs::ReadSystem() const {
   if (!uptime_ns.ok()) return Malformed(uptime_path, uptime_ns.status());
   header.uptime_ns = *uptime_ns;
 
-  const std::string meminfo_path = absl::StrCat(proc_root_, "/meminfo");
-  absl::StatusOr<std::string> meminfo = ReadWholeFileAt(
-      AT_FDCWD, meminfo_path.c_str(), kMaxSystemFileBytes, meminfo_path);
-  if (!meminfo.ok()) return SystemFileError(meminfo.status());
+  absl::StatusOr<std::string> meminfo = ReadSystemFile("meminfo");
+  if (!meminfo.ok()) return meminfo.status();
   absl::StatusOr<uint64_t> mem_total =
       internal::FindMeminfoKb(*meminfo, "MemTotal");
-  if (!mem_total.ok()) return Malformed(meminfo_path, mem_total.status());
+  if (!mem_total.ok()) {
+    return MalformedSystemFile("meminfo", mem_total.status());
+  }
   header.mem_total_kb = *mem_total;
   return header;
 }
 
 absl::StatusOr<ProcessTableStamp> ProcFs::ReadProcessTableStamp()
     const {
-  const std::string path = absl::StrCat(proc_root_, "/loadavg");
-  absl::StatusOr<std::string> text =
-      ReadWholeFileAt(AT_FDCWD, path.c_str(), kMaxSystemFileBytes, path);
-  if (!text.ok()) return SystemFileError(text.status());
+  absl::StatusOr<std::string> text = ReadSystemFile("loadavg");
+  if (!text.ok()) return text.status();
   absl::StatusOr<ProcessTableStamp> stamp =
       internal::ParseProcessTableStamp(*text);
-  if (!stamp.ok()) return Malformed(path, stamp.status());
+  if (!stamp.ok()) return MalformedSystemFile("loadavg", stamp.status());
   return stamp;
 }
 
@@ -945,43 +956,31 @@ absl::StatusOr<SystemSummary> ProcFs::ReadSystemSummary() const {
   summary.boottime_ns = ClockNs(CLOCK_BOOTTIME);
   summary.clock_ticks_per_second = constants_.clock_ticks_per_second;
 
-  // Reads <proc_root>/<name> whole; a missing file is FailedPrecondition.
-  auto read = [this](const char* name) -> absl::StatusOr<std::string> {
-    const std::string path = absl::StrCat(proc_root_, "/", name);
-    absl::StatusOr<std::string> text = ReadWholeFileAt(
-        AT_FDCWD, path.c_str(), kMaxSystemFileBytes, path);
-    if (!text.ok()) return SystemFileError(text.status());
-    return text;
-  };
-  auto malformed = [this](const char* name, const absl::Status& status) {
-    return Malformed(absl::StrCat(proc_root_, "/", name), status);
-  };
-
-  absl::StatusOr<std::string> stat = read("stat");
+  absl::StatusOr<std::string> stat = ReadSystemFile("stat");
   if (!stat.ok()) return stat.status();
   absl::StatusOr<internal::StatCpu> cpu = internal::ParseStatCpu(*stat);
-  if (!cpu.ok()) return malformed("stat", cpu.status());
+  if (!cpu.ok()) return MalformedSystemFile("stat", cpu.status());
   summary.cpu = cpu->total;
   summary.cpu_count = cpu->cpu_count;
 
-  absl::StatusOr<std::string> loadavg = read("loadavg");
+  absl::StatusOr<std::string> loadavg = ReadSystemFile("loadavg");
   if (!loadavg.ok()) return loadavg.status();
   absl::StatusOr<std::array<uint64_t, 3>> load =
       internal::ParseLoadAverage(*loadavg);
-  if (!load.ok()) return malformed("loadavg", load.status());
+  if (!load.ok()) return MalformedSystemFile("loadavg", load.status());
   for (size_t i = 0; i < 3; ++i) summary.load_average_milli[i] = (*load)[i];
 
-  absl::StatusOr<std::string> meminfo = read("meminfo");
+  absl::StatusOr<std::string> meminfo = ReadSystemFile("meminfo");
   if (!meminfo.ok()) return meminfo.status();
   if (absl::Status s = internal::ParseMeminfoSummary(*meminfo, &summary);
       !s.ok()) {
-    return malformed("meminfo", s);
+    return MalformedSystemFile("meminfo", s);
   }
 
-  absl::StatusOr<std::string> uptime = read("uptime");
+  absl::StatusOr<std::string> uptime = ReadSystemFile("uptime");
   if (!uptime.ok()) return uptime.status();
   absl::StatusOr<uint64_t> uptime_ns = internal::ParseUptimeNs(*uptime);
-  if (!uptime_ns.ok()) return malformed("uptime", uptime_ns.status());
+  if (!uptime_ns.ok()) return MalformedSystemFile("uptime", uptime_ns.status());
   summary.uptime_ns = *uptime_ns;
 
   // Tasks, as top counts them. A process that exits meanwhile, or whose

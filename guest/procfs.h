@@ -130,6 +130,15 @@ class ProcFs {
   absl::StatusOr<ProcessTableStamp> ReadProcessTableStamp() const;
 
  private:
+  // <proc_root>/<name> whole (at most kMaxSystemFileBytes). A missing file
+  // is FailedPrecondition, not NotFound (which means "this process is
+  // gone").
+  absl::StatusOr<std::string> ReadSystemFile(absl::string_view name) const;
+  // DataLoss for malformed contents of <proc_root>/<name>, with `status`'s
+  // detail.
+  absl::Status MalformedSystemFile(absl::string_view name,
+                                   const absl::Status& status) const;
+
   // The name of `uid`, or its decimal number when passwd does not have it.
   std::string UserName(uint32_t uid) const;
 
