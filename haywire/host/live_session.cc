@@ -82,18 +82,13 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(const ConnectOptions& options) 
       // that follows it once, tick_recheck (1 ms) later. The table is
       // 128 KiB of fresh memory, about 0.6 ms of page faults here; built
       // after the tick, it would make the first request late for that look.
-      const uint64_t beacon_offset =
-          reports[0].pages.offsets[kBeaconPageIndex];
+      // (The liveness check cannot move page 0: a cache entry names one
+      // beacon copy, PagesFromCache.)
       Region region = RegionInFile(ram, reports[0].pages);
       if (ring_ok) CheckLiveness(ram, options.discover.live_wait, &reports);
       if (ring_ok && reports[0].live) {
         session.report = std::move(reports[0]);
-        // The liveness check settles which beacon copy is live; a cache
-        // entry has one.
-        session.region =
-            session.report.pages.offsets[kBeaconPageIndex] == beacon_offset
-                ? std::move(region)
-                : RegionInFile(ram, session.report.pages);
+        session.region = std::move(region);
         session.from_cache = true;
         session.elapsed = absl::Now() - start;
         return session;
