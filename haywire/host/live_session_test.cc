@@ -94,6 +94,18 @@ CachedSession EntryFor(const RamFile& file, const FakeCompanion& companion,
   return cached;
 }
 
+// An entry of `pages` pages, each its own run (every other page of the
+// file), for tests of the entry format alone.
+CachedSession PagesApart(const RamFileKey& key, uint64_t session_id,
+                         uint32_t pages) {
+  CachedSession s;
+  s.key = key;
+  s.session_id = session_id;
+  s.offsets.resize(pages);
+  for (uint32_t i = 0; i < pages; ++i) s.offsets[i] = i * 8192ull;
+  return s;
+}
+
 ConnectOptions Options(const std::string& mem_file, const std::string& cache) {
   ConnectOptions options;
   options.mem_file = mem_file;
@@ -258,11 +270,7 @@ TEST(LiveSessionTest, EventRingPagesAreVerifiedOnlyWhenAskedFor) {
 TEST(SessionCacheTest, EntriesWhoseRunsDoNotTileTheRegionAreRejected) {
   const std::string dir = TempPath("cache7");
   SessionCache cache(dir);
-  CachedSession s;
-  s.key = {1, 3, 1ull << 30};
-  s.session_id = 7;
-  s.offsets.resize(kMinRegionPages);
-  for (uint32_t i = 0; i < kMinRegionPages; ++i) s.offsets[i] = i * 8192ull;
+  const CachedSession s = PagesApart({1, 3, 1ull << 30}, 7, kMinRegionPages);
   ASSERT_TRUE(cache.Store(s).ok());
   ASSERT_TRUE(cache.Load(s.key).has_value());
   // Rewrites run `r`'s field at `field_offset` (and the checksum, so only
@@ -300,11 +308,7 @@ TEST(SessionCacheTest, LargestRegionWithEveryPageItsOwnRunRoundTrips) {
   // The worst case of format 2: a 1 GiB region (kMaxRegionPages) whose
   // pages are all apart, one 16-byte run each.
   SessionCache cache(TempPath("cache8"));
-  CachedSession s;
-  s.key = {1, 4, 4ull << 30};
-  s.session_id = 8;
-  s.offsets.resize(kMaxRegionPages);
-  for (uint32_t i = 0; i < kMaxRegionPages; ++i) s.offsets[i] = i * 8192ull;
+  const CachedSession s = PagesApart({1, 4, 4ull << 30}, 8, kMaxRegionPages);
   ASSERT_TRUE(cache.Store(s).ok());
   std::optional<CachedSession> loaded = cache.Load(s.key);
   ASSERT_TRUE(loaded.has_value());
