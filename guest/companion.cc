@@ -84,9 +84,10 @@ bool Companion::Serve(uint32_t slot_index) {
   fields.flags = result.flags;
   fields.iterator_id = result.iterator_id;
   // PING is the transport floor: no clock read (docs/PROTOCOL.md 9.5).
-  fields.guest_mono_ns = request_.type == static_cast<uint32_t>(RequestType::kPing)
-                             ? 0
-                             : MonotonicNowNs();
+  fields.guest_mono_ns =
+      request_.type == static_cast<uint32_t>(RequestType::kPing)
+          ? 0
+          : MonotonicNowNs();
   CompleteRequest(slot, *response_slots_[slot_index], *taken, fields,
                   absl::MakeConstSpan(
                       reinterpret_cast<const uint8_t*>(result.payload.data()),

@@ -35,7 +35,8 @@ absl::StatusOr<std::unique_ptr<EventPublisher>> EventPublisher::Create(
   }
   std::unique_ptr<EventPublisher> publisher(
       new EventPublisher(procfs, options));
-  if (options.mode == EventMode::kConnector || options.mode == EventMode::kAuto) {
+  if (options.mode == EventMode::kConnector ||
+      options.mode == EventMode::kAuto) {
     absl::StatusOr<std::unique_ptr<ProcConnector>> connector =
         ProcConnector::Open(options.connector_verify_timeout);
     if (connector.ok()) {
@@ -63,9 +64,9 @@ absl::StatusOr<std::unique_ptr<EventPublisher>> EventPublisher::Create(
 EventPublisher::~EventPublisher() { Stop(); }
 
 uint64_t EventPublisher::capabilities() const {
-  return kCapEventRing | (source_ == EventSource::kConnector
-                              ? kCapEventsFromConnector
-                              : kCapEventsFromPidDiff);
+  return kCapEventRing |
+         (source_ == EventSource::kConnector ? kCapEventsFromConnector
+                                             : kCapEventsFromPidDiff);
 }
 
 absl::string_view EventPublisher::source_name() const {

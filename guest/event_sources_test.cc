@@ -52,7 +52,8 @@ std::string SleepBinary() {
 
 pid_t Spawn(const std::vector<std::string>& argv) {
   std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;
   const int error =
@@ -111,7 +112,8 @@ TEST(ProcConnectorTest, SeesForkExecAndExitOfRealProcesses) {
   uint64_t lost = 0;
   while (!(fork7 && exec7 && exit7 && exit_sleeper) && absl::Now() < deadline) {
     std::vector<ConnectorEvent> events;
-    ASSERT_TRUE((*connector)->Read(absl::Milliseconds(100), &events, &lost).ok());
+    ASSERT_TRUE(
+        (*connector)->Read(absl::Milliseconds(100), &events, &lost).ok());
     for (const ConnectorEvent& e : events) {
       if (e.pid == static_cast<uint32_t>(exits7)) {
         if (e.kind == ConnectorEvent::Kind::kFork) {

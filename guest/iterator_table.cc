@@ -72,9 +72,9 @@ void IteratorTable::Publish() const {
     IteratorEntry& e = mirror_->entries[i];
     StoreRelaxed(e.iterator_id, it.id);
     StoreRelaxed(e.owner_pid, it.owner_pid);
-    StoreRelaxed(e.request_type,
-                 it.id == 0 ? 0u
-                            : static_cast<uint32_t>(RequestType::kListProcesses));
+    StoreRelaxed(
+        e.request_type,
+        it.id == 0 ? 0u : static_cast<uint32_t>(RequestType::kListProcesses));
     StoreRelaxed(e.last_used_mono_ns, it.last_used_ns);
     StoreRelaxed(e.position, static_cast<uint32_t>(it.position));
     StoreRelaxed(e.total, static_cast<uint32_t>(it.pids.size()));

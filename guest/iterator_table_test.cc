@@ -198,7 +198,8 @@ TEST(IteratorTableTest, IdsAreNonzeroAndNeverReused) {
   std::set<uint64_t> seen;
   std::vector<uint64_t> ids;
   for (uint64_t t = 1; t <= 5000; ++t) {
-    ListingIterator* it = table.Create(static_cast<uint32_t>(t % 3), Pids(1), t);
+    ListingIterator* it =
+        table.Create(static_cast<uint32_t>(t % 3), Pids(1), t);
     ASSERT_NE(it->id, 0u);
     ASSERT_TRUE(seen.insert(it->id).second) << "id reused: " << it->id;
     ids.push_back(it->id);
@@ -280,7 +281,8 @@ TEST(IteratorTableTest, MirrorReflectsTheTable) {
   // The page header and the reserved tail are never touched.
   const uint8_t* raw = reinterpret_cast<const uint8_t*>(&page);
   for (size_t i = 0; i < sizeof(PageHeader); ++i) ASSERT_EQ(raw[i], 0) << i;
-  for (size_t i = offsetof(IteratorTablePage, reserved); i < sizeof(page); ++i) {
+  for (size_t i = offsetof(IteratorTablePage, reserved); i < sizeof(page);
+       ++i) {
     ASSERT_EQ(raw[i], 0) << i;
   }
 }

@@ -15,8 +15,7 @@ constexpr uint32_t kKthreaddPid = 2;
 }  // namespace
 
 std::optional<ProcessTableStamp> PidDiffer::ReadStamp() const {
-  absl::StatusOr<ProcessTableStamp> stamp =
-      procfs_->ReadProcessTableStamp();
+  absl::StatusOr<ProcessTableStamp> stamp = procfs_->ReadProcessTableStamp();
   if (!stamp.ok()) return std::nullopt;
   return *stamp;
 }
@@ -92,8 +91,8 @@ absl::StatusOr<std::vector<ProcessEvent>> PidDiffer::Poll() {
       auto parent = known_.find(entry->ppid);
       const bool pre_exec =
           parent != known_.end() && parent->second.comm == entry->comm;
-      const bool mid_exec =
-          entry->args.empty() && entry->ppid != kKthreaddPid && pid != kKthreaddPid;
+      const bool mid_exec = entry->args.empty() &&
+                            entry->ppid != kKthreaddPid && pid != kKthreaddPid;
       auto held = deferred_.find(pid);
       const int polls = held == deferred_.end() ? 0 : held->second;
       if ((pre_exec || mid_exec) && polls < kPidDifferMaxDeferrals) {

@@ -95,7 +95,6 @@ class PrimedDifferTest : public ::testing::Test {
 };
 
 TEST_F(PrimedDifferTest, UnchangedStampSkipsTheListingAndAChangedOneDoesNot) {
-
   // A start the stamp does not show is not looked for: this is what saves
   // the listing on an idle guest (a real kernel always moves the stamp).
   proc.AddProcess(4242);

@@ -108,14 +108,15 @@ absl::Status ProcConnector::Subscribe(bool listen) {
   message.id.idx = CN_IDX_PROC;
   message.id.val = CN_VAL_PROC;
   message.len = sizeof(proc_cn_mcast_op);
-  const proc_cn_mcast_op op = listen ? PROC_CN_MCAST_LISTEN : PROC_CN_MCAST_IGNORE;
+  const proc_cn_mcast_op op =
+      listen ? PROC_CN_MCAST_LISTEN : PROC_CN_MCAST_IGNORE;
   std::memcpy(request.body, &message, sizeof(message));
   std::memcpy(request.body + sizeof(cn_msg), &op, sizeof(op));
   if (send(fd_, &request, sizeof(request), 0) < 0) {
     const int error = errno;
     return absl::ErrnoToStatus(
-        error, absl::StrCat("cannot subscribe to process events: ",
-                            Errno(error)));
+        error,
+        absl::StrCat("cannot subscribe to process events: ", Errno(error)));
   }
   return absl::OkStatus();
 }
@@ -171,7 +172,8 @@ absl::StatusOr<std::unique_ptr<ProcConnector>> ProcConnector::Open(
   uint64_t lost = 0;
   while (absl::Now() < deadline) {
     events.clear();
-    if (absl::Status s = connector->Read(deadline - absl::Now(), &events, &lost);
+    if (absl::Status s =
+            connector->Read(deadline - absl::Now(), &events, &lost);
         !s.ok()) {
       return s;
     }
@@ -184,7 +186,8 @@ absl::StatusOr<std::unique_ptr<ProcConnector>> ProcConnector::Open(
   }
   return absl::UnavailableError(absl::StrCat(
       "the process-events connector delivered no event for a test child "
-      "within ", absl::FormatDuration(verify_timeout),
+      "within ",
+      absl::FormatDuration(verify_timeout),
       " (another PID or network namespace?)"));
 }
 

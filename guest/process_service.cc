@@ -39,8 +39,7 @@ void ProcessService::RegisterWith(Companion* companion) {
                     [this](const Request& r) { return Info(r); });
 }
 
-HandlerResult ProcessService::FillChunk(ListingIterator* it,
-                                        bool with_header) {
+HandlerResult ProcessService::FillChunk(ListingIterator* it, bool with_header) {
   WireWriter writer(kResponsePayloadBytes);
   if (with_header && !EncodeListHeader(it->header, &writer)) {
     return Error(ResponseStatus::kInternalError, "listing header too large");
@@ -84,9 +83,9 @@ HandlerResult ProcessService::FillChunk(ListingIterator* it,
 HandlerResult ProcessService::List(const Request& request) {
   absl::StatusOr<std::vector<uint32_t>> pids = procfs_->ListPids();
   if (!pids.ok()) {
-    return Error(ResponseStatus::kInternalError,
-                 absl::StrCat("cannot list processes: ",
-                              pids.status().message()));
+    return Error(
+        ResponseStatus::kInternalError,
+        absl::StrCat("cannot list processes: ", pids.status().message()));
   }
   absl::StatusOr<ListHeader> header = procfs_->ReadSystem();
   if (!header.ok()) {

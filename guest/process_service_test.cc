@@ -179,7 +179,8 @@ void ListAll(ProcessService& service, uint32_t host, Listing* out) {
   }
 }
 
-std::map<uint32_t, ProcessEntry> ByPid(const std::vector<ProcessEntry>& entries) {
+std::map<uint32_t, ProcessEntry> ByPid(
+    const std::vector<ProcessEntry>& entries) {
   std::map<uint32_t, ProcessEntry> by_pid;
   for (const ProcessEntry& e : entries) {
     EXPECT_TRUE(by_pid.emplace(e.pid, e).second) << "pid " << e.pid << " twice";
@@ -217,22 +218,21 @@ FakeProcess FakeFor(uint32_t pid) {
 // The stat/status/cmdline template of a generated process; `bad` gives it a
 // malformed stat (ppid "1x").
 std::string StatOf(const FakeProcess& p, bool bad) {
-  return absl::StrCat(p.pid, " (", p.comm, ") S ", bad ? "1x" : "1", " ",
-                      p.pid, " ", p.pid,
-                      " 0 -1 4194560 10 0 0 0 ", p.pid % 100,
+  return absl::StrCat(p.pid, " (", p.comm, ") S ", bad ? "1x" : "1", " ", p.pid,
+                      " ", p.pid, " 0 -1 4194560 10 0 0 0 ", p.pid % 100,
                       " 5 0 0 20 0 1 0 ", 1000 + p.pid,
                       " 8192000 100 18446744073709551615 1 1 0 0 0 0 0 0 0 0"
                       " 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
 }
 
 std::string StatusOf(const FakeProcess& p) {
-  return absl::StrCat("Name:\t", p.comm, "\nUmask:\t0022\nState:\tS (sleeping)\n",
-                      "Tgid:\t", p.pid, "\nPid:\t", p.pid, "\nUid:\t", p.uid,
-                      "\t", p.uid, "\t", p.uid, "\t", p.uid, "\nGid:\t", p.uid,
-                      "\t", p.uid, "\t", p.uid, "\t", p.uid,
-                      "\nVmSize:\t    2000 kB\nVmRSS:\t    1000 kB\n"
-                      "Threads:\t1\nSigPnd:\t0000000000000000\n"
-                      "Cpus_allowed_list:\t0-3\n");
+  return absl::StrCat(
+      "Name:\t", p.comm, "\nUmask:\t0022\nState:\tS (sleeping)\n", "Tgid:\t",
+      p.pid, "\nPid:\t", p.pid, "\nUid:\t", p.uid, "\t", p.uid, "\t", p.uid,
+      "\t", p.uid, "\nGid:\t", p.uid, "\t", p.uid, "\t", p.uid, "\t", p.uid,
+      "\nVmSize:\t    2000 kB\nVmRSS:\t    1000 kB\n"
+      "Threads:\t1\nSigPnd:\t0000000000000000\n"
+      "Cpus_allowed_list:\t0-3\n");
 }
 
 std::string CmdlineOf(const std::vector<std::string>& args) {
@@ -289,7 +289,8 @@ void ExpectMatchesFake(const ProcessEntry& e) {
   EXPECT_EQ(e.ppid, 1u) << e.pid;
   EXPECT_EQ(e.state, 'S') << e.pid;
   EXPECT_EQ(e.cpu_time_ns, (e.pid % 100 + 5) * 10'000'000ull) << e.pid;
-  EXPECT_EQ(e.start_time_unix_ns, kFixtureBootNs + (1000 + e.pid) * 10'000'000ull)
+  EXPECT_EQ(e.start_time_unix_ns,
+            kFixtureBootNs + (1000 + e.pid) * 10'000'000ull)
       << e.pid;
   EXPECT_TRUE(e.session_leader) << e.pid;
 }
@@ -483,8 +484,8 @@ TEST_F(BasicTreeTest, MalformedRequestsAreBadRequests) {
     ExpectError(service_.Continue(MakeRequest(RequestType::kContinueIteration,
                                               kHost, payload)),
                 ResponseStatus::kBadRequest);
-    ExpectError(service_.Cancel(MakeRequest(RequestType::kCancelIteration,
-                                            kHost, payload)),
+    ExpectError(service_.Cancel(
+                    MakeRequest(RequestType::kCancelIteration, kHost, payload)),
                 ResponseStatus::kBadRequest);
   }
   const std::vector<std::string> bad_info_payloads = {
@@ -495,8 +496,8 @@ TEST_F(BasicTreeTest, MalformedRequestsAreBadRequests) {
       EncodeIteratorRequest({100}),
   };
   for (const std::string& payload : bad_info_payloads) {
-    ExpectError(service_.Info(MakeRequest(RequestType::kGetProcessInfo, kHost,
-                                          payload)),
+    ExpectError(service_.Info(
+                    MakeRequest(RequestType::kGetProcessInfo, kHost, payload)),
                 ResponseStatus::kBadRequest);
   }
   // Nothing was started by any of that.
@@ -599,7 +600,8 @@ TEST(SmallTreeTest, InfoOfAProcessWithLongCommandLineAndPaths) {
   FakeTree tree("limits");
   FakeProcess p = FakeFor(77);
   p.args.clear();
-  for (int i = 0; i < 200; ++i) p.args.push_back(absl::StrCat("--option-", 1000 + i));
+  for (int i = 0; i < 200; ++i)
+    p.args.push_back(absl::StrCat("--option-", 1000 + i));
   tree.Add(p);
   const std::string dir = tree.proc() + "/77";
   const std::string long_path = "/" + std::string(700, 'd') + "/bin";

@@ -18,8 +18,8 @@
 #include "absl/numeric/int128.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -35,8 +35,8 @@ constexpr uint64_t kNsPerSecond = 1'000'000'000;
 // keep a hostile or broken file from exhausting the companion's memory.
 constexpr size_t kMaxStatBytes = 16 << 10;
 constexpr size_t kMaxStatusBytes = 256 << 10;
-constexpr size_t kMaxSmallFileBytes = 4 << 10;       // oom_score_adj, cgroup
-constexpr size_t kMaxSystemFileBytes = 16 << 20;     // /proc/stat, meminfo
+constexpr size_t kMaxSmallFileBytes = 4 << 10;    // oom_score_adj, cgroup
+constexpr size_t kMaxSystemFileBytes = 16 << 20;  // /proc/stat, meminfo
 constexpr size_t kMaxPasswdBytes = 64 << 20;
 
 // How long a btime read from /proc/stat is reused.
@@ -75,9 +75,8 @@ bool ParseSignedDecimal(absl::string_view text, int64_t* out) {
   } else {
     if (magnitude > kMaxMagnitude + 1) return false;
     // Negate in unsigned arithmetic, which cannot overflow.
-    *out = magnitude == kMaxMagnitude + 1
-               ? std::numeric_limits<int64_t>::min()
-               : -static_cast<int64_t>(magnitude);
+    *out = magnitude == kMaxMagnitude + 1 ? std::numeric_limits<int64_t>::min()
+                                          : -static_cast<int64_t>(magnitude);
   }
   return true;
 }
@@ -182,8 +181,7 @@ class Fd {
 // before it was reaped.
 absl::Status ErrnoError(int error, absl::string_view what) {
   if (error == ENOENT || error == ESRCH) {
-    return absl::NotFoundError(
-        absl::StrCat(what, ": ", std::strerror(error)));
+    return absl::NotFoundError(absl::StrCat(what, ": ", std::strerror(error)));
   }
   return absl::ErrnoToStatus(error, what);
 }
@@ -321,9 +319,9 @@ absl::Status ParseStatField(const std::vector<absl::string_view>& fields,
   // fields[0] is field 3 (state): fields 1 and 2 precede the split.
   const absl::string_view text = fields[static_cast<size_t>(number - 3)];
   if (!ParseInteger(text, out)) {
-    return absl::DataLossError(absl::StrCat("field ", number, " (", name,
-                                            ") is not a valid number: ",
-                                            Quote(text)));
+    return absl::DataLossError(
+        absl::StrCat("field ", number, " (", name,
+                     ") is not a valid number: ", Quote(text)));
   }
   return absl::OkStatus();
 }
@@ -343,11 +341,11 @@ absl::StatusOr<StatFields> ParseStat(absl::string_view contents) {
   absl::string_view pid_text = contents.substr(0, open);
   if (!absl::ConsumeSuffix(&pid_text, " ") ||
       !ParseInteger(pid_text, &stat.pid)) {
-    return absl::DataLossError(absl::StrCat(
-        "field 1 (pid) is not a valid number: ", Quote(pid_text)));
+    return absl::DataLossError(
+        absl::StrCat("field 1 (pid) is not a valid number: ", Quote(pid_text)));
   }
-  stat.comm = CutUtf8(contents.substr(open + 1, close - open - 1),
-                      kMaxNameBytes);
+  stat.comm =
+      CutUtf8(contents.substr(open + 1, close - open - 1), kMaxNameBytes);
 
   absl::string_view rest = contents.substr(close + 1);
   if (!absl::ConsumePrefix(&rest, " ")) {
@@ -357,8 +355,8 @@ absl::StatusOr<StatFields> ParseStat(absl::string_view contents) {
   const std::vector<absl::string_view> fields = absl::StrSplit(rest, ' ');
   constexpr int kLastField = 24;  // rss
   if (fields.size() < static_cast<size_t>(kLastField - 2)) {
-    return absl::DataLossError(absl::StrCat("only ", fields.size() + 2,
-                                            " fields, need ", kLastField));
+    return absl::DataLossError(
+        absl::StrCat("only ", fields.size() + 2, " fields, need ", kLastField));
   }
   const absl::string_view state = fields[0];
   if (state.size() != 1 || !absl::ascii_isalpha(state[0])) {
@@ -614,13 +612,14 @@ absl::StatusOr<uint64_t> ParseUptimeNs(absl::string_view contents) {
       contents.substr(0, contents.find_first_of(" \t\n"));
   const size_t dot = first.find('.');
   const absl::string_view whole = first.substr(0, dot);
-  const absl::string_view fraction =
-      dot == absl::string_view::npos ? absl::string_view()
-                                     : first.substr(dot + 1);
+  const absl::string_view fraction = dot == absl::string_view::npos
+                                         ? absl::string_view()
+                                         : first.substr(dot + 1);
   uint64_t seconds = 0;
   uint64_t fraction_ns = 0;
   if (!ParseDecimal(whole, &seconds) || fraction.size() > 9 ||
-      (dot != absl::string_view::npos && !ParseDecimal(fraction, &fraction_ns)) ||
+      (dot != absl::string_view::npos &&
+       !ParseDecimal(fraction, &fraction_ns)) ||
       seconds > (std::numeric_limits<uint64_t>::max() - kNsPerSecond) /
                     kNsPerSecond) {
     return absl::DataLossError(
@@ -661,8 +660,8 @@ absl::StatusOr<uint64_t> ParseStatmSharedPages(absl::string_view contents) {
       absl::StripAsciiWhitespace(contents), ' ', absl::SkipEmpty());
   uint64_t shared = 0;
   if (fields.size() < 3 || !ParseDecimal(fields[2], &shared)) {
-    return absl::DataLossError(absl::StrCat(
-        "no shared page count in field 3: ", Quote(contents)));
+    return absl::DataLossError(
+        absl::StrCat("no shared page count in field 3: ", Quote(contents)));
   }
   return shared;
 }
@@ -686,10 +685,10 @@ absl::StatusOr<StatCpu> ParseStatCpu(absl::string_view contents) {
     }
     if (found) return absl::DataLossError("two aggregate \"cpu\" lines");
     found = true;
-    uint64_t* const targets[] = {
-        &result.total.user,   &result.total.nice,   &result.total.system,
-        &result.total.idle,   &result.total.iowait, &result.total.irq,
-        &result.total.softirq, &result.total.steal};
+    uint64_t* const targets[] = {&result.total.user,    &result.total.nice,
+                                 &result.total.system,  &result.total.idle,
+                                 &result.total.iowait,  &result.total.irq,
+                                 &result.total.softirq, &result.total.steal};
     constexpr size_t kRequired = 4;  // user nice system idle: every kernel
     if (fields.size() < 1 + kRequired) {
       return absl::DataLossError(
@@ -698,9 +697,9 @@ absl::StatusOr<StatCpu> ParseStatCpu(absl::string_view contents) {
     }
     for (size_t i = 0; i < std::size(targets) && i + 1 < fields.size(); ++i) {
       if (!ParseDecimal(fields[i + 1], targets[i])) {
-        return absl::DataLossError(absl::StrCat(
-            "\"cpu\" field ", i + 1, " is not a number: ",
-            Quote(fields[i + 1])));
+        return absl::DataLossError(
+            absl::StrCat("\"cpu\" field ", i + 1,
+                         " is not a number: ", Quote(fields[i + 1])));
       }
     }
   }
@@ -754,8 +753,8 @@ absl::StatusOr<ProcessTableStamp> ParseProcessTableStamp(
   if (slash == absl::string_view::npos ||
       !ParseDecimal(fields[3].substr(slash + 1), &stamp.threads) ||
       !ParseDecimal(fields[4], &stamp.last_pid)) {
-    return absl::DataLossError(absl::StrCat(
-        "not \"running/threads last_pid\": ", Quote(contents)));
+    return absl::DataLossError(
+        absl::StrCat("not \"running/threads last_pid\": ", Quote(contents)));
   }
   return stamp;
 }
@@ -768,7 +767,7 @@ absl::Status ParseMeminfoSummary(absl::string_view contents,
     uint64_t value = 0;
     bool present = false;
   };
-  Field fields[] = {{"MemTotal", true},     {"MemFree", true},
+  Field fields[] = {{"MemTotal", true},      {"MemFree", true},
                     {"MemAvailable", false}, {"Buffers", false},
                     {"Cached", false},       {"SReclaimable", false},
                     {"SwapTotal", false},    {"SwapFree", false}};
@@ -786,7 +785,8 @@ absl::Status ParseMeminfoSummary(absl::string_view contents,
   summary->mem_available_kb =
       fields[2].present ? fields[2].value : fields[1].value;
   summary->buffers_kb = fields[3].value;
-  if (fields[4].value > std::numeric_limits<uint64_t>::max() - fields[5].value) {
+  if (fields[4].value >
+      std::numeric_limits<uint64_t>::max() - fields[5].value) {
     return absl::DataLossError("Cached + SReclaimable out of range");
   }
   summary->cached_kb = fields[4].value + fields[5].value;
@@ -938,8 +938,7 @@ absl::StatusOr<ListHeader> ProcFs::ReadSystem() const {
   return header;
 }
 
-absl::StatusOr<ProcessTableStamp> ProcFs::ReadProcessTableStamp()
-    const {
+absl::StatusOr<ProcessTableStamp> ProcFs::ReadProcessTableStamp() const {
   absl::StatusOr<std::string> text = ReadSystemFile("loadavg");
   if (!text.ok()) return text.status();
   absl::StatusOr<ProcessTableStamp> stamp =
@@ -1149,8 +1148,7 @@ absl::StatusOr<ProcessEntry> ProcFs::ReadProcess(uint32_t pid) const {
   const std::string dir = absl::StrCat(proc_root_, "/", pid);
   // Every file is read through this one directory, so they all describe the
   // same process even if the pid is reused meanwhile (see the header).
-  const Fd dir_fd(
-      ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  const Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() < 0) return ForPid(pid, ErrnoError(errno, dir));
   internal::StatFields stat;
   internal::StatusFields status;
@@ -1162,8 +1160,7 @@ absl::StatusOr<ProcessEntry> ProcFs::ReadProcess(uint32_t pid) const {
 
 absl::StatusOr<ProcessInfo> ProcFs::ReadProcessInfo(uint32_t pid) const {
   const std::string dir = absl::StrCat(proc_root_, "/", pid);
-  const Fd dir_fd(
-      ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  const Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() < 0) return ForPid(pid, ErrnoError(errno, dir));
 
   ProcessInfo info;
@@ -1223,9 +1220,8 @@ absl::StatusOr<ProcessInfo> ProcFs::ReadProcessInfo(uint32_t pid) const {
   }
 
   const std::string oom_path = absl::StrCat(dir, "/oom_score_adj");
-  absl::StatusOr<std::string> oom =
-      ReadWholeFileAt(dir_fd.get(), "oom_score_adj", kMaxSmallFileBytes,
-                      oom_path);
+  absl::StatusOr<std::string> oom = ReadWholeFileAt(
+      dir_fd.get(), "oom_score_adj", kMaxSmallFileBytes, oom_path);
   if (oom.ok()) {
     int32_t oom_score_adj = 0;
     if (!ParseInteger(absl::StripAsciiWhitespace(*oom), &oom_score_adj)) {

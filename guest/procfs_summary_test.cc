@@ -131,9 +131,9 @@ TEST(ProcFsSummaryTest, StatCpuParsing) {
   EXPECT_EQ(no_percpu->cpu_count, 1u);
   EXPECT_EQ(no_percpu->total.steal, 8u);
 
-  for (const char* bad : {"", "intr 5\n", "cpu  1 2 3\n", "cpu  1 2 x 4\n",
-                          "cpu  1 2 3 -4\n", "cpu  1 2 3 4\ncpu  1 2 3 4\n",
-                          "cpu  99999999999999999999 1 1 1\n"}) {
+  for (const char* bad :
+       {"", "intr 5\n", "cpu  1 2 3\n", "cpu  1 2 x 4\n", "cpu  1 2 3 -4\n",
+        "cpu  1 2 3 4\ncpu  1 2 3 4\n", "cpu  99999999999999999999 1 1 1\n"}) {
     EXPECT_EQ(internal::ParseStatCpu(bad).status().code(),
               absl::StatusCode::kDataLoss)
         << bad;
@@ -161,9 +161,9 @@ TEST(ProcFsSummaryTest, ProcessTableStampParsing) {
   ASSERT_TRUE(stamp.ok()) << stamp.status();
   EXPECT_EQ(stamp->threads, 467u);
   EXPECT_EQ(stamp->last_pid, 12345u);
-  for (const char* bad : {"", "0.5 0.5 0.5\n", "0.5 0.5 0.5 1/2\n",
-                          "0.5 0.5 0.5 12 3\n", "0.5 0.5 0.5 1/x 3\n",
-                          "0.5 0.5 0.5 1/2 -3\n", "0.5 0.5 0.5 1/ 3\n"}) {
+  for (const char* bad :
+       {"", "0.5 0.5 0.5\n", "0.5 0.5 0.5 1/2\n", "0.5 0.5 0.5 12 3\n",
+        "0.5 0.5 0.5 1/x 3\n", "0.5 0.5 0.5 1/2 -3\n", "0.5 0.5 0.5 1/ 3\n"}) {
     EXPECT_EQ(internal::ParseProcessTableStamp(bad).status().code(),
               absl::StatusCode::kDataLoss)
         << bad;
@@ -190,9 +190,9 @@ TEST(ProcFsSummaryTest, ProcessTableStampOfThisMachineMovesWithAStart) {
 
 TEST(ProcFsSummaryTest, MeminfoParsing) {
   SystemSummary s;
-  ASSERT_TRUE(internal::ParseMeminfoSummary(
-                  "MemTotal: 100 kB\nMemFree: 40 kB\n", &s)
-                  .ok());
+  ASSERT_TRUE(
+      internal::ParseMeminfoSummary("MemTotal: 100 kB\nMemFree: 40 kB\n", &s)
+          .ok());
   EXPECT_EQ(s.mem_available_kb, 40u);  // no MemAvailable: MemFree
   EXPECT_EQ(s.swap_total_kb, 0u);
   for (const char* bad :

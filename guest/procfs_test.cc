@@ -464,9 +464,9 @@ TEST(RealProcTest, ListPidsIncludesItself) {
   absl::StatusOr<std::vector<uint32_t>> pids = procfs.ListPids();
   ASSERT_TRUE(pids.ok()) << pids.status();
   EXPECT_TRUE(std::is_sorted(pids->begin(), pids->end()));
-  EXPECT_NE(std::find(pids->begin(), pids->end(),
-                      static_cast<uint32_t>(getpid())),
-            pids->end());
+  EXPECT_NE(
+      std::find(pids->begin(), pids->end(), static_cast<uint32_t>(getpid())),
+      pids->end());
 }
 
 // Every process of the machine reads cleanly or is gone: no DataLoss from a
@@ -637,10 +637,10 @@ TEST(ParseStatTest, Malformed) {
       "x42 (cat) S 1 42 42 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 1 1",
       "42 (cat)S 1 42 42 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1 1 1",
       StatLine("cat", "1x"),
-      StatLine("cat", "-1"),           // ppid is unsigned
-      StatLine("cat", "+1"),           // no signs where the kernel has none
-      StatLine("cat", " 1"),           // two spaces
-      StatLine("cat", "4294967296"),   // past uint32
+      StatLine("cat", "-1"),          // ppid is unsigned
+      StatLine("cat", "+1"),          // no signs where the kernel has none
+      StatLine("cat", " 1"),          // two spaces
+      StatLine("cat", "4294967296"),  // past uint32
       StatLine("cat", "99999999999999999999999"),
       StatLine("cat", "1", "4294967296"),
       StatLine("cat", "1", "-2147483649"),
@@ -686,15 +686,15 @@ TEST(ParseStatusFieldsTest, Malformed) {
   const std::string ids = "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n";
   const std::string bad[] = {
       "",
-      "Uid:\t0\t0\t0\t0\n",                        // no Gid
-      "Uid:\t0\t0\t0\nGid:\t0\t0\t0\t0\n",         // three uids
-      "Uid:\t0\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n",   // five
+      "Uid:\t0\t0\t0\t0\n",                       // no Gid
+      "Uid:\t0\t0\t0\nGid:\t0\t0\t0\t0\n",        // three uids
+      "Uid:\t0\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n",  // five
       "Uid:\t0\t0\t0\t-1\nGid:\t0\t0\t0\t0\n",
       "Uid:\t0\t0\t0\t4294967296\nGid:\t0\t0\t0\t0\n",
-      ids + "VmSize:\t100\n",                      // no unit
+      ids + "VmSize:\t100\n",  // no unit
       ids + "VmSize:\t100 MB\n",
       ids + "VmSize:\tlots kB\n",
-      ids + "SigBlk:\t00000000000000000\n",        // 17 hex digits
+      ids + "SigBlk:\t00000000000000000\n",  // 17 hex digits
       ids + "SigBlk:\tzz\n",
       ids + "Umask:\t0999\n",
       ids + "voluntary_ctxt_switches:\t-3\n",
@@ -728,9 +728,9 @@ TEST(TtyNameTest, KnownDevices) {
 }
 
 TEST(TtyNameTest, UnknownDevices) {
-  EXPECT_EQ(internal::TtyName(Dev(5, 0)), "?");    // /dev/tty
+  EXPECT_EQ(internal::TtyName(Dev(5, 0)), "?");  // /dev/tty
   EXPECT_EQ(internal::TtyName(Dev(4, 256)), "?");
-  EXPECT_EQ(internal::TtyName(Dev(8, 1)), "?");    // a disk
+  EXPECT_EQ(internal::TtyName(Dev(8, 1)), "?");  // a disk
   EXPECT_EQ(internal::TtyName(Dev(204, 5)), "?");
   EXPECT_EQ(internal::TtyName(0xffffffffu), "?");
 }
@@ -739,11 +739,9 @@ TEST(SplitCmdlineTest, Pieces) {
   using internal::SplitCmdline;
   EXPECT_THAT(SplitCmdline("").args, IsEmpty());
   EXPECT_THAT(SplitCmdline(std::string("a\0", 2)).args, ElementsAre("a"));
-  EXPECT_THAT(SplitCmdline(std::string("a\0b", 3)).args,
-              ElementsAre("a", "b"));
+  EXPECT_THAT(SplitCmdline(std::string("a\0b", 3)).args, ElementsAre("a", "b"));
   EXPECT_THAT(SplitCmdline(std::string("\0", 1)).args, ElementsAre(""));
-  EXPECT_THAT(SplitCmdline(std::string("a\0\0", 3)).args,
-              ElementsAre("a", ""));
+  EXPECT_THAT(SplitCmdline(std::string("a\0\0", 3)).args, ElementsAre("a", ""));
   EXPECT_FALSE(SplitCmdline(std::string("a\0b\0", 4)).truncated);
 }
 
@@ -838,10 +836,9 @@ TEST(NumbersTest, SystemFileValues) {
             absl::StatusCode::kDataLoss);
   EXPECT_EQ(*internal::FindMeminfoKb("MemTotal:   2048 kB\n", "MemTotal"),
             2048u);
-  EXPECT_EQ(internal::FindMeminfoKb("MemTotal: 2048\n", "MemTotal")
-                .status()
-                .code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      internal::FindMeminfoKb("MemTotal: 2048\n", "MemTotal").status().code(),
+      absl::StatusCode::kDataLoss);
   EXPECT_TRUE(absl::IsNotFound(
       internal::FindMeminfoKb("MemFree: 1 kB\n", "MemTotal").status()));
 }

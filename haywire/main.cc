@@ -15,12 +15,9 @@
 
 int main(int argc, char** argv) {
   const std::vector<haywire::Command> commands = {
-      haywire::DiscoverCommand(),
-      haywire::PsCommand(),
-      haywire::InfoCommand(),
-      haywire::WatchCommand(),
-      haywire::GuestServeCommand(),
-      haywire::BenchCommand(),
+      haywire::DiscoverCommand(),   haywire::PsCommand(),
+      haywire::InfoCommand(),       haywire::WatchCommand(),
+      haywire::GuestServeCommand(), haywire::BenchCommand(),
   };
   return haywire::RunMain(argc, argv, commands);
 }

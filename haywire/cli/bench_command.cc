@@ -70,9 +70,9 @@ absl::Status RoundTrip(Client& client, Kind kind, uint32_t pid) {
 
 // `clients` threads, each with its own Client, do `requests` round trips
 // between them after `warmup` each; all start together.
-absl::StatusOr<Measurement> Measure(const HostConnection& connection,
-                                    Kind kind, int requests, int clients,
-                                    int warmup, uint32_t pid) {
+absl::StatusOr<Measurement> Measure(const HostConnection& connection, Kind kind,
+                                    int requests, int clients, int warmup,
+                                    uint32_t pid) {
   std::vector<std::vector<uint64_t>> samples(clients);
   std::vector<absl::Status> errors(clients);
   std::atomic<int> ready{0};
@@ -112,11 +112,11 @@ absl::StatusOr<Measurement> Measure(const HostConnection& connection,
   for (const auto& s : samples) all.insert(all.end(), s.begin(), s.end());
   Measurement m;
   m.latency = SummarizeLatencies(std::move(all));
-  const uint64_t end_ns = *std::max_element(finished_ns.begin(),
-                                            finished_ns.end());
+  const uint64_t end_ns =
+      *std::max_element(finished_ns.begin(), finished_ns.end());
   const double seconds = static_cast<double>(end_ns - start_ns) / 1e9;
-  m.per_second = seconds > 0 ? static_cast<double>(m.latency.count) / seconds
-                             : 0;
+  m.per_second =
+      seconds > 0 ? static_cast<double>(m.latency.count) / seconds : 0;
   return m;
 }
 
@@ -142,14 +142,13 @@ std::string Duration(uint64_t ns) {
 }
 
 void TextRow(const char* name, const Measurement& m, bool rate) {
-  std::printf("%-6s %8llu %10s %10s %10s %10s %10s %12s\n", name,
-              static_cast<unsigned long long>(m.latency.count),
-              Duration(m.latency.p50_ns).c_str(),
-              Duration(m.latency.p90_ns).c_str(),
-              Duration(m.latency.p99_ns).c_str(),
-              Duration(m.latency.p999_ns).c_str(),
-              Duration(m.latency.max_ns).c_str(),
-              rate ? absl::StrFormat("%.0f", m.per_second).c_str() : "-");
+  std::printf(
+      "%-6s %8llu %10s %10s %10s %10s %10s %12s\n", name,
+      static_cast<unsigned long long>(m.latency.count),
+      Duration(m.latency.p50_ns).c_str(), Duration(m.latency.p90_ns).c_str(),
+      Duration(m.latency.p99_ns).c_str(), Duration(m.latency.p999_ns).c_str(),
+      Duration(m.latency.max_ns).c_str(),
+      rate ? absl::StrFormat("%.0f", m.per_second).c_str() : "-");
 }
 
 void JsonMeasurement(const char* name, const Measurement& m, bool rate,
@@ -171,14 +170,16 @@ int RunBench(const std::vector<std::string>&) {
   if (FLAGS_requests < 1) {
     return Fail(ExitCode::kUsage, "--requests must be at least 1");
   }
-  if (FLAGS_clients < 1 || FLAGS_clients > static_cast<int>(kRequestSlotCount)) {
+  if (FLAGS_clients < 1 ||
+      FLAGS_clients > static_cast<int>(kRequestSlotCount)) {
     return Fail(ExitCode::kUsage,
                 absl::StrCat("--clients must be between 1 and ",
                              kRequestSlotCount, " (one request slot each)"));
   }
   if (FLAGS_warmup < 0 || FLAGS_wake_trials < 0 || FLAGS_wake_idle_ms < 0) {
-    return Fail(ExitCode::kUsage,
-                "--warmup, --wake-trials and --wake-idle-ms cannot be negative");
+    return Fail(
+        ExitCode::kUsage,
+        "--warmup, --wake-trials and --wake-idle-ms cannot be negative");
   }
   absl::StatusOr<std::unique_ptr<HostConnection>> connection =
       ConnectFromFlags();
@@ -193,21 +194,20 @@ int RunBench(const std::vector<std::string>&) {
   // The measuring clients need every slot with --clients=16.
   c.client->ReleaseSlot();
 
-  absl::StatusOr<Measurement> ping = Measure(
-      c, Kind::kPing, FLAGS_requests, FLAGS_clients, FLAGS_warmup, pid);
+  absl::StatusOr<Measurement> ping =
+      Measure(c, Kind::kPing, FLAGS_requests, FLAGS_clients, FLAGS_warmup, pid);
   if (!ping.ok()) return FailWith(ping.status());
   std::optional<Measurement> info;
   if (FLAGS_info) {
-    absl::StatusOr<Measurement> m = Measure(
-        c, Kind::kInfo, FLAGS_requests, FLAGS_clients, FLAGS_warmup, pid);
+    absl::StatusOr<Measurement> m = Measure(c, Kind::kInfo, FLAGS_requests,
+                                            FLAGS_clients, FLAGS_warmup, pid);
     if (!m.ok()) return FailWith(m.status());
     info = *m;
   }
   std::optional<Measurement> wake;
   if (FLAGS_wake_trials > 0) {
-    absl::StatusOr<Measurement> w =
-        MeasureWake(*c.client, FLAGS_wake_trials,
-                    absl::Milliseconds(FLAGS_wake_idle_ms));
+    absl::StatusOr<Measurement> w = MeasureWake(
+        *c.client, FLAGS_wake_trials, absl::Milliseconds(FLAGS_wake_idle_ms));
     if (!w.ok()) return FailWith(w.status());
     wake = *w;
   }
@@ -226,20 +226,21 @@ int RunBench(const std::vector<std::string>&) {
     json.Key("info_pid").Uint(pid);
     json.Key("poll").String(PollModeName(PollModeFromFlag()));
     json.Key("keep_slot").Bool(FLAGS_keep_slot);
-    json.Key("session_id").String(SessionIdText(c.session.report.pages.session_id));
+    json.Key("session_id")
+        .String(SessionIdText(c.session.report.pages.session_id));
     json.EndObject();
     absl::StatusOr<std::string> text = std::move(json).Finish();
     if (!text.ok()) return Fail(ExitCode::kFailure, text.status().message());
     std::printf("%s\n", text->c_str());
   } else {
-    std::printf(
-        "%d round trips per kind, %d client%s, --poll=%s, %s%s\n",
-        FLAGS_requests, FLAGS_clients, FLAGS_clients == 1 ? "" : "s",
-        PollModeName(PollModeFromFlag()).c_str(),
-        FLAGS_keep_slot ? "slot kept between requests"
-                        : "slot claimed and freed per request",
-        FLAGS_info ? absl::StrCat(", GET_PROCESS_INFO of pid ", pid).c_str()
-                   : "");
+    std::printf("%d round trips per kind, %d client%s, --poll=%s, %s%s\n",
+                FLAGS_requests, FLAGS_clients, FLAGS_clients == 1 ? "" : "s",
+                PollModeName(PollModeFromFlag()).c_str(),
+                FLAGS_keep_slot ? "slot kept between requests"
+                                : "slot claimed and freed per request",
+                FLAGS_info
+                    ? absl::StrCat(", GET_PROCESS_INFO of pid ", pid).c_str()
+                    : "");
     std::printf("%-6s %8s %10s %10s %10s %10s %10s %12s\n", "KIND", "COUNT",
                 "P50", "P90", "P99", "P99.9", "MAX", "REQ/S");
     TextRow("ping", *ping, true);
@@ -285,8 +286,9 @@ Command BenchCommand() {
       "  haywire bench --clients=4 --requests=100000 --json\n"
       "  haywire bench --wake-trials=20 --wake-idle-ms=1000";
   command.flags = HostFlagNames();
-  for (const char* flag : {"requests", "clients", "warmup", "info_pid",
-                           "wake_trials", "wake_idle_ms", "keep_slot", "info"}) {
+  for (const char* flag :
+       {"requests", "clients", "warmup", "info_pid", "wake_trials",
+        "wake_idle_ms", "keep_slot", "info"}) {
     command.flags.push_back(flag);
   }
   command.run = RunBench;

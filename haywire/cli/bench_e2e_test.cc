@@ -36,10 +36,10 @@ class BenchE2eTest : public ::testing::Test {
   }
 
   SubprocessResult Bench(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {RunfilePath("haywire/haywire"), "bench",
-                                     absl::StrCat("--mem-file=", ram_),
-                                     absl::StrCat("--cache-dir=",
-                                                  TestTempPath("cache"))};
+    std::vector<std::string> argv = {
+        RunfilePath("haywire/haywire"), "bench",
+        absl::StrCat("--mem-file=", ram_),
+        absl::StrCat("--cache-dir=", TestTempPath("cache"))};
     argv.insert(argv.end(), args.begin(), args.end());
     absl::StatusOr<SubprocessResult> result = RunSubprocess(argv, kRunTimeout);
     EXPECT_TRUE(result.ok()) << result.status();
@@ -99,9 +99,8 @@ TEST_F(BenchE2eTest, JsonHasEveryFieldScriptsUse) {
 
 TEST_F(BenchE2eTest, PingOnlyWithoutKeepAlive) {
   ASSERT_NO_FATAL_FAILURE(StartCompanion());
-  const SubprocessResult r = Bench(
-      {"--json", "--requests=200", "--clients=2", "--info=false",
-       "--keep-slot=false"});
+  const SubprocessResult r = Bench({"--json", "--requests=200", "--clients=2",
+                                    "--info=false", "--keep-slot=false"});
   ASSERT_EQ(r.exit_code, 0) << r.DebugString();
   absl::StatusOr<JsonValue> doc = ParseJson(r.out);
   ASSERT_TRUE(doc.ok()) << doc.status() << "\n" << r.out;
@@ -128,8 +127,8 @@ TEST_F(BenchE2eTest, EveryPollModePairWorks) {
     ASSERT_NO_FATAL_FAILURE(
         StartCompanion({absl::StrCat("--poll=", companion_mode)}));
     for (const char* client_mode : {"spin", "adaptive", "sleep"}) {
-      SCOPED_TRACE(absl::StrCat("companion ", companion_mode, ", client ",
-                                client_mode));
+      SCOPED_TRACE(
+          absl::StrCat("companion ", companion_mode, ", client ", client_mode));
       const SubprocessResult r =
           Bench({"--json", "--requests=100", "--clients=2", "--warmup=0",
                  absl::StrCat("--poll=", client_mode)});

@@ -58,8 +58,8 @@ size_t EditDistance(absl::string_view a, absl::string_view b) {
   for (size_t i = 1; i <= a.size(); ++i) {
     for (size_t j = 1; j <= b.size(); ++j) {
       const size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1,
-                          d[i - 1][j - 1] + cost});
+      d[i][j] =
+          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
         d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
       }
@@ -129,10 +129,9 @@ ParsedCommandLine ParseCommandLine(const std::vector<std::string>& args,
     }
     const absl::string_view original = args[i];
     FlagArg flag;
-    flag.spelling =
-        std::string(original.substr(0, original.size() -
-                                           StripDashes(original).size() +
-                                           FlagNamePart(original).size()));
+    flag.spelling = std::string(
+        original.substr(0, original.size() - StripDashes(original).size() +
+                               FlagNamePart(original).size()));
     const absl::string_view body = StripDashes(arg);
     const size_t eq = body.find('=');
     const bool has_value = eq != absl::string_view::npos;
@@ -184,9 +183,8 @@ std::vector<std::string> SuggestCommands(
   std::vector<std::pair<size_t, std::string>> scored;
   for (const std::string& name : known) {
     size_t distance = EditDistance(lower, name);
-    const bool prefix =
-        lower.size() >= 2 &&
-        (absl::StartsWith(name, lower) || absl::StartsWith(lower, name));
+    const bool prefix = lower.size() >= 2 && (absl::StartsWith(name, lower) ||
+                                              absl::StartsWith(lower, name));
     if (distance <= max_distance || prefix) {
       scored.emplace_back(distance, name);
     }
@@ -254,13 +252,14 @@ std::string FlagHelp(absl::string_view name, absl::string_view description) {
     return "";
   }
   std::string default_value = info.default_value;
-  if (info.type == "string") default_value = absl::StrCat("\"", default_value, "\"");
+  if (info.type == "string")
+    default_value = absl::StrCat("\"", default_value, "\"");
   std::string out = absl::StrCat("  ", Dashed(info.name), " (", info.type,
                                  ", default: ", default_value, ")\n");
-  absl::StrAppend(&out, internal::WrapAndIndent(description.empty()
-                                                    ? info.description
-                                                    : description,
-                                                kHelpWidth, 6));
+  absl::StrAppend(
+      &out,
+      internal::WrapAndIndent(
+          description.empty() ? info.description : description, kHelpWidth, 6));
   return out;
 }
 
@@ -290,8 +289,8 @@ std::string ProgramHelp(const std::vector<Command>& commands,
     width = std::max(width, command.name.size());
   }
   auto row = [&](absl::string_view name, absl::string_view summary) {
-    std::string line = absl::StrCat("  ", name,
-                                    std::string(width + 2 - name.size(), ' '));
+    std::string line =
+        absl::StrCat("  ", name, std::string(width + 2 - name.size(), ' '));
     std::string wrapped =
         internal::WrapAndIndent(summary, kHelpWidth, line.size());
     if (wrapped.size() >= line.size()) {
@@ -324,8 +323,7 @@ std::string CommandHelp(const Command& command) {
   if (!command.flags.empty()) {
     absl::StrAppend(&out, "\nFlags:\n");
     for (const std::string& flag : command.flags) {
-      absl::StrAppend(&out,
-                      FlagHelp(internal::DashesToUnderscores(flag), ""));
+      absl::StrAppend(&out, FlagHelp(internal::DashesToUnderscores(flag), ""));
     }
   }
   absl::StrAppend(&out, "\n", GlobalFlagsHelp(), "\n",
@@ -352,8 +350,8 @@ std::string CheckCommandTable(const std::vector<Command>& commands) {
     for (const std::string& flag : command.flags) {
       if (internal::GflagsFlagType(internal::DashesToUnderscores(flag))
               .empty()) {
-        return absl::StrCat("command '", command.name, "' accepts flag '",
-                            flag, "', which is not defined");
+        return absl::StrCat("command '", command.name, "' accepts flag '", flag,
+                            "', which is not defined");
       }
     }
   }
@@ -458,10 +456,10 @@ int RunMain(int argc, char** argv, const std::vector<Command>& commands,
     return ExitCodeValue(ExitCode::kOk);
   }
   if (command_name.empty()) {
-    return Fail(ExitCode::kUsage,
-                absl::StrCat("no command given; commands: ",
-                             CommandList(commands), "; run '", kProgramName,
-                             " help' for details"));
+    return Fail(
+        ExitCode::kUsage,
+        absl::StrCat("no command given; commands: ", CommandList(commands),
+                     "; run '", kProgramName, " help' for details"));
   }
   const Command* command = FindCommand(commands, command_name);
   if (command == nullptr) return UnknownCommand(commands, command_name);
@@ -489,11 +487,12 @@ int RunMain(int argc, char** argv, const std::vector<Command>& commands,
         names.push_back(Dashed(internal::DashesToUnderscores(name)));
       }
       std::sort(names.begin(), names.end());
-      return Fail(ExitCode::kUsage,
-                  absl::StrCat(command->name, " does not accept ",
-                               flag.spelling, " (its flags: ",
-                               names.empty() ? "none" : absl::StrJoin(names, " "),
-                               ")", see_help));
+      return Fail(
+          ExitCode::kUsage,
+          absl::StrCat(command->name, " does not accept ", flag.spelling,
+                       " (its flags: ",
+                       names.empty() ? "none" : absl::StrJoin(names, " "), ")",
+                       see_help));
     }
     if (!flag.error.empty()) {
       return Fail(ExitCode::kUsage, absl::StrCat(flag.error, see_help));
@@ -519,10 +518,11 @@ int RunMain(int argc, char** argv, const std::vector<Command>& commands,
     for (const std::string& arg : command_args) {
       quoted.push_back(absl::StrCat("'", arg, "'"));
     }
-    return Fail(ExitCode::kUsage,
-                absl::StrCat(command->name, " takes ", expected, ", got ",
-                             quoted.empty() ? "none" : absl::StrJoin(quoted, " "),
-                             see_help));
+    return Fail(
+        ExitCode::kUsage,
+        absl::StrCat(command->name, " takes ", expected, ", got ",
+                     quoted.empty() ? "none" : absl::StrJoin(quoted, " "),
+                     see_help));
   }
 
   // gflags parses every value (type and validators); a bad one is a usage
@@ -530,11 +530,11 @@ int RunMain(int argc, char** argv, const std::vector<Command>& commands,
   for (const internal::FlagArg& flag : parsed.flags) {
     if (gflags::SetCommandLineOption(flag.name.c_str(), flag.value.c_str())
             .empty()) {
-      return Fail(ExitCode::kUsage,
-                  absl::StrCat("invalid value '", flag.value, "' for ",
-                               flag.spelling, " (",
-                               internal::GflagsFlagType(flag.name), ")",
-                               see_help));
+      return Fail(
+          ExitCode::kUsage,
+          absl::StrCat("invalid value '", flag.value, "' for ", flag.spelling,
+                       " (", internal::GflagsFlagType(flag.name), ")",
+                       see_help));
     }
   }
   // The canonical command line through gflags' own parser, which also records

@@ -176,8 +176,8 @@ struct FlagArg {
 };
 
 struct ParsedCommandLine {
-  std::vector<FlagArg> flags;            // in command-line order
-  std::vector<std::string> positional;   // in order, the command name first
+  std::vector<FlagArg> flags;           // in command-line order
+  std::vector<std::string> positional;  // in order, the command name first
 };
 
 // Splits `args` (argv without argv[0]) into flags and positional arguments

@@ -32,7 +32,7 @@ using ::testing::StartsWith;
 std::string FakeFlagType(absl::string_view name) {
   static const auto* const kTypes =
       new absl::flat_hash_map<std::string, std::string>{
-          {"mem_file", "string"}, {"count", "int32"}, {"json", "bool"},
+          {"mem_file", "string"}, {"count", "int32"},  {"json", "bool"},
           {"v", "int32"},         {"verbose", "bool"}, {"help", "bool"},
       };
   const auto it = kTypes->find(name);
@@ -132,9 +132,10 @@ TEST(ParseCommandLineTest, RecordsProblemsPerFlag) {
       Parse({"--bogus-flag=1", "ps", "--no-mem-file", "--count"});
   EXPECT_THAT(
       parsed.flags,
-      ElementsAre(IsFlag("--bogus-flag", "", "", "unknown flag --bogus-flag"),
-                  IsFlag("--no-mem-file", "", "", "unknown flag --no-mem-file"),
-                  IsFlag("--count", "count", "", "flag --count needs a value")));
+      ElementsAre(
+          IsFlag("--bogus-flag", "", "", "unknown flag --bogus-flag"),
+          IsFlag("--no-mem-file", "", "", "unknown flag --no-mem-file"),
+          IsFlag("--count", "count", "", "flag --count needs a value")));
   EXPECT_THAT(parsed.positional, ElementsAre("ps"));
 }
 
@@ -145,7 +146,7 @@ TEST(ParseCommandLineTest, RepeatedFlagsAreKeptInOrder) {
 }
 
 TEST(SuggestCommandsTest, FindsTyposAndPrefixes) {
-  const std::vector<std::string> known = {"discover", "ps",   "info",
+  const std::vector<std::string> known = {"discover", "ps",          "info",
                                           "watch",    "guest-serve", "help"};
   auto suggest = [&](absl::string_view typed) {
     return internal::SuggestCommands(typed, known);
@@ -214,14 +215,13 @@ TEST(CliTest, VerboseEnablesInfoLogging) {
 
 TEST(CliTest, CommandFailureIsOneLineWithItsExitCode) {
   const SubprocessResult r = Cli({"probe", "--mem-file=/x"});
-  EXPECT_EQ(r.exit_code, ExitCodeValue(ExitCode::kNoBeacon))
-      << r.DebugString();
+  EXPECT_EQ(r.exit_code, ExitCodeValue(ExitCode::kNoBeacon)) << r.DebugString();
   EXPECT_EQ(r.out, "");
   // The warning logged first, then the newline-free error line.
   EXPECT_THAT(r.err, HasSubstr("probing /x"));
-  EXPECT_THAT(r.err, AllOf(Not(StartsWith("haywire:")),
-                           EndsWith(
-                               "\nhaywire: no haywire page in /x second line\n")));
+  EXPECT_THAT(
+      r.err, AllOf(Not(StartsWith("haywire:")),
+                   EndsWith("\nhaywire: no haywire page in /x second line\n")));
 }
 
 TEST(CliTest, UnknownCommandSuggestsAlternatives) {
@@ -372,8 +372,7 @@ TEST(CliTest, Version) {
 }
 
 TEST(CliTest, MalformedCommandTableIsAnInternalError) {
-  const SubprocessResult r =
-      Cli({"greet"}, {"TESTDATA_CLI_BAD_TABLE=1"});
+  const SubprocessResult r = Cli({"greet"}, {"TESTDATA_CLI_BAD_TABLE=1"});
   EXPECT_EQ(r.exit_code, ExitCodeValue(ExitCode::kFailure)) << r.DebugString();
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err,

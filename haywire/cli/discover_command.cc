@@ -72,7 +72,8 @@ void WriteJson(const Discovery& d, const SessionReport* chosen,
     json.Key("hostname").String(beacon_ok ? s.identity.hostname : "");
     json.Key("kernel").String(beacon_ok ? s.identity.kernel_release : "");
     json.Key("boot_id").String(beacon_ok ? s.identity.boot_id : "");
-    json.Key("start_time_unix_ns").Uint(beacon_ok ? s.identity.start_unix_ns : 0);
+    json.Key("start_time_unix_ns")
+        .Uint(beacon_ok ? s.identity.start_unix_ns : 0);
     json.Key("protocol_version").Uint(kProtocolVersion);
     json.Key("heartbeat_counter").Uint(s.heartbeat.counter);
     if (s.silent_ns.has_value()) {
@@ -94,12 +95,12 @@ void WriteJson(const Discovery& d, const SessionReport* chosen,
 
 void WriteText(const Discovery& d, const SessionReport* chosen,
                absl::Duration total) {
-  std::printf("%s: %llu pages (%s), %zu session%s\n", d.path.c_str(),
-              static_cast<unsigned long long>(d.stats.pages_in_file),
-              absl::StrFormat("%.1f MiB",
-                              d.stats.pages_in_file * kPageSize / 1048576.0)
-                  .c_str(),
-              d.sessions.size(), d.sessions.size() == 1 ? "" : "s");
+  std::printf(
+      "%s: %llu pages (%s), %zu session%s\n", d.path.c_str(),
+      static_cast<unsigned long long>(d.stats.pages_in_file),
+      absl::StrFormat("%.1f MiB", d.stats.pages_in_file * kPageSize / 1048576.0)
+          .c_str(),
+      d.sessions.size(), d.sessions.size() == 1 ? "" : "s");
   if (!d.sessions.empty()) {
     std::printf("%-18s %-5s %13s %5s %-12s %7s %-16s %-20s %s\n", "SESSION",
                 "STATE", "PAGES", "RUNS", "BEACON", "PID", "HOSTNAME", "KERNEL",
@@ -115,10 +116,12 @@ void WriteText(const Discovery& d, const SessionReport* chosen,
         ok ? absl::StrCat(s.identity.pid).c_str() : "-",
         ok ? Cell(s.identity.hostname, 16).c_str() : "-",
         ok ? Cell(s.identity.kernel_release, 20).c_str() : "-",
-        static_cast<unsigned>(kProtocolVersion), &s == chosen ? "  <- using" : "");
+        static_cast<unsigned>(kProtocolVersion),
+        &s == chosen ? "  <- using" : "");
     if (s.silent_ns.has_value()) {
-      std::printf("  heartbeat silent for %.1f s (on the live session's clock)\n",
-                  *s.silent_ns / 1e9);
+      std::printf(
+          "  heartbeat silent for %.1f s (on the live session's clock)\n",
+          *s.silent_ns / 1e9);
     }
     if (!ok && !s.pages.beacon_offsets.empty()) {
       std::printf("  beacon rejected: %s\n",
@@ -207,10 +210,14 @@ Command DiscoverCommand() {
       "  haywire discover\n"
       "  haywire discover --mem-file=/dev/hugepages/vm --json";
   command.flags = HostFlagNames();
-  command.exit_codes = {ExitCode::kOk,           ExitCode::kUsage,
-                        ExitCode::kMemFileUnusable, ExitCode::kNoBeacon,
-                        ExitCode::kNoLiveSession,   ExitCode::kSessionIncomplete,
-                        ExitCode::kVersionMismatch, ExitCode::kFailure};
+  command.exit_codes = {ExitCode::kOk,
+                        ExitCode::kUsage,
+                        ExitCode::kMemFileUnusable,
+                        ExitCode::kNoBeacon,
+                        ExitCode::kNoLiveSession,
+                        ExitCode::kSessionIncomplete,
+                        ExitCode::kVersionMismatch,
+                        ExitCode::kFailure};
   command.run = RunDiscover;
   return command;
 }

@@ -117,10 +117,9 @@ SubprocessResult RunHaywire(const std::vector<std::string>& args) {
 // the user's) and `extra` flags.
 SubprocessResult Discover(const std::string& mem_file,
                           std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"discover",
-                                   absl::StrCat("--mem-file=", mem_file),
-                                   absl::StrCat("--cache-dir=",
-                                                TempPath("cache"))};
+  std::vector<std::string> args = {
+      "discover", absl::StrCat("--mem-file=", mem_file),
+      absl::StrCat("--cache-dir=", TempPath("cache"))};
   args.insert(args.end(), extra.begin(), extra.end());
   return RunHaywire(args);
 }
@@ -211,8 +210,8 @@ void ExpectWellFormedSession(const JsonValue& s, uint64_t file_size) {
 // their offsets.
 void WriteRamFile(const std::string& path, uint64_t size,
                   const std::vector<std::pair<uint64_t, PageHeader>>& pages) {
-  const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
-                      0644);
+  const int fd =
+      open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   ASSERT_GE(fd, 0) << path << ": " << std::strerror(errno);
   ASSERT_EQ(ftruncate(fd, static_cast<off_t>(size)), 0);
   for (const auto& [offset, header] : pages) {
@@ -246,8 +245,7 @@ TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsJson) {
   ASSERT_EQ(FileSize(ram), kRamBytes);
 
   const SubprocessResult result = Discover(ram, {"--json", kLiveWaitFlag});
-  EXPECT_EQ(result.exit_code, 0) << result.DebugString()
-                                 << (*serve)->Output();
+  EXPECT_EQ(result.exit_code, 0) << result.DebugString() << (*serve)->Output();
   EXPECT_EQ(result.err, "") << result.DebugString();
   const JsonValue doc = ParseOutput(result);
 
@@ -501,8 +499,7 @@ TEST(DiscoverE2eTest, LiveCompanionWithUnknownBootIdIsLive) {
   EXPECT_EQ(result.exit_code, 0) << result.DebugString();
   const JsonValue doc = ParseOutput(result);
   const JsonValue* with_boot = FindSession(doc, (*known)->session_text());
-  const JsonValue* without_boot =
-      FindSession(doc, (*unknown)->session_text());
+  const JsonValue* without_boot = FindSession(doc, (*unknown)->session_text());
   ASSERT_NE(with_boot, nullptr) << doc;
   ASSERT_NE(without_boot, nullptr) << doc;
   EXPECT_NE((*with_boot)["boot_id"].as_string(), "") << *with_boot;
@@ -534,10 +531,10 @@ TEST(DiscoverE2eTest, UnwritableCacheDirIsNotAnError) {
   EXPECT_EQ(row[1], "live");
   EXPECT_THAT(result.out, HasSubstr("<- using"));
 
-  const SubprocessResult verbose = RunHaywire(
-      {"discover", absl::StrCat("--mem-file=", ram),
-       absl::StrCat("--cache-dir=", not_a_dir, "/cache"), kLiveWaitFlag,
-       "--verbose"});
+  const SubprocessResult verbose =
+      RunHaywire({"discover", absl::StrCat("--mem-file=", ram),
+                  absl::StrCat("--cache-dir=", not_a_dir, "/cache"),
+                  kLiveWaitFlag, "--verbose"});
   EXPECT_EQ(verbose.exit_code, 0) << verbose.DebugString();
   EXPECT_THAT(verbose.err, HasSubstr("haywire: ")) << verbose.DebugString();
   EXPECT_THAT(verbose.err, HasSubstr("cache")) << verbose.DebugString();
@@ -655,9 +652,11 @@ TEST(DiscoverE2eTest, OnlyStaleSessions) {
   SimulatedRam::DecoyReport decoys;
   {
     // Decoys only: the region is placed but never initialized.
-    absl::StatusOr<std::unique_ptr<SimulatedRam>> ram = SimulatedRam::Open(
-        {.path = path, .ram_bytes = 16ull << 20, .region_pages = 64,
-         .seed = 7});
+    absl::StatusOr<std::unique_ptr<SimulatedRam>> ram =
+        SimulatedRam::Open({.path = path,
+                            .ram_bytes = 16ull << 20,
+                            .region_pages = 64,
+                            .seed = 7});
     ASSERT_TRUE(ram.ok()) << ram.status();
     decoys = (*ram)->decoys();
   }
@@ -692,9 +691,12 @@ constexpr uint32_t kFakePages = 64;
 
 absl::StatusOr<std::unique_ptr<SimulatedRam>> MakeFakeSession(
     const std::string& path) {
-  absl::StatusOr<std::unique_ptr<SimulatedRam>> ram = SimulatedRam::Open(
-      {.path = path, .ram_bytes = 4ull << 20, .region_pages = kFakePages,
-       .seed = 11, .add_decoys = false});
+  absl::StatusOr<std::unique_ptr<SimulatedRam>> ram =
+      SimulatedRam::Open({.path = path,
+                          .ram_bytes = 4ull << 20,
+                          .region_pages = kFakePages,
+                          .seed = 11,
+                          .add_decoys = false});
   if (!ram.ok()) return ram.status();
   CompanionIdentity identity;
   identity.pid = static_cast<uint32_t>(getpid());
@@ -703,8 +705,8 @@ absl::StatusOr<std::unique_ptr<SimulatedRam>> MakeFakeSession(
   identity.hostname = "e2e-host";
   identity.kernel_release = "e2e-kernel";
   identity.boot_id = "00000000-0000-4000-8000-000000000000";
-  if (absl::Status s = InitializeRegion((*ram)->pages(), kFakeSessionId,
-                                        identity);
+  if (absl::Status s =
+          InitializeRegion((*ram)->pages(), kFakeSessionId, identity);
       !s.ok()) {
     return s;
   }
@@ -787,9 +789,12 @@ TEST(DiscoverE2eTest, CompanionStartingDuringDiscoverIsLive) {
   // The newer session: same file (its pages avoid the older one's), same
   // guest boot, created later.
   constexpr uint64_t kNewerId = 0x0E1E1E1E1E1E1E1E;
-  absl::StatusOr<std::unique_ptr<SimulatedRam>> newer = SimulatedRam::Open(
-      {.path = path, .ram_bytes = 4ull << 20, .region_pages = kFakePages,
-       .seed = 12, .add_decoys = false});
+  absl::StatusOr<std::unique_ptr<SimulatedRam>> newer =
+      SimulatedRam::Open({.path = path,
+                          .ram_bytes = 4ull << 20,
+                          .region_pages = kFakePages,
+                          .seed = 12,
+                          .add_decoys = false});
   ASSERT_TRUE(newer.ok()) << newer.status();
   CompanionIdentity identity;
   identity.pid = static_cast<uint32_t>(getpid());
@@ -802,8 +807,9 @@ TEST(DiscoverE2eTest, CompanionStartingDuringDiscoverIsLive) {
 
   HeartbeatThread older_heart(BeaconOf(**older));
   SubprocessResult result;
-  std::thread discover(
-      [&] { result = Discover(path, {"--json", "--live-wait-ms=5000"}); });
+  std::thread discover([&] {
+    result = Discover(path, {"--json", "--live-wait-ms=5000"});
+  });
   // The newer companion's first beat comes once discover is (very likely)
   // watching. Whenever it comes, it is within discover's 5 s wait.
   absl::SleepFor(absl::Seconds(1));
@@ -817,8 +823,7 @@ TEST(DiscoverE2eTest, CompanionStartingDuringDiscoverIsLive) {
   const JsonValue* s = FindSession(doc, SessionIdText(kNewerId));
   ASSERT_NE(s, nullptr) << doc;
   EXPECT_EQ((*s)["live"].as_bool(), true) << *s;
-  EXPECT_EQ(doc["chosen_session"].as_string(), SessionIdText(kNewerId))
-      << doc;
+  EXPECT_EQ(doc["chosen_session"].as_string(), SessionIdText(kNewerId)) << doc;
 }
 
 // Every page but the beacon: nothing to tell live from stale, or to talk to.

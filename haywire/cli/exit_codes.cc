@@ -49,7 +49,8 @@ constexpr bool TableMatchesEnum() {
   return static_cast<int>(std::size(kExitCodes)) ==
          ExitCodeValue(ExitCode::kGuestSetup) + 1;
 }
-static_assert(TableMatchesEnum(), "kExitCodes must list every ExitCode in order");
+static_assert(TableMatchesEnum(),
+              "kExitCodes must list every ExitCode in order");
 
 const ExitCodeInfo* Find(ExitCode code) {
   const int value = ExitCodeValue(code);
@@ -60,7 +61,7 @@ const ExitCodeInfo* Find(ExitCode code) {
 }
 
 constexpr size_t kHelpWidth = 80;
-constexpr size_t kNameColumn = 6;         // "  12  "
+constexpr size_t kNameColumn = 6;          // "  12  "
 constexpr size_t kDescriptionColumn = 26;  // name padded to 20 columns
 
 }  // namespace
@@ -86,7 +87,8 @@ std::string ExitCodeHelp(absl::Span<const ExitCode> codes) {
     std::string wrapped = internal::WrapAndIndent(
         ExitCodeDescription(code), kHelpWidth, kDescriptionColumn);
     // The first line of the description goes after the name column.
-    if (wrapped.size() >= kDescriptionColumn && row.size() == kDescriptionColumn) {
+    if (wrapped.size() >= kDescriptionColumn &&
+        row.size() == kDescriptionColumn) {
       wrapped.replace(0, kDescriptionColumn, row);
     } else {
       wrapped.insert(0, row + "\n");

@@ -83,23 +83,27 @@ int SetupFail(const std::string& message) {
 int RunGuestServe(const std::vector<std::string>&) {
   absl::StatusOr<uint64_t> region_bytes = ParseByteSize(FLAGS_region_size);
   if (!region_bytes.ok()) {
-    return Fail(ExitCode::kUsage,
-                absl::StrCat("--region-size: ", region_bytes.status().message()));
+    return Fail(
+        ExitCode::kUsage,
+        absl::StrCat("--region-size: ", region_bytes.status().message()));
   }
   if (*region_bytes % kPageSize != 0 ||
       *region_bytes / kPageSize < kMinRegionPages ||
       *region_bytes / kPageSize > kMaxRegionPages) {
-    return Fail(ExitCode::kUsage,
-                absl::StrCat("--region-size must be a multiple of 4096 between ",
-                             kMinRegionPages * kPageSize, " and ",
-                             uint64_t{kMaxRegionPages} * kPageSize, " bytes"));
+    return Fail(
+        ExitCode::kUsage,
+        absl::StrCat("--region-size must be a multiple of 4096 between ",
+                     kMinRegionPages * kPageSize, " and ",
+                     uint64_t{kMaxRegionPages} * kPageSize, " bytes"));
   }
-  const uint32_t region_pages = static_cast<uint32_t>(*region_bytes / kPageSize);
+  const uint32_t region_pages =
+      static_cast<uint32_t>(*region_bytes / kPageSize);
   absl::StatusOr<EventMode> event_mode = ParseEventMode(FLAGS_event_source);
   if (!event_mode.ok()) {
     return Fail(ExitCode::kUsage,
                 absl::StrCat("--event-source must be auto, connector, pid-diff "
-                             "or off, not \"", FLAGS_event_source, "\""));
+                             "or off, not \"",
+                             FLAGS_event_source, "\""));
   }
   const uint32_t ring_pages =
       *event_mode == EventMode::kOff
@@ -108,16 +112,16 @@ int RunGuestServe(const std::vector<std::string>&) {
   if (*event_mode != EventMode::kOff &&
       (ring_pages < kMinEventRingPages ||
        uint64_t{kFirstBulkPage} + ring_pages > region_pages)) {
-    return Fail(ExitCode::kUsage,
-                absl::StrCat("--event-ring-pages=", FLAGS_event_ring_pages,
-                             " does not fit: it must be at least ",
-                             kMinEventRingPages, " and at most ",
-                             region_pages > kFirstBulkPage
-                                 ? region_pages - kFirstBulkPage
-                                 : 0,
-                             " for a region of ", region_pages,
-                             " pages (raise --region-size, or "
-                             "--event-source=off)"));
+    return Fail(
+        ExitCode::kUsage,
+        absl::StrCat(
+            "--event-ring-pages=", FLAGS_event_ring_pages,
+            " does not fit: it must be at least ", kMinEventRingPages,
+            " and at most ",
+            region_pages > kFirstBulkPage ? region_pages - kFirstBulkPage : 0,
+            " for a region of ", region_pages,
+            " pages (raise --region-size, or "
+            "--event-source=off)"));
   }
   const uint64_t session_id = NewSessionId();
 
@@ -155,7 +159,8 @@ int RunGuestServe(const std::vector<std::string>&) {
     options.path = FLAGS_ram_file;
     options.ram_bytes = *ram_bytes;
     options.region_pages = region_pages;
-    options.seed = FLAGS_placement_seed != 0 ? FLAGS_placement_seed : session_id;
+    options.seed =
+        FLAGS_placement_seed != 0 ? FLAGS_placement_seed : session_id;
     absl::StatusOr<std::unique_ptr<SimulatedRam>> opened =
         SimulatedRam::Open(options);
     if (!opened.ok()) return SetupFail(std::string(opened.status().message()));
@@ -175,8 +180,8 @@ int RunGuestServe(const std::vector<std::string>&) {
 
   // No kCapDoorbell: the companion watches the state words themselves
   // (docs/PROTOCOL.md 4.4), so hosts need not ring.
-  uint64_t capabilities = kCapPing | kCapListProcesses | kCapProcessInfo |
-                          kCapSystemSummary;
+  uint64_t capabilities =
+      kCapPing | kCapListProcesses | kCapProcessInfo | kCapSystemSummary;
   if (events != nullptr) capabilities |= events->capabilities();
   CompanionIdentity identity =
       CurrentCompanionIdentity(FLAGS_proc_root, capabilities);
@@ -197,8 +202,8 @@ int RunGuestServe(const std::vector<std::string>&) {
     if (absl::Status s = events->Start(pages, kFirstBulkPage, ring_pages);
         !s.ok()) {
       WipeRegion(pages);
-      return SetupFail(absl::StrCat("cannot start the event ring: ",
-                                    s.message()));
+      return SetupFail(
+          absl::StrCat("cannot start the event ring: ", s.message()));
     }
     std::printf("guest-serve: process events from %s, ring of %u pages%s\n",
                 std::string(events->source_name()).c_str(), ring_pages,
@@ -268,10 +273,10 @@ Command GuestServeCommand() {
       "Examples:\n"
       "  sudo haywire guest-serve\n"
       "  haywire guest-serve --ram-file=/tmp/haywire-vm-mem --ram-size=1G";
-  command.flags = {"shm_name",       "region_size", "ram_file", "ram_size",
-                   "placement_seed", "mlock",       "proc_root",
-                   "passwd_file", "idle_sleep_ms", "tick_recheck_us", "poll",
-                   "event_source",
+  command.flags = {"shm_name",        "region_size",    "ram_file",
+                   "ram_size",        "placement_seed", "mlock",
+                   "proc_root",       "passwd_file",    "idle_sleep_ms",
+                   "tick_recheck_us", "poll",           "event_source",
                    "event_ring_pages"};
   command.exit_codes = {ExitCode::kOk, ExitCode::kUsage, ExitCode::kGuestSetup,
                         ExitCode::kFailure};

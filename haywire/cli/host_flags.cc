@@ -25,8 +25,8 @@ DEFINE_int32(timeout_ms, 5000,
 namespace haywire {
 
 std::vector<std::string> HostFlagNames() {
-  return {"mem_file", "json", "cache_dir", "live_wait_ms", "timeout_ms",
-          "poll"};
+  return {"mem_file",     "json",       "cache_dir",
+          "live_wait_ms", "timeout_ms", "poll"};
 }
 
 ClientOptions ClientOptionsFromFlags() {
@@ -43,8 +43,8 @@ absl::StatusOr<std::unique_ptr<HostConnection>> ConnectFromFlags() {
   if (!session.ok()) return session.status();
   auto connection = std::make_unique<HostConnection>();
   connection->session = *std::move(session);
-  connection->client = std::make_unique<Client>(&connection->session,
-                                                ClientOptionsFromFlags());
+  connection->client =
+      std::make_unique<Client>(&connection->session, ClientOptionsFromFlags());
   return connection;
 }
 

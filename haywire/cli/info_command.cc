@@ -115,19 +115,20 @@ void WriteText(const ProcessInfo& info) {
   Line("Working directory", TerminalSafe(info.cwd.empty() ? "-" : info.cwd));
   Line("Root", TerminalSafe(info.root.empty() ? "-" : info.root));
   Line("State", absl::StrCat(StatText(e), " (", std::string(1, e.state), ")"));
-  Line("User", absl::StrCat(TerminalSafe(e.user), " (euid ", e.uid, ", ruid ",
-                            e.ruid, ", suid ", info.suid, ", fsuid ",
-                            info.fsuid, ")"));
+  Line("User",
+       absl::StrCat(TerminalSafe(e.user), " (euid ", e.uid, ", ruid ", e.ruid,
+                    ", suid ", info.suid, ", fsuid ", info.fsuid, ")"));
   Line("Group", absl::StrCat("egid ", e.gid, ", rgid ", e.rgid, ", sgid ",
                              info.sgid, ", fsgid ", info.fsgid));
   Line("TTY", TerminalSafe(e.tty.empty() ? "?" : e.tty));
   Line("Threads", absl::StrCat(e.threads));
   Line("Nice / priority", absl::StrCat(e.nice, " / ", e.priority));
-  Line("Started", absl::StrCat(StartText(e.start_time_unix_ns, sys.now_unix_ns),
-                               " (unix ", e.start_time_unix_ns / 1'000'000'000,
-                               ")"));
-  Line("CPU time", absl::StrFormat("%s (%.1f%% CPU)", CpuTimeText(e.cpu_time_ns),
-                                   CpuPercent(e, sys)));
+  Line("Started",
+       absl::StrCat(StartText(e.start_time_unix_ns, sys.now_unix_ns), " (unix ",
+                    e.start_time_unix_ns / 1'000'000'000, ")"));
+  Line("CPU time",
+       absl::StrFormat("%s (%.1f%% CPU)", CpuTimeText(e.cpu_time_ns),
+                       CpuPercent(e, sys)));
   Line("Memory", absl::StrFormat("VSZ %u kB, RSS %u kB (%.1f%% MEM)", e.vsz_kb,
                                  e.rss_kb, MemPercent(e, sys)));
   for (const MemoryField& f : kMemoryFields) {
@@ -169,8 +170,7 @@ int RunInfo(const std::vector<std::string>& args) {
   absl::StatusOr<std::unique_ptr<HostConnection>> connection =
       ConnectFromFlags();
   if (!connection.ok()) return FailWith(connection.status());
-  absl::StatusOr<ProcessInfo> info =
-      (*connection)->client->GetProcessInfo(pid);
+  absl::StatusOr<ProcessInfo> info = (*connection)->client->GetProcessInfo(pid);
   if (!info.ok()) return FailWith(info.status());
   if (FLAGS_json) {
     WriteJson(*info);

@@ -89,7 +89,8 @@ std::string TerminalSafe(absl::string_view text) {
 }
 
 std::string CommandText(const ProcessEntry& entry) {
-  if (entry.args.empty()) return TerminalSafe(absl::StrCat("[", entry.comm, "]"));
+  if (entry.args.empty())
+    return TerminalSafe(absl::StrCat("[", entry.comm, "]"));
   return TerminalSafe(absl::StrJoin(entry.args, " "));
 }
 

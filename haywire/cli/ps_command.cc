@@ -44,7 +44,8 @@ int RunPs(const std::vector<std::string>&) {
   if (!connection.ok()) return FailWith(connection.status());
   absl::StatusOr<ProcessList> list = (*connection)->client->ListProcesses();
   if (!list.ok()) return FailWith(list.status());
-  if (absl::Status s = SortProcesses(FLAGS_sort, list->header, &list->processes);
+  if (absl::Status s =
+          SortProcesses(FLAGS_sort, list->header, &list->processes);
       !s.ok()) {
     return Fail(ExitCode::kUsage, s.message());
   }
@@ -53,7 +54,8 @@ int RunPs(const std::vector<std::string>&) {
     json.BeginObject();
     json.Key("session_id")
         .String(SessionIdText((*connection)->session.report.pages.session_id));
-    json.Key("hostname").String((*connection)->session.report.identity.hostname);
+    json.Key("hostname")
+        .String((*connection)->session.report.identity.hostname);
     json.Key("now_unix_ns").Uint(list->header.now_unix_ns);
     json.Key("boot_time_unix_ns").Uint(list->header.boot_time_unix_ns);
     json.Key("mem_total_kb").Uint(list->header.mem_total_kb);

@@ -37,9 +37,9 @@ int RunProbe(const std::vector<std::string>&) {
     return haywire::Fail(haywire::ExitCode::kUsage, "--mem-file is required");
   }
   LOG(WARNING) << "probing " << FLAGS_mem_file;
-  return haywire::Fail(haywire::ExitCode::kNoBeacon,
-                       absl::StrCat("no haywire page in ", FLAGS_mem_file,
-                                    "\nsecond line"));
+  return haywire::Fail(
+      haywire::ExitCode::kNoBeacon,
+      absl::StrCat("no haywire page in ", FLAGS_mem_file, "\nsecond line"));
 }
 
 }  // namespace
@@ -70,9 +70,8 @@ int main(int argc, char** argv) {
       .run = RunProbe,
   });
   if (std::getenv("TESTDATA_CLI_BAD_TABLE") != nullptr) {
-    commands.push_back({.name = "broken",
-                        .flags = {"no-such-flag"},
-                        .run = RunProbe});
+    commands.push_back(
+        {.name = "broken", .flags = {"no-such-flag"}, .run = RunProbe});
   }
   return haywire::RunMain(argc, argv, commands,
                           {.version = "1.2.3-test", .summary = "test CLI"});

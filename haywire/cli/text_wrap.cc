@@ -37,8 +37,7 @@ std::vector<std::string> WrapText(absl::string_view text, size_t width) {
   return lines;
 }
 
-std::string WrapAndIndent(absl::string_view text, size_t width,
-                          size_t indent) {
+std::string WrapAndIndent(absl::string_view text, size_t width, size_t indent) {
   std::string out;
   const size_t inner = width > indent ? width - indent : 1;
   for (const std::string& line : WrapText(text, inner)) {

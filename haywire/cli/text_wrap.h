@@ -26,8 +26,7 @@ std::vector<std::string> WrapText(absl::string_view text, size_t width);
 
 // `WrapText(text, width - indent)` with every line prefixed by `indent`
 // spaces and terminated by '\n'. Empty lines get no indentation.
-std::string WrapAndIndent(absl::string_view text, size_t width,
-                          size_t indent);
+std::string WrapAndIndent(absl::string_view text, size_t width, size_t indent);
 
 }  // namespace internal
 }  // namespace haywire

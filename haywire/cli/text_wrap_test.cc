@@ -33,9 +33,9 @@ TEST(WrapTextTest, CollapsesSpaces) {
 }
 
 TEST(WrapTextTest, KeepsNewlinesAndPreformattedLines) {
-  EXPECT_THAT(WrapText("first para\n\n  $ haywire ps   --json\nnext", 6),
-              ElementsAre("first", "para", "", "  $ haywire ps   --json",
-                          "next"));
+  EXPECT_THAT(
+      WrapText("first para\n\n  $ haywire ps   --json\nnext", 6),
+      ElementsAre("first", "para", "", "  $ haywire ps   --json", "next"));
 }
 
 TEST(WrapTextTest, EmptyAndTrailingNewline) {

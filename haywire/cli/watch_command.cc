@@ -29,7 +29,8 @@ Command WatchCommand() {
       "[--filter=TEXT] [--batch [--iterations=N] [--json]] | --events "
       "[--json] [--max-events=N] [--duration=SECONDS]";
   command.help =
-      WatchViewHelp() + "\n\n"
+      WatchViewHelp() +
+      "\n\n"
       "With --events, prints every process the guest starts (exec, fork) and "
       "every process that ends (exit, with its exit code or the signal that "
       "killed it), one line each, like execsnoop and exitsnoop: TIME (the "

@@ -73,7 +73,8 @@ std::string ShellBinary() {
 pid_t SpawnLogged(const std::vector<std::string>& argv,
                   const std::string& out_path, const std::string& err_path) {
   std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -92,7 +93,8 @@ pid_t SpawnLogged(const std::vector<std::string>& argv,
   for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP}) sigaddset(&defaults, sig);
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setflags(&attr,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
   const int error =
       posix_spawn(&pid, args[0], &actions, &attr, args.data(), environ);
@@ -269,12 +271,16 @@ void CheckJsonStream(const std::vector<std::string>& host_flags,
   ASSERT_TRUE(watch.WaitForOutput([&](const std::string& out) {
     std::optional<JsonValue> exec = FindEvent(out, "exec", sleeper);
     return exec.has_value() && ArgsOf(*exec).size() == 3;
-  })) << "no exec event for pid " << sleeper << "\n" << watch.Debug();
+  })) << "no exec event for pid "
+      << sleeper << "\n"
+      << watch.Debug();
   kill(sleeper, SIGKILL);
   ASSERT_TRUE(WaitBounded(sleeper, kWait).has_value());
   ASSERT_TRUE(watch.WaitForOutput([&](const std::string& out) {
     return FindEvent(out, "exit", sleeper).has_value();
-  })) << "no exit event for pid " << sleeper << "\n" << watch.Debug();
+  })) << "no exit event for pid "
+      << sleeper << "\n"
+      << watch.Debug();
 
   pid_t exits7 = -1;
   if (exact_source) {
@@ -284,7 +290,9 @@ void CheckJsonStream(const std::vector<std::string>& host_flags,
     ASSERT_TRUE(WaitBounded(exits7, kWait).has_value());
     ASSERT_TRUE(watch.WaitForOutput([&](const std::string& out) {
       return FindEvent(out, "exit", exits7).has_value();
-    })) << "no exit event for pid " << exits7 << "\n" << watch.Debug();
+    })) << "no exit event for pid "
+        << exits7 << "\n"
+        << watch.Debug();
   }
   EXPECT_EQ(watch.Stop(), 0) << watch.Debug();
 
@@ -347,7 +355,8 @@ TEST_F(WatchE2eTest, JsonStreamFromConnector) {
 
 TEST_F(WatchE2eTest, TextStreamHasAHeaderAndOneLinePerEvent) {
   ASSERT_TRUE(StartCompanion("auto"));
-  const bool exact = absl::StrContains(serve_->Stdout(), "events from connector");
+  const bool exact =
+      absl::StrContains(serve_->Stdout(), "events from connector");
   std::vector<std::string> flags = {"--events"};
   for (const std::string& f : HostFlags()) flags.push_back(f);
   WatchProcess watch("watch", flags);
@@ -362,8 +371,8 @@ TEST_F(WatchE2eTest, TextStreamHasAHeaderAndOneLinePerEvent) {
     return line.size() > 18 ? line.substr(13, 5) : absl::string_view();
   };
   auto is_sleeper = [&](absl::string_view line) {
-    return line.size() > 27 && absl::StartsWith(line.substr(19),
-                                                absl::StrCat(sleeper, " "));
+    return line.size() > 27 &&
+           absl::StartsWith(line.substr(19), absl::StrCat(sleeper, " "));
   };
   ASSERT_TRUE(watch.WaitForOutput([&](const std::string& out) {
     for (absl::string_view line : absl::StrSplit(out, '\n')) {
@@ -469,7 +478,8 @@ TEST_F(WatchE2eTest, FollowsTheNextSessionWhenTheCompanionRestarts) {
   const std::string err = watch.Stderr();
   EXPECT_THAT(err, HasSubstr(absl::StrCat("companion of session ",
                                           first_session, " gone")));
-  EXPECT_THAT(err, HasSubstr(absl::StrCat("watching session ", second_session)));
+  EXPECT_THAT(err,
+              HasSubstr(absl::StrCat("watching session ", second_session)));
 }
 
 TEST_F(WatchE2eTest, ClearErrorsForMissingEventsAndUsage) {
@@ -485,8 +495,8 @@ TEST_F(WatchE2eTest, ClearErrorsForMissingEventsAndUsage) {
 
   // Without --events it is the full-screen view, which needs a terminal
   // (the test's stdout is a pipe): a usage error, before touching the file.
-  result = RunSubprocess({HaywirePath(), "watch", "--mem-file=/nonexistent"},
-                         kWait);
+  result =
+      RunSubprocess({HaywirePath(), "watch", "--mem-file=/nonexistent"}, kWait);
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->exit_code, 2) << result->DebugString();
   EXPECT_THAT(result->err, HasSubstr("needs a terminal; use --batch"));

@@ -67,13 +67,14 @@ std::string SignalName(int signal) {
 
 std::string StatusText(const ProcessEvent& e) {
   if (!e.has_exit_status) return "exited";
-  if (e.exit_signal != 0) return absl::StrCat("killed by ", SignalName(e.exit_signal));
+  if (e.exit_signal != 0)
+    return absl::StrCat("killed by ", SignalName(e.exit_signal));
   return absl::StrCat("exit ", e.exit_code);
 }
 
 std::string GuestTime(const ProcessEvent& e) {
-  const absl::Time t = absl::FromUnixNanos(static_cast<int64_t>(
-      std::min<uint64_t>(e.guest_unix_ns, INT64_MAX)));
+  const absl::Time t = absl::FromUnixNanos(
+      static_cast<int64_t>(std::min<uint64_t>(e.guest_unix_ns, INT64_MAX)));
   return absl::FormatTime("%H:%M:%E3S", t, absl::LocalTimeZone());
 }
 
@@ -170,8 +171,7 @@ absl::StatusOr<Attached> Attach() {
       EventReader::Attach(*attached.session);
   if (!reader.ok()) return reader.status();
   attached.reader = *std::move(reader);
-  attached.heartbeat =
-      ReadHeartbeat(attached.session->region.beacon()).counter;
+  attached.heartbeat = ReadHeartbeat(attached.session->region.beacon()).counter;
   attached.heartbeat_seen = absl::Now();
   return attached;
 }
@@ -201,7 +201,8 @@ absl::StatusOr<WatchEventsOptions> WatchEventsOptionsFromFlags() {
         "--duration must be a number of seconds, 0 or more");
   }
   if (FLAGS_reconnect_timeout_ms < 0) {
-    return absl::InvalidArgumentError("--reconnect-timeout-ms must be 0 or more");
+    return absl::InvalidArgumentError(
+        "--reconnect-timeout-ms must be 0 or more");
   }
   WatchEventsOptions options;
   options.json = FLAGS_json;
@@ -260,19 +261,19 @@ int RunWatchEvents(const WatchEventsOptions& options) {
     if (batch.ok()) {
       bool out_ok = true;
       if (batch->lost > 0) {
-        out_ok &= Emit(options.json
-                           ? LostJson(batch->lost, "overrun")
-                           : absl::StrCat("-- lost ", batch->lost,
-                                          " events: this reader fell behind "
-                                          "the guest's event ring --"));
+        out_ok &=
+            Emit(options.json ? LostJson(batch->lost, "overrun")
+                              : absl::StrCat("-- lost ", batch->lost,
+                                             " events: this reader fell behind "
+                                             "the guest's event ring --"));
       }
       if (batch->source_lost > 0) {
-        out_ok &= Emit(options.json
-                           ? LostJson(batch->source_lost, "source")
-                           : absl::StrCat(
-                                 "-- the guest's event source dropped events (",
-                                 batch->source_lost,
-                                 " netlink overruns; count unknown) --"));
+        out_ok &= Emit(
+            options.json
+                ? LostJson(batch->source_lost, "source")
+                : absl::StrCat("-- the guest's event source dropped events (",
+                               batch->source_lost,
+                               " netlink overruns; count unknown) --"));
       }
       for (const ProcessEvent& e : batch->events) {
         out_ok &= Emit(options.json ? EventJson(e) : EventTextLine(e));
@@ -301,8 +302,9 @@ int RunWatchEvents(const WatchEventsOptions& options) {
         attached->heartbeat = beat;
         attached->heartbeat_seen = now;
       } else if (now - attached->heartbeat_seen > silence_limit) {
-        gone = absl::StrCat("heartbeat silent for ",
-                            absl::FormatDuration(now - attached->heartbeat_seen));
+        gone =
+            absl::StrCat("heartbeat silent for ",
+                         absl::FormatDuration(now - attached->heartbeat_seen));
       }
     }
     if (gone.empty()) {
@@ -343,9 +345,10 @@ int RunWatchEvents(const WatchEventsOptions& options) {
                                absl::FormatDuration(options.reconnect_timeout),
                                ": ", last.message()));
     }
-    std::fprintf(stderr, "haywire: watching session %s (events from %s)\n",
-                 SessionIdText(attached->reader->session_id()).c_str(),
-                 std::string(EventSourceName(attached->reader->source())).c_str());
+    std::fprintf(
+        stderr, "haywire: watching session %s (events from %s)\n",
+        SessionIdText(attached->reader->session_id()).c_str(),
+        std::string(EventSourceName(attached->reader->source())).c_str());
     std::fflush(stderr);
     if (options.json) {
       Emit(SessionJson(*attached->session, attached->reader->source()));

@@ -52,7 +52,7 @@ namespace haywire {
 
 struct WatchEventsOptions {
   bool json = false;
-  int64_t max_events = 0;                       // 0: no limit
+  int64_t max_events = 0;                          // 0: no limit
   absl::Duration duration = absl::ZeroDuration();  // zero: no limit
   absl::Duration reconnect_timeout = absl::Seconds(60);
 };

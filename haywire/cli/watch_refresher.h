@@ -50,7 +50,7 @@ struct RefresherOptions {
 
 // What the UI shows, as of `generation`.
 struct RefresherState {
-  uint64_t generation = 0;   // bumped on every change
+  uint64_t generation = 0;     // bumped on every change
   std::optional<Frame> frame;  // the newest frame, if any
   // Non-empty while the guest is not answering: the status line.
   std::string problem;
@@ -87,7 +87,7 @@ class WatchRefresher {
 
   std::unique_ptr<GuestPoller> poller_;  // used by the thread only
   const RefresherOptions options_;
-  FrameMaker maker_;                     // used by the thread only
+  FrameMaker maker_;  // used by the thread only
 
   mutable std::mutex mu_;
   std::condition_variable wake_;

@@ -156,12 +156,24 @@ class WatchScreen {
     switch (key) {
       case 'q':
         return false;
-      case 'P': SortBy(Column::kCpu); break;
-      case 'M': SortBy(Column::kMem); break;
-      case 'T': SortBy(Column::kTime); break;
-      case 'N': SortBy(Column::kPid); break;
-      case '<': SortBy(PreviousColumn(order_.sort)); break;
-      case '>': SortBy(NextColumn(order_.sort)); break;
+      case 'P':
+        SortBy(Column::kCpu);
+        break;
+      case 'M':
+        SortBy(Column::kMem);
+        break;
+      case 'T':
+        SortBy(Column::kTime);
+        break;
+      case 'N':
+        SortBy(Column::kPid);
+        break;
+      case '<':
+        SortBy(PreviousColumn(order_.sort));
+        break;
+      case '>':
+        SortBy(NextColumn(order_.sort));
+        break;
       case 'R':
         order_.reverse = !order_.reverse;
         Rebuild();
@@ -180,12 +192,24 @@ class WatchScreen {
       case ' ':
         refresher_->RefreshNow();
         break;
-      case KEY_UP: --scroll_; break;
-      case KEY_DOWN: ++scroll_; break;
-      case KEY_PPAGE: scroll_ -= std::max(1, ListHeight() - 1); break;
-      case KEY_NPAGE: scroll_ += std::max(1, ListHeight() - 1); break;
-      case KEY_HOME: scroll_ = 0; break;
-      case KEY_END: scroll_ = static_cast<int>(rows_.size()); break;
+      case KEY_UP:
+        --scroll_;
+        break;
+      case KEY_DOWN:
+        ++scroll_;
+        break;
+      case KEY_PPAGE:
+        scroll_ -= std::max(1, ListHeight() - 1);
+        break;
+      case KEY_NPAGE:
+        scroll_ += std::max(1, ListHeight() - 1);
+        break;
+      case KEY_HOME:
+        scroll_ = 0;
+        break;
+      case KEY_END:
+        scroll_ = static_cast<int>(rows_.size());
+        break;
       case KEY_RESIZE:
         break;  // ncurses updated LINES and COLS; the redraw uses them
       default:
@@ -218,7 +242,8 @@ class WatchScreen {
 
   std::string StatusText() const {
     if (!state_.problem.empty()) return state_.problem;
-    if (!state_.notice.empty() && absl::Now() - state_.notice_time < kNoticeTime) {
+    if (!state_.notice.empty() &&
+        absl::Now() - state_.notice_time < kNoticeTime) {
       return state_.notice;
     }
     std::string text;
@@ -230,8 +255,8 @@ class WatchScreen {
     absl::StrAppend(&text, "sort ", ColumnHeading(order_.sort),
                     order_.reverse ? " lowest first" : "");
     if (!order_.filter.empty()) {
-      absl::StrAppend(&text, "  filter '", order_.filter, "' (",
-                      rows_.size(), " shown)");
+      absl::StrAppend(&text, "  filter '", order_.filter, "' (", rows_.size(),
+                      " shown)");
     }
     absl::StrAppendFormat(&text, "  every %.1f s  h help  q quit",
                           absl::ToDoubleSeconds(options_.refresher.interval));

@@ -55,8 +55,8 @@ class Tmux {
   SubprocessResult Run(std::vector<std::string> args) {
     std::vector<std::string> argv = {"tmux", "-L", socket_};
     argv.insert(argv.end(), args.begin(), args.end());
-    absl::StatusOr<SubprocessResult> r = RunSubprocess(
-        argv, kTmuxTimeout, {absl::StrCat("TMUX_TMPDIR=", dir_)});
+    absl::StatusOr<SubprocessResult> r =
+        RunSubprocess(argv, kTmuxTimeout, {absl::StrCat("TMUX_TMPDIR=", dir_)});
     if (!r.ok()) {
       SubprocessResult failed;
       failed.err = std::string(r.status().message());
@@ -158,8 +158,8 @@ int ForegroundOfPid(const std::string& screen, pid_t pid) {
           const absl::string_view params = line.substr(i + 2, end - i - 2);
           for (const absl::string_view p : absl::StrSplit(params, ';')) {
             int code = 0;
-            if (p.empty() || (absl::SimpleAtoi(p, &code) &&
-                              (code == 0 || code == 39))) {
+            if (p.empty() ||
+                (absl::SimpleAtoi(p, &code) && (code == 0 || code == 39))) {
               color = 39;
             } else if (code >= 30 && code <= 37) {
               color = code;
@@ -202,11 +202,11 @@ TEST(WatchTmuxTest, InteractiveViewOnARealTerminal) {
   ASSERT_TRUE(sleeper.ok()) << sleeper.status();
 
   Tmux tmux;
-  const std::string command = absl::StrCat(
-      "'", RunfilePath("haywire/haywire"), "' watch --mem-file='", ram,
-      "' --cache-dir='", cache,
-      "' --live-wait-ms=3000 --interval=0.5 --highlight-s=30; "
-      "echo WATCH-EXITED $?; sleep 600");
+  const std::string command =
+      absl::StrCat("'", RunfilePath("haywire/haywire"), "' watch --mem-file='",
+                   ram, "' --cache-dir='", cache,
+                   "' --live-wait-ms=3000 --interval=0.5 --highlight-s=30; "
+                   "echo WATCH-EXITED $?; sleep 600");
   const SubprocessResult started = tmux.Run(
       {"new-session", "-d", "-s", "watch", "-x", "160", "-y", "40", command});
   ASSERT_EQ(started.exit_code, 0)
@@ -282,19 +282,26 @@ TEST(WatchTmuxTest, InteractiveViewOnARealTerminal) {
       BackgroundProcess::Start({sleeper_path, "1001"}, "newcomer");
   ASSERT_TRUE(newcomer.ok()) << newcomer.status();
   const pid_t newcomer_pid = (*newcomer)->pid();
-  ASSERT_TRUE(WaitUntil(kWait, [&] {
-    return ForegroundOfPid(tmux.Screen(/*with_attributes=*/true),
-                           newcomer_pid) == 32;
-  })) << "no green line for pid " << newcomer_pid << ":\n"
+  ASSERT_TRUE(WaitUntil(kWait,
+                        [&] {
+                          return ForegroundOfPid(
+                                     tmux.Screen(/*with_attributes=*/true),
+                                     newcomer_pid) == 32;
+                        }))
+      << "no green line for pid " << newcomer_pid << ":\n"
       << tmux.Screen(true);
-  newcomer->reset();  // SIGKILL and reap
+  newcomer->reset();                 // SIGKILL and reap
   std::vector<std::string> history;  // for the failure message
-  ASSERT_TRUE(WaitUntil(kWait, [&] {
-    const std::string shown = tmux.Screen(/*with_attributes=*/true);
-    history.push_back(shown);
-    if (history.size() > 10) history.erase(history.begin());
-    return ForegroundOfPid(shown, newcomer_pid) == 31;
-  })) << "no red line for exited pid " << newcomer_pid
+  ASSERT_TRUE(WaitUntil(kWait,
+                        [&] {
+                          const std::string shown =
+                              tmux.Screen(/*with_attributes=*/true);
+                          history.push_back(shown);
+                          if (history.size() > 10)
+                            history.erase(history.begin());
+                          return ForegroundOfPid(shown, newcomer_pid) == 31;
+                        }))
+      << "no red line for exited pid " << newcomer_pid
       << "; the last screens:\n"
       << absl::StrJoin(history, "\n----\n");
   tmux.Keys({"P"});
@@ -305,8 +312,7 @@ TEST(WatchTmuxTest, InteractiveViewOnARealTerminal) {
       tmux.Run({"resize-window", "-t", "watch", "-x", "100", "-y", "30"});
   ASSERT_EQ(resized.exit_code, 0) << resized.DebugString();
   ASSERT_TRUE(WaitUntil(kWait, [&] {
-    const std::vector<std::string> lines =
-        absl::StrSplit(tmux.Screen(), '\n');
+    const std::vector<std::string> lines = absl::StrSplit(tmux.Screen(), '\n');
     // capture-pane prints the pane's rows: the status line is the last.
     return lines.size() >= 30 && absl::StrContains(lines[29], "q quit");
   })) << tmux.Screen();

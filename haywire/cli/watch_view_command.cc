@@ -55,8 +55,7 @@ constexpr absl::Duration kRetry = absl::Milliseconds(500);
 
 // Highlights of started and exited processes last this long (guest time).
 uint64_t HighlightHoldNs() {
-  return static_cast<uint64_t>(std::max(FLAGS_highlight_s, 0)) *
-         1'000'000'000;
+  return static_cast<uint64_t>(std::max(FLAGS_highlight_s, 0)) * 1'000'000'000;
 }
 
 void Status(const std::string& line) {
@@ -170,8 +169,8 @@ int RunWatchView(const std::vector<std::string>&) {
   absl::StatusOr<Snapshot> first = poller->Take();
   if (!first.ok()) return FailWith(first.status());
 
-  if (!interactive) return RunBatch(poller.get(), *std::move(first), order,
-                                    interval);
+  if (!interactive)
+    return RunBatch(poller.get(), *std::move(first), order, interval);
   WatchScreenOptions options;
   options.refresher.interval = interval;
   options.refresher.priming = std::min(interval, kMaxPriming);
@@ -215,9 +214,8 @@ std::string WatchViewHelp() {
 }
 
 std::vector<std::string> WatchViewFlagNames() {
-  return {"interval", "batch",       "iterations",
-          "sort_by",  "filter",      "highlight_s"};
+  return {"interval", "batch",  "iterations",
+          "sort_by",  "filter", "highlight_s"};
 }
-
 
 }  // namespace haywire

@@ -80,8 +80,7 @@ struct TextRow {
 
 TEST_F(WatchE2eTest, BatchTextFramesLookLikeTop) {
   ASSERT_NO_FATAL_FAILURE(StartCompanion());
-  const SubprocessResult r =
-      Run({"--iterations=2", "--interval=0.5"});
+  const SubprocessResult r = Run({"--iterations=2", "--interval=0.5"});
   ASSERT_EQ(r.exit_code, 0) << r.DebugString();
   const std::vector<std::string> lines = absl::StrSplit(r.out, '\n');
   int frames = 0;
@@ -173,10 +172,10 @@ TEST_F(WatchE2eTest, JsonFramesShowABusyChildBusyAndASleeperIdle) {
     ASSERT_NE(b, nullptr) << frame;
     ASSERT_NE(s, nullptr) << frame;
     // ps --json's field names, plus top's SHR.
-    for (const char* field : {"pid", "ppid", "user", "state", "comm", "args",
-                              "vsz_kb", "rss_kb", "shr_kb", "cpu_time_ms",
-                              "cpu_percent", "mem_percent", "nice",
-                              "priority"}) {
+    for (const char* field :
+         {"pid", "ppid", "user", "state", "comm", "args", "vsz_kb", "rss_kb",
+          "shr_kb", "cpu_time_ms", "cpu_percent", "mem_percent", "nice",
+          "priority"}) {
       EXPECT_NE(s->Find(field), nullptr) << field << " in " << *s;
     }
     EXPECT_EQ((*s)["comm"].as_string(), "sleep");
@@ -194,7 +193,8 @@ TEST_F(WatchE2eTest, BatchReportsACompanionRestartAndRecovers) {
   ASSERT_NO_FATAL_FAILURE(StartCompanion("serve1"));
   const std::string old_session = companion_->session_text();
   std::vector<std::string> argv =
-      Watch({"--json", "--iterations=6", "--interval=0.5", "--reconnect-timeout-ms=150000"});
+      Watch({"--json", "--iterations=6", "--interval=0.5",
+             "--reconnect-timeout-ms=150000"});
   absl::StatusOr<std::unique_ptr<BackgroundProcess>> watch =
       BackgroundProcess::Start(argv, "watch");
   ASSERT_TRUE(watch.ok()) << watch.status();
@@ -215,13 +215,14 @@ TEST_F(WatchE2eTest, BatchReportsACompanionRestartAndRecovers) {
   const std::string new_session = companion_->session_text();
   ASSERT_NE(new_session, old_session);
   const std::optional<int> code = (*watch)->WaitExit(kRunTimeout);
-  ASSERT_TRUE(code.has_value()) << "watch did not finish: "
-                                << (*watch)->Stderr();
+  ASSERT_TRUE(code.has_value())
+      << "watch did not finish: " << (*watch)->Stderr();
   EXPECT_EQ(*code, 0) << (*watch)->Stderr();
   EXPECT_THAT((*watch)->Stderr(),
               HasSubstr("haywire: watch: companion gone (session wiped"));
-  EXPECT_THAT((*watch)->Stderr(),
-              HasSubstr(absl::StrCat("reconnected: new session ", new_session)));
+  EXPECT_THAT(
+      (*watch)->Stderr(),
+      HasSubstr(absl::StrCat("reconnected: new session ", new_session)));
   const std::vector<JsonValue> frames = Frames((*watch)->Stdout());
   ASSERT_EQ(frames.size(), 6u) << (*watch)->Stdout();
   EXPECT_EQ(frames.front()["session_id"].as_string(), old_session);
@@ -243,7 +244,8 @@ TEST_F(WatchE2eTest, BatchGivesUpAfterTheReconnectTimeoutWithExitCode5) {
   const std::optional<int> code = (*watch)->WaitExit(kRunTimeout);
   ASSERT_TRUE(code.has_value()) << (*watch)->Stderr();
   EXPECT_EQ(*code, 5) << (*watch)->Stderr();
-  EXPECT_THAT((*watch)->Stderr(), HasSubstr("haywire: watch: companion gone ("));
+  EXPECT_THAT((*watch)->Stderr(),
+              HasSubstr("haywire: watch: companion gone ("));
   EXPECT_THAT((*watch)->Stderr(),
               HasSubstr("haywire: no companion answered for 1.0 s"));
 }
@@ -260,8 +262,7 @@ TEST_F(WatchE2eTest, BadCommandLinesAreUsageErrors) {
   }
   // Without --batch a terminal is needed (the test's stdout is a pipe).
   absl::StatusOr<SubprocessResult> r = RunSubprocess(
-      {HaywirePath(), "watch", absl::StrCat("--mem-file=", ram_)},
-      kRunTimeout);
+      {HaywirePath(), "watch", absl::StrCat("--mem-file=", ram_)}, kRunTimeout);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->exit_code, 2) << r->DebugString();
   EXPECT_THAT(r->err, HasSubstr("needs a terminal; use --batch"));

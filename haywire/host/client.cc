@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <optional>
-#include <cerrno>
 #include <thread>
 
 #include "absl/container/flat_hash_set.h"
@@ -81,15 +81,13 @@ std::string RequestTypeName(RequestType type) {
 Client::Client(const LiveSession* session, ClientOptions options)
     : session_(session),
       options_(options),
-      station_id_(options.station_id != 0
-                      ? options.station_id
-                      : static_cast<uint32_t>(::getpid())) {
+      station_id_(options.station_id != 0 ? options.station_id
+                                          : static_cast<uint32_t>(::getpid())) {
   // Tickets: a random base per client plus a counter, so two clients (or two
   // runs of one PID) never reuse a ticket in practice.
   // Ring only companions that ask for it (docs/PROTOCOL.md 4.4): the ring
   // is a locked read-modify-write of a line the companion keeps reading.
-  ring_doorbell_ =
-      (session_->report.identity.capabilities & kCapDoorbell) != 0;
+  ring_doorbell_ = (session_->report.identity.capabilities & kCapDoorbell) != 0;
   ticket_base_ = 0;
   if (::getrandom(&ticket_base_, sizeof(ticket_base_), 0) !=
       sizeof(ticket_base_)) {
@@ -132,8 +130,7 @@ absl::Status Client::CheckCompanionPresent() {
   // A companion that exits wipes its page headers first: once the beacon's
   // header is gone, its slots are free memory of the guest and must not be
   // written.
-  const PageHeader header =
-      ReadPageHeader(&session_->region.beacon().header);
+  const PageHeader header = ReadPageHeader(&session_->region.beacon().header);
   // Fast path (every request passes here): the same 64 bytes as last time
   // were already validated. (A wiped header has magic 0, which a validated
   // one never has, so "nothing validated yet" cannot match.)
@@ -143,12 +140,12 @@ absl::Status Client::CheckCompanionPresent() {
   }
   if (CheckPageHeader(header) != HeaderVerdict::kValid ||
       header.session_id != session_->report.pages.session_id) {
-    return MakeFailure(absl::StatusCode::kUnavailable,
-                       absl::StrCat("the companion's session in ",
-                                    session_->file->path(),
-                                    " is gone (guest-serve stopped); start "
-                                    "guest-serve again in the VM"),
-                       Failure::kNoLiveSession);
+    return MakeFailure(
+        absl::StatusCode::kUnavailable,
+        absl::StrCat("the companion's session in ", session_->file->path(),
+                     " is gone (guest-serve stopped); start "
+                     "guest-serve again in the VM"),
+        Failure::kNoLiveSession);
   }
   validated_beacon_header_ = header;
   return absl::OkStatus();
@@ -301,8 +298,7 @@ absl::StatusOr<Response> Client::Call(RequestType type,
     }
     return WithFailure(status, Failure::kGuestError);
   }
-  if (absl::Status s = WaitForResponse(slot_index, published, type);
-      !s.ok()) {
+  if (absl::Status s = WaitForResponse(slot_index, published, type); !s.ok()) {
     return s;
   }
   Response response;
@@ -323,11 +319,11 @@ absl::StatusOr<Response> Client::Call(RequestType type,
   }
   if (after == AfterResponse::kKeep) kept_ = KeptSlot{slot_index, ready};
   if (response.type != static_cast<uint32_t>(type)) {
-    return MakeFailure(absl::StatusCode::kDataLoss,
-                       absl::StrCat("the companion answered ",
-                                    RequestTypeName(type), " as request type ",
-                                    response.type),
-                       Failure::kGuestError);
+    return MakeFailure(
+        absl::StatusCode::kDataLoss,
+        absl::StrCat("the companion answered ", RequestTypeName(type),
+                     " as request type ", response.type),
+        Failure::kGuestError);
   }
   return response;
 }
@@ -465,8 +461,7 @@ absl::StatusOr<ProcessList> Client::ListProcesses() {
 absl::StatusOr<SystemSummary> Client::GetSystemSummary() {
   absl::StatusOr<Response> response = Call(RequestType::kGetSystemSummary, "");
   if (!response.ok()) return response.status();
-  if (absl::Status s =
-          ResponseError(*response, RequestType::kGetSystemSummary);
+  if (absl::Status s = ResponseError(*response, RequestType::kGetSystemSummary);
       !s.ok()) {
     return s;
   }
@@ -488,10 +483,10 @@ absl::StatusOr<ProcessInfo> Client::GetProcessInfo(uint32_t pid) {
   if (absl::Status s = ResponseError(*response, RequestType::kGetProcessInfo);
       !s.ok()) {
     if (FailureOf(s) == Failure::kNoSuchProcess) {
-      return MakeFailure(absl::StatusCode::kNotFound,
-                         absl::StrCat("no process with pid ", pid,
-                                      " in the guest"),
-                         Failure::kNoSuchProcess);
+      return MakeFailure(
+          absl::StatusCode::kNotFound,
+          absl::StrCat("no process with pid ", pid, " in the guest"),
+          Failure::kNoSuchProcess);
     }
     return s;
   }
@@ -503,11 +498,11 @@ absl::StatusOr<ProcessInfo> Client::GetProcessInfo(uint32_t pid) {
                        Failure::kGuestError);
   }
   if (info->entry.pid != pid) {
-    return MakeFailure(absl::StatusCode::kDataLoss,
-                       absl::StrCat("asked for pid ", pid,
-                                    " but the companion answered for pid ",
-                                    info->entry.pid),
-                       Failure::kGuestError);
+    return MakeFailure(
+        absl::StatusCode::kDataLoss,
+        absl::StrCat("asked for pid ", pid,
+                     " but the companion answered for pid ", info->entry.pid),
+        Failure::kGuestError);
   }
   return info;
 }

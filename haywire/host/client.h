@@ -110,7 +110,8 @@ class Client {
   absl::Status WaitForResponse(int slot, const SlotWord& published,
                                RequestType type);
   absl::Status ResponseError(const Response& response, RequestType type) const;
-  absl::StatusOr<ListChunk> ListCall(RequestType type, absl::string_view payload,
+  absl::StatusOr<ListChunk> ListCall(RequestType type,
+                                     absl::string_view payload,
                                      Response* response);
   uint64_t NextTicket();
 

@@ -20,9 +20,9 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
 #include "guest/companion.h"
 #include "guest/simulated_ram.h"
-#include "gtest/gtest.h"
 #include "haywire/host/failure.h"
 #include "haywire/host/live_session.h"
 #include "haywire/protocol/region.h"
@@ -163,9 +163,9 @@ TEST(ClientTest, ListingFollowsTheIteratorToTheEnd) {
     return listing.Chunk(true);
   });
   companion.Handle(RequestType::kContinueIteration, [&](const Request& r) {
-    absl::StatusOr<IteratorRequest> it = DecodeIteratorRequest(
-        absl::string_view(reinterpret_cast<const char*>(r.payload),
-                          r.payload_bytes));
+    absl::StatusOr<IteratorRequest> it =
+        DecodeIteratorRequest(absl::string_view(
+            reinterpret_cast<const char*>(r.payload), r.payload_bytes));
     EXPECT_TRUE(it.ok() && it->iterator_id == 77);
     if (listing.expire_first_continue.load() > 0) {
       listing.expire_first_continue.fetch_sub(1);
@@ -243,9 +243,9 @@ TEST(ClientTest, HostileListingsAreRejected) {
 TEST(ClientTest, GuestErrorsMapToFailures) {
   TestCompanion companion("errors");
   companion.Handle(RequestType::kGetProcessInfo, [](const Request& r) {
-    absl::StatusOr<ProcessInfoRequest> req = DecodeProcessInfoRequest(
-        absl::string_view(reinterpret_cast<const char*>(r.payload),
-                          r.payload_bytes));
+    absl::StatusOr<ProcessInfoRequest> req =
+        DecodeProcessInfoRequest(absl::string_view(
+            reinterpret_cast<const char*>(r.payload), r.payload_bytes));
     HandlerResult result;
     if (req->pid == 404) {
       result.status = ResponseStatus::kNoSuchProcess;
@@ -375,9 +375,9 @@ TEST(ClientTest, CrashedCompanionIsReportedByItsHeartbeat) {
 TEST(ClientTest, ConcurrentClientsGetTheirOwnAnswers) {
   TestCompanion companion("concurrent");
   companion.Handle(RequestType::kGetProcessInfo, [](const Request& r) {
-    absl::StatusOr<ProcessInfoRequest> req = DecodeProcessInfoRequest(
-        absl::string_view(reinterpret_cast<const char*>(r.payload),
-                          r.payload_bytes));
+    absl::StatusOr<ProcessInfoRequest> req =
+        DecodeProcessInfoRequest(absl::string_view(
+            reinterpret_cast<const char*>(r.payload), r.payload_bytes));
     ProcessInfo info;
     info.entry = Entry(req->pid);
     WireWriter w(kResponsePayloadBytes);
@@ -439,7 +439,8 @@ TEST(ClientTest, KeepsItsSlotBetweenRequestsAndHandsItBack) {
       ASSERT_EQ(client.kept_slot(), index);
       const SlotWord now = LoadSlotWord(slot);
       ASSERT_EQ(now.state, SlotState::kResponseReady);
-      ASSERT_EQ(now.generation, (first.generation + i) & SlotWord::kGenerationMask);
+      ASSERT_EQ(now.generation,
+                (first.generation + i) & SlotWord::kGenerationMask);
     }
     for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
       if (static_cast<int>(i) == index) continue;

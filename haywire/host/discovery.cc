@@ -152,26 +152,27 @@ absl::StatusOr<const SessionReport*> ChooseSession(const Discovery& discovery) {
     if (stats.unknown_version > 0) {
       return MakeFailure(
           absl::StatusCode::kFailedPrecondition,
-          absl::StrCat("found ", stats.unknown_version,
-                       " haywire pages in ", discovery.path,
-                       " but of protocol version ",
+          absl::StrCat("found ", stats.unknown_version, " haywire pages in ",
+                       discovery.path, " but of protocol version ",
                        absl::StrJoin(stats.unknown_versions, ", "),
                        "; this haywire speaks version ", kProtocolVersion,
                        ": use the same haywire version in guest and host"),
           Failure::kVersionMismatch);
     }
     std::string rejected;
-    const uint64_t bad = stats.bad_checksum + stats.bad_magic2 + stats.bad_field;
+    const uint64_t bad =
+        stats.bad_checksum + stats.bad_magic2 + stats.bad_field;
     if (bad > 0) {
-      rejected = absl::StrCat("; ", bad, " pages started with the magic but "
-                              "failed validation (", stats.bad_checksum,
-                              " bad checksum)");
+      rejected = absl::StrCat("; ", bad,
+                              " pages started with the magic but "
+                              "failed validation (",
+                              stats.bad_checksum, " bad checksum)");
     }
-    return MakeFailure(absl::StatusCode::kNotFound,
-                       absl::StrCat("no beacon found in ", discovery.path, " (",
-                                    scanned, rejected,
-                                    "); is guest-serve running in the VM?"),
-                       Failure::kNoBeacon);
+    return MakeFailure(
+        absl::StatusCode::kNotFound,
+        absl::StrCat("no beacon found in ", discovery.path, " (", scanned,
+                     rejected, "); is guest-serve running in the VM?"),
+        Failure::kNoBeacon);
   }
   const SessionReport* best_incomplete = nullptr;
   const SessionReport* bad_beacon = nullptr;
@@ -204,17 +205,17 @@ absl::StatusOr<const SessionReport*> ChooseSession(const Discovery& discovery) {
   }
   if (!any_beacon && bad_beacon != nullptr &&
       absl::IsFailedPrecondition(bad_beacon->beacon_status)) {
-    return MakeFailure(absl::StatusCode::kFailedPrecondition,
-                       absl::StrCat("session ",
-                                    SessionIdText(bad_beacon->pages.session_id),
-                                    ": ", bad_beacon->beacon_status.message()),
-                       Failure::kVersionMismatch);
+    return MakeFailure(
+        absl::StatusCode::kFailedPrecondition,
+        absl::StrCat("session ", SessionIdText(bad_beacon->pages.session_id),
+                     ": ", bad_beacon->beacon_status.message()),
+        Failure::kVersionMismatch);
   }
   if (!any_beacon) {
     return MakeFailure(
         absl::StatusCode::kNotFound,
-        absl::StrCat("no beacon found in ", discovery.path, " (", scanned,
-                     "; ", discovery.sessions.size(),
+        absl::StrCat("no beacon found in ", discovery.path, " (", scanned, "; ",
+                     discovery.sessions.size(),
                      " sessions had pages but no valid beacon page); is "
                      "guest-serve running in the VM?"),
         Failure::kNoBeacon);

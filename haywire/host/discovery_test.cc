@@ -16,10 +16,10 @@
 #include <string>
 #include <thread>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
-#include "guest/simulated_ram.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "guest/simulated_ram.h"
 #include "haywire/host/failure.h"
 #include "haywire/host/ram_file.h"
 #include "haywire/protocol/beacon.h"
@@ -84,7 +84,8 @@ LiveRegion MakeRegion(const std::string& path, uint64_t session_id,
   options.region_pages = kRegionPages;
   options.seed = seed;
   options.add_decoys = decoys;
-  absl::StatusOr<std::unique_ptr<SimulatedRam>> ram = SimulatedRam::Open(options);
+  absl::StatusOr<std::unique_ptr<SimulatedRam>> ram =
+      SimulatedRam::Open(options);
   EXPECT_TRUE(ram.ok()) << ram.status();
   LiveRegion region;
   region.ram = *std::move(ram);
@@ -147,7 +148,8 @@ TEST(DiscoveryTest, FindsScatteredLiveSessionAmongDecoys) {
   EXPECT_EQ(d->stats.bad_checksum, 1u);
   EXPECT_EQ(d->stats.unknown_version, 1u);
   EXPECT_EQ(d->stats.unknown_versions.count(99), 1u);
-  EXPECT_EQ(d->stats.bad_magic2, region.ram->decoys().magic_only_offsets.size());
+  EXPECT_EQ(d->stats.bad_magic2,
+            region.ram->decoys().magic_only_offsets.size());
 
   absl::StatusOr<const SessionReport*> chosen = ChooseSession(*d);
   ASSERT_TRUE(chosen.ok()) << chosen.status();
@@ -217,8 +219,8 @@ TEST(DiscoveryTest, OnlyStaleSessionsIsNoLiveSession) {
   absl::StatusOr<const SessionReport*> chosen = ChooseSession(*d);
   ASSERT_FALSE(chosen.ok());
   EXPECT_EQ(FailureOf(chosen.status()), Failure::kNoLiveSession);
-  EXPECT_TRUE(absl::StrContains(chosen.status().message(),
-                                "is guest-serve running"));
+  EXPECT_TRUE(
+      absl::StrContains(chosen.status().message(), "is guest-serve running"));
 }
 
 TEST(DiscoveryTest, LiveSessionWithMissingPageIsIncomplete) {
@@ -245,7 +247,8 @@ TEST(DiscoveryTest, TruncatedFileLosesTheTailPages) {
   uint64_t max_offset = 0;
   {
     LiveRegion region = MakeRegion(path, 0xAB, 13, /*decoys=*/false);
-    for (uint64_t o : region.ram->page_offsets()) max_offset = std::max(max_offset, o);
+    for (uint64_t o : region.ram->page_offsets())
+      max_offset = std::max(max_offset, o);
   }
   // Cut the file just below the region's last page.
   ASSERT_EQ(::truncate(path.c_str(), static_cast<off_t>(max_offset)), 0);
@@ -315,7 +318,8 @@ TEST(DiscoveryTest, OnlyBadChecksumsIsNoBeacon) {
   ASSERT_FALSE(chosen.ok());
   EXPECT_EQ(FailureOf(chosen.status()), Failure::kNoBeacon);
   EXPECT_TRUE(absl::StrContains(chosen.status().message(), "bad checksum"));
-  EXPECT_TRUE(absl::StrContains(chosen.status().message(), "256 pages scanned"));
+  EXPECT_TRUE(
+      absl::StrContains(chosen.status().message(), "256 pages scanned"));
 }
 
 TEST(DiscoveryTest, OnlyUnknownVersionIsVersionMismatch) {
@@ -356,12 +360,13 @@ TEST(RamFileTest, RejectsUnusableFiles) {
   ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
   const std::string empty = ZeroFile("empty", 0);
   const std::string odd = ZeroFile("odd", 4096 * 3 + 100);
-  for (const Case& c : std::vector<Case>{
-           {TempPath("does-not-exist"), "does not exist"},
-           {dir, "is a directory"},
-           {empty, "is empty"},
-           {odd, "not a whole number of 4096-byte pages"}}) {
-    absl::StatusOr<std::unique_ptr<RamFile>> file = RamFile::Open(c.path, false);
+  for (const Case& c :
+       std::vector<Case>{{TempPath("does-not-exist"), "does not exist"},
+                         {dir, "is a directory"},
+                         {empty, "is empty"},
+                         {odd, "not a whole number of 4096-byte pages"}}) {
+    absl::StatusOr<std::unique_ptr<RamFile>> file =
+        RamFile::Open(c.path, false);
     ASSERT_FALSE(file.ok()) << c.path;
     EXPECT_EQ(FailureOf(file.status()), Failure::kMemFileUnusable);
     EXPECT_TRUE(absl::StrContains(file.status().message(), c.expect))

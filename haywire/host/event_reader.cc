@@ -32,9 +32,9 @@ absl::StatusOr<std::unique_ptr<EventReader>> EventReader::Attach(
         "with --event-source=auto",
         Failure::kGuestError);
   }
-  if (absl::Status s = ValidateEventRingRange(
-          identity.event_ring_first_page, identity.event_ring_page_count,
-          session.region.page_count());
+  if (absl::Status s = ValidateEventRingRange(identity.event_ring_first_page,
+                                              identity.event_ring_page_count,
+                                              session.region.page_count());
       !s.ok()) {
     return MakeFailure(absl::StatusCode::kDataLoss,
                        absl::StrCat("the companion's beacon announces a bad "

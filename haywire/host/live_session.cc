@@ -48,7 +48,8 @@ absl::Status RememberSession(const std::string& cache_dir, const RamFile& file,
   return SessionCache(CacheDirOf(cache_dir)).Store(cached);
 }
 
-absl::StatusOr<LiveSession> ConnectToLiveSession(const ConnectOptions& options) {
+absl::StatusOr<LiveSession> ConnectToLiveSession(
+    const ConnectOptions& options) {
   const absl::Time start = absl::Now();
   absl::StatusOr<std::unique_ptr<RamFile>> file =
       RamFile::Open(options.mem_file, /*writable=*/true);
@@ -69,14 +70,15 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(const ConnectOptions& options) 
         absl::StatusOr<CompanionIdentity> identity =
             ReadBeaconInfo(*reinterpret_cast<const BeaconPage*>(
                 ram.base() + cached->offsets[kBeaconPageIndex]));
-        ring_ok = identity.ok() &&
-                  (identity->event_ring_page_count == 0 ||
-                   VerifyCachedSession(
-                       ram, *cached,
-                       PageRange{identity->event_ring_first_page,
-                                 identity->event_ring_page_count}));
+        ring_ok =
+            identity.ok() &&
+            (identity->event_ring_page_count == 0 ||
+             VerifyCachedSession(ram, *cached,
+                                 PageRange{identity->event_ring_first_page,
+                                           identity->event_ring_page_count}));
       }
-      reports.push_back(ExamineSession(ram, PagesFromCache(std::move(*cached))));
+      reports.push_back(
+          ExamineSession(ram, PagesFromCache(std::move(*cached))));
       // Build the page table before the liveness wait, not after: the wait
       // ends on a heartbeat tick, and the companion looks for the request
       // that follows it once, tick_recheck (1 ms) later. The table is

@@ -9,17 +9,17 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "guest/simulated_ram.h"
 #include "gtest/gtest.h"
+#include "guest/simulated_ram.h"
 #include "haywire/host/failure.h"
 #include "haywire/host/session_cache.h"
 #include "haywire/protocol/beacon.h"
@@ -119,7 +119,8 @@ TEST(LiveSessionTest, SecondConnectUsesTheCache) {
   const std::string cache = TempPath("cache");
   FakeCompanion companion(path, 0xC0FFEE, 1);
 
-  absl::StatusOr<LiveSession> first = ConnectToLiveSession(Options(path, cache));
+  absl::StatusOr<LiveSession> first =
+      ConnectToLiveSession(Options(path, cache));
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_FALSE(first->from_cache);
   EXPECT_GT(first->scan.pages_examined, 0u);
@@ -151,7 +152,8 @@ TEST(LiveSessionTest, RestartedCompanionInvalidatesTheCache) {
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_FALSE(s->from_cache);
   EXPECT_EQ(s->report.pages.session_id, 0x2222u);
-  absl::StatusOr<LiveSession> again = ConnectToLiveSession(Options(path, cache));
+  absl::StatusOr<LiveSession> again =
+      ConnectToLiveSession(Options(path, cache));
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->from_cache);
   EXPECT_EQ(again->report.pages.session_id, 0x2222u);
@@ -172,7 +174,8 @@ TEST(LiveSessionTest, CorruptCacheEntryIsIgnored) {
   const std::string path = TempPath("ram4");
   const std::string cache = TempPath("cache4");
   FakeCompanion companion(path, 0x4444, 5);
-  absl::StatusOr<LiveSession> first = ConnectToLiveSession(Options(path, cache));
+  absl::StatusOr<LiveSession> first =
+      ConnectToLiveSession(Options(path, cache));
   ASSERT_TRUE(first.ok());
   const std::string entry = SessionCache(cache).EntryPath(first->file->key());
   {
@@ -226,7 +229,8 @@ TEST(SessionCacheTest, VerifyReadsOnlyTheRangeItIsGiven) {
   // Two bulk pages swapped: the control pages still verify.
   std::swap(cached.offsets[120], cached.offsets[121]);
   EXPECT_FALSE(VerifyCachedSession(**file, cached));
-  EXPECT_TRUE(VerifyCachedSession(**file, cached, PageRange{0, kFirstBulkPage}));
+  EXPECT_TRUE(
+      VerifyCachedSession(**file, cached, PageRange{0, kFirstBulkPage}));
   EXPECT_TRUE(VerifyCachedSession(**file, cached, PageRange{122, 10}));
   EXPECT_FALSE(VerifyCachedSession(**file, cached, PageRange{115, 10}));
   EXPECT_FALSE(VerifyCachedSession(**file, cached, PageRange{121, 1}));
@@ -240,7 +244,8 @@ TEST(LiveSessionTest, EventRingPagesAreVerifiedOnlyWhenAskedFor) {
   const std::string path = TempPath("ramring");
   const std::string cache = TempPath("cachering");
   FakeCompanion companion(path, 0xABBA, 8, /*ring_pages=*/16);
-  absl::StatusOr<LiveSession> first = ConnectToLiveSession(Options(path, cache));
+  absl::StatusOr<LiveSession> first =
+      ConnectToLiveSession(Options(path, cache));
   ASSERT_TRUE(first.ok()) << first.status();
   ASSERT_FALSE(first->from_cache);
   // Corrupt the cached table inside the ring: pages 105 and 106 swapped.
@@ -251,7 +256,8 @@ TEST(LiveSessionTest, EventRingPagesAreVerifiedOnlyWhenAskedFor) {
   ASSERT_TRUE(store.Store(*entry).ok());
 
   // ps, info: only the control pages are checked, so the entry is used.
-  absl::StatusOr<LiveSession> plain = ConnectToLiveSession(Options(path, cache));
+  absl::StatusOr<LiveSession> plain =
+      ConnectToLiveSession(Options(path, cache));
   ASSERT_TRUE(plain.ok()) << plain.status();
   EXPECT_TRUE(plain->from_cache);
   // watch: the ring's pages are checked, the entry is rejected, the file is

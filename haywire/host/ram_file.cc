@@ -42,10 +42,11 @@ absl::StatusOr<std::unique_ptr<RamFile>> RamFile::OpenUnchecked(
   if (fd < 0) {
     int err = errno;
     if (err == ENOENT) {
-      return absl::NotFoundError(absl::StrCat(
-          path, " does not exist; start QEMU with -object "
-                "memory-backend-file,share=on,mem-path=",
-          path, " or pass --mem-file"));
+      return absl::NotFoundError(
+          absl::StrCat(path,
+                       " does not exist; start QEMU with -object "
+                       "memory-backend-file,share=on,mem-path=",
+                       path, " or pass --mem-file"));
     }
     if (err == EACCES || err == EPERM) {
       return absl::PermissionDeniedError(absl::StrCat(
@@ -53,9 +54,10 @@ absl::StatusOr<std::unique_ptr<RamFile>> RamFile::OpenUnchecked(
           std::strerror(err), "; run as the user that owns it, or as root"));
     }
     if (err == EISDIR) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          path, " is a directory; pass the RAM file QEMU was given as "
-                "mem-path"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(path,
+                       " is a directory; pass the RAM file QEMU was given as "
+                       "mem-path"));
     }
     return absl::FailedPreconditionError(
         absl::StrCat("cannot open ", path, ": ", std::strerror(err)));
@@ -72,14 +74,16 @@ absl::StatusOr<std::unique_ptr<RamFile>> RamFile::OpenUnchecked(
     return status;
   };
   if (S_ISDIR(st.st_mode)) {
-    return fail(absl::FailedPreconditionError(absl::StrCat(
-        path, " is a directory; pass the RAM file QEMU was given as "
-              "mem-path")));
+    return fail(absl::FailedPreconditionError(
+        absl::StrCat(path,
+                     " is a directory; pass the RAM file QEMU was given as "
+                     "mem-path")));
   }
   if (!S_ISREG(st.st_mode)) {
     return fail(absl::FailedPreconditionError(
-        absl::StrCat(path, " is not a regular file; pass the RAM file QEMU "
-                           "was given as mem-path")));
+        absl::StrCat(path,
+                     " is not a regular file; pass the RAM file QEMU "
+                     "was given as mem-path")));
   }
   const uint64_t size = static_cast<uint64_t>(st.st_size);
   if (size == 0) {
@@ -87,23 +91,22 @@ absl::StatusOr<std::unique_ptr<RamFile>> RamFile::OpenUnchecked(
         path, " is empty; is the VM running with this mem-path?")));
   }
   if (size % kPageSize != 0) {
-    return fail(absl::FailedPreconditionError(absl::StrCat(
-        path, " is ", size, " bytes, not a whole number of ", kPageSize,
-        "-byte pages; it is not a VM RAM file")));
+    return fail(absl::FailedPreconditionError(
+        absl::StrCat(path, " is ", size, " bytes, not a whole number of ",
+                     kPageSize, "-byte pages; it is not a VM RAM file")));
   }
-  void* base = ::mmap(nullptr, size,
-                      writable ? PROT_READ | PROT_WRITE : PROT_READ,
-                      MAP_SHARED, fd, 0);
+  void* base =
+      ::mmap(nullptr, size, writable ? PROT_READ | PROT_WRITE : PROT_READ,
+             MAP_SHARED, fd, 0);
   if (base == MAP_FAILED) {
     int err = errno;
-    return fail(absl::FailedPreconditionError(
-        absl::StrCat("cannot map ", path, " (", size,
-                     " bytes): ", std::strerror(err))));
+    return fail(absl::FailedPreconditionError(absl::StrCat(
+        "cannot map ", path, " (", size, " bytes): ", std::strerror(err))));
   }
   RamFileKey key{static_cast<uint64_t>(st.st_dev),
                  static_cast<uint64_t>(st.st_ino), size};
-  return std::unique_ptr<RamFile>(new RamFile(
-      path, fd, key, static_cast<std::byte*>(base), writable));
+  return std::unique_ptr<RamFile>(
+      new RamFile(path, fd, key, static_cast<std::byte*>(base), writable));
 }
 
 RamFile::~RamFile() {

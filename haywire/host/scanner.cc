@@ -107,9 +107,8 @@ absl::StatusOr<ScanResult> ScanRamFile(const RamFile& file,
   const absl::Time start = absl::Now();
   ScanResult result;
   result.stats.pages_in_file = file.page_count();
-  const uint64_t chunk_bytes =
-      std::max<uint64_t>(options.chunk_bytes / kPageSize * kPageSize,
-                         kPageSize);
+  const uint64_t chunk_bytes = std::max<uint64_t>(
+      options.chunk_bytes / kPageSize * kPageSize, kPageSize);
   std::vector<Extent> extents =
       DataExtents(file.fd(), file.size(), options.skip_holes);
   result.stats.data_extents = extents.size();

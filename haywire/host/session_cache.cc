@@ -59,8 +59,9 @@ absl::Status MakeDirs(const std::string& dir) {
     if (i == dir.size() || (dir[i] == '/' && i > 0)) {
       path = dir.substr(0, i);
       if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
-        return absl::InternalError(absl::StrCat(
-            "cannot create cache directory ", path, ": ", std::strerror(errno)));
+        return absl::InternalError(
+            absl::StrCat("cannot create cache directory ", path, ": ",
+                         std::strerror(errno)));
       }
     }
   }
@@ -98,18 +99,17 @@ std::optional<CachedSession> SessionCache::Load(const RamFileKey& key) const {
   if (fd < 0) return std::nullopt;
   struct stat st;
   std::string data;
-  const bool sized =
-      ::fstat(fd, &st) == 0 && st.st_size >= 0 &&
-      static_cast<uint64_t>(st.st_size) <=
-          sizeof(EntryHeader) + uint64_t{kMaxRegionPages} * sizeof(EntryRun) +
-              sizeof(uint32_t);
+  const bool sized = ::fstat(fd, &st) == 0 && st.st_size >= 0 &&
+                     static_cast<uint64_t>(st.st_size) <=
+                         sizeof(EntryHeader) +
+                             uint64_t{kMaxRegionPages} * sizeof(EntryRun) +
+                             sizeof(uint32_t);
   if (sized) {
     data.resize(static_cast<size_t>(st.st_size));
     size_t done = 0;
     while (done < data.size()) {
-      const ssize_t n =
-          ::pread(fd, data.data() + done, data.size() - done,
-                  static_cast<off_t>(done));
+      const ssize_t n = ::pread(fd, data.data() + done, data.size() - done,
+                                static_cast<off_t>(done));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) break;
       done += static_cast<size_t>(n);
@@ -148,13 +148,13 @@ std::optional<CachedSession> SessionCache::Load(const RamFileKey& key) const {
                 sizeof(run));
     if (run.first_page != next_page || run.pages == 0 ||
         run.pages > header.page_count - next_page ||
-        run.file_offset % kPageSize != 0 ||
-        run.file_offset > key.size ||
+        run.file_offset % kPageSize != 0 || run.file_offset > key.size ||
         uint64_t{run.pages} * kPageSize > key.size - run.file_offset) {
       return std::nullopt;
     }
     for (uint32_t k = 0; k < run.pages; ++k) {
-      session.offsets[next_page + k] = run.file_offset + uint64_t{k} * kPageSize;
+      session.offsets[next_page + k] =
+          run.file_offset + uint64_t{k} * kPageSize;
     }
     next_page += run.pages;
   }
@@ -205,8 +205,8 @@ absl::Status SessionCache::Store(const CachedSession& session) const {
       int err = errno;
       ::close(fd);
       ::unlink(tmp.c_str());
-      return absl::InternalError(absl::StrCat(
-          "cannot write session cache ", tmp, ": ", std::strerror(err)));
+      return absl::InternalError(absl::StrCat("cannot write session cache ",
+                                              tmp, ": ", std::strerror(err)));
     }
     written += static_cast<size_t>(n);
   }
@@ -226,8 +226,7 @@ void SessionCache::Forget(const RamFileKey& key) const {
 
 bool VerifyCachedSession(const RamFile& file, const CachedSession& cached) {
   return VerifyCachedSession(
-      file, cached,
-      PageRange{0, static_cast<uint32_t>(cached.offsets.size())});
+      file, cached, PageRange{0, static_cast<uint32_t>(cached.offsets.size())});
 }
 
 bool VerifyCachedSession(const RamFile& file, const CachedSession& cached,
@@ -266,7 +265,8 @@ bool VerifyCachedSession(const RamFile& file, const CachedSession& cached,
   while (i < end) {
     uint32_t run = 1;
     while (i + run < end && run < kMaxRunPages &&
-           cached.offsets[i + run] == cached.offsets[i] + uint64_t{run} * kPageSize) {
+           cached.offsets[i + run] ==
+               cached.offsets[i] + uint64_t{run} * kPageSize) {
       ++run;
     }
     const size_t bytes = size_t{run} * kPageSize;

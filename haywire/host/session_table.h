@@ -30,9 +30,9 @@ struct SessionPages {
   uint64_t created_unix_ns = 0;
   std::vector<uint64_t> offsets;  // page index -> file offset or kMissingPage.
   std::vector<uint64_t> beacon_offsets;  // every copy of page 0 found.
-  uint32_t pages_found = 0;         // distinct indices present.
-  uint32_t duplicate_pages = 0;     // extra copies of an index.
-  uint32_t inconsistent_pages = 0;  // disagreed on page_count.
+  uint32_t pages_found = 0;              // distinct indices present.
+  uint32_t duplicate_pages = 0;          // extra copies of an index.
+  uint32_t inconsistent_pages = 0;       // disagreed on page_count.
 
   bool complete() const { return pages_found == page_count; }
   // Separate runs of consecutive file pages, in page-index order (1 if the

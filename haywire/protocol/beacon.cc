@@ -63,9 +63,9 @@ absl::StatusOr<CompanionIdentity> ReadBeaconInfo(const BeaconPage& beacon) {
     return absl::DataLossError("beacon info checksum mismatch");
   }
   if (copy.protocol_version != kProtocolVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "beacon speaks protocol version ", copy.protocol_version,
-        "; this haywire speaks version ", kProtocolVersion));
+    return absl::FailedPreconditionError(
+        absl::StrCat("beacon speaks protocol version ", copy.protocol_version,
+                     "; this haywire speaks version ", kProtocolVersion));
   }
   if (copy.request_slot_count != kRequestSlotCount ||
       copy.response_slot_count != kResponseSlotCount ||

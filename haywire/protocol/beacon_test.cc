@@ -55,7 +55,8 @@ class BeaconTest : public ::testing::Test {
   std::unique_ptr<void, FreeDeleter> page_;
 };
 
-void ExpectSameIdentity(const CompanionIdentity& a, const CompanionIdentity& b) {
+void ExpectSameIdentity(const CompanionIdentity& a,
+                        const CompanionIdentity& b) {
   EXPECT_EQ(a.pid, b.pid);
   EXPECT_EQ(a.start_unix_ns, b.start_unix_ns);
   EXPECT_EQ(a.capabilities, b.capabilities);
@@ -90,9 +91,8 @@ TEST_F(BeaconTest, WritesTheLayoutFieldsOfThisProtocol) {
   for (uint8_t b : beacon().reserved3) EXPECT_EQ(b, 0);
   for (uint8_t b : beacon().reserved4) EXPECT_EQ(b, 0);
   EXPECT_EQ(beacon().reserved2, 0);
-  EXPECT_EQ(beacon().info_checksum,
-            Crc32c(bytes() + kBeaconInfoBegin,
-                   kBeaconInfoEnd - kBeaconInfoBegin));
+  EXPECT_EQ(beacon().info_checksum, Crc32c(bytes() + kBeaconInfoBegin,
+                                           kBeaconInfoEnd - kBeaconInfoBegin));
 }
 
 TEST_F(BeaconTest, DoesNotTouchThePageHeader) {
@@ -137,7 +137,11 @@ TEST_F(BeaconTest, LongStringsAreTruncatedToTheirFields) {
 
 TEST_F(BeaconTest, NonPrintableBytesAreSanitised) {
   CompanionIdentity id = SampleIdentity();
-  id.hostname = std::string("ab\x01" "c\x7f" "d\xff\x80\n\t~ ", 12);
+  id.hostname = std::string(
+      "ab\x01"
+      "c\x7f"
+      "d\xff\x80\n\t~ ",
+      12);
   id.kernel_release = "\x1b[31mred";
   id.boot_id = std::string("x\0yz", 4);  // stops at the NUL.
   WriteBeaconInfo(beacon(), id);
@@ -212,7 +216,8 @@ TEST_F(BeaconTest, WrongLayoutIsFailedPrecondition) {
       {"iterators", [](BeaconPage& b) { b.iterator_count = 9; }},
       {"first bulk page", [](BeaconPage& b) { b.first_bulk_page = 35; }},
       {"page size", [](BeaconPage& b) { b.page_size = 16384; }},
-      {"version", [](BeaconPage& b) { b.protocol_version = kProtocolVersion + 1; }},
+      {"version",
+       [](BeaconPage& b) { b.protocol_version = kProtocolVersion + 1; }},
       {"version 0", [](BeaconPage& b) { b.protocol_version = 0; }},
   };
   for (const Case& c : cases) {

@@ -100,7 +100,8 @@ TEST(Crc32cTest, EverySingleBitFlipChangesTheResultDistinctly) {
   // with distinct syndromes for short messages) no two flips collide.
   for (size_t size : {60u, 444u}) {
     std::vector<uint8_t> data(size);
-    for (size_t i = 0; i < size; ++i) data[i] = static_cast<uint8_t>(i * 31 + 5);
+    for (size_t i = 0; i < size; ++i)
+      data[i] = static_cast<uint8_t>(i * 31 + 5);
     const uint32_t original = Crc32c(data.data(), data.size());
     std::set<uint32_t> seen;
     for (size_t byte = 0; byte < size; ++byte) {

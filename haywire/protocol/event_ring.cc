@@ -30,10 +30,10 @@ uint64_t* WordAt(void* page, uint32_t offset) {
 absl::Status ValidateEventRingRange(uint32_t first_page, uint32_t page_count,
                                     uint32_t region_pages) {
   if (first_page < kFirstBulkPage) {
-    return absl::DataLossError(absl::StrCat(
-        "event ring starts at page ", first_page,
-        ", inside the control pages (the bulk area starts at ", kFirstBulkPage,
-        ")"));
+    return absl::DataLossError(
+        absl::StrCat("event ring starts at page ", first_page,
+                     ", inside the control pages (the bulk area starts at ",
+                     kFirstBulkPage, ")"));
   }
   if (page_count < kMinEventRingPages) {
     return absl::DataLossError(absl::StrCat("event ring of ", page_count,
@@ -209,10 +209,10 @@ absl::Status EventRingReader::CheckStatic() const {
   if (pages != data_.size() + 1 || data_pages != data_.size() ||
       LoadRelaxed(control_->entry_area_offset) != kEventEntryAreaOffset ||
       LoadRelaxed(control_->max_entry_bytes) != kMaxEventEntryBytes) {
-    return absl::DataLossError(absl::StrCat(
-        "event ring geometry (", pages, " pages, ", data_pages,
-        " data pages) does not match the beacon's ", data_.size() + 1,
-        " pages"));
+    return absl::DataLossError(
+        absl::StrCat("event ring geometry (", pages, " pages, ", data_pages,
+                     " data pages) does not match the beacon's ",
+                     data_.size() + 1, " pages"));
   }
   const uint32_t source = LoadRelaxed(control_->source);
   if (source > static_cast<uint32_t>(EventSource::kPidDiff)) {
@@ -277,8 +277,8 @@ absl::StatusOr<bool> EventRingReader::Seek(EventRingStart start) {
     return true;
   };
   if (!committed_ok) {
-    return skip_to_next_fill(absl::StrCat("the newest page has committed_end ",
-                                          committed));
+    return skip_to_next_fill(
+        absl::StrCat("the newest page has committed_end ", committed));
   }
   const char* bytes = reinterpret_cast<const char*>(copy_.data());
   const uint32_t length = committed - kEventEntryAreaOffset;
@@ -404,8 +404,8 @@ absl::StatusOr<EventBatch> EventRingReader::Poll(size_t max_events) {
       sequence_unknown_ = false;
     }
     if (offset_ == kEventEntryAreaOffset && first != next_sequence_) {
-      return corrupt(absl::StrCat("fill ", fill_, " starts at sequence ",
-                                  first, ", expected ", next_sequence_));
+      return corrupt(absl::StrCat("fill ", fill_, " starts at sequence ", first,
+                                  ", expected ", next_sequence_));
     }
     const char* bytes = reinterpret_cast<const char*>(copy_.data());
     const uint32_t length = committed - offset_;
@@ -430,11 +430,11 @@ absl::StatusOr<EventBatch> EventRingReader::Poll(size_t max_events) {
       }
       const char* payload = bytes + pos + sizeof(header);
       if (Crc32c(payload, header.payload_bytes) != header.payload_crc32c) {
-        return corrupt(absl::StrCat("entry ", header.sequence,
-                                    " fails its checksum"));
+        return corrupt(
+            absl::StrCat("entry ", header.sequence, " fails its checksum"));
       }
-      absl::StatusOr<ProcessEvent> event = DecodeProcessEvent(
-          absl::string_view(payload, header.payload_bytes));
+      absl::StatusOr<ProcessEvent> event =
+          DecodeProcessEvent(absl::string_view(payload, header.payload_bytes));
       if (!event.ok()) {
         return corrupt(absl::StrCat("entry ", header.sequence, ": ",
                                     event.status().message()));

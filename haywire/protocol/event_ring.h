@@ -218,8 +218,8 @@ class EventRingWriter {
   EventRingControlPage* control_;
   std::vector<EventDataPage*> data_;
   bool has_fill_ = false;
-  uint64_t fill_ = 0;            // current fill number (when has_fill_).
-  uint32_t committed_end_ = 0;   // in the current fill's page.
+  uint64_t fill_ = 0;           // current fill number (when has_fill_).
+  uint32_t committed_end_ = 0;  // in the current fill's page.
   uint64_t next_sequence_ = 0;
   uint64_t source_lost_ = 0;
   std::vector<uint64_t> scratch_;  // the entry being written, as words.

@@ -93,10 +93,11 @@ int Main() {
   done.store(true);
   follower.join();
   took = absl::Now() - start;
-  std::printf("concurrent: writer %.2f M events/s; reader got %llu, lost %llu\n",
-              kEvents / absl::ToDoubleSeconds(took) / 1e6,
-              static_cast<unsigned long long>(got),
-              static_cast<unsigned long long>(lost));
+  std::printf(
+      "concurrent: writer %.2f M events/s; reader got %llu, lost %llu\n",
+      kEvents / absl::ToDoubleSeconds(took) / 1e6,
+      static_cast<unsigned long long>(got),
+      static_cast<unsigned long long>(lost));
   return 0;
 }
 

@@ -78,11 +78,12 @@ std::string DiffFromExpected(const ProcessEvent& got) {
       got.has_exit_status != want.has_exit_status ||
       got.exit_code != want.exit_code || got.exit_signal != want.exit_signal ||
       got.comm != want.comm || got.args != want.args) {
-    return absl::StrCat("event ", got.sequence, " differs (pid ", got.pid,
-                        ", comm ", got.comm, ", kind ", static_cast<int>(got.kind),
-                        " args ", got.args.size(), "/", want.args.size(),
-                        " uid ", got.has_uid, got.uid, " mono ", got.guest_mono_ns,
-                        " exit ", got.has_exit_status, got.exit_code, got.exit_signal, ")");
+    return absl::StrCat(
+        "event ", got.sequence, " differs (pid ", got.pid, ", comm ", got.comm,
+        ", kind ", static_cast<int>(got.kind), " args ", got.args.size(), "/",
+        want.args.size(), " uid ", got.has_uid, got.uid, " mono ",
+        got.guest_mono_ns, " exit ", got.has_exit_status, got.exit_code,
+        got.exit_signal, ")");
   }
   return "";
 }
@@ -129,8 +130,8 @@ EventRingWriter MakeWriter(const SharedRegion& region, uint32_t ring_pages) {
 
 EventRingReader MakeReader(const SharedRegion& region, uint32_t ring_pages,
                            EventRingStart start = EventRingStart::kHead) {
-  absl::StatusOr<EventRingReader> reader =
-      EventRingReader::Attach(region.pages(), kRingFirstPage, ring_pages, start);
+  absl::StatusOr<EventRingReader> reader = EventRingReader::Attach(
+      region.pages(), kRingFirstPage, ring_pages, start);
   EXPECT_TRUE(reader.ok()) << reader.status();
   return *std::move(reader);
 }
@@ -159,11 +160,12 @@ TEST(EventRingTest, LayoutIsPinned) {
 }
 
 TEST(EventRingTest, RangeValidation) {
-  EXPECT_TRUE(ValidateEventRingRange(kFirstBulkPage, 3, kFirstBulkPage + 3).ok());
+  EXPECT_TRUE(
+      ValidateEventRingRange(kFirstBulkPage, 3, kFirstBulkPage + 3).ok());
   EXPECT_FALSE(ValidateEventRingRange(kFirstBulkPage - 1, 3, 1000).ok());
   EXPECT_FALSE(ValidateEventRingRange(kFirstBulkPage, 2, 1000).ok());
-  EXPECT_FALSE(ValidateEventRingRange(kFirstBulkPage, 100, kFirstBulkPage + 99)
-                   .ok());
+  EXPECT_FALSE(
+      ValidateEventRingRange(kFirstBulkPage, 100, kFirstBulkPage + 99).ok());
   EXPECT_FALSE(ValidateEventRingRange(0xFFFFFFF0u, 0x100, 0xFFFFFFFFu).ok());
 }
 
@@ -356,9 +358,7 @@ TEST(EventRingTest, MalformedEntriesAreReportedAndSkipped) {
                       uint32_t{kEventEntryAreaOffset + 3});
        }},
       {"entry size zero",
-       [](std::byte* p) {
-         std::memset(p + kEventEntryAreaOffset, 0, 4);
-       }},
+       [](std::byte* p) { std::memset(p + kEventEntryAreaOffset, 0, 4); }},
       {"entry size past the commit",
        [](std::byte* p) {
          const uint32_t huge = 4000;
@@ -430,11 +430,11 @@ TEST(EventRingTest, HostileBytesNeverCrashOrHang) {
     // Scribble over the ring pages, skipping the page headers half the time.
     const int scribbles = 1 + static_cast<int>(random() % 40);
     for (int s = 0; s < scribbles; ++s) {
-      std::byte* page =
-          region.page(kRingFirstPage + static_cast<uint32_t>(random() % kRingPages));
-      const uint32_t offset =
-          random() % 2 ? 64 + static_cast<uint32_t>(random() % 64)
-                       : static_cast<uint32_t>(random() % kPageSize);
+      std::byte* page = region.page(
+          kRingFirstPage + static_cast<uint32_t>(random() % kRingPages));
+      const uint32_t offset = random() % 2
+                                  ? 64 + static_cast<uint32_t>(random() % 64)
+                                  : static_cast<uint32_t>(random() % kPageSize);
       const uint32_t length =
           std::min<uint32_t>(1 + random() % 16, kPageSize - offset);
       for (uint32_t b = 0; b < length; ++b) {
@@ -501,8 +501,8 @@ TEST(EventRingTest, ConcurrentReadersNeverSeeTornEntries) {
         expected += batch->lost;
         for (const ProcessEvent& e : batch->events) {
           if (e.sequence != expected) {
-            results[r].error = absl::StrCat("got ", e.sequence, ", expected ",
-                                            expected);
+            results[r].error =
+                absl::StrCat("got ", e.sequence, ", expected ", expected);
             return;
           }
           if (std::string diff = DiffFromExpected(e); !diff.empty()) {
@@ -563,8 +563,9 @@ TEST(EventRingTest, ReadersInOtherProcesses) {
       // Child: its own mapping of the file, as another host process has.
       close(report[0]);
       Report out = {};
-      void* base = mmap(nullptr, size_t{kRingFirstPage + kRingPages} * kPageSize,
-                        PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+      void* base =
+          mmap(nullptr, size_t{kRingFirstPage + kRingPages} * kPageSize,
+               PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
       PageTable pages =
           PageTable::Contiguous(base, kRingFirstPage + kRingPages);
       absl::StatusOr<EventRingReader> reader = EventRingReader::Attach(
@@ -622,8 +623,9 @@ TEST(EventRingTest, ReadersInOtherProcesses) {
     Report report = {};
     size_t got = 0;
     while (got < sizeof(report)) {
-      const ssize_t n = read(report_fds[r], reinterpret_cast<char*>(&report) + got,
-                             sizeof(report) - got);
+      const ssize_t n =
+          read(report_fds[r], reinterpret_cast<char*>(&report) + got,
+               sizeof(report) - got);
       if (n <= 0) break;
       got += static_cast<size_t>(n);
     }

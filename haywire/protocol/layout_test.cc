@@ -70,8 +70,9 @@ TEST(LayoutTest, RegionSizeLimits) {
 TEST(LayoutTest, PayloadsFitTheirPages) {
   EXPECT_EQ(kRequestPayloadOffset + kRequestPayloadBytes, kPageSize);
   EXPECT_EQ(kResponsePayloadOffset + kResponsePayloadBytes, kPageSize);
-  EXPECT_EQ(offsetof(RequestSlotPage, payload) + sizeof(RequestSlotPage::payload),
-            size_t{kPageSize});
+  EXPECT_EQ(
+      offsetof(RequestSlotPage, payload) + sizeof(RequestSlotPage::payload),
+      size_t{kPageSize});
   EXPECT_EQ(
       offsetof(ResponseSlotPage, payload) + sizeof(ResponseSlotPage::payload),
       size_t{kPageSize});
@@ -161,8 +162,8 @@ TEST_F(RegionLayoutTest, IndependentlyWrittenWordsHaveTheirOwnCacheLines) {
     for (uintptr_t line = Line(p);
          line <= Line(static_cast<const std::byte*>(p) + bytes - 1); ++line) {
       auto [it, inserted] = owner.emplace(line, what);
-      EXPECT_TRUE(inserted) << what << " shares a cache line with "
-                            << it->second;
+      EXPECT_TRUE(inserted)
+          << what << " shares a cache line with " << it->second;
     }
   };
   BeaconPage& beacon = region_.beacon();
@@ -214,8 +215,8 @@ TEST_F(RegionLayoutTest, StructFieldsAreWhereTheRawBytesAre) {
   slot.ticket = 0xA1A2A3A4A5A6A7A8ull;
   slot.payload_bytes = 0xCAFEBABE;
   slot.payload[0] = 0x5C;
-  const std::byte* raw = buffer_.get() + size_t{kFirstRequestSlotPage + 3} *
-                                             kPageSize;
+  const std::byte* raw =
+      buffer_.get() + size_t{kFirstRequestSlotPage + 3} * kPageSize;
   uint64_t v64;
   uint32_t v32;
   std::memcpy(&v64, raw + 64, 8);

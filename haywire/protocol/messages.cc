@@ -135,11 +135,11 @@ constexpr uint64_t kFlagMultithreaded = 1 << 3;
 constexpr uint64_t kFlagLockedMemory = 1 << 4;
 
 // Decoding helpers: assign a checked value or return the error.
-#define HW_ASSIGN_OR_RETURN(lhs, expr)      \
-  do {                                      \
-    auto hw_value = (expr);                 \
+#define HW_ASSIGN_OR_RETURN(lhs, expr)            \
+  do {                                            \
+    auto hw_value = (expr);                       \
     if (!hw_value.ok()) return hw_value.status(); \
-    lhs = *std::move(hw_value);             \
+    lhs = *std::move(hw_value);                   \
   } while (0)
 
 absl::StatusOr<uint32_t> WireU32(const WireField& field) {
@@ -188,28 +188,29 @@ void PutListHeaderFields(const ListHeader& h, WireWriter* w) {
 
 absl::StatusOr<ListHeader> ParseListHeader(absl::string_view record) {
   ListHeader h;
-  absl::Status s = ForEachField(record, [&h](const WireField& f) -> absl::Status {
-    switch (f.tag) {
-      case tag::kNowUnixNs:
-        HW_ASSIGN_OR_RETURN(h.now_unix_ns, WireU64(f));
-        break;
-      case tag::kBootTimeUnixNs:
-        HW_ASSIGN_OR_RETURN(h.boot_time_unix_ns, WireU64(f));
-        break;
-      case tag::kUptimeNs:
-        HW_ASSIGN_OR_RETURN(h.uptime_ns, WireU64(f));
-        break;
-      case tag::kMemTotalKb:
-        HW_ASSIGN_OR_RETURN(h.mem_total_kb, WireU64(f));
-        break;
-      case tag::kTotalProcesses:
-        HW_ASSIGN_OR_RETURN(h.total_processes, WireU32(f));
-        break;
-      default:
-        break;  // a newer companion's field
-    }
-    return absl::OkStatus();
-  });
+  absl::Status s =
+      ForEachField(record, [&h](const WireField& f) -> absl::Status {
+        switch (f.tag) {
+          case tag::kNowUnixNs:
+            HW_ASSIGN_OR_RETURN(h.now_unix_ns, WireU64(f));
+            break;
+          case tag::kBootTimeUnixNs:
+            HW_ASSIGN_OR_RETURN(h.boot_time_unix_ns, WireU64(f));
+            break;
+          case tag::kUptimeNs:
+            HW_ASSIGN_OR_RETURN(h.uptime_ns, WireU64(f));
+            break;
+          case tag::kMemTotalKb:
+            HW_ASSIGN_OR_RETURN(h.mem_total_kb, WireU64(f));
+            break;
+          case tag::kTotalProcesses:
+            HW_ASSIGN_OR_RETURN(h.total_processes, WireU32(f));
+            break;
+          default:
+            break;  // a newer companion's field
+        }
+        return absl::OkStatus();
+      });
   if (!s.ok()) return s;
   return h;
 }
@@ -250,9 +251,9 @@ void PutProcessEntryFields(const ProcessEntry& e, WireWriter* w) {
       // Keep what fits of the argument that crosses the limit, so one very
       // long argument is cut rather than dropped.
       if (bytes + kWireFieldHeaderBytes < kMaxArgsBytes) {
-        w->PutString(tag::kArg, absl::string_view(arg).substr(
-                                    0, kMaxArgsBytes - bytes -
-                                           kWireFieldHeaderBytes));
+        w->PutString(tag::kArg,
+                     absl::string_view(arg).substr(
+                         0, kMaxArgsBytes - bytes - kWireFieldHeaderBytes));
       }
       truncated = true;
       break;
@@ -274,98 +275,99 @@ absl::StatusOr<ProcessEntry> ParseProcessEntry(absl::string_view record) {
   ProcessEntry e;
   bool has_pid = false;
   size_t arg_bytes = 0;
-  absl::Status s = ForEachField(record, [&](const WireField& f) -> absl::Status {
-    switch (f.tag) {
-      case tag::kEntryPid:
-        HW_ASSIGN_OR_RETURN(e.pid, WireU32(f));
-        has_pid = true;
-        break;
-      case tag::kPpid:
-        HW_ASSIGN_OR_RETURN(e.ppid, WireU32(f));
-        break;
-      case tag::kUid:
-        HW_ASSIGN_OR_RETURN(e.uid, WireU32(f));
-        break;
-      case tag::kGid:
-        HW_ASSIGN_OR_RETURN(e.gid, WireU32(f));
-        break;
-      case tag::kRuid:
-        HW_ASSIGN_OR_RETURN(e.ruid, WireU32(f));
-        break;
-      case tag::kRgid:
-        HW_ASSIGN_OR_RETURN(e.rgid, WireU32(f));
-        break;
-      case tag::kUser:
-        HW_ASSIGN_OR_RETURN(e.user, WireString(f, kMaxNameBytes));
-        break;
-      case tag::kState: {
-        uint32_t state;
-        HW_ASSIGN_OR_RETURN(state, WireU32(f));
-        if (state < 0x21 || state > 0x7E) {
-          return absl::DataLossError(
-              absl::StrCat("process state ", state, " is not a letter"));
+  absl::Status s =
+      ForEachField(record, [&](const WireField& f) -> absl::Status {
+        switch (f.tag) {
+          case tag::kEntryPid:
+            HW_ASSIGN_OR_RETURN(e.pid, WireU32(f));
+            has_pid = true;
+            break;
+          case tag::kPpid:
+            HW_ASSIGN_OR_RETURN(e.ppid, WireU32(f));
+            break;
+          case tag::kUid:
+            HW_ASSIGN_OR_RETURN(e.uid, WireU32(f));
+            break;
+          case tag::kGid:
+            HW_ASSIGN_OR_RETURN(e.gid, WireU32(f));
+            break;
+          case tag::kRuid:
+            HW_ASSIGN_OR_RETURN(e.ruid, WireU32(f));
+            break;
+          case tag::kRgid:
+            HW_ASSIGN_OR_RETURN(e.rgid, WireU32(f));
+            break;
+          case tag::kUser:
+            HW_ASSIGN_OR_RETURN(e.user, WireString(f, kMaxNameBytes));
+            break;
+          case tag::kState: {
+            uint32_t state;
+            HW_ASSIGN_OR_RETURN(state, WireU32(f));
+            if (state < 0x21 || state > 0x7E) {
+              return absl::DataLossError(
+                  absl::StrCat("process state ", state, " is not a letter"));
+            }
+            e.state = static_cast<char>(state);
+            break;
+          }
+          case tag::kThreads:
+            HW_ASSIGN_OR_RETURN(e.threads, WireU32(f));
+            break;
+          case tag::kNice:
+            HW_ASSIGN_OR_RETURN(e.nice, WireI32(f));
+            break;
+          case tag::kPriority:
+            HW_ASSIGN_OR_RETURN(e.priority, WireI32(f));
+            break;
+          case tag::kTtyNr:
+            HW_ASSIGN_OR_RETURN(e.tty_nr, WireU32(f));
+            break;
+          case tag::kTty:
+            HW_ASSIGN_OR_RETURN(e.tty, WireString(f, kMaxNameBytes));
+            break;
+          case tag::kStartTimeUnixNs:
+            HW_ASSIGN_OR_RETURN(e.start_time_unix_ns, WireU64(f));
+            break;
+          case tag::kCpuTimeNs:
+            HW_ASSIGN_OR_RETURN(e.cpu_time_ns, WireU64(f));
+            break;
+          case tag::kVszKb:
+            HW_ASSIGN_OR_RETURN(e.vsz_kb, WireU64(f));
+            break;
+          case tag::kRssKb:
+            HW_ASSIGN_OR_RETURN(e.rss_kb, WireU64(f));
+            break;
+          case tag::kShrKb:
+            HW_ASSIGN_OR_RETURN(e.shr_kb, WireU64(f));
+            break;
+          case tag::kComm:
+            HW_ASSIGN_OR_RETURN(e.comm, WireString(f, kMaxNameBytes));
+            break;
+          case tag::kArg: {
+            std::string arg;
+            HW_ASSIGN_OR_RETURN(arg, WireString(f, kMaxArgsBytes));
+            arg_bytes += kWireFieldHeaderBytes + arg.size();
+            if (e.args.size() >= kMaxArgs || arg_bytes > kMaxArgsBytes) {
+              return absl::DataLossError("command line exceeds its limits");
+            }
+            e.args.push_back(std::move(arg));
+            break;
+          }
+          case tag::kEntryFlags: {
+            uint64_t flags;
+            HW_ASSIGN_OR_RETURN(flags, WireU64(f));
+            e.args_truncated = flags & kFlagArgsTruncated;
+            e.session_leader = flags & kFlagSessionLeader;
+            e.foreground = flags & kFlagForeground;
+            e.multithreaded = flags & kFlagMultithreaded;
+            e.has_locked_memory = flags & kFlagLockedMemory;
+            break;
+          }
+          default:
+            break;
         }
-        e.state = static_cast<char>(state);
-        break;
-      }
-      case tag::kThreads:
-        HW_ASSIGN_OR_RETURN(e.threads, WireU32(f));
-        break;
-      case tag::kNice:
-        HW_ASSIGN_OR_RETURN(e.nice, WireI32(f));
-        break;
-      case tag::kPriority:
-        HW_ASSIGN_OR_RETURN(e.priority, WireI32(f));
-        break;
-      case tag::kTtyNr:
-        HW_ASSIGN_OR_RETURN(e.tty_nr, WireU32(f));
-        break;
-      case tag::kTty:
-        HW_ASSIGN_OR_RETURN(e.tty, WireString(f, kMaxNameBytes));
-        break;
-      case tag::kStartTimeUnixNs:
-        HW_ASSIGN_OR_RETURN(e.start_time_unix_ns, WireU64(f));
-        break;
-      case tag::kCpuTimeNs:
-        HW_ASSIGN_OR_RETURN(e.cpu_time_ns, WireU64(f));
-        break;
-      case tag::kVszKb:
-        HW_ASSIGN_OR_RETURN(e.vsz_kb, WireU64(f));
-        break;
-      case tag::kRssKb:
-        HW_ASSIGN_OR_RETURN(e.rss_kb, WireU64(f));
-        break;
-      case tag::kShrKb:
-        HW_ASSIGN_OR_RETURN(e.shr_kb, WireU64(f));
-        break;
-      case tag::kComm:
-        HW_ASSIGN_OR_RETURN(e.comm, WireString(f, kMaxNameBytes));
-        break;
-      case tag::kArg: {
-        std::string arg;
-        HW_ASSIGN_OR_RETURN(arg, WireString(f, kMaxArgsBytes));
-        arg_bytes += kWireFieldHeaderBytes + arg.size();
-        if (e.args.size() >= kMaxArgs || arg_bytes > kMaxArgsBytes) {
-          return absl::DataLossError("command line exceeds its limits");
-        }
-        e.args.push_back(std::move(arg));
-        break;
-      }
-      case tag::kEntryFlags: {
-        uint64_t flags;
-        HW_ASSIGN_OR_RETURN(flags, WireU64(f));
-        e.args_truncated = flags & kFlagArgsTruncated;
-        e.session_leader = flags & kFlagSessionLeader;
-        e.foreground = flags & kFlagForeground;
-        e.multithreaded = flags & kFlagMultithreaded;
-        e.has_locked_memory = flags & kFlagLockedMemory;
-        break;
-      }
-      default:
-        break;
-    }
-    return absl::OkStatus();
-  });
+        return absl::OkStatus();
+      });
   if (!s.ok()) return s;
   if (!has_pid || e.pid == 0) {
     return absl::DataLossError("process entry without a pid");
@@ -407,13 +409,14 @@ absl::StatusOr<ProcessInfoRequest> DecodeProcessInfoRequest(
     absl::string_view payload) {
   ProcessInfoRequest request;
   bool has_pid = false;
-  absl::Status s = ForEachField(payload, [&](const WireField& f) -> absl::Status {
-    if (f.tag == tag::kPid) {
-      HW_ASSIGN_OR_RETURN(request.pid, WireU32(f));
-      has_pid = true;
-    }
-    return absl::OkStatus();
-  });
+  absl::Status s =
+      ForEachField(payload, [&](const WireField& f) -> absl::Status {
+        if (f.tag == tag::kPid) {
+          HW_ASSIGN_OR_RETURN(request.pid, WireU32(f));
+          has_pid = true;
+        }
+        return absl::OkStatus();
+      });
   if (!s.ok()) return s;
   if (!has_pid || request.pid == 0) {
     return absl::InvalidArgumentError("request names no pid");
@@ -431,13 +434,14 @@ absl::StatusOr<IteratorRequest> DecodeIteratorRequest(
     absl::string_view payload) {
   IteratorRequest request;
   bool has_id = false;
-  absl::Status s = ForEachField(payload, [&](const WireField& f) -> absl::Status {
-    if (f.tag == tag::kIteratorId) {
-      HW_ASSIGN_OR_RETURN(request.iterator_id, WireU64(f));
-      has_id = true;
-    }
-    return absl::OkStatus();
-  });
+  absl::Status s =
+      ForEachField(payload, [&](const WireField& f) -> absl::Status {
+        if (f.tag == tag::kIteratorId) {
+          HW_ASSIGN_OR_RETURN(request.iterator_id, WireU64(f));
+          has_id = true;
+        }
+        return absl::OkStatus();
+      });
   if (!s.ok()) return s;
   if (!has_id || request.iterator_id == 0) {
     return absl::InvalidArgumentError("request names no iterator");
@@ -446,32 +450,31 @@ absl::StatusOr<IteratorRequest> DecodeIteratorRequest(
 }
 
 bool EncodeListHeader(const ListHeader& header, WireWriter* writer) {
-  return PutRecord(tag::kListHeader, writer, [&](WireWriter* w) {
-    PutListHeaderFields(header, w);
-  });
+  return PutRecord(tag::kListHeader, writer,
+                   [&](WireWriter* w) { PutListHeaderFields(header, w); });
 }
 
 bool EncodeProcessEntry(const ProcessEntry& entry, WireWriter* writer) {
-  return PutRecord(tag::kProcessEntry, writer, [&](WireWriter* w) {
-    PutProcessEntryFields(entry, w);
-  });
+  return PutRecord(tag::kProcessEntry, writer,
+                   [&](WireWriter* w) { PutProcessEntryFields(entry, w); });
 }
 
 absl::StatusOr<ListChunk> DecodeListChunk(absl::string_view payload) {
   ListChunk chunk;
-  absl::Status s = ForEachField(payload, [&](const WireField& f) -> absl::Status {
-    if (f.tag == tag::kListHeader) {
-      if (chunk.header.has_value()) {
-        return absl::DataLossError("listing has two headers");
-      }
-      HW_ASSIGN_OR_RETURN(chunk.header, ParseListHeader(f.value));
-    } else if (f.tag == tag::kProcessEntry) {
-      ProcessEntry entry;
-      HW_ASSIGN_OR_RETURN(entry, ParseProcessEntry(f.value));
-      chunk.entries.push_back(std::move(entry));
-    }
-    return absl::OkStatus();
-  });
+  absl::Status s =
+      ForEachField(payload, [&](const WireField& f) -> absl::Status {
+        if (f.tag == tag::kListHeader) {
+          if (chunk.header.has_value()) {
+            return absl::DataLossError("listing has two headers");
+          }
+          HW_ASSIGN_OR_RETURN(chunk.header, ParseListHeader(f.value));
+        } else if (f.tag == tag::kProcessEntry) {
+          ProcessEntry entry;
+          HW_ASSIGN_OR_RETURN(entry, ParseProcessEntry(f.value));
+          chunk.entries.push_back(std::move(entry));
+        }
+        return absl::OkStatus();
+      });
   if (!s.ok()) return s;
   return chunk;
 }
@@ -532,8 +535,8 @@ absl::StatusOr<ProcessInfo> DecodeProcessInfo(absl::string_view payload) {
   ProcessInfo info;
   bool found = false;
   bool has_entry = false;
-  auto optional_u64 = [](const WireField& f, std::optional<uint64_t>* out)
-      -> absl::Status {
+  auto optional_u64 = [](const WireField& f,
+                         std::optional<uint64_t>* out) -> absl::Status {
     absl::StatusOr<uint64_t> v = WireU64(f);
     if (!v.ok()) return v.status();
     *out = *v;
@@ -548,28 +551,57 @@ absl::StatusOr<ProcessInfo> DecodeProcessInfo(absl::string_view payload) {
       case tag::kInfoSystem:
         HW_ASSIGN_OR_RETURN(info.system, ParseListHeader(f.value));
         return absl::OkStatus();
-      case tag::kVmPeak: return optional_u64(f, &info.vm_peak_kb);
-      case tag::kVmSize: return optional_u64(f, &info.vm_size_kb);
-      case tag::kVmLck: return optional_u64(f, &info.vm_lck_kb);
-      case tag::kVmPin: return optional_u64(f, &info.vm_pin_kb);
-      case tag::kVmHwm: return optional_u64(f, &info.vm_hwm_kb);
-      case tag::kVmRss: return optional_u64(f, &info.vm_rss_kb);
-      case tag::kRssAnon: return optional_u64(f, &info.rss_anon_kb);
-      case tag::kRssFile: return optional_u64(f, &info.rss_file_kb);
-      case tag::kRssShmem: return optional_u64(f, &info.rss_shmem_kb);
-      case tag::kVmData: return optional_u64(f, &info.vm_data_kb);
-      case tag::kVmStk: return optional_u64(f, &info.vm_stk_kb);
-      case tag::kVmExe: return optional_u64(f, &info.vm_exe_kb);
-      case tag::kVmLib: return optional_u64(f, &info.vm_lib_kb);
-      case tag::kVmPte: return optional_u64(f, &info.vm_pte_kb);
-      case tag::kVmSwap: return optional_u64(f, &info.vm_swap_kb);
-      case tag::kEuid: HW_ASSIGN_OR_RETURN(info.euid, WireU32(f)); break;
-      case tag::kSuid: HW_ASSIGN_OR_RETURN(info.suid, WireU32(f)); break;
-      case tag::kFsuid: HW_ASSIGN_OR_RETURN(info.fsuid, WireU32(f)); break;
-      case tag::kEgid: HW_ASSIGN_OR_RETURN(info.egid, WireU32(f)); break;
-      case tag::kSgid: HW_ASSIGN_OR_RETURN(info.sgid, WireU32(f)); break;
-      case tag::kFsgid: HW_ASSIGN_OR_RETURN(info.fsgid, WireU32(f)); break;
-      case tag::kUmask: HW_ASSIGN_OR_RETURN(info.umask, WireU32(f)); break;
+      case tag::kVmPeak:
+        return optional_u64(f, &info.vm_peak_kb);
+      case tag::kVmSize:
+        return optional_u64(f, &info.vm_size_kb);
+      case tag::kVmLck:
+        return optional_u64(f, &info.vm_lck_kb);
+      case tag::kVmPin:
+        return optional_u64(f, &info.vm_pin_kb);
+      case tag::kVmHwm:
+        return optional_u64(f, &info.vm_hwm_kb);
+      case tag::kVmRss:
+        return optional_u64(f, &info.vm_rss_kb);
+      case tag::kRssAnon:
+        return optional_u64(f, &info.rss_anon_kb);
+      case tag::kRssFile:
+        return optional_u64(f, &info.rss_file_kb);
+      case tag::kRssShmem:
+        return optional_u64(f, &info.rss_shmem_kb);
+      case tag::kVmData:
+        return optional_u64(f, &info.vm_data_kb);
+      case tag::kVmStk:
+        return optional_u64(f, &info.vm_stk_kb);
+      case tag::kVmExe:
+        return optional_u64(f, &info.vm_exe_kb);
+      case tag::kVmLib:
+        return optional_u64(f, &info.vm_lib_kb);
+      case tag::kVmPte:
+        return optional_u64(f, &info.vm_pte_kb);
+      case tag::kVmSwap:
+        return optional_u64(f, &info.vm_swap_kb);
+      case tag::kEuid:
+        HW_ASSIGN_OR_RETURN(info.euid, WireU32(f));
+        break;
+      case tag::kSuid:
+        HW_ASSIGN_OR_RETURN(info.suid, WireU32(f));
+        break;
+      case tag::kFsuid:
+        HW_ASSIGN_OR_RETURN(info.fsuid, WireU32(f));
+        break;
+      case tag::kEgid:
+        HW_ASSIGN_OR_RETURN(info.egid, WireU32(f));
+        break;
+      case tag::kSgid:
+        HW_ASSIGN_OR_RETURN(info.sgid, WireU32(f));
+        break;
+      case tag::kFsgid:
+        HW_ASSIGN_OR_RETURN(info.fsgid, WireU32(f));
+        break;
+      case tag::kUmask:
+        HW_ASSIGN_OR_RETURN(info.umask, WireU32(f));
+        break;
       case tag::kExe:
         HW_ASSIGN_OR_RETURN(info.exe, WireString(f, kMaxPathBytes));
         break;
@@ -579,7 +611,9 @@ absl::StatusOr<ProcessInfo> DecodeProcessInfo(absl::string_view payload) {
       case tag::kRoot:
         HW_ASSIGN_OR_RETURN(info.root, WireString(f, kMaxPathBytes));
         break;
-      case tag::kFdCount: HW_ASSIGN_OR_RETURN(info.fd_count, WireU32(f)); break;
+      case tag::kFdCount:
+        HW_ASSIGN_OR_RETURN(info.fd_count, WireU32(f));
+        break;
       case tag::kCgroup:
         HW_ASSIGN_OR_RETURN(info.cgroup, WireString(f, kMaxNameBytes));
         break;
@@ -622,12 +656,14 @@ absl::StatusOr<ProcessInfo> DecodeProcessInfo(absl::string_view payload) {
     }
     return absl::OkStatus();
   };
-  absl::Status s = ForEachField(payload, [&](const WireField& f) -> absl::Status {
-    if (f.tag != tag::kProcessInfo) return absl::OkStatus();
-    if (found) return absl::DataLossError("response holds two process infos");
-    found = true;
-    return ForEachField(f.value, parse_info);
-  });
+  absl::Status s =
+      ForEachField(payload, [&](const WireField& f) -> absl::Status {
+        if (f.tag != tag::kProcessInfo) return absl::OkStatus();
+        if (found)
+          return absl::DataLossError("response holds two process infos");
+        found = true;
+        return ForEachField(f.value, parse_info);
+      });
   if (!s.ok()) return s;
   if (!found || !has_entry) {
     return absl::DataLossError("response holds no process info");
@@ -683,8 +719,7 @@ absl::StatusOr<SystemSummary> ParseSystemSummary(absl::string_view record) {
             HW_ASSIGN_OR_RETURN(s.hostname, WireString(f, kMaxNameBytes));
             break;
           case tag::kSumKernelRelease:
-            HW_ASSIGN_OR_RETURN(s.kernel_release,
-                                WireString(f, kMaxNameBytes));
+            HW_ASSIGN_OR_RETURN(s.kernel_release, WireString(f, kMaxNameBytes));
             break;
           case tag::kSumUptimeNs:
             HW_ASSIGN_OR_RETURN(s.uptime_ns, WireU64(f));
@@ -790,15 +825,14 @@ absl::StatusOr<SystemSummary> ParseSystemSummary(absl::string_view record) {
   const uint64_t counted = uint64_t{s.tasks_running} + s.tasks_sleeping +
                            s.tasks_stopped + s.tasks_zombie;
   if (counted > s.tasks_total) {
-    return absl::DataLossError(absl::StrCat(
-        "task counts add up to ", counted, ", more than the total ",
-        s.tasks_total));
+    return absl::DataLossError(absl::StrCat("task counts add up to ", counted,
+                                            ", more than the total ",
+                                            s.tasks_total));
   }
   if (s.clock_ticks_per_second == 0 ||
       s.clock_ticks_per_second > kMaxClockTicksPerSecond) {
-    return absl::DataLossError(absl::StrCat("clock tick rate ",
-                                            s.clock_ticks_per_second,
-                                            " out of range"));
+    return absl::DataLossError(absl::StrCat(
+        "clock tick rate ", s.clock_ticks_per_second, " out of range"));
   }
   if (s.cpu_count == 0 || s.cpu_count > kMaxCpus) {
     return absl::DataLossError(
@@ -817,14 +851,15 @@ absl::StatusOr<SystemSummary> ParseSystemSummary(absl::string_view record) {
 
 absl::StatusOr<SystemSummary> DecodeSystemSummary(absl::string_view payload) {
   std::optional<SystemSummary> summary;
-  absl::Status s = ForEachField(payload, [&](const WireField& f) -> absl::Status {
-    if (f.tag != tag::kSystemSummary) return absl::OkStatus();
-    if (summary.has_value()) {
-      return absl::DataLossError("response holds two system summaries");
-    }
-    HW_ASSIGN_OR_RETURN(summary, ParseSystemSummary(f.value));
-    return absl::OkStatus();
-  });
+  absl::Status s =
+      ForEachField(payload, [&](const WireField& f) -> absl::Status {
+        if (f.tag != tag::kSystemSummary) return absl::OkStatus();
+        if (summary.has_value()) {
+          return absl::DataLossError("response holds two system summaries");
+        }
+        HW_ASSIGN_OR_RETURN(summary, ParseSystemSummary(f.value));
+        return absl::OkStatus();
+      });
   if (!s.ok()) return s;
   if (!summary.has_value()) {
     return absl::DataLossError("response holds no system summary");

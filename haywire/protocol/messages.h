@@ -32,8 +32,8 @@
 namespace haywire {
 
 // Bounds every decoder enforces (and every encoder respects).
-inline constexpr size_t kMaxNameBytes = 256;      // comm, user, tty, cgroup...
-inline constexpr size_t kMaxPathBytes = 1024;     // exe, cwd
+inline constexpr size_t kMaxNameBytes = 256;   // comm, user, tty, cgroup...
+inline constexpr size_t kMaxPathBytes = 1024;  // exe, cwd
 // A command line is cut (args_truncated) to at most kMaxArgs arguments and
 // kMaxArgsBytes of encoded fields (each argument costs its length plus an
 // 8-byte field header), so the largest entry still fits a response page.
@@ -51,12 +51,12 @@ struct ProcessEntry {
   uint32_t ruid = 0;  // real
   uint32_t rgid = 0;  // real
   std::string user;   // name of uid, or the number when unknown
-  char state = '?';  // R S D Z T t X I ... from /proc/PID/stat
+  char state = '?';   // R S D Z T t X I ... from /proc/PID/stat
   uint32_t threads = 0;
   int32_t nice = 0;
-  int32_t priority = 0;  // /proc/PID/stat priority field
-  uint32_t tty_nr = 0;   // device number; 0 = no terminal
-  std::string tty;       // "pts/0", "tty1", or "?" when none
+  int32_t priority = 0;             // /proc/PID/stat priority field
+  uint32_t tty_nr = 0;              // device number; 0 = no terminal
+  std::string tty;                  // "pts/0", "tty1", or "?" when none
   uint64_t start_time_unix_ns = 0;  // guest wall clock
   uint64_t cpu_time_ns = 0;         // utime + stime
   uint64_t vsz_kb = 0;
@@ -65,12 +65,12 @@ struct ProcessEntry {
   // when the companion did not report it (older companions).
   uint64_t shr_kb = 0;
   std::string comm;
-  std::vector<std::string> args;  // empty for kernel threads
-  bool args_truncated = false;    // cut to fit kMaxArgsBytes / kMaxArgs
-  bool session_leader = false;    // for STAT's "s"
-  bool foreground = false;        // for STAT's "+"
-  bool multithreaded = false;     // for STAT's "l"
-  bool has_locked_memory = false; // for STAT's "L"
+  std::vector<std::string> args;   // empty for kernel threads
+  bool args_truncated = false;     // cut to fit kMaxArgsBytes / kMaxArgs
+  bool session_leader = false;     // for STAT's "s"
+  bool foreground = false;         // for STAT's "+"
+  bool multithreaded = false;      // for STAT's "l"
+  bool has_locked_memory = false;  // for STAT's "L"
 };
 
 // Sent once per listing, before the first entry: what a host needs to derive
@@ -80,7 +80,7 @@ struct ListHeader {
   uint64_t boot_time_unix_ns = 0;  // guest boot (from /proc/stat btime)
   uint64_t uptime_ns = 0;          // guest CLOCK_BOOTTIME at the snapshot
   uint64_t mem_total_kb = 0;
-  uint32_t total_processes = 0;    // in the snapshot
+  uint32_t total_processes = 0;  // in the snapshot
 };
 
 // /proc/PID/status and friends, for `haywire info`.
@@ -89,8 +89,8 @@ struct ProcessInfo {
   ListHeader system;  // for %CPU, %MEM, START
   // Memory, in kB (absent when the kernel does not report it).
   std::optional<uint64_t> vm_peak_kb, vm_size_kb, vm_lck_kb, vm_pin_kb,
-      vm_hwm_kb, vm_rss_kb, rss_anon_kb, rss_file_kb, rss_shmem_kb,
-      vm_data_kb, vm_stk_kb, vm_exe_kb, vm_lib_kb, vm_pte_kb, vm_swap_kb;
+      vm_hwm_kb, vm_rss_kb, rss_anon_kb, rss_file_kb, rss_shmem_kb, vm_data_kb,
+      vm_stk_kb, vm_exe_kb, vm_lib_kb, vm_pte_kb, vm_swap_kb;
   uint32_t euid = 0, suid = 0, fsuid = 0;
   uint32_t egid = 0, sgid = 0, fsgid = 0;
   std::optional<uint32_t> umask;
@@ -148,9 +148,9 @@ struct SystemSummary {
   uint64_t swap_total_kb = 0;
   uint64_t swap_free_kb = 0;
   // Guest clocks when the summary was read.
-  uint64_t now_unix_ns = 0;        // CLOCK_REALTIME
-  uint64_t monotonic_ns = 0;       // CLOCK_MONOTONIC
-  uint64_t boottime_ns = 0;        // CLOCK_BOOTTIME (counts suspend)
+  uint64_t now_unix_ns = 0;   // CLOCK_REALTIME
+  uint64_t monotonic_ns = 0;  // CLOCK_MONOTONIC
+  uint64_t boottime_ns = 0;   // CLOCK_BOOTTIME (counts suspend)
 };
 
 // Bounds SystemSummary's decoder enforces beyond the string limits.

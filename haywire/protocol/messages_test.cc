@@ -165,8 +165,13 @@ ProcessEntry FullEntry() {
   e.vsz_kb = 123456789;
   e.rss_kb = 98765;
   e.comm = "Web Content";
-  e.args = {"/usr/bin/firefox", "arg with spaces", "", "line1\nline2",
-            std::string("nul\0inside", 10), "", "\t tab"};
+  e.args = {"/usr/bin/firefox",
+            "arg with spaces",
+            "",
+            "line1\nline2",
+            std::string("nul\0inside", 10),
+            "",
+            "\t tab"};
   e.args_truncated = false;
   e.session_leader = true;
   e.foreground = true;
@@ -242,7 +247,8 @@ std::string EncodeChunk(const std::optional<ListHeader>& header,
 }
 
 ProcessEntry RoundTripEntry(const ProcessEntry& e) {
-  absl::StatusOr<ListChunk> chunk = DecodeListChunk(EncodeChunk({}, {e}, 1 << 16));
+  absl::StatusOr<ListChunk> chunk =
+      DecodeListChunk(EncodeChunk({}, {e}, 1 << 16));
   EXPECT_TRUE(chunk.ok()) << chunk.status();
   if (!chunk.ok() || chunk->entries.size() != 1) {
     ADD_FAILURE() << "no entry";
@@ -318,8 +324,7 @@ TEST(MessagesTest, EachFlagIsItsOwnBit) {
   using Flag = bool ProcessEntry::*;
   const Flag flags[] = {&ProcessEntry::args_truncated,
                         &ProcessEntry::session_leader,
-                        &ProcessEntry::foreground,
-                        &ProcessEntry::multithreaded,
+                        &ProcessEntry::foreground, &ProcessEntry::multithreaded,
                         &ProcessEntry::has_locked_memory};
   for (Flag set : flags) {
     ProcessEntry e;
@@ -351,7 +356,8 @@ TEST(MessagesTest, ListChunkWithHeaderAndEntries) {
 }
 
 TEST(MessagesTest, ListChunkWithoutHeaderAndEmptyChunk) {
-  absl::StatusOr<ListChunk> chunk = DecodeListChunk(EncodeChunk({}, {FullEntry()}));
+  absl::StatusOr<ListChunk> chunk =
+      DecodeListChunk(EncodeChunk({}, {FullEntry()}));
   ASSERT_TRUE(chunk.ok()) << chunk.status();
   EXPECT_FALSE(chunk->header.has_value());
   EXPECT_EQ(chunk->entries.size(), 1u);
@@ -393,8 +399,8 @@ TEST(MessagesTest, ProcessInfoRoundTripWithEveryOptionalAbsent) {
   for (const std::optional<uint64_t>* v :
        {&got->vm_peak_kb, &got->vm_size_kb, &got->vm_lck_kb, &got->vm_pin_kb,
         &got->vm_hwm_kb, &got->vm_rss_kb, &got->rss_anon_kb, &got->rss_file_kb,
-        &got->rss_shmem_kb, &got->vm_data_kb, &got->vm_stk_kb,
-        &got->vm_exe_kb, &got->vm_lib_kb, &got->vm_pte_kb, &got->vm_swap_kb}) {
+        &got->rss_shmem_kb, &got->vm_data_kb, &got->vm_stk_kb, &got->vm_exe_kb,
+        &got->vm_lib_kb, &got->vm_pte_kb, &got->vm_swap_kb}) {
     EXPECT_FALSE(v->has_value());
   }
   EXPECT_FALSE(got->umask.has_value());
@@ -405,15 +411,14 @@ TEST(MessagesTest, ProcessInfoRoundTripWithEveryOptionalAbsent) {
 TEST(MessagesTest, ProcessInfoOptionalsAreIndependent) {
   // Each optional alone present: the others stay absent.
   using U64Opt = std::optional<uint64_t> ProcessInfo::*;
-  const U64Opt opts[] = {
-      &ProcessInfo::vm_peak_kb, &ProcessInfo::vm_size_kb,
-      &ProcessInfo::vm_lck_kb, &ProcessInfo::vm_pin_kb,
-      &ProcessInfo::vm_hwm_kb, &ProcessInfo::vm_rss_kb,
-      &ProcessInfo::rss_anon_kb, &ProcessInfo::rss_file_kb,
-      &ProcessInfo::rss_shmem_kb, &ProcessInfo::vm_data_kb,
-      &ProcessInfo::vm_stk_kb, &ProcessInfo::vm_exe_kb,
-      &ProcessInfo::vm_lib_kb, &ProcessInfo::vm_pte_kb,
-      &ProcessInfo::vm_swap_kb};
+  const U64Opt opts[] = {&ProcessInfo::vm_peak_kb,   &ProcessInfo::vm_size_kb,
+                         &ProcessInfo::vm_lck_kb,    &ProcessInfo::vm_pin_kb,
+                         &ProcessInfo::vm_hwm_kb,    &ProcessInfo::vm_rss_kb,
+                         &ProcessInfo::rss_anon_kb,  &ProcessInfo::rss_file_kb,
+                         &ProcessInfo::rss_shmem_kb, &ProcessInfo::vm_data_kb,
+                         &ProcessInfo::vm_stk_kb,    &ProcessInfo::vm_exe_kb,
+                         &ProcessInfo::vm_lib_kb,    &ProcessInfo::vm_pte_kb,
+                         &ProcessInfo::vm_swap_kb};
   uint64_t value = 100;
   for (U64Opt set : opts) {
     ProcessInfo info;
@@ -461,7 +466,7 @@ TEST(MessagesTest, LongStringsAreCutToTheirBounds) {
   info.entry.pid = 1;
   info.exe = std::string(kMaxPathBytes + 1, 'e');
   info.cwd = std::string(5000, 'w');
-  info.root = std::string(kMaxPathBytes, 'r');  // exactly at the limit
+  info.root = std::string(kMaxPathBytes, 'r');        // exactly at the limit
   info.cgroup = std::string(kMaxPathBytes + 7, 'g');  // a name (messages.h)
   info.cpus_allowed_list = std::string(kMaxNameBytes + 1, '0');
   absl::StatusOr<ProcessInfo> decoded =
@@ -538,7 +543,8 @@ TEST(MessagesTest, ArgsBeyondKMaxArgsBytesAreTruncated) {
   got = RoundTripEntry(e);
   EXPECT_TRUE(got.args_truncated);
   size_t bytes = 0;
-  for (const std::string& arg : got.args) bytes += kWireFieldHeaderBytes + arg.size();
+  for (const std::string& arg : got.args)
+    bytes += kWireFieldHeaderBytes + arg.size();
   EXPECT_LE(bytes, kMaxArgsBytes);
   EXPECT_TRUE(got.args.empty() || got.args[0].size() <= kMaxArgsBytes);
 }
@@ -577,9 +583,9 @@ TEST(MessagesTest, LargestEntryPlusHeaderFitsOneResponsePage) {
   arg_sets.push_back(std::vector<std::string>(kMaxArgs, ""));
   arg_sets.push_back({std::string(kMaxArgsBytes - kWireFieldHeaderBytes, 'x')});
   arg_sets.push_back(std::vector<std::string>(
-      kMaxArgs / 2, std::string(kMaxArgsBytes / (kMaxArgs / 2) -
-                                    kWireFieldHeaderBytes,
-                                'y')));
+      kMaxArgs / 2,
+      std::string(kMaxArgsBytes / (kMaxArgs / 2) - kWireFieldHeaderBytes,
+                  'y')));
   arg_sets.push_back(std::vector<std::string>(5000, std::string(3, 'z')));
   arg_sets.push_back(std::vector<std::string>(3, std::string(5000, 'w')));
 
@@ -588,8 +594,8 @@ TEST(MessagesTest, LargestEntryPlusHeaderFitsOneResponsePage) {
     WireWriter w(kResponsePayloadBytes);
     ASSERT_TRUE(EncodeListHeader(FullHeader(), &w));
     ASSERT_TRUE(EncodeProcessEntry(e, &w))
-        << "largest entry does not fit after the header; "
-        << w.size() << " bytes used of " << kResponsePayloadBytes;
+        << "largest entry does not fit after the header; " << w.size()
+        << " bytes used of " << kResponsePayloadBytes;
     EXPECT_LE(w.size(), kResponsePayloadBytes);
 
     absl::StatusOr<ListChunk> chunk = DecodeListChunk(w.data());
@@ -607,10 +613,11 @@ TEST(MessagesTest, LargestEntryPlusHeaderFitsOneResponsePage) {
   // integer field, three names at kMaxNameBytes, kMaxArgsBytes of arguments.
   constexpr size_t kIntegerFields = 17;  // 16 numbers + the flags word
   constexpr size_t kLargestEntry =
-      kWireFieldHeaderBytes +                              // the record
+      kWireFieldHeaderBytes +  // the record
       kIntegerFields * (kWireFieldHeaderBytes + 8) +
       3 * (kWireFieldHeaderBytes + kMaxNameBytes) + kMaxArgsBytes;
-  constexpr size_t kHeader = kWireFieldHeaderBytes + 5 * (kWireFieldHeaderBytes + 8);
+  constexpr size_t kHeader =
+      kWireFieldHeaderBytes + 5 * (kWireFieldHeaderBytes + 8);
   static_assert(kLargestEntry + kHeader <= kResponsePayloadBytes);
   e.args = std::vector<std::string>(kMaxArgs, "");
   WireWriter alone(1 << 16);
@@ -624,8 +631,8 @@ TEST(MessagesTest, EncodersAreAllOrNothing) {
   ASSERT_TRUE(EncodeProcessEntry(e, &probe));
   const size_t entry_size = probe.size();
 
-  for (size_t capacity : {size_t{0}, size_t{7}, size_t{8}, size_t{100},
-                          entry_size - 1}) {
+  for (size_t capacity :
+       {size_t{0}, size_t{7}, size_t{8}, size_t{100}, entry_size - 1}) {
     WireWriter w(capacity);
     EXPECT_FALSE(EncodeProcessEntry(e, &w)) << capacity;
     EXPECT_EQ(w.size(), 0u) << capacity;
@@ -666,9 +673,9 @@ TEST(MessagesTest, EntryWithoutPidOrWithPidZeroIsRejected) {
                                Str(tag::kComm, "nopid") + U64(tag::kPpid, 1)))
                 .code(),
             absl::StatusCode::kDataLoss);
-  EXPECT_EQ(ChunkStatus(Record(tag::kProcessEntry, U64(tag::kEntryPid, 0)))
-                .code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      ChunkStatus(Record(tag::kProcessEntry, U64(tag::kEntryPid, 0))).code(),
+      absl::StatusCode::kDataLoss);
   // Encoding an entry with pid 0 does not make it acceptable either.
   ProcessEntry e;
   e.pid = 0;
@@ -684,9 +691,9 @@ TEST(MessagesTest, EntryWithoutPidOrWithPidZeroIsRejected) {
 }
 
 TEST(MessagesTest, UnprintableStateIsRejected) {
-  for (uint64_t state : {uint64_t{0}, uint64_t{' '}, uint64_t{0x7F},
-                         uint64_t{0x80}, uint64_t{0xFF}, uint64_t{0x100},
-                         uint64_t{0x153} /* 'S' + 0x100 */}) {
+  for (uint64_t state :
+       {uint64_t{0}, uint64_t{' '}, uint64_t{0x7F}, uint64_t{0x80},
+        uint64_t{0xFF}, uint64_t{0x100}, uint64_t{0x153} /* 'S' + 0x100 */}) {
     EXPECT_EQ(ChunkStatus(Record(tag::kProcessEntry,
                                  MinimalEntryBody() + U64(tag::kState, state)))
                   .code(),
@@ -711,10 +718,10 @@ TEST(MessagesTest, U32FieldsAbove32BitsAreRejected) {
               absl::StatusCode::kDataLoss)
         << t;
     // 2^32 - 1 is fine.
-    EXPECT_TRUE(DecodeListChunk(Record(tag::kProcessEntry,
-                                       MinimalEntryBody() +
-                                           U64(t, too_big - 1)))
-                    .ok())
+    EXPECT_TRUE(
+        DecodeListChunk(Record(tag::kProcessEntry,
+                               MinimalEntryBody() + U64(t, too_big - 1)))
+            .ok())
         << t;
   }
   // Signed 32-bit fields: outside [INT32_MIN, INT32_MAX] in two's complement.
@@ -729,20 +736,20 @@ TEST(MessagesTest, U32FieldsAbove32BitsAreRejected) {
           << t << " " << v;
     }
   }
-  EXPECT_FALSE(
-      DecodeListChunk(Record(tag::kListHeader, U64(tag::kTotalProcesses, too_big)))
-          .ok());
+  EXPECT_FALSE(DecodeListChunk(
+                   Record(tag::kListHeader, U64(tag::kTotalProcesses, too_big)))
+                   .ok());
   // In a ProcessInfo.
   const std::string entry = Record(tag::kInfoEntry, MinimalEntryBody());
-  EXPECT_FALSE(DecodeProcessInfo(Record(tag::kProcessInfo,
-                                        entry + U64(tag::kEuid, too_big)))
+  EXPECT_FALSE(DecodeProcessInfo(
+                   Record(tag::kProcessInfo, entry + U64(tag::kEuid, too_big)))
                    .ok());
-  EXPECT_FALSE(DecodeProcessInfo(Record(tag::kProcessInfo,
-                                        entry + U64(tag::kUmask, too_big)))
+  EXPECT_FALSE(DecodeProcessInfo(
+                   Record(tag::kProcessInfo, entry + U64(tag::kUmask, too_big)))
                    .ok());
   EXPECT_FALSE(
-      DecodeProcessInfo(Record(tag::kProcessInfo,
-                               entry + U64(tag::kOomScoreAdj, too_big)))
+      DecodeProcessInfo(
+          Record(tag::kProcessInfo, entry + U64(tag::kOomScoreAdj, too_big)))
           .ok());
   EXPECT_TRUE(DecodeProcessInfo(Record(tag::kProcessInfo,
                                        entry + U64(tag::kEuid, too_big - 1)))
@@ -751,21 +758,21 @@ TEST(MessagesTest, U32FieldsAbove32BitsAreRejected) {
 
 TEST(MessagesTest, FieldsOfTheWrongShapeAreRejected) {
   // A 4-byte pid, a 1-byte uid, a comm over its limit, malformed bodies.
-  EXPECT_FALSE(DecodeListChunk(Record(tag::kProcessEntry,
-                                      Str(tag::kEntryPid, "abcd")))
-                   .ok());
+  EXPECT_FALSE(
+      DecodeListChunk(Record(tag::kProcessEntry, Str(tag::kEntryPid, "abcd")))
+          .ok());
   EXPECT_FALSE(DecodeListChunk(Record(tag::kProcessEntry,
                                       MinimalEntryBody() + Str(tag::kUid, "x")))
                    .ok());
-  EXPECT_FALSE(DecodeListChunk(Record(tag::kProcessEntry,
-                                      MinimalEntryBody() +
-                                          Str(tag::kComm, std::string(
-                                                              kMaxNameBytes + 1,
-                                                              'c'))))
-                   .ok());
+  EXPECT_FALSE(
+      DecodeListChunk(
+          Record(tag::kProcessEntry,
+                 MinimalEntryBody() +
+                     Str(tag::kComm, std::string(kMaxNameBytes + 1, 'c'))))
+          .ok());
   // A malformed record body.
-  EXPECT_FALSE(DecodeListChunk(Record(tag::kProcessEntry,
-                                      MinimalEntryBody() + "\x01\x00"))
+  EXPECT_FALSE(DecodeListChunk(
+                   Record(tag::kProcessEntry, MinimalEntryBody() + "\x01\x00"))
                    .ok());
   EXPECT_FALSE(
       DecodeListChunk(Record(tag::kListHeader, std::string("\x01", 1))).ok());
@@ -773,38 +780,40 @@ TEST(MessagesTest, FieldsOfTheWrongShapeAreRejected) {
 
 TEST(MessagesTest, OverlongStringsAreRejected) {
   for (uint16_t t : {tag::kUser, tag::kTty, tag::kComm}) {
-    EXPECT_TRUE(DecodeListChunk(Record(tag::kProcessEntry,
-                                       MinimalEntryBody() +
-                                           Str(t, std::string(kMaxNameBytes, 's'))))
-                    .ok())
+    EXPECT_TRUE(
+        DecodeListChunk(Record(tag::kProcessEntry,
+                               MinimalEntryBody() +
+                                   Str(t, std::string(kMaxNameBytes, 's'))))
+            .ok())
         << t;
-    EXPECT_EQ(ChunkStatus(Record(tag::kProcessEntry,
-                                 MinimalEntryBody() +
-                                     Str(t, std::string(kMaxNameBytes + 1, 's'))))
-                  .code(),
-              absl::StatusCode::kDataLoss)
+    EXPECT_EQ(
+        ChunkStatus(Record(tag::kProcessEntry,
+                           MinimalEntryBody() +
+                               Str(t, std::string(kMaxNameBytes + 1, 's'))))
+            .code(),
+        absl::StatusCode::kDataLoss)
         << t;
   }
   const std::string entry = Record(tag::kInfoEntry, MinimalEntryBody());
   for (uint16_t t : {tag::kExe, uint16_t{26}, uint16_t{27}}) {
-    EXPECT_TRUE(DecodeProcessInfo(Record(tag::kProcessInfo,
-                                         entry + Str(t, std::string(
-                                                            kMaxPathBytes, 'p'))))
+    EXPECT_TRUE(DecodeProcessInfo(
+                    Record(tag::kProcessInfo,
+                           entry + Str(t, std::string(kMaxPathBytes, 'p'))))
                     .ok())
         << t;
-    EXPECT_FALSE(DecodeProcessInfo(Record(tag::kProcessInfo,
-                                          entry + Str(t, std::string(
-                                                             kMaxPathBytes + 1,
-                                                             'p'))))
-                     .ok())
+    EXPECT_FALSE(
+        DecodeProcessInfo(
+            Record(tag::kProcessInfo,
+                   entry + Str(t, std::string(kMaxPathBytes + 1, 'p'))))
+            .ok())
         << t;
   }
   // cgroup is bounded as a name (messages.h), as procfs cuts it.
-  EXPECT_TRUE(DecodeProcessInfo(
-                  Record(tag::kProcessInfo,
-                         entry + Str(tag::kCgroup,
-                                     std::string(kMaxNameBytes, 'g'))))
-                  .ok());
+  EXPECT_TRUE(
+      DecodeProcessInfo(
+          Record(tag::kProcessInfo,
+                 entry + Str(tag::kCgroup, std::string(kMaxNameBytes, 'g'))))
+          .ok());
   EXPECT_FALSE(DecodeProcessInfo(
                    Record(tag::kProcessInfo,
                           entry + Str(tag::kCgroup,
@@ -820,8 +829,9 @@ TEST(MessagesTest, OverlongStringsAreRejected) {
 TEST(MessagesTest, DuplicateListHeaderIsRejected) {
   const std::string header = EncodeChunk(FullHeader(), {});
   EXPECT_EQ(ChunkStatus(header + header).code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(ChunkStatus(header + EncodeChunk({}, {FullEntry()}) + header).code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      ChunkStatus(header + EncodeChunk({}, {FullEntry()}) + header).code(),
+      absl::StatusCode::kDataLoss);
 }
 
 TEST(MessagesTest, TwoProcessInfoRecordsAreRejected) {
@@ -833,17 +843,18 @@ TEST(MessagesTest, TwoProcessInfoRecordsAreRejected) {
 
 TEST(MessagesTest, ProcessInfoWithoutInfoOrEntryIsRejected) {
   EXPECT_FALSE(DecodeProcessInfo("").ok());
-  EXPECT_FALSE(DecodeProcessInfo(EncodeChunk(FullHeader(), {FullEntry()})).ok());
+  EXPECT_FALSE(
+      DecodeProcessInfo(EncodeChunk(FullHeader(), {FullEntry()})).ok());
   EXPECT_FALSE(DecodeProcessInfo(Record(tag::kProcessInfo, "")).ok());
   EXPECT_FALSE(DecodeProcessInfo(
-                   Record(tag::kProcessInfo, U64(tag::kEuid, 3) +
-                                                 Record(tag::kInfoSystem, "")))
+                   Record(tag::kProcessInfo,
+                          U64(tag::kEuid, 3) + Record(tag::kInfoSystem, "")))
                    .ok());
   // An entry without a pid inside the info.
-  EXPECT_FALSE(DecodeProcessInfo(Record(tag::kProcessInfo,
-                                        Record(tag::kInfoEntry,
-                                               Str(tag::kComm, "x"))))
-                   .ok());
+  EXPECT_FALSE(
+      DecodeProcessInfo(Record(tag::kProcessInfo,
+                               Record(tag::kInfoEntry, Str(tag::kComm, "x"))))
+          .ok());
 }
 
 TEST(MessagesTest, TooManyArgsAreRejected) {
@@ -854,9 +865,9 @@ TEST(MessagesTest, TooManyArgsAreRejected) {
   ASSERT_TRUE(at_limit.ok()) << at_limit.status();
   EXPECT_EQ(at_limit->entries[0].args.size(), kMaxArgs);
   // One more: too many, and also too many bytes. Both are rejected.
-  EXPECT_EQ(ChunkStatus(Record(tag::kProcessEntry, body + Str(tag::kArg, "")))
-                .code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      ChunkStatus(Record(tag::kProcessEntry, body + Str(tag::kArg, ""))).code(),
+      absl::StatusCode::kDataLoss);
 
   // (kMaxArgs + 1 arguments always exceed kMaxArgsBytes too, each costing
   // at least 8 bytes.) A few arguments whose bytes exceed the limit:
@@ -865,13 +876,13 @@ TEST(MessagesTest, TooManyArgsAreRejected) {
                           Str(tag::kArg, std::string(half, 'a')) +
                           Str(tag::kArg, std::string(half, 'b'));
   EXPECT_TRUE(DecodeListChunk(Record(tag::kProcessEntry, two)).ok());
-  EXPECT_FALSE(DecodeListChunk(Record(tag::kProcessEntry,
-                                      two + Str(tag::kArg, "")))
-                   .ok());
-  EXPECT_FALSE(DecodeListChunk(Record(tag::kProcessEntry,
-                                      MinimalEntryBody() +
-                                          Str(tag::kArg, std::string(
-                                                             kMaxArgsBytes, 'x'))))
+  EXPECT_FALSE(
+      DecodeListChunk(Record(tag::kProcessEntry, two + Str(tag::kArg, "")))
+          .ok());
+  EXPECT_FALSE(DecodeListChunk(
+                   Record(tag::kProcessEntry,
+                          MinimalEntryBody() +
+                              Str(tag::kArg, std::string(kMaxArgsBytes, 'x'))))
                    .ok());
 }
 
@@ -951,20 +962,24 @@ TEST(MessagesTest, RequestRoundTrips) {
 TEST(MessagesTest, RequestsWithoutOrWithZeroIdsAreInvalidArgument) {
   EXPECT_EQ(DecodeProcessInfoRequest("").status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(DecodeProcessInfoRequest(EncodeProcessInfoRequest({0})).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(DecodeProcessInfoRequest(EncodeIteratorRequest({5})).status().code(),
-            absl::StatusCode::kInvalidArgument);  // the wrong request
+  EXPECT_EQ(
+      DecodeProcessInfoRequest(EncodeProcessInfoRequest({0})).status().code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      DecodeProcessInfoRequest(EncodeIteratorRequest({5})).status().code(),
+      absl::StatusCode::kInvalidArgument);  // the wrong request
   EXPECT_EQ(DecodeIteratorRequest("").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(DecodeIteratorRequest(EncodeIteratorRequest({0})).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(DecodeIteratorRequest(EncodeProcessInfoRequest({5})).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      DecodeIteratorRequest(EncodeProcessInfoRequest({5})).status().code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 TEST(MessagesTest, MalformedRequestsAreRejected) {
-  EXPECT_FALSE(DecodeProcessInfoRequest(U64(tag::kPid, uint64_t{1} << 32)).ok());
+  EXPECT_FALSE(
+      DecodeProcessInfoRequest(U64(tag::kPid, uint64_t{1} << 32)).ok());
   EXPECT_FALSE(DecodeProcessInfoRequest(Str(tag::kPid, "1234")).ok());
   EXPECT_FALSE(DecodeIteratorRequest(Str(tag::kIteratorId, "1234")).ok());
   const std::string valid = EncodeIteratorRequest({9});
@@ -991,9 +1006,10 @@ TEST(MessagesTest, ErrorMessages) {
   // No message, malformed payloads, and overlong messages give "".
   EXPECT_EQ(DecodeErrorMessage(""), "");
   EXPECT_EQ(DecodeErrorMessage("\x06\x00\x00"), "");
-  EXPECT_EQ(DecodeErrorMessage(
-                Str(tag::kErrorMessage, std::string(kMaxErrorMessageBytes + 1, 'x'))),
-            "");
+  EXPECT_EQ(
+      DecodeErrorMessage(
+          Str(tag::kErrorMessage, std::string(kMaxErrorMessageBytes + 1, 'x'))),
+      "");
   EXPECT_EQ(DecodeErrorMessage(EncodeChunk(FullHeader(), {FullEntry()})), "");
 }
 

@@ -101,7 +101,8 @@ HeaderVerdict CheckPageHeader(const PageHeader& header) {
     return HeaderVerdict::kBadChecksum;
   }
   if (header.version != kProtocolVersion) return HeaderVerdict::kUnknownVersion;
-  if (header.header_bytes != sizeof(PageHeader)) return HeaderVerdict::kBadField;
+  if (header.header_bytes != sizeof(PageHeader))
+    return HeaderVerdict::kBadField;
   if (header.session_id == 0) return HeaderVerdict::kBadField;
   if (header.page_count < kMinRegionPages ||
       header.page_count > kMaxRegionPages) {

@@ -27,7 +27,8 @@ struct FreeDeleter {
 
 // One page-aligned page filled with `fill`.
 std::unique_ptr<std::byte, FreeDeleter> NewPage(uint8_t fill) {
-  auto* page = static_cast<std::byte*>(std::aligned_alloc(kPageSize, kPageSize));
+  auto* page =
+      static_cast<std::byte*>(std::aligned_alloc(kPageSize, kPageSize));
   std::memset(page, fill, kPageSize);
   return std::unique_ptr<std::byte, FreeDeleter>(page);
 }
@@ -195,8 +196,8 @@ TEST(PageHeaderTest, AnyChangedByteInChecksummedFieldsIsBadChecksum) {
 }
 
 TEST(PageHeaderTest, UnknownVersion) {
-  for (uint16_t version : {uint16_t{0}, uint16_t{kProtocolVersion + 1},
-                           uint16_t{0xFFFF}}) {
+  for (uint16_t version :
+       {uint16_t{0}, uint16_t{kProtocolVersion + 1}, uint16_t{0xFFFF}}) {
     PageHeader h = MakePageHeader(kSession, 1, kCount, kCreated);
     h.version = version;
     EXPECT_EQ(CheckPageHeader(h), HeaderVerdict::kBadChecksum);
@@ -216,8 +217,8 @@ TEST(PageHeaderTest, UnknownVersionIsJudgedBeforeFields) {
 }
 
 TEST(PageHeaderTest, BadHeaderBytes) {
-  for (uint16_t bytes : {uint16_t{0}, uint16_t{63}, uint16_t{65},
-                         uint16_t{128}, uint16_t{kPageSize}}) {
+  for (uint16_t bytes : {uint16_t{0}, uint16_t{63}, uint16_t{65}, uint16_t{128},
+                         uint16_t{kPageSize}}) {
     PageHeader h = MakePageHeader(kSession, 1, kCount, kCreated);
     h.header_bytes = bytes;
     EXPECT_EQ(CheckPageHeader(Resealed(h)), HeaderVerdict::kBadField)
@@ -236,33 +237,33 @@ TEST(PageHeaderTest, ZeroSessionIdIsBadField) {
 }
 
 TEST(PageHeaderTest, PageCountBounds) {
-  EXPECT_EQ(CheckPageHeader(MakePageHeader(kSession, 0, kMinRegionPages - 1,
-                                           kCreated)),
+  EXPECT_EQ(CheckPageHeader(
+                MakePageHeader(kSession, 0, kMinRegionPages - 1, kCreated)),
             HeaderVerdict::kBadField);
   EXPECT_EQ(CheckPageHeader(MakePageHeader(kSession, 0, 0, kCreated)),
             HeaderVerdict::kBadField);
+  EXPECT_EQ(
+      CheckPageHeader(MakePageHeader(kSession, 0, kMinRegionPages, kCreated)),
+      HeaderVerdict::kValid);
+  EXPECT_EQ(
+      CheckPageHeader(MakePageHeader(kSession, 0, kMaxRegionPages, kCreated)),
+      HeaderVerdict::kValid);
   EXPECT_EQ(CheckPageHeader(
-                MakePageHeader(kSession, 0, kMinRegionPages, kCreated)),
-            HeaderVerdict::kValid);
-  EXPECT_EQ(CheckPageHeader(
-                MakePageHeader(kSession, 0, kMaxRegionPages, kCreated)),
-            HeaderVerdict::kValid);
-  EXPECT_EQ(CheckPageHeader(MakePageHeader(kSession, 0, kMaxRegionPages + 1,
-                                           kCreated)),
+                MakePageHeader(kSession, 0, kMaxRegionPages + 1, kCreated)),
             HeaderVerdict::kBadField);
   EXPECT_EQ(CheckPageHeader(MakePageHeader(kSession, 0, 0xFFFFFFFFu, kCreated)),
             HeaderVerdict::kBadField);
 }
 
 TEST(PageHeaderTest, PageIndexMustBeBelowPageCount) {
-  EXPECT_EQ(CheckPageHeader(MakePageHeader(kSession, kCount - 1, kCount,
-                                           kCreated)),
-            HeaderVerdict::kValid);
+  EXPECT_EQ(
+      CheckPageHeader(MakePageHeader(kSession, kCount - 1, kCount, kCreated)),
+      HeaderVerdict::kValid);
   EXPECT_EQ(CheckPageHeader(MakePageHeader(kSession, kCount, kCount, kCreated)),
             HeaderVerdict::kBadField);
-  EXPECT_EQ(CheckPageHeader(
-                MakePageHeader(kSession, kCount + 1, kCount, kCreated)),
-            HeaderVerdict::kBadField);
+  EXPECT_EQ(
+      CheckPageHeader(MakePageHeader(kSession, kCount + 1, kCount, kCreated)),
+      HeaderVerdict::kBadField);
   EXPECT_EQ(CheckPageHeader(MakePageHeader(kSession, 0xFFFFFFFFu,
                                            kMaxRegionPages, kCreated)),
             HeaderVerdict::kBadField);
@@ -369,8 +370,8 @@ namespace {
 // The test vector printed in docs/PROTOCOL.md section 3.1: the wire bytes of
 // a header are part of the protocol, so any change here is a version bump.
 TEST(PageHeaderWireTest, MatchesTheDocumentedVector) {
-  const PageHeader header = MakePageHeader(0x0123456789ABCDEFull, 0, 16384,
-                                           0x18C0FFEE00000000ull);
+  const PageHeader header =
+      MakePageHeader(0x0123456789ABCDEFull, 0, 16384, 0x18C0FFEE00000000ull);
   const uint8_t expected[64] = {
       0xce, 0xfa, 0x42, 0x31, 0x48, 0x57, 0x52, 0x50, 0x02, 0x00, 0x40,
       0x00, 0x01, 0x00, 0x00, 0x00, 0xef, 0xcd, 0xab, 0x89, 0x67, 0x45,
@@ -380,10 +381,10 @@ TEST(PageHeaderWireTest, MatchesTheDocumentedVector) {
       0x00, 0x00, 0x00, 0x00, 0x00, 0x24, 0xb1, 0x54, 0x2c};
   EXPECT_EQ(std::memcmp(&header, expected, sizeof(expected)), 0);
   EXPECT_EQ(header.checksum, 0x2C54B124u);
-  EXPECT_EQ(MakePageHeader(0x0123456789ABCDEFull, 17, 16384,
-                           0x18C0FFEE00000000ull)
-                .checksum,
-            0x15351043u);
+  EXPECT_EQ(
+      MakePageHeader(0x0123456789ABCDEFull, 17, 16384, 0x18C0FFEE00000000ull)
+          .checksum,
+      0x15351043u);
 }
 
 }  // namespace

@@ -22,7 +22,8 @@ class PageTable {
   PageTable() = default;
 
   // One pointer per page, in page-index order; none may be null.
-  explicit PageTable(std::vector<std::byte*> pages) : pages_(std::move(pages)) {}
+  explicit PageTable(std::vector<std::byte*> pages)
+      : pages_(std::move(pages)) {}
 
   // `page_count` pages laid out contiguously from `base` (the guest's view).
   static PageTable Contiguous(void* base, uint32_t page_count) {

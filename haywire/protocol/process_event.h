@@ -36,7 +36,7 @@ struct ProcessEvent {
   bool has_exit_status = false;
   int32_t exit_code = 0;    // WEXITSTATUS-like, valid when exit_signal == 0
   int32_t exit_signal = 0;  // terminating signal, 0 when exited normally
-  std::string comm;               // at most kMaxNameBytes
+  std::string comm;         // at most kMaxNameBytes
   std::vector<std::string> args;  // exec (and fork when known); bounded like
                                   // ProcessEntry::args
   bool args_truncated = false;

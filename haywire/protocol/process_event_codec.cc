@@ -101,9 +101,9 @@ std::string EncodeProcessEvent(const ProcessEvent& e) {
 
 absl::StatusOr<ProcessEvent> DecodeProcessEvent(absl::string_view payload) {
   if (payload.size() > kMaxProcessEventPayloadBytes) {
-    return absl::DataLossError(
-        absl::StrCat("event payload of ", payload.size(), " bytes exceeds ",
-                     kMaxProcessEventPayloadBytes));
+    return absl::DataLossError(absl::StrCat("event payload of ", payload.size(),
+                                            " bytes exceeds ",
+                                            kMaxProcessEventPayloadBytes));
   }
   ProcessEvent e;
   bool has_kind = false;

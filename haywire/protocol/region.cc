@@ -32,8 +32,7 @@ ResponseSlotPage& Region::response_slot(uint32_t i) const {
 }
 
 IteratorTablePage& Region::iterator_table() const {
-  return *reinterpret_cast<IteratorTablePage*>(
-      pages_.page(kIteratorTablePage));
+  return *reinterpret_cast<IteratorTablePage*>(pages_.page(kIteratorTablePage));
 }
 
 std::byte* Region::bulk_page(uint32_t i) const {

@@ -326,9 +326,9 @@ TEST(RegionTest, ConcurrentScannerFindsTheWholeRegionOnceTheBeaconIsLive) {
               ++wrong_session;
             }
           }
-          info_status = ReadBeaconInfo(*reinterpret_cast<BeaconPage*>(
-                                           table.page(0)))
-                            .status();
+          info_status =
+              ReadBeaconInfo(*reinterpret_cast<BeaconPage*>(table.page(0)))
+                  .status();
           return;
         }
         std::this_thread::yield();
@@ -343,8 +343,8 @@ TEST(RegionTest, ConcurrentScannerFindsTheWholeRegionOnceTheBeaconIsLive) {
     EXPECT_TRUE(saw_beacon) << "session " << session;
     EXPECT_EQ(invalid_pages, 0u) << "session " << session;
     EXPECT_EQ(wrong_session, 0u) << "session " << session;
-    EXPECT_TRUE(info_status.ok()) << "session " << session << ": "
-                                  << info_status;
+    EXPECT_TRUE(info_status.ok())
+        << "session " << session << ": " << info_status;
   }
 }
 

@@ -75,9 +75,8 @@ absl::Status PublishRequest(RequestSlotPage& slot, const SlotWord& held,
     // complete the new request with it.
     ready.generation = held.NextGeneration();
   } else if (held.state != SlotState::kClaimed) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot publish on a slot held as ",
-                     SlotStateName(held.state)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot publish on a slot held as ", SlotStateName(held.state)));
   }
   // Plain writes: the slot is ours (kClaimed, or kResponseReady kept by us,
   // which the companion never touches) and the companion reads the request
@@ -143,8 +142,8 @@ absl::Status ConsumeResponse(RequestSlotPage& slot, ResponseSlotPage& response,
   absl::Status verdict;
   if (r.ticket != ticket) {
     verdict = absl::DataLossError(absl::StrCat(
-        "response ticket ", r.ticket, " does not match request ticket ",
-        ticket, "; the response was not ours and is discarded"));
+        "response ticket ", r.ticket, " does not match request ticket ", ticket,
+        "; the response was not ours and is discarded"));
   } else if (payload_bytes > kResponsePayloadBytes) {
     verdict = absl::DataLossError(absl::StrCat(
         "response claims ", payload_bytes, " payload bytes, more than the ",

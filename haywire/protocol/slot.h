@@ -55,9 +55,7 @@ struct SlotWord {
   static constexpr uint32_t kGenerationMask = (1u << 24) - 1;
 
   // The generation a claim of this slot takes (24 bits, wrapping).
-  uint32_t NextGeneration() const {
-    return (generation + 1) & kGenerationMask;
-  }
+  uint32_t NextGeneration() const { return (generation + 1) & kGenerationMask; }
 
   uint64_t Pack() const {
     return uint64_t{static_cast<uint8_t>(state)} |

@@ -16,10 +16,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <utility>
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -37,7 +37,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kHostThreads = 24;  // more than kRequestSlotCount: claims contend.
+constexpr int kHostThreads =
+    24;  // more than kRequestSlotCount: claims contend.
 constexpr int kRequestsPerHost = 2000;
 // A generous bound on any single wait (for a slot, for a response). Never a
 // performance assertion: only there so a broken state machine fails instead
@@ -189,7 +190,8 @@ class SlotStressTest : public ::testing::Test {
         if (claimed) break;
         if (abort_.load(std::memory_order_relaxed)) return;
         if (Clock::now() > claim_deadline) {
-          return Fail(absl::StrCat("host ", host, " found no free slot in 10 s"));
+          return Fail(
+              absl::StrCat("host ", host, " found no free slot in 10 s"));
         }
         std::this_thread::yield();
       }
@@ -206,8 +208,8 @@ class SlotStressTest : public ::testing::Test {
           PublishRequest(slot, *claimed, ticket, type, payload,
                          &region_.beacon().request_doorbell, &published);
       if (!publish.ok()) {
-        return Fail(absl::StrCat("host ", host, " publish: ",
-                                 publish.ToString()));
+        return Fail(
+            absl::StrCat("host ", host, " publish: ", publish.ToString()));
       }
       ++result->published;
 
@@ -228,8 +230,8 @@ class SlotStressTest : public ::testing::Test {
         if (progress == RequestProgress::kResponseReady && !abandon) break;
         if (abort_.load(std::memory_order_relaxed)) return;
         if (Clock::now() > wait_deadline) {
-          return Fail(absl::StrCat("host ", host, " waited 10 s for ticket ",
-                                   ticket));
+          return Fail(
+              absl::StrCat("host ", host, " waited 10 s for ticket ", ticket));
         }
         std::this_thread::yield();
       }
@@ -244,11 +246,11 @@ class SlotStressTest : public ::testing::Test {
       }
 
       Response r;
-      const bool keep = keeps_slots && ++kept_requests % 8 != 0 &&
-                        n + 1 < kRequestsPerHost;
-      const absl::Status consume = ConsumeResponse(
-          slot, response, published, ticket, &r,
-          keep ? AfterResponse::kKeep : AfterResponse::kFree);
+      const bool keep =
+          keeps_slots && ++kept_requests % 8 != 0 && n + 1 < kRequestsPerHost;
+      const absl::Status consume =
+          ConsumeResponse(slot, response, published, ticket, &r,
+                          keep ? AfterResponse::kKeep : AfterResponse::kFree);
       if (!consume.ok()) {
         return Fail(absl::StrCat("host ", host, " consume ticket ", ticket,
                                  ": ", consume.ToString()));
@@ -298,7 +300,8 @@ TEST_F(SlotStressTest, EveryHostGetsExactlyItsOwnResponses) {
   std::vector<HostResult> host_results(kHostThreads);
   std::vector<std::thread> hosts;
   for (int h = 0; h < kHostThreads; ++h) {
-    hosts.emplace_back([this, h, &host_results] { RunHost(h, &host_results[h]); });
+    hosts.emplace_back(
+        [this, h, &host_results] { RunHost(h, &host_results[h]); });
   }
   for (auto& t : hosts) t.join();
   stop_.store(true, std::memory_order_release);
@@ -360,8 +363,9 @@ TEST_F(SlotStressTest, EveryHostGetsExactlyItsOwnResponses) {
   }
   // No response was delivered twice; every delivered one was taken.
   std::sort(consumed_tickets.begin(), consumed_tickets.end());
-  EXPECT_EQ(std::adjacent_find(consumed_tickets.begin(), consumed_tickets.end()),
-            consumed_tickets.end())
+  EXPECT_EQ(
+      std::adjacent_find(consumed_tickets.begin(), consumed_tickets.end()),
+      consumed_tickets.end())
       << "a response was delivered twice";
   EXPECT_TRUE(std::includes(t.begin(), t.end(), consumed_tickets.begin(),
                             consumed_tickets.end()));
@@ -369,8 +373,8 @@ TEST_F(SlotStressTest, EveryHostGetsExactlyItsOwnResponses) {
   // Everything went back to free.
   for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
     const SlotWord w = LoadSlotWord(region_.request_slot(i));
-    EXPECT_EQ(w.state, SlotState::kFree) << "slot " << i << " is "
-                                         << SlotStateName(w.state);
+    EXPECT_EQ(w.state, SlotState::kFree)
+        << "slot " << i << " is " << SlotStateName(w.state);
     EXPECT_EQ(w.owner_pid, 0u) << "slot " << i;
   }
 }

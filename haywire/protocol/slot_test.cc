@@ -123,7 +123,8 @@ TEST(SlotWordTest, PackMatchesTheDocumentedBitLayout) {
   // The generation is 24 bits; higher bits do not leak into the pid.
   SlotWord big{SlotState::kClaimed, 0xFFFFFFFF, 1};
   EXPECT_EQ(big.Pack(), 0x00000001FFFFFF01ull);
-  for (uint64_t word : {0ull, ~0ull, 0x8000000000000000ull, 0x0123456789ABCDEFull}) {
+  for (uint64_t word :
+       {0ull, ~0ull, 0x8000000000000000ull, 0x0123456789ABCDEFull}) {
     EXPECT_EQ(SlotWord::Unpack(word).Pack(), word) << std::hex << word;
   }
 }
@@ -172,9 +173,9 @@ TEST_F(SlotTest, FullRoundTrip) {
 
   // A response cannot be consumed before it exists.
   Response early;
-  EXPECT_EQ(ConsumeResponse(slot(), response(), published, 0xDEADBEEF, &early)
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      ConsumeResponse(slot(), response(), published, 0xDEADBEEF, &early).code(),
+      absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(LoadSlotWord(slot()), published);
 
   // Take.
@@ -195,9 +196,9 @@ TEST_F(SlotTest, FullRoundTrip) {
   // Nobody else can take it now.
   Request again;
   EXPECT_FALSE(TryTakeRequest(slot(), &again, &malformed).has_value());
-  EXPECT_EQ(ConsumeResponse(slot(), response(), published, 0xDEADBEEF, &early)
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      ConsumeResponse(slot(), response(), published, 0xDEADBEEF, &early).code(),
+      absl::StatusCode::kFailedPrecondition);
 
   // Complete.
   EXPECT_EQ(Answer(0, *taken, req), Completion::kDelivered);
@@ -244,7 +245,8 @@ TEST_F(SlotTest, ResponseFieldsAreCopied) {
   Response r;
   ASSERT_TRUE(ConsumeResponse(slot(), response(), published, 5, &r).ok());
   EXPECT_EQ(r.status, ResponseStatus::kNoSuchProcess);
-  EXPECT_EQ(r.raw_status, static_cast<uint32_t>(ResponseStatus::kNoSuchProcess));
+  EXPECT_EQ(r.raw_status,
+            static_cast<uint32_t>(ResponseStatus::kNoSuchProcess));
   EXPECT_EQ(r.type, static_cast<uint32_t>(RequestType::kListProcesses));
   EXPECT_EQ(r.flags, kResponseMore);
   EXPECT_EQ(r.iterator_id, 0x1234u);
@@ -266,9 +268,9 @@ TEST_F(SlotTest, ClaimFailsUnlessFree) {
   EXPECT_FALSE(TryClaimSlot(slot(), kHostB));  // claimed
   EXPECT_FALSE(TryClaimSlot(slot(), kHostA));  // even by the same station
   SlotWord published;
-  ASSERT_TRUE(PublishRequest(slot(), *a, 1, RequestType::kPing, {}, nullptr,
-                             &published)
-                  .ok());
+  ASSERT_TRUE(
+      PublishRequest(slot(), *a, 1, RequestType::kPing, {}, nullptr, &published)
+          .ok());
   EXPECT_FALSE(TryClaimSlot(slot(), kHostB));  // request-ready
   Request req;
   bool malformed;
@@ -684,8 +686,8 @@ TEST_F(SlotTest, LateCompletionAfterTheSlotChangedHandsIsLostOrRejected) {
 
   // The first worker completes A's request late.
   EXPECT_EQ(Answer(0, *taken_a, req_a), Completion::kLost);
-  EXPECT_EQ(LoadSlotWord(slot()), (SlotWord{SlotState::kResponseReady,
-                                            pb.generation, kHostB}));
+  EXPECT_EQ(LoadSlotWord(slot()),
+            (SlotWord{SlotState::kResponseReady, pb.generation, kHostB}));
   EXPECT_EQ(PollRequest(slot(), pa), RequestProgress::kLost);
 
   // B must never be handed A's answer.
@@ -832,10 +834,10 @@ TEST_F(SlotTest, KeptSlotThatChangedHandsIsNeitherDeliveredNorReused) {
   // Publishing on the (no longer) kept slot fails and writes no state.
   const SlotWord b_word = LoadSlotWord(slot());
   SlotWord next;
-  EXPECT_EQ(PublishRequest(slot(), ready, 2, RequestType::kPing, {}, nullptr,
-                           &next)
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      PublishRequest(slot(), ready, 2, RequestType::kPing, {}, nullptr, &next)
+          .code(),
+      absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(LoadSlotWord(slot()), b_word);
   EXPECT_FALSE(ReleaseKeptSlot(slot(), ready));
   EXPECT_EQ(LoadSlotWord(slot()), b_word);

@@ -40,8 +40,14 @@ SystemSummary FullSummary() {
   s.tasks_sleeping = 115;
   s.tasks_stopped = 1;
   s.tasks_zombie = 1;
-  s.cpu = {.user = 101, .nice = 2, .system = 303, .idle = 40404,
-           .iowait = 5, .irq = 6, .softirq = 7, .steal = 8};
+  s.cpu = {.user = 101,
+           .nice = 2,
+           .system = 303,
+           .idle = 40404,
+           .iowait = 5,
+           .irq = 6,
+           .softirq = 7,
+           .steal = 8};
   s.clock_ticks_per_second = 100;
   s.cpu_count = 4;
   s.mem_total_kb = 16318412;
@@ -125,7 +131,8 @@ TEST(SystemSummaryMessageTest, RoundTripKeepsEveryField) {
 }
 
 TEST(SystemSummaryMessageTest, MinimalRecordDecodesWithZeroDefaults) {
-  absl::StatusOr<SystemSummary> out = DecodeSystemSummary(Record(MinimalBody()));
+  absl::StatusOr<SystemSummary> out =
+      DecodeSystemSummary(Record(MinimalBody()));
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->tasks_total, 0u);
   EXPECT_EQ(out->hostname, "");
@@ -142,8 +149,9 @@ TEST(SystemSummaryMessageTest, LongStringsAreCutWhenEncoded) {
 TEST(SystemSummaryMessageTest, OverlongStringOnTheWireIsRejected) {
   WireWriter w(8192);
   w.PutString(kHostnameTag, std::string(kMaxNameBytes + 1, 'x'));
-  EXPECT_EQ(DecodeSystemSummary(Record(MinimalBody() + w.data())).status().code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      DecodeSystemSummary(Record(MinimalBody() + w.data())).status().code(),
+      absl::StatusCode::kDataLoss);
 }
 
 TEST(SystemSummaryMessageTest, InconsistentValuesAreRejected) {
@@ -155,8 +163,10 @@ TEST(SystemSummaryMessageTest, InconsistentValuesAreRejected) {
       {"no cpu count", U64(kClockTicksTag, 100)},
       {"tick rate too high",
        U64(kClockTicksTag, kMaxClockTicksPerSecond + 1) + U64(kCpuCountTag, 1)},
-      {"too many cpus", U64(kClockTicksTag, 100) + U64(kCpuCountTag, kMaxCpus + 1)},
-      {"load out of range", MinimalBody() + U64(kLoad1Tag, kMaxLoadAverageMilli + 1)},
+      {"too many cpus",
+       U64(kClockTicksTag, 100) + U64(kCpuCountTag, kMaxCpus + 1)},
+      {"load out of range",
+       MinimalBody() + U64(kLoad1Tag, kMaxLoadAverageMilli + 1)},
       {"tasks beyond total",
        MinimalBody() + U64(kTasksTotalTag, 1) + U64(kTasksRunningTag, 2)},
       {"free beyond total",

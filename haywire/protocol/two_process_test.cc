@@ -71,7 +71,9 @@ void SleepNs(uint64_t ns) {
   }
 }
 
-std::string Reversed(std::string s) { return std::string(s.rbegin(), s.rend()); }
+std::string Reversed(std::string s) {
+  return std::string(s.rbegin(), s.rend());
+}
 
 // ---- The companion (child process) ----------------------------------------
 
@@ -216,8 +218,7 @@ class Mapping {
 
 // Sends one request and waits (bounded) for its response.
 absl::Status Call(Region& region, uint32_t pid, uint64_t ticket,
-                  RequestType type, const std::string& payload,
-                  Response* out) {
+                  RequestType type, const std::string& payload, Response* out) {
   const uint64_t deadline = MonoNs() + kWaitNs;
   std::optional<SlotWord> claimed;
   uint32_t index = 0;
@@ -262,7 +263,8 @@ TEST(TwoProcessTest, HostTalksToACompanionInAnotherProcess) {
   const std::string path = std::string(tmpdir) + "/guest-ram";
   const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0600);
   ASSERT_GE(fd, 0) << strerror(errno);
-  ASSERT_EQ(ftruncate(fd, static_cast<off_t>(kFileBytes)), 0) << strerror(errno);
+  ASSERT_EQ(ftruncate(fd, static_cast<off_t>(kFileBytes)), 0)
+      << strerror(errno);
 
   const pid_t child = fork();
   ASSERT_GE(child, 0) << strerror(errno);
@@ -289,8 +291,7 @@ TEST(TwoProcessTest, HostTalksToACompanionInAnotherProcess) {
   EXPECT_EQ(beacon_header.kind, static_cast<uint16_t>(PageKind::kBeacon));
   // The beacon is published last, so the whole region is there now.
   for (uint32_t i = 0; i < kPages; ++i) {
-    const PageHeader h =
-        ReadPageHeader(mapping.base() + size_t{i} * kPageSize);
+    const PageHeader h = ReadPageHeader(mapping.base() + size_t{i} * kPageSize);
     ASSERT_EQ(CheckPageHeader(h), HeaderVerdict::kValid) << "page " << i;
     EXPECT_EQ(h.session_id, beacon_header.session_id);
     EXPECT_EQ(h.page_index, i);
@@ -325,7 +326,8 @@ TEST(TwoProcessTest, HostTalksToACompanionInAnotherProcess) {
   uint64_t ticket = 1000;
   for (const std::string& p : payloads) {
     Response r;
-    const absl::Status s = Call(region, me, ++ticket, RequestType::kPing, p, &r);
+    const absl::Status s =
+        Call(region, me, ++ticket, RequestType::kPing, p, &r);
     ASSERT_TRUE(s.ok()) << s;
     EXPECT_EQ(r.ticket, ticket);
     EXPECT_EQ(r.status, ResponseStatus::kOk);
@@ -377,8 +379,8 @@ TEST(TwoProcessTest, HostTalksToACompanionInAnotherProcess) {
   // Stop: the companion answers, wipes the region and exits.
   {
     Response r;
-    const absl::Status s = Call(region, me, ++ticket, RequestType::kPing,
-                                kStop, &r);
+    const absl::Status s =
+        Call(region, me, ++ticket, RequestType::kPing, kStop, &r);
     ASSERT_TRUE(s.ok()) << s;
     EXPECT_EQ(r.payload, kBye);
   }
@@ -398,7 +400,8 @@ TEST(TwoProcessTest, HostTalksToACompanionInAnotherProcess) {
     const std::byte* page = mapping.base() + size_t{i} * kPageSize;
     ASSERT_FALSE(StartsWithPageMagic(page)) << "page " << i;
     for (size_t b = 0; b < kPageSize; ++b) {
-      ASSERT_EQ(static_cast<uint8_t>(page[b]), 0) << "page " << i << " byte " << b;
+      ASSERT_EQ(static_cast<uint8_t>(page[b]), 0)
+          << "page " << i << " byte " << b;
     }
   }
 }

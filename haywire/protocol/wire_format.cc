@@ -96,9 +96,9 @@ absl::StatusOr<bool> WireReader::Next(WireField* field) {
         absl::StrCat("field ", tag, " has nonzero reserved bits"));
   }
   if (length > rest_.size() - kWireFieldHeaderBytes) {
-    return absl::DataLossError(absl::StrCat(
-        "field ", tag, " claims ", length, " bytes but only ",
-        rest_.size() - kWireFieldHeaderBytes, " remain"));
+    return absl::DataLossError(
+        absl::StrCat("field ", tag, " claims ", length, " bytes but only ",
+                     rest_.size() - kWireFieldHeaderBytes, " remain"));
   }
   field->tag = tag;
   field->value = rest_.substr(kWireFieldHeaderBytes, length);
@@ -108,9 +108,9 @@ absl::StatusOr<bool> WireReader::Next(WireField* field) {
 
 absl::StatusOr<uint64_t> WireU64(const WireField& field) {
   if (field.value.size() != 8) {
-    return absl::DataLossError(absl::StrCat("field ", field.tag, " is ",
-                                            field.value.size(),
-                                            " bytes, expected an 8-byte integer"));
+    return absl::DataLossError(
+        absl::StrCat("field ", field.tag, " is ", field.value.size(),
+                     " bytes, expected an 8-byte integer"));
   }
   return ReadLe(field.value.data(), 8);
 }
@@ -134,10 +134,9 @@ absl::StatusOr<bool> WireBool(const WireField& field) {
 absl::StatusOr<std::string> WireString(const WireField& field,
                                        size_t max_bytes) {
   if (field.value.size() > max_bytes) {
-    return absl::DataLossError(absl::StrCat("field ", field.tag, " is ",
-                                            field.value.size(),
-                                            " bytes, more than the limit of ",
-                                            max_bytes));
+    return absl::DataLossError(
+        absl::StrCat("field ", field.tag, " is ", field.value.size(),
+                     " bytes, more than the limit of ", max_bytes));
   }
   return std::string(field.value);
 }

@@ -11,8 +11,8 @@
 
 #include <cstdint>
 #include <cstring>
-#include <limits>
 #include <iterator>
+#include <limits>
 #include <optional>
 #include <random>
 #include <string>
@@ -223,8 +223,8 @@ TEST(WireFormatTest, CapacityIsNeverExceededByRandomWrites) {
         case 5:
           if (w.overflowed()) {
             // Roll back to the innermost open record's start or to a mark.
-            const size_t mark = open_records.empty() ? w.Mark()
-                                                     : open_records.back();
+            const size_t mark =
+                open_records.empty() ? w.Mark() : open_records.back();
             w.Rollback(mark);
             if (!open_records.empty()) open_records.pop_back();
             EXPECT_FALSE(w.overflowed());
@@ -367,14 +367,13 @@ TEST(WireFormatTest, ReaderRejectsLengthPastTheEnd) {
   const std::string field = RawField(1, Le(5, 8));
   // Every cut inside the value.
   for (size_t n = kWireFieldHeaderBytes; n < field.size(); ++n) {
-    EXPECT_EQ(ReadError(field.substr(0, n)).code(),
-              absl::StatusCode::kDataLoss)
+    EXPECT_EQ(ReadError(field.substr(0, n)).code(), absl::StatusCode::kDataLoss)
         << n;
   }
   // Lengths that would wrap a 32-bit or pointer computation.
-  for (uint64_t length : {uint64_t{9}, uint64_t{0x7FFFFFFF},
-                          uint64_t{0x80000000}, uint64_t{0xFFFFFFFF},
-                          uint64_t{0xFFFFFFF8}}) {
+  for (uint64_t length :
+       {uint64_t{9}, uint64_t{0x7FFFFFFF}, uint64_t{0x80000000},
+        uint64_t{0xFFFFFFFF}, uint64_t{0xFFFFFFF8}}) {
     const std::string raw =
         Le(1, 2) + Le(0, 2) + Le(length, 4) + std::string(8, 'v');
     EXPECT_EQ(ReadError(raw).code(), absl::StatusCode::kDataLoss) << length;
@@ -388,9 +387,8 @@ TEST(WireFormatTest, ReaderRejectsNonzeroReserved) {
     EXPECT_EQ(ReadError(RawField(1, Le(5, 8), reserved)).code(),
               absl::StatusCode::kDataLoss)
         << reserved;
-    EXPECT_EQ(
-        ReadError(RawField(1, "") + RawField(2, "x", reserved)).code(),
-        absl::StatusCode::kDataLoss)
+    EXPECT_EQ(ReadError(RawField(1, "") + RawField(2, "x", reserved)).code(),
+              absl::StatusCode::kDataLoss)
         << reserved;
   }
 }
@@ -456,7 +454,8 @@ std::string EntryViolation(const ProcessEntry& e) {
   if (e.comm.size() > kMaxNameBytes) return "comm too long";
   if (e.args.size() > kMaxArgs) return "too many args";
   size_t bytes = 0;
-  for (const std::string& arg : e.args) bytes += kWireFieldHeaderBytes + arg.size();
+  for (const std::string& arg : e.args)
+    bytes += kWireFieldHeaderBytes + arg.size();
   if (bytes > kMaxArgsBytes) return absl::StrCat("args of ", bytes, " bytes");
   return "";
 }
@@ -499,19 +498,19 @@ std::string Opt(const std::optional<T>& v) {
 std::string Describe(const ProcessInfo& i) {
   return absl::StrCat(
       Describe(i.entry), " / ", Describe(i.system), " / ",
-      absl::StrJoin({Opt(i.vm_peak_kb), Opt(i.vm_size_kb), Opt(i.vm_lck_kb),
-                     Opt(i.vm_pin_kb), Opt(i.vm_hwm_kb), Opt(i.vm_rss_kb),
-                     Opt(i.rss_anon_kb), Opt(i.rss_file_kb),
-                     Opt(i.rss_shmem_kb), Opt(i.vm_data_kb), Opt(i.vm_stk_kb),
-                     Opt(i.vm_exe_kb), Opt(i.vm_lib_kb), Opt(i.vm_pte_kb),
-                     Opt(i.vm_swap_kb)},
-                    ","),
-      " ids=", i.euid, ",", i.suid, ",", i.fsuid, ",", i.egid, ",", i.sgid,
-      ",", i.fsgid, " umask=", Opt(i.umask), " exe=", i.exe, " cwd=", i.cwd,
+      absl::StrJoin(
+          {Opt(i.vm_peak_kb), Opt(i.vm_size_kb), Opt(i.vm_lck_kb),
+           Opt(i.vm_pin_kb), Opt(i.vm_hwm_kb), Opt(i.vm_rss_kb),
+           Opt(i.rss_anon_kb), Opt(i.rss_file_kb), Opt(i.rss_shmem_kb),
+           Opt(i.vm_data_kb), Opt(i.vm_stk_kb), Opt(i.vm_exe_kb),
+           Opt(i.vm_lib_kb), Opt(i.vm_pte_kb), Opt(i.vm_swap_kb)},
+          ","),
+      " ids=", i.euid, ",", i.suid, ",", i.fsuid, ",", i.egid, ",", i.sgid, ",",
+      i.fsgid, " umask=", Opt(i.umask), " exe=", i.exe, " cwd=", i.cwd,
       " root=", i.root, " fds=", Opt(i.fd_count), " cgroup=", i.cgroup,
       " sig=", i.sig_pending, ",", i.sig_shared_pending, ",", i.sig_blocked,
-      ",", i.sig_ignored, ",", i.sig_caught, " ctxt=",
-      i.voluntary_ctxt_switches, ",", i.nonvoluntary_ctxt_switches,
+      ",", i.sig_ignored, ",", i.sig_caught,
+      " ctxt=", i.voluntary_ctxt_switches, ",", i.nonvoluntary_ctxt_switches,
       " faults=", i.minor_faults, ",", i.major_faults,
       " oom=", Opt(i.oom_score_adj), " cpus=", i.cpus_allowed_list);
 }
@@ -532,21 +531,33 @@ class Fuzzer {
   }
 
   uint64_t InterestingU64() {
-    static constexpr uint64_t kValues[] = {
-        0,          1,          2,          0x20,       0x21,
-        0x52,       0x7E,       0x7F,       0xFF,       0x100,
-        0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0x100000000ull,
-        0x7FFFFFFFFFFFFFFFull,  0x8000000000000000ull,
-        0xFFFFFFFF80000000ull,  0xFFFFFFFF7FFFFFFFull,
-        0xFFFFFFFFFFFFFFFFull};
+    static constexpr uint64_t kValues[] = {0,
+                                           1,
+                                           2,
+                                           0x20,
+                                           0x21,
+                                           0x52,
+                                           0x7E,
+                                           0x7F,
+                                           0xFF,
+                                           0x100,
+                                           0x7FFFFFFF,
+                                           0x80000000,
+                                           0xFFFFFFFF,
+                                           0x100000000ull,
+                                           0x7FFFFFFFFFFFFFFFull,
+                                           0x8000000000000000ull,
+                                           0xFFFFFFFF80000000ull,
+                                           0xFFFFFFFF7FFFFFFFull,
+                                           0xFFFFFFFFFFFFFFFFull};
     if (OneIn(4)) return rng_();
     return kValues[Below(std::size(kValues))];
   }
 
   size_t InterestingLength() {
-    static constexpr size_t kLengths[] = {
-        0,    1,    7,    8,    9,    255,  256,  257,  1023,
-        1024, 1025, 2039, 2040, 2041, 2047, 2048, 2049};
+    static constexpr size_t kLengths[] = {0,    1,    7,    8,    9,    255,
+                                          256,  257,  1023, 1024, 1025, 2039,
+                                          2040, 2041, 2047, 2048, 2049};
     if (OneIn(3)) return Below(64);
     return kLengths[Below(std::size(kLengths))];
   }
@@ -633,7 +644,8 @@ class Fuzzer {
 
   std::string RandomString(size_t max) {
     std::string s(Below(max + 1), '\0');
-    for (char& c : s) c = static_cast<char>(OneIn(8) ? rng_() : 'a' + Below(26));
+    for (char& c : s)
+      c = static_cast<char>(OneIn(8) ? rng_() : 'a' + Below(26));
     return s;
   }
 
@@ -716,7 +728,8 @@ class Fuzzer {
         WireWriter w(kResponsePayloadBytes);
         if (OneIn(2)) EncodeListHeader(RandomHeader(), &w);
         const size_t entries = Below(8);
-        for (size_t i = 0; i < entries; ++i) EncodeProcessEntry(RandomEntry(), &w);
+        for (size_t i = 0; i < entries; ++i)
+          EncodeProcessEntry(RandomEntry(), &w);
         return w.data();
       }
       case 2: {

@@ -84,8 +84,7 @@ absl::Status MakePipe(Fd* read_end, Fd* write_end) {
 std::vector<std::string> ChildEnvironment(
     const std::vector<std::string>& extra) {
   std::vector<std::string> env;
-  for (char** entry = environ; entry != nullptr && *entry != nullptr;
-       ++entry) {
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     const absl::string_view current = *entry;
     const absl::string_view name = current.substr(0, current.find('='));
     const bool replaced =
@@ -183,11 +182,11 @@ absl::StatusOr<SubprocessResult> RunSubprocess(
   std::vector<char*> c_env = CStrings(env);
   pid_t pid = -1;
   const bool search_path = argv[0].find('/') == std::string::npos;
-  const int spawn_error =
-      search_path ? posix_spawnp(&pid, c_args[0], &actions, &attr,
-                                 c_args.data(), c_env.data())
-                  : posix_spawn(&pid, c_args[0], &actions, &attr,
-                                c_args.data(), c_env.data());
+  const int spawn_error = search_path
+                              ? posix_spawnp(&pid, c_args[0], &actions, &attr,
+                                             c_args.data(), c_env.data())
+                              : posix_spawn(&pid, c_args[0], &actions, &attr,
+                                            c_args.data(), c_env.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   out_write.Close();

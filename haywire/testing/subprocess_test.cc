@@ -76,9 +76,9 @@ TEST(RunSubprocessTest, ReportsTerminatingSignal) {
 TEST(RunSubprocessTest, LargeOutputOnBothStreamsDoesNotDeadlock) {
   // stderr first: a reader that waited for stdout's end of file before
   // reading stderr would block forever once the stderr pipe filled up.
-  const SubprocessResult r = Sh(
-      "yes e | head -c 1000000 >&2; yes o | head -c 1500000; "
-      "yes e | head -c 500000 >&2");
+  const SubprocessResult r =
+      Sh("yes e | head -c 1000000 >&2; yes o | head -c 1500000; "
+         "yes e | head -c 500000 >&2");
   EXPECT_EQ(r.exit_code, 0) << r.err.substr(0, 200);
   EXPECT_EQ(r.out.size(), 1500000u);
   EXPECT_EQ(r.err.size(), 1500000u);

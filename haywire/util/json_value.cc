@@ -138,7 +138,8 @@ class JsonParser {
   std::string Describe() const {
     if (AtEnd()) return "end of input";
     const auto c = static_cast<unsigned char>(Peek());
-    if (c >= 0x20 && c < 0x7F) return absl::StrCat("'", text_.substr(pos_, 1), "'");
+    if (c >= 0x20 && c < 0x7F)
+      return absl::StrCat("'", text_.substr(pos_, 1), "'");
     return absl::StrCat("byte 0x", absl::Hex(c, absl::kZeroPad2));
   }
 
@@ -155,10 +156,9 @@ class JsonParser {
         line_start = i + 1;
       }
     }
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid JSON at line ", line, ", column ",
-                     offset - line_start + 1, " (byte ", offset, "): ",
-                     message));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid JSON at line ", line, ", column ", offset - line_start + 1,
+        " (byte ", offset, "): ", message));
   }
 
   // Consumes `word` (true, false, null) if it is next.
@@ -257,22 +257,22 @@ class JsonParser {
       SkipWhitespace();
       if (AtEnd()) return Error("unterminated object: expected a member name");
       if (Peek() != '"') {
-        return Error(absl::StrCat("expected a member name (a string) in "
-                                  "object, found ",
-                                  Describe()));
+        return Error(
+            absl::StrCat("expected a member name (a string) in "
+                         "object, found ",
+                         Describe()));
       }
       const size_t key_offset = pos_;
       std::string key;
       if (absl::Status s = ParseString(&key); !s.ok()) return s;
       if (!names.insert(key).second) {
-        return ErrorAt(key_offset,
-                       absl::StrCat("duplicate member name ", JsonQuote(key),
-                                    " in object"));
+        return ErrorAt(key_offset, absl::StrCat("duplicate member name ",
+                                                JsonQuote(key), " in object"));
       }
       SkipWhitespace();
       if (AtEnd() || Peek() != ':') {
-        return Error(absl::StrCat("expected ':' after member name, found ",
-                                  Describe()));
+        return Error(
+            absl::StrCat("expected ':' after member name, found ", Describe()));
       }
       ++pos_;
       SkipWhitespace();
@@ -359,9 +359,9 @@ class JsonParser {
         return absl::OkStatus();
       }
       if (byte < 0x20) {
-        return Error(absl::StrCat(
-            "unescaped control character 0x", absl::Hex(byte, absl::kZeroPad2),
-            " in string (write it as a \\u escape)"));
+        return Error(absl::StrCat("unescaped control character 0x",
+                                  absl::Hex(byte, absl::kZeroPad2),
+                                  " in string (write it as a \\u escape)"));
       }
       if (byte >= 0x80) {
         const size_t length = Utf8SequenceLength(text_.substr(pos_));
@@ -375,7 +375,8 @@ class JsonParser {
         ++pos_;
         continue;
       }
-      if (pos_ + 1 >= text_.size()) return ErrorAt(start, "unterminated string");
+      if (pos_ + 1 >= text_.size())
+        return ErrorAt(start, "unterminated string");
       const char escape = text_[pos_ + 1];
       char decoded;
       switch (escape) {
@@ -407,8 +408,9 @@ class JsonParser {
           if (absl::Status s = ParseUnicodeEscape(out); !s.ok()) return s;
           continue;
         default:
-          return Error("invalid escape in string (expected one of \\\" \\\\ "
-                       "\\/ \\b \\f \\n \\r \\t \\uXXXX)");
+          return Error(
+              "invalid escape in string (expected one of \\\" \\\\ "
+              "\\/ \\b \\f \\n \\r \\t \\uXXXX)");
       }
       out->push_back(decoded);
       pos_ += 2;
@@ -461,8 +463,8 @@ class JsonParser {
         return Error("expected a digit in the exponent of number");
       }
       while (!AtEnd() && IsDigit(Peek())) {
-        exponent = std::min<int64_t>(exponent * 10 + (Peek() - '0'),
-                                     int64_t{1} << 40);
+        exponent =
+            std::min<int64_t>(exponent * 10 + (Peek() - '0'), int64_t{1} << 40);
         ++pos_;
       }
       if (exponent_negative) exponent = -exponent;
@@ -487,8 +489,8 @@ class JsonParser {
 
     out->type_ = JsonValue::Type::kNumber;
     double value = 0;
-    const std::from_chars_result parsed = std::from_chars(
-        literal.data(), literal.data() + literal.size(), value);
+    const std::from_chars_result parsed =
+        std::from_chars(literal.data(), literal.data() + literal.size(), value);
     if (parsed.ec == std::errc::result_out_of_range) {
       if (magnitude > 0) {
         return ErrorAt(start, absl::StrCat("number ", literal,
@@ -667,7 +669,7 @@ absl::StatusOr<std::vector<JsonValue>> ParseJsonLines(absl::string_view text) {
     const size_t newline = text.find('\n');
     const absl::string_view line = text.substr(0, newline);
     text = newline == absl::string_view::npos ? absl::string_view()
-                                               : text.substr(newline + 1);
+                                              : text.substr(newline + 1);
     absl::StatusOr<JsonValue> document =
         JsonParser(line, line_number).ParseDocument();
     if (!document.ok()) return document.status();

@@ -82,7 +82,9 @@ TEST(ParseJsonTest, RejectsTrailingGarbage) {
 TEST(ParseJsonTest, RejectsWhitespaceOutsideTheRfc) {
   EXPECT_THAT(ErrorOf("\v1"), HasSubstr("expected a JSON value"));
   EXPECT_THAT(ErrorOf("\f1"), HasSubstr("expected a JSON value"));
-  EXPECT_THAT(ErrorOf("\xC2\xA0" "1"), HasSubstr("expected a JSON value"));
+  EXPECT_THAT(ErrorOf("\xC2\xA0"
+                      "1"),
+              HasSubstr("expected a JSON value"));
 }
 
 TEST(ParseJsonTest, RejectsByteOrderMark) {
@@ -392,7 +394,8 @@ TEST(ParseJsonTest, RejectsMalformedObjects) {
   EXPECT_THAT(ErrorOf(R"({a:1})"), HasSubstr("expected a member name"));
   EXPECT_THAT(ErrorOf(R"({'a':1})"), HasSubstr("expected a member name"));
   EXPECT_THAT(ErrorOf(R"({1:1})"), HasSubstr("expected a member name"));
-  EXPECT_THAT(ErrorOf(R"({"a":1,,"b":2})"), HasSubstr("expected a member name"));
+  EXPECT_THAT(ErrorOf(R"({"a":1,,"b":2})"),
+              HasSubstr("expected a member name"));
 }
 
 // --- Depth ---------------------------------------------------------------------
@@ -432,9 +435,9 @@ TEST(JsonValueTest, ForgivingNavigationYieldsNull) {
   ASSERT_NE(v.Find("n"), nullptr);
   EXPECT_TRUE(v.Find("n")->is_null());
   EXPECT_TRUE(v["a"].at(2).is_null());
-  EXPECT_TRUE(v["a"]["x"].is_null());         // not an object
-  EXPECT_TRUE(v["s"].at(0).is_null());        // not an array
-  EXPECT_EQ(v["s"].size(), 0u);               // scalars have no size
+  EXPECT_TRUE(v["a"]["x"].is_null());   // not an object
+  EXPECT_TRUE(v["s"].at(0).is_null());  // not an array
+  EXPECT_EQ(v["s"].size(), 0u);         // scalars have no size
   EXPECT_TRUE(v["missing"]["deeper"].at(7).is_null());
   EXPECT_EQ(v["a"].Find("0"), nullptr);
   EXPECT_EQ(v.key_at(99), "");

@@ -226,8 +226,8 @@ JsonWriter& JsonWriter::End(Container container) {
     return *this;
   }
   if (frame.has_key) {
-    SetError(what, absl::StrCat("key ", JsonQuote(frame.last_key),
-                                " has no value"));
+    SetError(what,
+             absl::StrCat("key ", JsonQuote(frame.last_key), " has no value"));
     return *this;
   }
   const bool empty = frame.size == 0;
@@ -319,8 +319,8 @@ JsonWriter& JsonWriter::Null() {
 absl::StatusOr<std::string> JsonWriter::Finish() && {
   if (!status_.ok()) return status_;
   if (!stack_.empty()) {
-    SetError("Finish()", absl::StrCat(stack_.size(),
-                                      " container(s) still open"));
+    SetError("Finish()",
+             absl::StrCat(stack_.size(), " container(s) still open"));
     return status_;
   }
   if (!done_) {

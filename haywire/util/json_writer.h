@@ -117,9 +117,9 @@ class JsonWriter {
   enum class Container { kObject, kArray };
   struct Frame {
     Container container = Container::kObject;
-    int64_t size = 0;           // members or elements written so far
-    bool has_key = false;       // objects: a key awaits its value
-    std::string last_key;       // objects: for error messages
+    int64_t size = 0;      // members or elements written so far
+    bool has_key = false;  // objects: a key awaits its value
+    std::string last_key;  // objects: for error messages
   };
 
   // Emits the separator and indentation that precede a value; false (with

@@ -328,7 +328,9 @@ TEST(JsonWriterTest, TopLevelScalars) {
 }
 
 TEST(JsonWriterTest, Doubles) {
-  auto d = [](double v) { return Compact([v](JsonWriter& w) { w.Double(v); }); };
+  auto d = [](double v) {
+    return Compact([v](JsonWriter& w) { w.Double(v); });
+  };
   EXPECT_EQ(d(0.0), "0");
   EXPECT_EQ(d(-0.0), "-0");
   EXPECT_EQ(d(1.0), "1");
@@ -487,14 +489,14 @@ TEST(JsonQuoteTest, EveryControlCharacter) {
 }
 
 TEST(JsonQuoteTest, ValidUtf8PassesThrough) {
-  EXPECT_EQ(JsonQuote("\xC3\xA9"), "\"\xC3\xA9\"");                // é
-  EXPECT_EQ(JsonQuote("\xE2\x82\xAC"), "\"\xE2\x82\xAC\"");        // €
+  EXPECT_EQ(JsonQuote("\xC3\xA9"), "\"\xC3\xA9\"");                  // é
+  EXPECT_EQ(JsonQuote("\xE2\x82\xAC"), "\"\xE2\x82\xAC\"");          // €
   EXPECT_EQ(JsonQuote("\xF0\x9D\x84\x9E"), "\"\xF0\x9D\x84\x9E\"");  // 𝄞
-  EXPECT_EQ(JsonQuote("\xC2\x80"), "\"\xC2\x80\"");                // U+0080
-  EXPECT_EQ(JsonQuote("\xEF\xBF\xBF"), "\"\xEF\xBF\xBF\"");        // U+FFFF
+  EXPECT_EQ(JsonQuote("\xC2\x80"), "\"\xC2\x80\"");                  // U+0080
+  EXPECT_EQ(JsonQuote("\xEF\xBF\xBF"), "\"\xEF\xBF\xBF\"");          // U+FFFF
   EXPECT_EQ(JsonQuote("\xF4\x8F\xBF\xBF"), "\"\xF4\x8F\xBF\xBF\"");  // max
-  EXPECT_EQ(JsonQuote("\xED\x9F\xBF"), "\"\xED\x9F\xBF\"");  // U+D7FF
-  EXPECT_EQ(JsonQuote("\xEE\x80\x80"), "\"\xEE\x80\x80\"");  // U+E000
+  EXPECT_EQ(JsonQuote("\xED\x9F\xBF"), "\"\xED\x9F\xBF\"");          // U+D7FF
+  EXPECT_EQ(JsonQuote("\xEE\x80\x80"), "\"\xEE\x80\x80\"");          // U+E000
   // Line and paragraph separators are escaped for JavaScript consumers.
   EXPECT_EQ(JsonQuote("\xE2\x80\xA8\xE2\x80\xA9"), R"("\u2028\u2029")");
 }
@@ -507,22 +509,22 @@ TEST(JsonQuoteTest, InvalidUtf8IsReplaced) {
     for (int i = 0; i < n; ++i) s += kFffd;
     return absl::StrCat(s, after, "\"");
   };
-  EXPECT_EQ(q("\x80"), r(1));                  // lone continuation
-  EXPECT_EQ(q("\xBF\xBF"), r(2));              // two lone continuations
-  EXPECT_EQ(q("\xC0\xAF"), r(2));              // overlong '/', C0 never valid
-  EXPECT_EQ(q("\xC1\xBF"), r(2));              // C1 never valid
-  EXPECT_EQ(q("\xE0\x80\x80"), r(3));          // overlong 3-byte NUL
-  EXPECT_EQ(q("\xE0\x9F\xBF"), r(3));          // overlong U+07FF
-  EXPECT_EQ(q("\xED\xA0\x80"), r(3));          // surrogate U+D800
-  EXPECT_EQ(q("\xED\xBF\xBF"), r(3));          // surrogate U+DFFF
-  EXPECT_EQ(q("\xF0\x80\x80\x80"), r(4));      // overlong 4-byte
-  EXPECT_EQ(q("\xF4\x90\x80\x80"), r(4));      // U+110000
-  EXPECT_EQ(q("\xF5\x80\x80\x80"), r(4));      // F5 never valid
+  EXPECT_EQ(q("\x80"), r(1));              // lone continuation
+  EXPECT_EQ(q("\xBF\xBF"), r(2));          // two lone continuations
+  EXPECT_EQ(q("\xC0\xAF"), r(2));          // overlong '/', C0 never valid
+  EXPECT_EQ(q("\xC1\xBF"), r(2));          // C1 never valid
+  EXPECT_EQ(q("\xE0\x80\x80"), r(3));      // overlong 3-byte NUL
+  EXPECT_EQ(q("\xE0\x9F\xBF"), r(3));      // overlong U+07FF
+  EXPECT_EQ(q("\xED\xA0\x80"), r(3));      // surrogate U+D800
+  EXPECT_EQ(q("\xED\xBF\xBF"), r(3));      // surrogate U+DFFF
+  EXPECT_EQ(q("\xF0\x80\x80\x80"), r(4));  // overlong 4-byte
+  EXPECT_EQ(q("\xF4\x90\x80\x80"), r(4));  // U+110000
+  EXPECT_EQ(q("\xF5\x80\x80\x80"), r(4));  // F5 never valid
   EXPECT_EQ(q("\xFE\xFF"), r(2));
-  EXPECT_EQ(q("\xC3"), r(1));                  // truncated at end
-  EXPECT_EQ(q("\xE2\x82"), r(1));              // truncated maximal subpart
+  EXPECT_EQ(q("\xC3"), r(1));      // truncated at end
+  EXPECT_EQ(q("\xE2\x82"), r(1));  // truncated maximal subpart
   EXPECT_EQ(q("\xF0\x9F\x98"), r(1));
-  EXPECT_EQ(q("\xE2\x82z"), r(1, "", "z"));    // interrupted by ASCII
+  EXPECT_EQ(q("\xE2\x82z"), r(1, "", "z"));      // interrupted by ASCII
   EXPECT_EQ(q("a\xC3\"b"), r(1, "a", "\\\"b"));  // the quote is still escaped
   EXPECT_EQ(q("\xC3\xC3\xA9"), r(1, "", "\xC3\xA9"));
   // Unicode 15, table 3-8 (U+FFFD for maximal subparts).
@@ -586,14 +588,11 @@ TEST(JsonWriterErrorTest, NestingErrors) {
        "Key(\"k\") at $[1]: keys are only allowed directly inside an object"},
       {"key at top level", [](JsonWriter& w) { w.Key("k"); },
        "keys are only allowed directly inside an object"},
-      {"two keys",
-       [](JsonWriter& w) { w.BeginObject().Key("a").Key("b"); },
+      {"two keys", [](JsonWriter& w) { w.BeginObject().Key("a").Key("b"); },
        "Key(\"b\") at $.a: key \"a\" has no value yet"},
-      {"end object in array",
-       [](JsonWriter& w) { w.BeginArray().EndObject(); },
+      {"end object in array", [](JsonWriter& w) { w.BeginArray().EndObject(); },
        "EndObject() at $[0]: the innermost open container is an array"},
-      {"end array in object",
-       [](JsonWriter& w) { w.BeginObject().EndArray(); },
+      {"end array in object", [](JsonWriter& w) { w.BeginObject().EndArray(); },
        "EndArray() at $: the innermost open container is an object"},
       {"end with nothing open", [](JsonWriter& w) { w.EndArray(); },
        "EndArray() at $: no container is open"},

@@ -22,9 +22,8 @@ absl::StatusOr<PollMode> ParsePollMode(absl::string_view text) {
   if (text == "spin") return PollMode::kSpin;
   if (text == "adaptive") return PollMode::kAdaptive;
   if (text == "sleep") return PollMode::kSleep;
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown poll mode \"", text,
-                   "\"; use spin, adaptive or sleep"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown poll mode \"", text, "\"; use spin, adaptive or sleep"));
 }
 
 std::string PollModeName(PollMode mode) {

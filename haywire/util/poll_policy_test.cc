@@ -10,7 +10,8 @@ namespace haywire {
 namespace {
 
 TEST(PollPolicyTest, ParsesTheThreeModesAndRejectsOthers) {
-  for (PollMode mode : {PollMode::kSpin, PollMode::kAdaptive, PollMode::kSleep}) {
+  for (PollMode mode :
+       {PollMode::kSpin, PollMode::kAdaptive, PollMode::kSleep}) {
     absl::StatusOr<PollMode> parsed = ParsePollMode(PollModeName(mode));
     ASSERT_TRUE(parsed.ok());
     EXPECT_EQ(*parsed, mode);
@@ -113,16 +114,17 @@ TEST(PollPolicyTest, CapNextSleepShortensOneSleepOnly) {
 }
 
 TEST(PollPolicyTest, CompanionSchedulesRespectMaxSleep) {
-  for (PollMode mode : {PollMode::kSpin, PollMode::kAdaptive, PollMode::kSleep}) {
-    const WaitSchedule s =
-        CompanionWaitSchedule(mode, absl::Microseconds(30));
+  for (PollMode mode :
+       {PollMode::kSpin, PollMode::kAdaptive, PollMode::kSleep}) {
+    const WaitSchedule s = CompanionWaitSchedule(mode, absl::Microseconds(30));
     EXPECT_LE(s.hot_sleep, absl::Microseconds(30)) << PollModeName(mode);
     EXPECT_EQ(s.max_sleep, absl::Microseconds(30));
   }
   EXPECT_EQ(CompanionWaitSchedule(PollMode::kSpin, absl::Milliseconds(10)).spin,
             absl::InfiniteDuration());
-  EXPECT_EQ(CompanionWaitSchedule(PollMode::kSleep, absl::Milliseconds(10)).spin,
-            absl::ZeroDuration());
+  EXPECT_EQ(
+      CompanionWaitSchedule(PollMode::kSleep, absl::Milliseconds(10)).spin,
+      absl::ZeroDuration());
 }
 
 }  // namespace

@@ -26,8 +26,7 @@ CpuSplit CpuSplitBetween(const CpuTimes* previous, const CpuTimes& current) {
   const double idle = static_cast<double>(Delta(current.idle, p.idle));
   const double iowait = static_cast<double>(Delta(current.iowait, p.iowait));
   const double irq = static_cast<double>(Delta(current.irq, p.irq));
-  const double softirq =
-      static_cast<double>(Delta(current.softirq, p.softirq));
+  const double softirq = static_cast<double>(Delta(current.softirq, p.softirq));
   const double steal = static_cast<double>(Delta(current.steal, p.steal));
   const double total =
       user + nice + system + idle + iowait + irq + softirq + steal;
@@ -100,10 +99,10 @@ Frame BuildFrame(const Snapshot* previous, const Snapshot& current,
     if (it != before.end() && SameProcess(*it->second, e)) {
       used = Delta(e.cpu_time_ns, it->second->cpu_time_ns);
     }
-    row.cpu_percent = previous != nullptr
-                          ? TopCpuPercent(used, frame.interval_ns,
-                                          current.summary.cpu_count)
-                          : 0.0;
+    row.cpu_percent =
+        previous != nullptr
+            ? TopCpuPercent(used, frame.interval_ns, current.summary.cpu_count)
+            : 0.0;
     row.mem_percent = mem_percent(e);
     if (highlights != nullptr) row.change = highlights->KindOf(e.pid);
     frame.rows.push_back(std::move(row));

@@ -31,8 +31,8 @@ Frame FrameMaker::Next(Snapshot snapshot) {
   }
   highlights_.Add(changes);
   highlights_.Expire(now);
-  Frame frame = BuildFrame(previous_ ? &*previous_ : nullptr, snapshot,
-                           &highlights_);
+  Frame frame =
+      BuildFrame(previous_ ? &*previous_ : nullptr, snapshot, &highlights_);
   for (const ProcessChange& c : changes) {
     (c.kind == ProcessChange::Kind::kStarted ? frame.started_pids
                                              : frame.exited_pids)

@@ -90,8 +90,8 @@ std::vector<std::string> TopSummaryLines(const Frame& frame) {
       "%4.1f si, %4.1f st",
       c.user, c.system, c.nice, c.idle, c.iowait, c.irq, c.softirq, c.steal));
   const uint64_t buff_cache = s.buffers_kb + s.cached_kb;
-  const uint64_t used = s.mem_total_kb - std::min(s.mem_available_kb,
-                                                  s.mem_total_kb);
+  const uint64_t used =
+      s.mem_total_kb - std::min(s.mem_available_kb, s.mem_total_kb);
   lines.push_back(absl::StrFormat(
       "MiB Mem : %8.1f total, %8.1f free, %8.1f used, %8.1f buff/cache",
       Mib(s.mem_total_kb), Mib(s.mem_free_kb), Mib(used), Mib(buff_cache)));
@@ -124,8 +124,7 @@ std::string TopRow(const FrameRow& row, int pid_width, bool full_command) {
   if (user.size() > 8) user = user.substr(0, 7) + "+";
   const std::string command =
       full_command ? CommandText(e) : TerminalSafe(e.comm);
-  const char state =
-      TerminalSafe(std::string(1, e.state))[0];
+  const char state = TerminalSafe(std::string(1, e.state))[0];
   const std::string cpu = row.cpu_percent >= 999.95
                               ? absl::StrFormat("%5.0f", row.cpu_percent)
                               : absl::StrFormat("%5.1f", row.cpu_percent);

@@ -44,8 +44,7 @@ absl::Status GuestPoller::Connect() {
   if (!session.ok()) return session.status();
   auto connection = std::make_unique<Connection>();
   connection->session = *std::move(session);
-  connection->client =
-      std::make_unique<Client>(&connection->session, client_);
+  connection->client = std::make_unique<Client>(&connection->session, client_);
   const uint64_t caps = connection->session.report.identity.capabilities;
   if ((caps & kCapEventRing) != 0 && (caps & kCapEventsFromConnector) != 0) {
     // Attach at the head: the first listing is the baseline; only what

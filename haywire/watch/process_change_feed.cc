@@ -28,7 +28,8 @@ void PidDiffFeed::OnSnapshot(const std::vector<ProcessEntry>& processes,
     for (const auto& [pid, old] : last_) {
       auto it = current.find(pid);
       if (it == current.end() || !SameProcess(it->second, old)) {
-        exits.push_back({ProcessChange::Kind::kExited, pid, guest_mono_ns, old});
+        exits.push_back(
+            {ProcessChange::Kind::kExited, pid, guest_mono_ns, old});
       }
     }
     for (const auto& [pid, now] : current) {

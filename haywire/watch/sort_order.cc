@@ -17,12 +17,12 @@ struct ColumnInfo {
   absl::string_view name;
 };
 constexpr ColumnInfo kColumns[kColumnCount] = {
-    {Column::kPid, "PID", "pid"},       {Column::kUser, "USER", "user"},
-    {Column::kPriority, "PR", "pr"},    {Column::kNice, "NI", "ni"},
-    {Column::kVirt, "VIRT", "virt"},    {Column::kRes, "RES", "res"},
-    {Column::kShr, "SHR", "shr"},       {Column::kState, "S", "s"},
-    {Column::kCpu, "%CPU", "cpu"},      {Column::kMem, "%MEM", "mem"},
-    {Column::kTime, "TIME+", "time"},   {Column::kCommand, "COMMAND", "command"},
+    {Column::kPid, "PID", "pid"},     {Column::kUser, "USER", "user"},
+    {Column::kPriority, "PR", "pr"},  {Column::kNice, "NI", "ni"},
+    {Column::kVirt, "VIRT", "virt"},  {Column::kRes, "RES", "res"},
+    {Column::kShr, "SHR", "shr"},     {Column::kState, "S", "s"},
+    {Column::kCpu, "%CPU", "cpu"},    {Column::kMem, "%MEM", "mem"},
+    {Column::kTime, "TIME+", "time"}, {Column::kCommand, "COMMAND", "command"},
 };
 
 int IndexOf(Column column) { return static_cast<int>(column); }
@@ -33,18 +33,30 @@ int Compare(Column column, const FrameRow& a, const FrameRow& b) {
   const ProcessEntry& x = a.entry;
   const ProcessEntry& y = b.entry;
   switch (column) {
-    case Column::kPid: return cmp(x.pid, y.pid);
-    case Column::kUser: return cmp(x.user, y.user);
-    case Column::kPriority: return cmp(x.priority, y.priority);
-    case Column::kNice: return cmp(x.nice, y.nice);
-    case Column::kVirt: return cmp(x.vsz_kb, y.vsz_kb);
-    case Column::kRes: return cmp(x.rss_kb, y.rss_kb);
-    case Column::kShr: return cmp(x.shr_kb, y.shr_kb);
-    case Column::kState: return cmp(x.state, y.state);
-    case Column::kCpu: return cmp(a.cpu_percent, b.cpu_percent);
-    case Column::kMem: return cmp(x.rss_kb, y.rss_kb);
-    case Column::kTime: return cmp(x.cpu_time_ns, y.cpu_time_ns);
-    case Column::kCommand: return cmp(x.comm, y.comm);
+    case Column::kPid:
+      return cmp(x.pid, y.pid);
+    case Column::kUser:
+      return cmp(x.user, y.user);
+    case Column::kPriority:
+      return cmp(x.priority, y.priority);
+    case Column::kNice:
+      return cmp(x.nice, y.nice);
+    case Column::kVirt:
+      return cmp(x.vsz_kb, y.vsz_kb);
+    case Column::kRes:
+      return cmp(x.rss_kb, y.rss_kb);
+    case Column::kShr:
+      return cmp(x.shr_kb, y.shr_kb);
+    case Column::kState:
+      return cmp(x.state, y.state);
+    case Column::kCpu:
+      return cmp(a.cpu_percent, b.cpu_percent);
+    case Column::kMem:
+      return cmp(x.rss_kb, y.rss_kb);
+    case Column::kTime:
+      return cmp(x.cpu_time_ns, y.cpu_time_ns);
+    case Column::kCommand:
+      return cmp(x.comm, y.comm);
   }
   return 0;
 }

@@ -66,12 +66,12 @@ const FrameRow* RowOf(const Frame& frame, uint32_t pid) {
 }
 
 TEST(WatchFrameTest, CpuPercentIsTheDeltaOverGuestTimePerCpu) {
-  const Snapshot a = Snap(10 * kSecond, {Proc(1, "busy", 5 * kSecond),
-                                         Proc(2, "idle", kSecond),
-                                         Proc(3, "two", 0)});
-  const Snapshot b = Snap(12 * kSecond, {Proc(1, "busy", 7 * kSecond),
-                                         Proc(2, "idle", kSecond),
-                                         Proc(3, "two", 4 * kSecond)});
+  const Snapshot a =
+      Snap(10 * kSecond, {Proc(1, "busy", 5 * kSecond),
+                          Proc(2, "idle", kSecond), Proc(3, "two", 0)});
+  const Snapshot b = Snap(
+      12 * kSecond, {Proc(1, "busy", 7 * kSecond), Proc(2, "idle", kSecond),
+                     Proc(3, "two", 4 * kSecond)});
   const Frame frame = BuildFrame(&a, b, nullptr);
   EXPECT_EQ(frame.interval_ns, 2 * kSecond);
   EXPECT_DOUBLE_EQ(RowOf(frame, 1)->cpu_percent, 100.0);  // one CPU busy
@@ -106,8 +106,8 @@ TEST(WatchFrameTest, IntervalFallsBackToTheSummaryClock) {
 
 TEST(WatchFrameTest, CpuSplitFromTickDeltas) {
   CpuTimes before{.user = 100, .nice = 0, .system = 50, .idle = 1000};
-  CpuTimes after{.user = 150, .nice = 0, .system = 75, .idle = 1100,
-                 .iowait = 25};
+  CpuTimes after{
+      .user = 150, .nice = 0, .system = 75, .idle = 1100, .iowait = 25};
   const CpuSplit split = CpuSplitBetween(&before, after);
   EXPECT_DOUBLE_EQ(split.user, 25.0);
   EXPECT_DOUBLE_EQ(split.system, 12.5);

@@ -45,8 +45,7 @@ namespace {
     uint64_t v;
     // Acquire/release: the same orders the protocol's slot word uses, so
     // the floor includes their cost (none on x86, barriers on arm64).
-    while ((v = line.load(std::memory_order_acquire)) == last ||
-           (v & 1) == 0) {
+    while ((v = line.load(std::memory_order_acquire)) == last || (v & 1) == 0) {
       if (v == 0 && last != 0) _exit(0);
       haywire::CpuRelax();
     }
@@ -95,7 +94,8 @@ int main(int argc, char** argv) {
   const uint64_t untimed_begin = haywire::MonotonicNowNs();
   for (int i = 0; i < FLAGS_round_trips; ++i) round_trip();
   const double untimed_mean =
-      static_cast<double>(haywire::MonotonicNowNs() - untimed_begin) / FLAGS_round_trips;
+      static_cast<double>(haywire::MonotonicNowNs() - untimed_begin) /
+      FLAGS_round_trips;
   line.store(UINT64_MAX, std::memory_order_release);
   waitpid(child, nullptr, 0);
 
