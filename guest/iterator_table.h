@@ -9,9 +9,14 @@
 // the owner's station id, so a host can never continue another host's
 // listing: an evicted, unknown or foreign id is simply "expired".
 //
-// The table lives in the companion's private memory; its state is mirrored
-// (relaxed stores, informational) into the region's IteratorTablePage so a
-// host can see what is in use.
+// The table lives in the companion's private memory; Publish() mirrors it
+// into the region's IteratorTablePage (entry k = slot k: id, owner, request
+// type kListProcesses, last use, position, snapshot size; zero when unused)
+// so a host can see what is in use. Every field is a relaxed store: the
+// mirror is informational and publishes nothing; hosts must not act on it.
+// The constructor, Create() and Release() publish; Find() does not, so the
+// caller publishes after it has advanced the iterator (ProcessService does
+// after every chunk).
 #ifndef HAYWIRE_GUEST_ITERATOR_TABLE_H_
 #define HAYWIRE_GUEST_ITERATOR_TABLE_H_
 
@@ -58,7 +63,9 @@ class IteratorTable {
   size_t in_use() const;
   uint64_t evictions() const { return evictions_; }
 
-  // Writes every entry's state into the mirror page.
+  // Writes every entry's state into the mirror page (relaxed stores of the
+  // six fields of all kIteratorCount entries; header and reserved bytes are
+  // never written).
   void Publish() const;
 
  private:

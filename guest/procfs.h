@@ -7,7 +7,9 @@
 // %MEM VSZ RSS TTY STAT START TIME COMMAND) and a ProcessInfo into `haywire
 // info`, so every field here carries the meaning procps gives it: VSZ and RSS
 // in KiB, START and TIME from the start time and utime+stime, the STAT
-// modifiers from the flags of ProcessEntry. The companion is linked
+// modifiers from the flags of ProcessEntry, USER and ProcessEntry::uid/gid
+// the effective ids (the second column of status's Uid:/Gid: lines) and
+// ruid/rgid the real ones (the first column). The companion is linked
 // statically, so nothing here uses NSS: user names come from parsing the
 // passwd file directly.
 //
@@ -91,7 +93,8 @@ class ProcFs {
   // proc_root, ascending.
   absl::StatusOr<std::vector<uint32_t>> ListPids() const;
 
-  // One process, from /proc/PID/{stat,status,cmdline}.
+  // One process, from /proc/PID/{stat,status,cmdline} and, when present,
+  // statm (for shr_kb).
   //
   // Errors: NotFound when the process does not exist or vanished while being
   // read; PermissionDenied when procfs hides it (hidepid); DataLoss when a
@@ -100,7 +103,8 @@ class ProcFs {
   absl::StatusOr<ProcessEntry> ReadProcess(uint32_t pid) const;
 
   // ReadProcess() plus the rest of status, the exe/cwd/root links, the open
-  // file count, cgroup, fault counts, oom_score_adj, and ReadSystem().
+  // file descriptor count (entries of /proc/PID/fd), cgroup, fault counts,
+  // oom_score_adj, and ReadSystem().
   // Links and files that cannot be read (kernel threads have no exe, other
   // users' links need privileges) are left empty; the process is checked to
   // be still alive after they were read, so a vanished process is NotFound
@@ -151,9 +155,9 @@ class ProcFs {
 
   // The entry of the process whose /proc/PID directory is open as `dir_fd`,
   // and the parsed stat and status it came from (for ReadProcessInfo).
-  absl::StatusOr<ProcessEntry> ReadEntryAt(int dir_fd, uint32_t pid,
-                                           internal::StatFields* stat,
-                                           internal::StatusFields* status) const;
+  absl::StatusOr<ProcessEntry> ReadEntryAt(
+      int dir_fd, uint32_t pid, internal::StatFields* stat,
+      internal::StatusFields* status) const;
 
   const std::string proc_root_;
   const std::string passwd_path_;
@@ -178,24 +182,24 @@ namespace internal {
 // The fields of /proc/PID/stat that ProcessEntry and ProcessInfo need. Field
 // numbers are those of proc(5).
 struct StatFields {
-  uint32_t pid = 0;              // (1)
-  std::string comm;              // (2) raw: may hold spaces, ')' and '\n'
-  char state = '?';              // (3)
-  uint32_t ppid = 0;             // (4)
-  int32_t pgrp = 0;              // (5)
-  int32_t session = 0;           // (6)
-  uint32_t tty_nr = 0;           // (7) as the kernel encodes dev_t
-  int32_t tpgid = -1;            // (8) -1 without a controlling terminal
-  uint64_t minflt = 0;           // (10)
-  uint64_t majflt = 0;           // (12)
-  uint64_t utime = 0;            // (14) clock ticks
-  uint64_t stime = 0;            // (15) clock ticks
-  int32_t priority = 0;          // (18)
-  int32_t nice = 0;              // (19)
-  uint32_t num_threads = 0;      // (20)
-  uint64_t starttime = 0;        // (22) clock ticks after boot
-  uint64_t vsize = 0;            // (23) bytes
-  uint64_t rss = 0;              // (24) pages
+  uint32_t pid = 0;          // (1)
+  std::string comm;          // (2) raw: may hold spaces, ')' and '\n'
+  char state = '?';          // (3)
+  uint32_t ppid = 0;         // (4)
+  int32_t pgrp = 0;          // (5)
+  int32_t session = 0;       // (6)
+  uint32_t tty_nr = 0;       // (7) as the kernel encodes dev_t
+  int32_t tpgid = -1;        // (8) -1 without a controlling terminal
+  uint64_t minflt = 0;       // (10)
+  uint64_t majflt = 0;       // (12)
+  uint64_t utime = 0;        // (14) clock ticks
+  uint64_t stime = 0;        // (15) clock ticks
+  int32_t priority = 0;      // (18)
+  int32_t nice = 0;          // (19)
+  uint32_t num_threads = 0;  // (20)
+  uint64_t starttime = 0;    // (22) clock ticks after boot
+  uint64_t vsize = 0;        // (23) bytes
+  uint64_t rss = 0;          // (24) pages
 };
 
 // The state letter of a /proc/PID/stat (the first field after the last
@@ -242,8 +246,8 @@ struct StatusFields {
   std::array<uint32_t, 4> gid = {};
   std::optional<uint32_t> umask;
   std::optional<uint64_t> vm_peak_kb, vm_size_kb, vm_lck_kb, vm_pin_kb,
-      vm_hwm_kb, vm_rss_kb, rss_anon_kb, rss_file_kb, rss_shmem_kb,
-      vm_data_kb, vm_stk_kb, vm_exe_kb, vm_lib_kb, vm_pte_kb, vm_swap_kb;
+      vm_hwm_kb, vm_rss_kb, rss_anon_kb, rss_file_kb, rss_shmem_kb, vm_data_kb,
+      vm_stk_kb, vm_exe_kb, vm_lib_kb, vm_pte_kb, vm_swap_kb;
   uint64_t sig_pending = 0, sig_shared_pending = 0, sig_blocked = 0,
            sig_ignored = 0, sig_caught = 0;
   uint64_t voluntary_ctxt_switches = 0, nonvoluntary_ctxt_switches = 0;

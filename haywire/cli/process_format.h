@@ -4,6 +4,10 @@
 // (procps), computed from what the companion reports, plus the JSON fields
 // `ps --json` and `info --json` share.
 //
+// Ids as procps shows them: USER is the name of the effective uid, and
+// ProcessEntry's uid/gid (JSON "uid", "gid", sort key uid) are the effective
+// ids; ruid/rgid (JSON "ruid", "rgid") are the real ones.
+//
 // Everything shown comes from the guest and may be hostile: text output
 // replaces control characters (a process name cannot move the cursor or clear
 // the screen), JSON escapes them.

@@ -5,10 +5,14 @@
 //
 // One small file per RAM file, keyed by the RAM file's device, inode and size
 // and by the session id, holding the session's page-index -> file-offset
-// table. A cache entry is only a hint: before it is used, the headers of the
-// pages a host will use are re-read and must still belong to that session at
-// that index (VerifyCachedSession), and the heartbeat must advance. When anything
-// disagrees the caller falls back to a full scan and rewrites the entry.
+// table. On disk (entry format 2, session_cache.cc; docs/PROTOCOL.md 8.4)
+// the table is a list of runs of consecutive file pages, 16 bytes a run
+// (file offset, first page index, page count), under a checksum; in memory
+// (CachedSession) it is one offset per page. A cache entry is only a hint:
+// before it is used, the headers of the pages a host will use are re-read and
+// must still belong to that session at that index (VerifyCachedSession), and
+// the heartbeat must advance. When anything disagrees the caller falls back
+// to a full scan and rewrites the entry.
 //
 // Entries live in --cache_dir, by default $HAYWIRE_CACHE_DIR, else
 // $XDG_CACHE_HOME/haywire, else $HOME/.cache/haywire, else
@@ -63,11 +67,12 @@ struct PageRange {
 
 // True if every page the entry points to is inside `file` and the pages of
 // `range` (default: all) still hold a valid header of `cached.session_id`
-// with the expected index and page count. Reads only those page headers, one
-// pread per run of consecutive pages. Connecting verifies the control pages
-// a host writes (beacon, slots, iterator table) and, for `watch --events`,
-// the event ring; re-reading all of a 64 MiB region would cost more than the
-// rest of a `haywire ps`.
+// with the expected index and page count. Reads only those page headers: a
+// range of up to 64 pages through the file's mapping, a longer one with one
+// pread per run of consecutive file pages (at most 256 pages a read).
+// Connecting verifies the 34 control pages (beacon, slots, iterator table)
+// and, for `watch` (which reads the event ring), the ring's pages; the rest
+// of the region is not re-read.
 bool VerifyCachedSession(const RamFile& file, const CachedSession& cached);
 bool VerifyCachedSession(const RamFile& file, const CachedSession& cached,
                          PageRange range);

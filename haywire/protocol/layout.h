@@ -12,11 +12,20 @@
 // checksummed `PageHeader`, and all code works over a page table (page index ->
 // pointer), never over one flat mapping.
 //
-//   page 0                      BeaconPage       who, where, heartbeat, doorbell
-//   pages 1 .. 16               RequestSlotPage  one slot per page, state word
-//   pages 17 .. 32              ResponseSlotPage one response per request slot
-//   page 33                     IteratorTablePage 8 chunked-listing iterators
-//   pages 34 .. page_count-1    bulk data (reserved for later protocol use)
+//   page 0                BeaconPage            who, where, heartbeat, doorbell
+//   pages 1 .. 16         RequestSlotPage       one slot per page, state word
+//   pages 17 .. 32        ResponseSlotPage      one response per request slot
+//   page 33               IteratorTablePage     8 chunked-listing iterators
+//   page F                EventRingControlPage  event ring: geometry, head
+//   pages F+1 .. F+N-1    EventDataPage         event ring: the events
+//   other pages >= 34     bulk data (reserved for later protocol use)
+//
+// Pages 34 .. page_count-1 are bulk pages (PageKind::kBulk). The event ring
+// is the run [F, F+N) of them that the beacon announces: kCapEventRing,
+// F = event_ring_first_page, N = event_ring_page_count (F >= 34, N >= 3,
+// F+N <= page_count; see event_ring.h). The reference companion puts it
+// right after the control pages (F = 34, N = --event-ring-pages). Without a
+// ring (kCapEventRing clear, F = N = 0) every bulk page is reserved.
 //
 // Rules for every field below (see docs/PROTOCOL.md for the prose version):
 //   * Fixed-width little-endian integers at offsets pinned by static_assert.
@@ -68,7 +77,7 @@ inline constexpr uint32_t kFirstRequestSlotPage = 1;
 inline constexpr uint32_t kFirstResponseSlotPage =
     kFirstRequestSlotPage + kRequestSlotCount;  // 17
 inline constexpr uint32_t kIteratorTablePage =
-    kFirstResponseSlotPage + kResponseSlotCount;  // 33
+    kFirstResponseSlotPage + kResponseSlotCount;                    // 33
 inline constexpr uint32_t kFirstBulkPage = kIteratorTablePage + 1;  // 34
 
 // A region holds at least its control pages and at most 1 GiB.
@@ -103,16 +112,16 @@ constexpr PageKind KindOfPage(uint32_t page_index) {
 // exit (magic first). A scanner copies the 64 bytes and validates the copy.
 // ---------------------------------------------------------------------------
 struct PageHeader {
-  uint32_t magic;         //  0: kPageMagic.
-  uint32_t magic2;        //  4: kPageMagic2.
-  uint16_t version;       //  8: kProtocolVersion of the companion.
-  uint16_t header_bytes;  // 10: sizeof(PageHeader) == 64.
-  uint16_t kind;          // 12: PageKind, must equal KindOfPage(page_index).
-  uint16_t reserved0;     // 14: zero.
-  uint64_t session_id;    // 16: random, nonzero; one per companion run.
-  uint32_t page_index;    // 24: position of this page in the region.
-  uint32_t page_count;    // 28: pages in the region, in
-                          //     [kMinRegionPages, kMaxRegionPages].
+  uint32_t magic;            //  0: kPageMagic.
+  uint32_t magic2;           //  4: kPageMagic2.
+  uint16_t version;          //  8: kProtocolVersion of the companion.
+  uint16_t header_bytes;     // 10: sizeof(PageHeader) == 64.
+  uint16_t kind;             // 12: PageKind, must equal KindOfPage(page_index).
+  uint16_t reserved0;        // 14: zero.
+  uint64_t session_id;       // 16: random, nonzero; one per companion run.
+  uint32_t page_index;       // 24: position of this page in the region.
+  uint32_t page_count;       // 28: pages in the region, in
+                             //     [kMinRegionPages, kMaxRegionPages].
   uint64_t created_unix_ns;  // 32: companion start (guest CLOCK_REALTIME).
   uint8_t reserved1[20];     // 40: zero.
   uint32_t checksum;         // 60: CRC-32C of bytes [0, 60).
@@ -129,7 +138,8 @@ static_assert(offsetof(PageHeader, page_count) == 28);
 static_assert(offsetof(PageHeader, created_unix_ns) == 32);
 static_assert(offsetof(PageHeader, reserved1) == 40);
 static_assert(offsetof(PageHeader, checksum) == 60);
-inline constexpr size_t kChecksummedHeaderBytes = offsetof(PageHeader, checksum);
+inline constexpr size_t kChecksummedHeaderBytes =
+    offsetof(PageHeader, checksum);
 
 // ---------------------------------------------------------------------------
 // BeaconPage (page 0): who the companion is, and its pulse.
@@ -166,25 +176,25 @@ struct BeaconPage {
   // Static info [64, 512): written once before the page headers are
   // published, covered by info_checksum. Plain data after the acquire load of
   // header.magic.
-  uint32_t companion_pid;        // 64: guest PID of guest-serve.
-  uint16_t protocol_version;     // 68: == header.version.
-  uint16_t reserved2;            // 70: zero.
-  uint64_t capabilities;         // 72: kCap* bits.
-  uint64_t start_unix_ns;        // 80: companion start, guest CLOCK_REALTIME.
-  uint32_t request_slot_count;   // 88: kRequestSlotCount.
-  uint32_t response_slot_count;  // 92: kResponseSlotCount.
-  uint32_t iterator_count;       // 96: kIteratorCount.
-  uint32_t first_bulk_page;      // 100: kFirstBulkPage.
-  uint32_t page_size;            // 104: kPageSize.
+  uint32_t companion_pid;          // 64: guest PID of guest-serve.
+  uint16_t protocol_version;       // 68: == header.version.
+  uint16_t reserved2;              // 70: zero.
+  uint64_t capabilities;           // 72: kCap* bits.
+  uint64_t start_unix_ns;          // 80: companion start, guest CLOCK_REALTIME.
+  uint32_t request_slot_count;     // 88: kRequestSlotCount.
+  uint32_t response_slot_count;    // 92: kResponseSlotCount.
+  uint32_t iterator_count;         // 96: kIteratorCount.
+  uint32_t first_bulk_page;        // 100: kFirstBulkPage.
+  uint32_t page_size;              // 104: kPageSize.
   uint32_t event_ring_first_page;  // 108: region page index of the event
                                    //      ring's first page; 0 = no ring.
   uint32_t event_ring_page_count;  // 112: pages of the event ring.
   uint8_t reserved3[12];           // 116: zero.
-  char hostname[kHostnameBytes];              // 128: uname nodename.
-  char kernel_release[kKernelReleaseBytes];   // 256: uname release.
-  char boot_id[kBootIdBytes];                 // 384: /proc/sys/kernel/random/boot_id.
-  uint8_t reserved4[60];                      // 448: zero.
-  uint32_t info_checksum;                     // 508: CRC-32C of [64, 508).
+  char hostname[kHostnameBytes];   // 128: uname nodename.
+  char kernel_release[kKernelReleaseBytes];  // 256: uname release.
+  char boot_id[kBootIdBytes];  // 384: /proc/sys/kernel/random/boot_id.
+  uint8_t reserved4[60];       // 448: zero.
+  uint32_t info_checksum;      // 508: CRC-32C of [64, 508).
 
   // Heartbeat line [512, 576): written only by the companion.
   // Writer: heartbeat_mono_ns (relaxed), then heartbeat_counter (release).
@@ -194,14 +204,15 @@ struct BeaconPage {
   uint64_t heartbeat_mono_ns;  // 520: guest CLOCK_MONOTONIC at that tick.
   uint8_t reserved5[48];       // 528
 
-  // Doorbell line [576, 640): hosts fetch_add (release) after they publish a
-  // request, so the companion can poll one cache line instead of 16 slots.
+  // Doorbell line [576, 640): when the companion advertises kCapDoorbell,
+  // hosts fetch_add (release) after they publish a request, so the companion
+  // can poll one cache line instead of 16 slots.
   uint64_t request_doorbell;  // 576
   uint8_t reserved6[56];      // 584
 
   // Companion statistics line [640, 704): written only by the companion,
   // relaxed, informational.
-  uint64_t requests_served;  // 640
+  uint64_t requests_served;    // 640
   uint64_t requests_rejected;  // 648
   uint8_t reserved7[48];       // 656
 
@@ -243,9 +254,12 @@ inline constexpr size_t kBeaconInfoEnd = offsetof(BeaconPage, info_checksum);
 //   kResponseReady --host CAS--> kFree
 //
 // (a companion serving a slow request may first move kRequestReady to
-// kInProgress, then kInProgress to kResponseReady), plus two escape hatches: a host that gives up on an in-progress request
-// moves it to kAbandoned (the companion frees it when it finishes), and a
-// host that finds a slot owned by a dead host process frees it (see slot.h).
+// kInProgress, then kInProgress to kResponseReady; a host that keeps its
+// slot after reading a response publishes its next request straight from
+// kResponseReady with a new generation), plus two escape hatches: a host that
+// gives up on an in-progress request moves it to kAbandoned (the companion
+// frees it when it finishes), and a host that finds a slot owned by a dead
+// host process frees it (see slot.h).
 // The word packs state, a generation bumped by every claim, and the owner's
 // PID (station id), so every transition is one CAS of the whole word and a
 // stale actor (late companion, reclaimed owner) can never move a slot that
@@ -286,7 +300,8 @@ enum class ResponseStatus : uint32_t {
 };
 
 inline constexpr uint32_t kRequestPayloadOffset = 192;
-inline constexpr uint32_t kRequestPayloadBytes = kPageSize - kRequestPayloadOffset;
+inline constexpr uint32_t kRequestPayloadBytes =
+    kPageSize - kRequestPayloadOffset;
 
 // Response flags.
 inline constexpr uint32_t kResponseMore = 1u << 0;  // iteration continues.
@@ -358,29 +373,32 @@ static_assert(offsetof(ResponseSlotPage, payload) == kResponsePayloadOffset);
 
 // ---------------------------------------------------------------------------
 // IteratorTablePage (page 33): the companion's chunked-listing iterators.
-// Written only by the companion (relaxed); hosts may read it for diagnostics.
-// One entry per cache line.
+// A mirror for diagnostics: written only by the companion, every field with
+// a relaxed store (guest/iterator_table.cc, IteratorTable::Publish); nothing
+// is published through it, so a reader may see an entry half updated. Hosts
+// may read it (relaxed) and must not act on it. One entry per cache line.
 // ---------------------------------------------------------------------------
 struct IteratorEntry {
   uint64_t iterator_id;        // 0: 0 when the entry is unused.
   uint32_t owner_pid;          // 8: host PID that started the iteration.
   uint32_t request_type;       // 12: RequestType that started it.
   uint64_t last_used_mono_ns;  // 16: for LRU eviction.
-  uint32_t position;           // 24: entries returned so far.
-  uint32_t total;              // 28: entries in the snapshot.
+  uint32_t position;           // 24: snapshot PIDs read (sent or skipped).
+  uint32_t total;              // 28: PIDs in the snapshot.
   uint8_t reserved[32];        // 32
 };
 static_assert(sizeof(IteratorEntry) == kCacheLineSize);
 
 struct IteratorTablePage {
-  PageHeader header;                       // 0
-  IteratorEntry entries[kIteratorCount];   // 64
+  PageHeader header;                      // 0
+  IteratorEntry entries[kIteratorCount];  // 64
   uint8_t reserved[kPageSize - kCacheLineSize * (1 + kIteratorCount)];
 };
 static_assert(sizeof(IteratorTablePage) == kPageSize);
 static_assert(offsetof(IteratorTablePage, entries) == 64);
 
-// Bulk pages: a PageHeader, then kPageSize - 64 bytes of data.
+// Bulk pages: a PageHeader, then kPageSize - 64 bytes of data: the event
+// ring's pages (event_ring.h) where the beacon says, else reserved.
 inline constexpr uint32_t kBulkDataOffset = sizeof(PageHeader);
 
 }  // namespace haywire
