@@ -32,8 +32,10 @@
 //     Haywire only builds for little-endian machines (x86-64, arm64).
 //   * Fields written by one side while the other reads them are accessed only
 //     through `std::atomic_ref` (see shared_access.h) with an explicit memory
-//     order, or are plain data published by a release store and read after the
-//     matching acquire load. No locks live in the region.
+//     order, or are written once before a release store publishes them and
+//     read only after the matching acquire load (the beacon's static info).
+//     Payloads the other side may rewrite during a copy (request and response
+//     pages) are copied as 8-byte atomic words. No locks live in the region.
 //   * Each independently written word sits on its own 64-byte cache line, and
 //     each request slot owns whole pages, so slots never share a cache line.
 //   * Nothing read from the region is trusted: the host validates every
@@ -332,18 +334,24 @@ struct RequestSlotPage {
   // so a request moves one cache line to the companion and its answer moves
   // the same line back (docs/PERFORMANCE.md counts the transfers).
   uint64_t state;  // 64: SlotWord (state | generation << 8 | owner_pid << 32);
-                   //     the slot's only atomic word. See slot.h.
-  // The request: plain data written by the owner while kClaimed and
-  // published by its release store of kRequestReady.
+                   //     the slot's state machine, moved only by CAS. See
+                   //     slot.h.
+  // The request: written by the owner while it holds the slot (kClaimed, or
+  // kResponseReady kept), one release store per word, and published by its
+  // release CAS to kRequestReady. The companion copies it with acquire loads
+  // and re-checks `state` (a withdrawn request's page may be refilled under
+  // the copy).
   uint64_t ticket;         // 72: chosen by the host, echoed in the response.
   uint32_t type;           // 80: RequestType.
   uint32_t payload_bytes;  // 84: <= kRequestPayloadBytes.
-  // The response: plain data written by the companion while it serves the
-  // request, published by its release CAS to kResponseReady.
+  // The response: written by the companion while it serves the request, one
+  // release store per word, published by its release CAS to kResponseReady;
+  // the owner copies it with acquire loads.
   ResponseHeader response;  // 88
 
   uint8_t reserved0[64];  // 128: zero.
-  // Request payload: written and published with the request.
+  // Request payload: written (release words) and published with the request;
+  // 8-byte aligned, so it is copied as whole atomic words.
   uint8_t payload[kRequestPayloadBytes];  // 192
 };
 static_assert(sizeof(RequestSlotPage) == kPageSize);
@@ -364,12 +372,19 @@ inline constexpr uint32_t kResponsePayloadBytes =
 
 struct ResponseSlotPage {
   PageHeader header;  // 0
-  // Response payload [64, 4096): plain data written by the companion while
-  // it serves the request, published with the header (see ResponseHeader).
+  // Response payload [64, 4096): written by the companion while it serves
+  // the request (release words), published with the header (see
+  // ResponseHeader); copied by the owner with acquire loads.
   uint8_t payload[kResponsePayloadBytes];  // 64
 };
 static_assert(sizeof(ResponseSlotPage) == kPageSize);
 static_assert(offsetof(ResponseSlotPage, payload) == kResponsePayloadOffset);
+// Payloads and the response header are copied as whole 8-byte words.
+static_assert(kRequestPayloadOffset % 8 == 0 && kRequestPayloadBytes % 8 == 0);
+static_assert(kResponsePayloadOffset % 8 == 0 &&
+              kResponsePayloadBytes % 8 == 0);
+static_assert(offsetof(RequestSlotPage, response) % 8 == 0 &&
+              sizeof(ResponseHeader) % 8 == 0);
 
 // ---------------------------------------------------------------------------
 // IteratorTablePage (page 33): the companion's chunked-listing iterators.

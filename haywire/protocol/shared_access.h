@@ -13,7 +13,9 @@
 #define HAYWIRE_PROTOCOL_SHARED_ACCESS_H_
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 namespace haywire {
@@ -60,6 +62,61 @@ inline bool CompareExchange(T& word, T& expected, T desired) {
 template <SharedWord T>
 inline T FetchAddRelease(T& word, T delta) {
   return std::atomic_ref<T>(word).fetch_add(delta, std::memory_order_release);
+}
+
+// ---- Byte ranges ------------------------------------------------------------
+//
+// Payloads are byte arrays the other side may be rewriting while we copy
+// them (a request page a new owner refills after its previous request was
+// withdrawn; a response page a confused host made someone else's). A plain
+// memcpy there is a data race, which the C++ memory model leaves undefined,
+// so payloads cross the boundary as 8-byte atomic words, like the event ring
+// entries do: the writer stores each word with release, the reader loads each
+// with acquire. A reader that then sees an unchanged state word knows that
+// none of the words it copied came from a writer that had moved the state
+// on: a copied word written after such a move would carry that move (release
+// then acquire) to the reader, and its re-load of the state would see it.
+// On x86 both orders cost nothing over plain moves; on arm64 they are
+// STLR/LDAR.
+//
+// `shared` must be 8-byte aligned (the layout pins every payload offset to a
+// multiple of 8); ranges are whole words, and the bytes past `bytes` in the
+// last word are written as zero and ignored when read.
+
+inline constexpr size_t WordsFor(size_t bytes) { return (bytes + 7) / 8; }
+
+// Copies `bytes` bytes from `src` into the shared range at `shared`.
+inline void StoreBytesRelease(void* shared, const void* src, size_t bytes) {
+  auto* words = static_cast<uint64_t*>(shared);
+  const auto* in = static_cast<const unsigned char*>(src);
+  const size_t whole = bytes / 8;
+  for (size_t i = 0; i < whole; ++i) {
+    uint64_t word;
+    std::memcpy(&word, in + 8 * i, 8);
+    StoreRelease(words[i], word);
+  }
+  if (const size_t tail = bytes % 8; tail != 0) {
+    uint64_t word = 0;
+    std::memcpy(&word, in + 8 * whole, tail);
+    StoreRelease(words[whole], word);
+  }
+}
+
+// Copies `bytes` bytes of the shared range at `shared` into `dst`.
+inline void LoadBytesAcquire(void* dst, const void* shared, size_t bytes) {
+  // The words are loaded through a non-const pointer because atomic_ref
+  // needs one (C++20); nothing is written.
+  auto* words = static_cast<uint64_t*>(const_cast<void*>(shared));
+  auto* out = static_cast<unsigned char*>(dst);
+  const size_t whole = bytes / 8;
+  for (size_t i = 0; i < whole; ++i) {
+    const uint64_t word = LoadAcquire(words[i]);
+    std::memcpy(out + 8 * i, &word, 8);
+  }
+  if (const size_t tail = bytes % 8; tail != 0) {
+    const uint64_t word = LoadAcquire(words[whole]);
+    std::memcpy(out + 8 * whole, &word, tail);
+  }
 }
 
 }  // namespace haywire

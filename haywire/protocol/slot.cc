@@ -78,17 +78,18 @@ absl::Status PublishRequest(RequestSlotPage& slot, const SlotWord& held,
     return absl::InvalidArgumentError(absl::StrCat(
         "cannot publish on a slot held as ", SlotStateName(held.state)));
   }
-  // Plain writes: the slot is ours (kClaimed, or kResponseReady kept by us,
-  // which the companion never touches) and the companion reads the request
-  // only after the release transition below. A kept slot's previous
-  // response was copied before ConsumeResponse returned, so these writes
-  // cannot tear it.
-  slot.ticket = ticket;
-  slot.type = static_cast<uint32_t>(type);
-  slot.payload_bytes = static_cast<uint32_t>(payload.size());
-  if (!payload.empty()) {
-    std::memcpy(slot.payload, payload.data(), payload.size());
-  }
+  // Release stores, word by word (shared_access.h, "Byte ranges"): the
+  // slot is ours, but the companion's fast path (ReadPublishedRequest) may
+  // still be copying the request this page held before, if that request was
+  // withdrawn (AbandonRequest) or its dead owner's slot reclaimed. That copy
+  // races with these stores; atomic words make the race defined, and their
+  // release order lets the companion's re-check of the state word discard
+  // the copy. (A kept slot's page is not read by the companion between its
+  // response and this publish.)
+  StoreRelease(slot.ticket, ticket);
+  StoreRelease(slot.type, static_cast<uint32_t>(type));
+  StoreRelease(slot.payload_bytes, static_cast<uint32_t>(payload.size()));
+  StoreBytesRelease(slot.payload, payload.data(), payload.size());
   // Release (in the acq_rel CAS): publishes the request body above.
   if (!Transition(slot, held, ready)) {
     return absl::FailedPreconditionError(
@@ -129,8 +130,12 @@ absl::Status ConsumeResponse(RequestSlotPage& slot, ResponseSlotPage& response,
   if (LoadSlotWord(slot) != ready) {
     return absl::FailedPreconditionError("slot holds no response of ours");
   }
-  // Copy every field once; validate the copy, never re-read the page.
-  const ResponseHeader header = slot.response;
+  // Copy every field once; validate the copy, never re-read the page. Atomic
+  // words, acquire (shared_access.h): only the companion writes these, and
+  // only for the slot's current owner, but a host that wrongly took us for
+  // dead could make the slot someone else's while we copy.
+  ResponseHeader header;
+  LoadBytesAcquire(&header, &slot.response, sizeof(header));
   Response r;
   r.ticket = header.ticket;
   r.raw_status = header.status;
@@ -149,26 +154,18 @@ absl::Status ConsumeResponse(RequestSlotPage& slot, ResponseSlotPage& response,
         "response claims ", payload_bytes, " payload bytes, more than the ",
         kResponsePayloadBytes, " a response page holds"));
   } else {
-    r.payload.assign(reinterpret_cast<const char*>(response.payload),
-                     payload_bytes);
+    r.payload.resize(payload_bytes);
+    LoadBytesAcquire(r.payload.data(), response.payload, payload_bytes);
     r.status = static_cast<ResponseStatus>(r.raw_status);
   }
   bool still_ours;
   if (after == AfterResponse::kKeep) {
     // Nobody may legitimately move a slot we hold in kResponseReady, but a
     // confused host could reclaim it: check, seqlock-style, that the word
-    // did not change while we copied. The acquire fence orders the copy's
-    // plain loads before the relaxed re-load (a load-load barrier on arm64).
-#if defined(__SANITIZE_THREAD__)
-    // ThreadSanitizer does not model fences (GCC rejects them): there, a
-    // CAS of the word to itself orders the same way, at the cost of a
-    // cache-line transfer that sanitizer builds do not mind.
-    uint64_t expected = ready.Pack();
-    still_ours = CompareExchange(slot.state, expected, expected);
-#else
-    std::atomic_thread_fence(std::memory_order_acquire);
+    // did not change while we copied. Relaxed is enough: had a copied word
+    // come from a companion serving the slot's next owner, its release store
+    // (read by our acquire load) would make that owner's claim visible here.
     still_ours = SlotWord::Unpack(LoadRelaxed(slot.state)) == ready;
-#endif
   } else {
     // Release: our reads of the response happen before the slot is reused.
     SlotWord free_word{SlotState::kFree, published.generation, 0};
@@ -236,25 +233,6 @@ bool ReleaseClaim(RequestSlotPage& slot, const SlotWord& claimed) {
   return Transition(slot, claimed, free_word);
 }
 
-namespace {
-
-// Copies the request of `slot` into `out` (the only copy the companion acts
-// on; a hostile host could still scribble on the page).
-void CopyRequest(const RequestSlotPage& slot, const SlotWord& word,
-                 Request* out, bool* malformed) {
-  out->ticket = slot.ticket;
-  out->type = slot.type;
-  out->host_pid = word.owner_pid;
-  uint32_t bytes = slot.payload_bytes;
-  *malformed = bytes > kRequestPayloadBytes;
-  out->payload_bytes = *malformed ? 0 : bytes;
-  if (out->payload_bytes > 0) {
-    std::memcpy(out->payload, slot.payload, out->payload_bytes);
-  }
-}
-
-}  // namespace
-
 std::optional<SlotWord> TryTakeRequest(RequestSlotPage& slot, Request* out,
                                        bool* malformed) {
   SlotWord now = LoadSlotWord(slot);
@@ -264,29 +242,24 @@ std::optional<SlotWord> TryTakeRequest(RequestSlotPage& slot, Request* out,
   SlotWord taken = With(now, SlotState::kInProgress);
   // Acquire (in the CAS): pairs with the host's release to kRequestReady.
   if (!Transition(slot, now, taken)) return std::nullopt;
-  CopyRequest(slot, taken, out, malformed);
+  slot_internal::CopyRequest(slot, taken, out, malformed, [] {});
   return taken;
 }
 
 std::optional<SlotWord> ReadPublishedRequest(RequestSlotPage& slot,
                                              Request* out, bool* malformed) {
-  // Acquire (in LoadSlotWord): pairs with the host's release to
-  // kRequestReady, so the request body copied below is the published one.
-  SlotWord now = LoadSlotWord(slot);
-  if (now.state != SlotState::kRequestReady || !now.IsWellFormed()) {
-    return std::nullopt;
-  }
-  CopyRequest(slot, now, out, malformed);
-  return now;
+  return slot_internal::ReadPublishedRequest(slot, out, malformed, [] {});
 }
 
 Completion CompleteRequest(RequestSlotPage& slot, ResponseSlotPage& response,
                            const SlotWord& taken, const ResponseFields& fields,
                            absl::Span<const uint8_t> payload) {
   CHECK_LE(payload.size(), kResponsePayloadBytes);
-  // Plain writes: the host reads them only after our release CAS below, and
-  // a host that gave up (kAbandoned) or lost the slot never reads them.
-  ResponseHeader& header = slot.response;
+  // Release stores, word by word (shared_access.h): the host reads them
+  // only after our release CAS below, and a host that gave up (kAbandoned)
+  // or lost the slot never reads them, but a host that wrongly reclaimed a
+  // kept slot may be copying the page's previous response meanwhile.
+  ResponseHeader header = {};
   header.ticket = fields.ticket;
   header.status = static_cast<uint32_t>(fields.status);
   header.type = fields.type;
@@ -294,9 +267,8 @@ Completion CompleteRequest(RequestSlotPage& slot, ResponseSlotPage& response,
   header.flags = fields.flags;
   header.iterator_id = fields.iterator_id;
   header.guest_mono_ns = fields.guest_mono_ns;
-  if (!payload.empty()) {
-    std::memcpy(response.payload, payload.data(), payload.size());
-  }
+  StoreBytesRelease(&slot.response, &header, sizeof(header));
+  StoreBytesRelease(response.payload, payload.data(), payload.size());
   SlotWord ready = With(taken, SlotState::kResponseReady);
   if (Transition(slot, taken, ready)) return Completion::kDelivered;
   SlotWord abandoned = With(taken, SlotState::kAbandoned);

@@ -29,6 +29,16 @@
 // the request's 64-bit ticket, and a host delivers a response only when both
 // the word (state, generation, its pid) and the echoed ticket are its own.
 //
+// Copies: a request and a response cross the boundary as 8-byte atomic
+// words (release stores by their writer, acquire loads by their reader;
+// shared_access.h), never as plain memcpy, because a page can legitimately
+// be rewritten while the other side copies it: the companion's fast path
+// (ReadPublishedRequest) reads a published request without taking the slot,
+// and if its owner withdraws it meanwhile, the next owner refills the page
+// under the copy. The reader then re-checks the state word, seqlock-style,
+// and drops any copy made while the word moved; the completing CAS, which
+// names the exact word, is the second line of defence.
+//
 // Neither side trusts the other: copies of requests and responses are
 // bounded and validated before use, and no function here dereferences an
 // index or length read from the region without a bound check.
@@ -171,7 +181,8 @@ bool ReleaseClaim(RequestSlotPage& slot, const SlotWord& claimed);
 // ---- Guest side -------------------------------------------------------------
 
 // A request copied out of a RequestSlotPage. The copy is what the companion
-// acts on: the host may keep writing the page, so nothing is read twice.
+// acts on: the page may be rewritten after the copy (or, on the fast path,
+// during it; see ReadPublishedRequest), so nothing is read twice.
 struct Request {
   uint64_t ticket = 0;
   uint32_t type = 0;  // raw; the companion validates it.
@@ -192,16 +203,66 @@ std::optional<SlotWord> TryTakeRequest(RequestSlotPage& slot, Request* out,
 // WITHOUT taking the slot, so the answer is one CAS (kRequestReady ->
 // kResponseReady by CompleteRequest with the word returned here) instead of
 // two. Each CAS moves the state line between the cores, so this saves two
-// cache-line transfers per round trip (docs/PERFORMANCE.md). It is safe
-// because the companion is the slot's only other writer: if the host
-// withdraws the request (or a dead owner's slot is reclaimed and claimed
-// again) meanwhile, the completing CAS names the exact word read here and
-// fails, and the new owner never reads the response page before a
-// kResponseReady of its own generation. What is lost is only the
-// "companion is working on it" signal of kInProgress, which a companion
-// serving slow requests may still give with TryTakeRequest.
+// cache-line transfers per round trip (docs/PERFORMANCE.md).
+//
+// Without kInProgress, the owner may withdraw the request (AbandonRequest:
+// kRequestReady -> kFree) while it is being copied, and a new owner may
+// claim the slot and write its own request into the page at the same time.
+// The copy is therefore made of atomic words, and the state word is loaded
+// again after it: if it moved, the copy may be torn and nullopt is returned
+// (the new request, once published, is read on a later pass). If the word
+// moves only after the re-check, the copy was whole, and CompleteRequest,
+// whose CAS names the word returned here, publishes nothing. Either way the
+// new owner never sees an answer to someone else's request. What is lost is
+// only the "companion is working on it" signal of kInProgress, which a
+// companion serving slow requests may still give with TryTakeRequest.
 std::optional<SlotWord> ReadPublishedRequest(RequestSlotPage& slot,
                                              Request* out, bool* malformed);
+
+namespace slot_internal {
+
+// Copies the request of `slot` into `out` (the only copy the companion acts
+// on; a hostile host could still scribble on the page). Atomic words,
+// acquire: the host that owns the page writes them with release
+// (PublishRequest), and a new owner may be doing so during the copy (see
+// ReadPublishedRequest). `between` runs after the fixed fields are copied
+// and before the payload is: nothing in production, a withdrawal and refill
+// in the test that proves a torn copy is caught.
+template <typename Between>
+void CopyRequest(RequestSlotPage& slot, const SlotWord& word, Request* out,
+                 bool* malformed, Between between) {
+  out->ticket = LoadAcquire(slot.ticket);
+  out->type = LoadAcquire(slot.type);
+  out->host_pid = word.owner_pid;
+  const uint32_t bytes = LoadAcquire(slot.payload_bytes);
+  *malformed = bytes > kRequestPayloadBytes;
+  out->payload_bytes = *malformed ? 0 : bytes;
+  between();
+  LoadBytesAcquire(out->payload, slot.payload, out->payload_bytes);
+}
+
+template <typename Between>
+std::optional<SlotWord> ReadPublishedRequest(RequestSlotPage& slot,
+                                             Request* out, bool* malformed,
+                                             Between between) {
+  // Acquire (in LoadSlotWord): pairs with the host's release to
+  // kRequestReady, so the request body copied below is the published one,
+  // unless the host withdraws it meanwhile and a new owner refills the page.
+  const SlotWord now = LoadSlotWord(slot);
+  if (now.state != SlotState::kRequestReady || !now.IsWellFormed()) {
+    return std::nullopt;
+  }
+  CopyRequest(slot, now, out, malformed, between);
+  // Seqlock-style re-check: a new owner moves the word (abandon, then claim)
+  // before it writes the page, and any word of the copy that came from its
+  // release stores makes that move visible to this relaxed load (acquire
+  // loads in CopyRequest). An unchanged word therefore means the copy is
+  // the published request, whole.
+  if (LoadRelaxed(slot.state) != now.Pack()) return std::nullopt;
+  return now;
+}
+
+}  // namespace slot_internal
 
 // What became of a completed request.
 enum class Completion {

@@ -2,7 +2,12 @@
 //
 // Many host threads and one companion thread hammer the 16 slots of one
 // region. Every response a host accepts must be the answer to its own
-// request, no request is served twice, and the totals add up. Run it under
+// request, no request is served twice, every request the companion accepts
+// is whole (its payload is the one its ticket was published with), and the
+// totals add up. The companion runs both ways a companion may serve: taking
+// the slot first (TryTakeRequest), and in place (ReadPublishedRequest, the
+// reference companion's fast path), which copies a request while its owner
+// may withdraw it and a new owner refill the page. Run it under
 // ThreadSanitizer too: bazel test --config=tsan :slot_stress_test.
 
 #include <algorithm>
@@ -68,6 +73,49 @@ uint64_t MakeTicket(int host, int request) {
   return (uint64_t(host + 1) << 32) | uint32_t(request);
 }
 
+// A request's payload and type follow from its ticket, so the companion can
+// tell a whole copy from a torn one (a ticket of one request with the bytes
+// of another).
+uint64_t Mix(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xFF51AFD7ED558CCDull;
+  x ^= x >> 33;
+  x *= 0xC4CEB9FE1A85EC53ull;
+  return x ^ (x >> 33);
+}
+
+// Mostly small payloads; a quarter of them a full page, whose copy takes
+// long enough for withdrawals to land in it.
+size_t PayloadBytesFor(uint64_t ticket) {
+  const uint64_t h = Mix(ticket);
+  return h % 4 == 0 ? kRequestPayloadBytes : (h >> 8) % 96;
+}
+
+uint8_t PayloadByte(uint64_t ticket, size_t i) {
+  return static_cast<uint8_t>(Mix(ticket + 0x9E3779B97F4A7C15ull * (i + 1)));
+}
+
+RequestType TypeFor(uint64_t ticket) {
+  return ticket % 2 ? RequestType::kPing : RequestType::kGetProcessInfo;
+}
+
+bool IsWholeRequest(const Request& req) {
+  if (req.payload_bytes != PayloadBytesFor(req.ticket) ||
+      req.type != static_cast<uint32_t>(TypeFor(req.ticket))) {
+    return false;
+  }
+  for (size_t i = 0; i < req.payload_bytes; ++i) {
+    if (req.payload[i] != PayloadByte(req.ticket, i)) return false;
+  }
+  return true;
+}
+
+// How the companion reads requests.
+enum class CompanionPath {
+  kTakeFirst,  // TryTakeRequest: kRequestReady -> kInProgress, then copy.
+  kInPlace,    // ReadPublishedRequest: copy, re-check, answer in place.
+};
+
 struct HostResult {
   int published = 0;
   int consumed = 0;
@@ -80,10 +128,11 @@ struct CompanionResult {
   uint64_t dropped = 0;
   uint64_t lost = 0;
   uint64_t malformed = 0;
+  uint64_t torn = 0;
   std::vector<uint64_t> taken_tickets;
 };
 
-class SlotStressTest : public ::testing::Test {
+class SlotStressTest : public ::testing::TestWithParam<CompanionPath> {
  protected:
   static constexpr uint32_t kPages = kMinRegionPages;
 
@@ -112,10 +161,18 @@ class SlotStressTest : public ::testing::Test {
       for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
         bool malformed = false;
         std::optional<SlotWord> taken =
-            TryTakeRequest(region_.request_slot(i), &req, &malformed);
+            GetParam() == CompanionPath::kTakeFirst
+                ? TryTakeRequest(region_.request_slot(i), &req, &malformed)
+                : ReadPublishedRequest(region_.request_slot(i), &req,
+                                       &malformed);
         if (!taken) continue;
         served = true;
         result->taken_tickets.push_back(req.ticket);
+        if (!malformed && !IsWholeRequest(req)) {
+          ++result->torn;
+          Fail(absl::StrCat("the companion accepted a torn copy of ticket ",
+                            req.ticket));
+        }
         // "Work" for a moment now and then, so hosts also abandon requests
         // while they are in progress.
         if (rng() % 8 == 0) {
@@ -160,17 +217,20 @@ class SlotStressTest : public ::testing::Test {
     int kept_requests = 0;
     std::mt19937_64 rng(0xC0FFEE + host);
     std::vector<uint8_t> payload;
+    // In place, withdrawals race the companion's copy: abandon more, and
+    // sooner, so new owners refill pages under it.
+    const bool in_place = GetParam() == CompanionPath::kInPlace;
+    // The slot this host withdrew its last request from; kNone when not.
+    constexpr uint32_t kNone = kRequestSlotCount;
+    uint32_t last_abandoned = kNone;
 
     for (int n = 0; n < kRequestsPerHost; ++n) {
       if (abort_.load(std::memory_order_relaxed)) return;
       const uint64_t ticket = MakeTicket(host, n);
-      // Mostly small payloads, now and then a full page.
-      size_t bytes = rng() % 96;
-      if (rng() % 200 == 0) bytes = kRequestPayloadBytes;
+      const size_t bytes = PayloadBytesFor(ticket);
       payload.resize(bytes);
-      for (auto& b : payload) b = static_cast<uint8_t>(rng());
-      const RequestType type =
-          n % 2 ? RequestType::kPing : RequestType::kGetProcessInfo;
+      for (size_t i = 0; i < bytes; ++i) payload[i] = PayloadByte(ticket, i);
+      const RequestType type = TypeFor(ticket);
 
       // Claim any slot, starting at a random one (or reuse the kept one).
       uint32_t index = 0;
@@ -182,7 +242,13 @@ class SlotStressTest : public ::testing::Test {
       }
       const auto claim_deadline = Clock::now() + kWaitDeadline;
       while (!claimed) {
-        const uint32_t start = static_cast<uint32_t>(rng() % kRequestSlotCount);
+        // After a withdrawal, try the slot just freed first: the new request
+        // then lands in the page the companion may still be copying.
+        const uint32_t start =
+            last_abandoned != kNone
+                ? last_abandoned
+                : static_cast<uint32_t>(rng() % kRequestSlotCount);
+        last_abandoned = kNone;
         for (uint32_t k = 0; k < kRequestSlotCount && !claimed; ++k) {
           index = (start + k) % kRequestSlotCount;
           claimed = TryClaimSlot(region_.request_slot(index), pid);
@@ -216,8 +282,8 @@ class SlotStressTest : public ::testing::Test {
       // Some requests are given up on after a random number of polls, which
       // lands the abandon in every state: request-ready, in-progress and
       // response-ready.
-      const bool abandon = may_abandon && rng() % 4 == 0;
-      const uint64_t polls_before_abandon = rng() % 64;
+      const bool abandon = may_abandon && rng() % (in_place ? 2 : 4) == 0;
+      const uint64_t polls_before_abandon = rng() % (in_place ? 8 : 64);
       uint64_t polls = 0;
       const auto wait_deadline = Clock::now() + kWaitDeadline;
       for (;;) {
@@ -242,6 +308,7 @@ class SlotStressTest : public ::testing::Test {
                                    ticket));
         }
         ++result->abandoned;
+        last_abandoned = index;
         continue;
       }
 
@@ -294,7 +361,7 @@ class SlotStressTest : public ::testing::Test {
   std::vector<std::string> failures_;
 };
 
-TEST_F(SlotStressTest, EveryHostGetsExactlyItsOwnResponses) {
+TEST_P(SlotStressTest, EveryHostGetsExactlyItsOwnResponses) {
   CompanionResult companion_result;
   std::thread companion([&] { RunCompanion(&companion_result); });
   std::vector<HostResult> host_results(kHostThreads);
@@ -338,16 +405,26 @@ TEST_F(SlotStressTest, EveryHostGetsExactlyItsOwnResponses) {
   EXPECT_EQ(LoadAcquire(region_.beacon().request_doorbell), published);
 
   // The companion's view agrees with the hosts'.
-  EXPECT_EQ(companion_result.lost, 0u);
   EXPECT_EQ(companion_result.malformed, 0u);
-  EXPECT_EQ(companion_result.delivered + companion_result.dropped, taken);
+  EXPECT_EQ(companion_result.torn, 0u);
+  EXPECT_EQ(companion_result.delivered + companion_result.dropped +
+                companion_result.lost,
+            taken);
   EXPECT_LE(taken, published);
   EXPECT_LE(consumed, companion_result.delivered);
-  EXPECT_LE(companion_result.dropped, abandoned);
-  // Each abandoned request was never taken, or dropped by the companion, or
-  // delivered and then discarded by its owner.
+  if (GetParam() == CompanionPath::kTakeFirst) {
+    // A taken request is the companion's until it completes: withdrawing it
+    // marks it kAbandoned, and the companion drops the answer.
+    EXPECT_EQ(companion_result.lost, 0u);
+  } else {
+    // In place nothing marks the request taken: a withdrawal frees the slot
+    // at once and the answer is lost (its CAS names the old word).
+    EXPECT_EQ(companion_result.dropped, 0u);
+  }
+  // Each abandoned request was never taken, or dropped or lost by the
+  // companion, or delivered and then discarded by its owner.
   EXPECT_EQ((published - taken) + companion_result.dropped +
-                (companion_result.delivered - consumed),
+                companion_result.lost + (companion_result.delivered - consumed),
             abandoned);
 
   // No request was taken twice, and none that was never published.
@@ -378,6 +455,13 @@ TEST_F(SlotStressTest, EveryHostGetsExactlyItsOwnResponses) {
     EXPECT_EQ(w.owner_pid, 0u) << "slot " << i;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    BothCompanionPaths, SlotStressTest,
+    ::testing::Values(CompanionPath::kTakeFirst, CompanionPath::kInPlace),
+    [](const ::testing::TestParamInfo<CompanionPath>& info) {
+      return info.param == CompanionPath::kTakeFirst ? "TakeFirst" : "InPlace";
+    });
 
 }  // namespace
 }  // namespace haywire

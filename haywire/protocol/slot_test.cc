@@ -631,6 +631,58 @@ TEST_F(SlotTest, LateResponseAfterAbandonNeverReachesTheNextOwner) {
   EXPECT_EQ(rb.payload, "B fo tseuqer");
 }
 
+// The fast path (ReadPublishedRequest) copies a request without taking the
+// slot. If A withdraws it in the middle of the copy and B claims the slot
+// and writes its own request into the page, the copy holds A's fixed fields
+// and B's payload: the re-check of the state word must refuse it.
+TEST_F(SlotTest, InPlaceCopyTornByAWithdrawalIsRefused) {
+  const std::string a_payload(512, 'a');
+  const SlotWord pa = ClaimAndPublish(kHostA, 0xA, a_payload);
+  Request req;
+  bool malformed = true;
+  SlotWord pb;
+  const std::optional<SlotWord> read =
+      slot_internal::ReadPublishedRequest(slot(), &req, &malformed, [&] {
+        ASSERT_TRUE(AbandonRequest(slot(), pa));
+        pb = ClaimAndPublish(kHostB, 0xB, std::string(512, 'b'));
+      });
+  EXPECT_FALSE(read.has_value())
+      << "a torn copy was accepted: ticket " << req.ticket
+      << ", payload starts with '" << static_cast<char>(req.payload[0]) << "'";
+  // B's request is then read whole, and answered.
+  ASSERT_EQ(LoadSlotWord(slot()), pb);
+  const std::optional<SlotWord> read_b =
+      ReadPublishedRequest(slot(), &req, &malformed);
+  ASSERT_TRUE(read_b.has_value());
+  EXPECT_EQ(*read_b, pb);
+  EXPECT_EQ(req.ticket, 0xBu);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(req.payload),
+                        req.payload_bytes),
+            std::string(512, 'b'));
+}
+
+// A withdrawal that lands after the copy (the copy is whole) only makes the
+// answer undeliverable: the completing CAS names A's word and fails, and B
+// never sees A's response.
+TEST_F(SlotTest, InPlaceAnswerToAWithdrawnRequestIsLost) {
+  const SlotWord pa = ClaimAndPublish(kHostA, 0xA, "request of A");
+  Request req_a;
+  bool malformed = true;
+  const std::optional<SlotWord> read_a =
+      ReadPublishedRequest(slot(), &req_a, &malformed);
+  ASSERT_TRUE(read_a.has_value());
+  EXPECT_FALSE(malformed);
+  EXPECT_EQ(req_a.ticket, 0xAu);
+  ASSERT_TRUE(AbandonRequest(slot(), pa));
+  const SlotWord pb = ClaimAndPublish(kHostB, 0xB, "request of B");
+  EXPECT_EQ(Answer(0, *read_a, req_a), Completion::kLost);
+  EXPECT_EQ(PollRequest(slot(), pb), RequestProgress::kWaiting);
+  ASSERT_EQ(Serve(0), Completion::kDelivered);
+  Response rb;
+  ASSERT_TRUE(ConsumeResponse(slot(), response(), pb, 0xB, &rb).ok());
+  EXPECT_EQ(rb.payload, "B fo tseuqer");
+}
+
 // A abandons before the companion takes the request; B claims and publishes
 // on the same slot; a companion that had read A's word before all that
 // cannot take or complete anything with it.
