@@ -12,16 +12,13 @@
 
 namespace haywire {
 
-Companion::Companion(Region region, CompanionOptions options)
-    : region_(std::move(region)), options_(options) {
+Companion::Companion(Region region, const RequestRouter* router,
+                     CompanionOptions options)
+    : region_(std::move(region)), options_(options), router_(router) {
   for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
     request_slots_[i] = &region_.request_slot(i);
     response_slots_[i] = &region_.response_slot(i);
   }
-}
-
-void Companion::Handle(RequestType type, RequestHandler handler) {
-  handlers_[static_cast<uint32_t>(type)] = std::move(handler);
 }
 
 bool Companion::TickIfDue(absl::Time now) {
@@ -39,31 +36,6 @@ absl::Time Companion::ReadClock() {
   return now_;
 }
 
-HandlerResult Companion::Dispatch(const Request& request, bool malformed,
-                                  bool* handler_ran) {
-  *handler_ran = false;
-  HandlerResult result;
-  if (malformed) {
-    result.status = ResponseStatus::kBadRequest;
-    return result;
-  }
-  if (request.type == static_cast<uint32_t>(RequestType::kPing)) {
-    return result;  // OK, empty payload.
-  }
-  auto it = handlers_.find(request.type);
-  if (it == handlers_.end()) {
-    result.status = ResponseStatus::kUnknownRequest;
-    return result;
-  }
-  *handler_ran = true;
-  result = it->second(request);
-  if (result.payload.size() > kResponsePayloadBytes) {
-    // A handler bug must not overflow the response page.
-    result = HandlerResult{ResponseStatus::kInternalError, 0, 0, {}};
-  }
-  return result;
-}
-
 bool Companion::Serve(uint32_t slot_index) {
   RequestSlotPage& slot = *request_slots_[slot_index];
   bool malformed = false;
@@ -71,7 +43,7 @@ bool Companion::Serve(uint32_t slot_index) {
       ReadPublishedRequest(slot, &request_, &malformed);
   if (!taken.has_value()) return false;
   bool handled;
-  HandlerResult result = Dispatch(request_, malformed, &handled);
+  HandlerResult result = router_->Dispatch(request_, malformed, &handled);
   if (result.status == ResponseStatus::kOk) {
     ++served_;
   } else {

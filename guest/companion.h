@@ -5,7 +5,9 @@
 // The companion owns an initialised region (see InitializeRegion) and runs one
 // loop that (1) advances the beacon's heartbeat, so hosts can tell it is
 // alive, and (2) takes published requests from the 16 request slots, hands
-// each to the handler registered for its type, and publishes the response.
+// each to its RequestRouter (which answers PING itself and passes the rest,
+// decoded, to the handler registered for their type), and publishes the
+// response.
 // It trusts nothing in a request: the request is copied out of the slot
 // before it is looked at, unknown types and malformed lengths are answered
 // with an error status, and a handler only ever sees the copy.
@@ -25,8 +27,8 @@
 #include <functional>
 #include <string>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
+#include "guest/request_router.h"
 #include "haywire/protocol/layout.h"
 #include "haywire/protocol/region.h"
 #include "haywire/protocol/slot.h"
@@ -34,16 +36,6 @@
 #include "haywire/util/poll_policy.h"
 
 namespace haywire {
-
-// What a handler returns for one request.
-struct HandlerResult {
-  ResponseStatus status = ResponseStatus::kOk;
-  uint32_t flags = 0;
-  uint64_t iterator_id = 0;
-  std::string payload;  // at most kResponsePayloadBytes.
-};
-
-using RequestHandler = std::function<HandlerResult(const Request&)>;
 
 struct CompanionOptions {
   // How to wait for requests; the period restarts at every request.
@@ -64,11 +56,9 @@ struct CompanionOptions {
 
 class Companion {
  public:
-  Companion(Region region, CompanionOptions options = {});
-
-  // Registers the handler of `type`, replacing any earlier one. PING is
-  // answered by the companion itself.
-  void Handle(RequestType type, RequestHandler handler);
+  // `router` must outlive the companion.
+  Companion(Region region, const RequestRouter* router,
+            CompanionOptions options = {});
 
   // Serves until `stop` becomes true (checked at least every max_sleep).
   void Serve(const std::atomic<bool>& stop);
@@ -94,8 +84,6 @@ class Companion {
   // Serves slot `slot_index`; returns true if a handler ran (false for what
   // the companion answers by itself in nanoseconds: PING and errors).
   bool Serve(uint32_t slot_index);
-  HandlerResult Dispatch(const Request& request, bool malformed,
-                         bool* handler_ran);
 
   Region region_;
   CompanionOptions options_;
@@ -103,7 +91,7 @@ class Companion {
   // words millions of times a second.
   std::array<RequestSlotPage*, kRequestSlotCount> request_slots_;
   std::array<ResponseSlotPage*, kRequestSlotCount> response_slots_;
-  absl::flat_hash_map<uint32_t, RequestHandler> handlers_;
+  const RequestRouter* router_;
   absl::Time last_tick_ = absl::InfinitePast();
   absl::Time now_ = absl::InfinitePast();  // the last clock reading.
   int rounds_without_clock_ = 0;

@@ -2,7 +2,9 @@
 //
 // ProcessService: the companion's process requests.
 //
-//   LIST_PROCESSES      snapshot the PID list into a new iterator and answer
+//   LIST_PROCESSES      snapshot the PID list (only pids above after_pid when
+//                       the request names one: a listing resumed after its
+//                       iterator was evicted) into a new iterator and answer
 //                       with the listing header and as many entries as fit
 //                       one response page (flag kResponseMore + iterator id
 //                       while entries remain);
@@ -12,17 +14,19 @@
 //
 // A process that exits between the snapshot and its turn is skipped, never
 // reported with partial data. An unknown, evicted or foreign iterator id is
-// answered with kIteratorExpired; a malformed request with kBadRequest; a
-// PID that does not exist with kNoSuchProcess. Every error response carries
-// a one-line message.
+// answered with kIteratorExpired; a PID that does not exist with
+// kNoSuchProcess (a malformed request never reaches the service: the router
+// answers it with kBadRequest). Every error response carries a one-line
+// message.
 #ifndef HAYWIRE_GUEST_PROCESS_SERVICE_H_
 #define HAYWIRE_GUEST_PROCESS_SERVICE_H_
 
 #include <cstdint>
 
-#include "guest/companion.h"
 #include "guest/iterator_table.h"
 #include "guest/procfs.h"
+#include "guest/request_router.h"
+#include "haywire/protocol/messages.h"
 
 namespace haywire {
 
@@ -33,13 +37,16 @@ class ProcessService {
   ProcessService(const ProcFs* procfs, IteratorTablePage* mirror,
                  uint64_t seed);
 
-  // Registers the four handlers with `companion`.
-  void RegisterWith(Companion* companion);
+  // Registers the four handlers with `router`.
+  void RegisterWith(RequestRouter* router);
 
-  HandlerResult List(const Request& request);
-  HandlerResult Continue(const Request& request);
-  HandlerResult Cancel(const Request& request);
-  HandlerResult Info(const Request& request);
+  HandlerResult List(const ListProcessesRequest& request,
+                     const RequestContext& context);
+  HandlerResult Continue(const IteratorRequest& request,
+                         const RequestContext& context);
+  HandlerResult Cancel(const IteratorRequest& request,
+                       const RequestContext& context);
+  HandlerResult Info(const ProcessInfoRequest& request);
 
   const IteratorTable& iterators() const { return iterators_; }
   uint64_t processes_skipped() const { return skipped_; }

@@ -87,18 +87,45 @@ Request ListRequest(uint32_t host_pid) {
 
 Request ContinueRequest(uint32_t host_pid, uint64_t id) {
   return MakeRequest(RequestType::kContinueIteration, host_pid,
-                     EncodeIteratorRequest({id}));
+                     EncodeMessage(IteratorRequest{id}));
 }
 
 Request CancelRequest(uint32_t host_pid, uint64_t id) {
   return MakeRequest(RequestType::kCancelIteration, host_pid,
-                     EncodeIteratorRequest({id}));
+                     EncodeMessage(IteratorRequest{id}));
 }
 
 Request InfoRequest(uint32_t host_pid, uint32_t pid) {
   return MakeRequest(RequestType::kGetProcessInfo, host_pid,
-                     EncodeProcessInfoRequest({pid}));
+                     EncodeMessage(ProcessInfoRequest{pid}));
 }
+
+// ProcessService behind a RequestRouter, as the companion runs it: every
+// request goes through the router's decode, so malformed payloads reach the
+// same code as in guest-serve. The four calls are named as the requests.
+class RoutedProcessService {
+ public:
+  RoutedProcessService(const ProcFs* procfs, IteratorTablePage* mirror,
+                       uint64_t seed)
+      : service_(procfs, mirror, seed) {
+    service_.RegisterWith(&router_);
+  }
+  HandlerResult List(const Request& r) { return Dispatch(r); }
+  HandlerResult Continue(const Request& r) { return Dispatch(r); }
+  HandlerResult Cancel(const Request& r) { return Dispatch(r); }
+  HandlerResult Info(const Request& r) { return Dispatch(r); }
+  const IteratorTable& iterators() const { return service_.iterators(); }
+  uint64_t processes_skipped() const { return service_.processes_skipped(); }
+
+ private:
+  HandlerResult Dispatch(const Request& r) {
+    bool handler_ran = false;
+    return router_.Dispatch(r, /*malformed=*/false, &handler_ran);
+  }
+
+  ProcessService service_;
+  RequestRouter router_;
+};
 
 // Checks what every response must satisfy.
 void CheckResponse(const HandlerResult& r) {
@@ -122,7 +149,7 @@ void ExpectError(const HandlerResult& r, ResponseStatus status) {
   EXPECT_EQ(static_cast<int>(r.status), static_cast<int>(status));
   EXPECT_NE(DecodeErrorMessage(r.payload), "");
   // Never listing data: an error payload holds no processes.
-  absl::StatusOr<ListChunk> chunk = DecodeListChunk(r.payload);
+  absl::StatusOr<ListChunk> chunk = DecodeMessage<ListChunk>(r.payload);
   if (chunk.ok()) {
     EXPECT_TRUE(chunk->entries.empty());
     EXPECT_FALSE(chunk->header.has_value());
@@ -134,7 +161,7 @@ ListChunk ExpectChunk(const HandlerResult& r) {
   CheckResponse(r);
   EXPECT_EQ(static_cast<int>(r.status), static_cast<int>(ResponseStatus::kOk))
       << DecodeErrorMessage(r.payload);
-  absl::StatusOr<ListChunk> chunk = DecodeListChunk(r.payload);
+  absl::StatusOr<ListChunk> chunk = DecodeMessage<ListChunk>(r.payload);
   EXPECT_TRUE(chunk.ok()) << chunk.status();
   return chunk.ok() ? *std::move(chunk) : ListChunk();
 }
@@ -146,7 +173,7 @@ struct Listing {
 };
 
 // Drives LIST then CONTINUE until the listing ends.
-void ListAll(ProcessService& service, uint32_t host, Listing* out) {
+void ListAll(RoutedProcessService& service, uint32_t host, Listing* out) {
   HandlerResult r = service.List(ListRequest(host));
   // The header comes first in the first payload.
   {
@@ -331,7 +358,7 @@ class BigTreeTest : public ::testing::Test {
   static FakeTree* tree_;
   IteratorTablePage mirror_{};
   ProcFs procfs_;
-  ProcessService service_;
+  RoutedProcessService service_;
 };
 
 FakeTree* BigTreeTest::tree_ = nullptr;
@@ -348,7 +375,7 @@ class BasicTreeTest : public ::testing::Test {
         service_(&procfs_, nullptr, /*seed=*/99) {}
 
   ProcFs procfs_;
-  ProcessService service_;
+  RoutedProcessService service_;
 };
 
 TEST_F(BasicTreeTest, ListingReportsEveryReadableProcessOnce) {
@@ -416,7 +443,7 @@ TEST_F(BasicTreeTest, InfoOfAFixtureProcess) {
   CheckResponse(r);
   ASSERT_EQ(static_cast<int>(r.status), 0) << DecodeErrorMessage(r.payload);
   EXPECT_EQ(r.flags, 0u);
-  absl::StatusOr<ProcessInfo> info = DecodeProcessInfo(r.payload);
+  absl::StatusOr<ProcessInfo> info = DecodeMessage<ProcessInfo>(r.payload);
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(info->entry.pid, 100u);
   EXPECT_EQ(info->entry.comm, "vim");
@@ -442,7 +469,7 @@ TEST_F(BasicTreeTest, InfoOfAFixtureProcess) {
   const HandlerResult k = service_.Info(InfoRequest(kHost, 105));
   CheckResponse(k);
   ASSERT_EQ(static_cast<int>(k.status), 0);
-  absl::StatusOr<ProcessInfo> kinfo = DecodeProcessInfo(k.payload);
+  absl::StatusOr<ProcessInfo> kinfo = DecodeMessage<ProcessInfo>(k.payload);
   ASSERT_TRUE(kinfo.ok()) << kinfo.status();
   EXPECT_EQ(kinfo->entry.comm, "kworker/0:1H");
   EXPECT_FALSE(kinfo->vm_size_kb.has_value());
@@ -465,7 +492,7 @@ TEST_F(BasicTreeTest, InfoOfAMalformedProcessIsAnErrorWithAMessage) {
     const HandlerResult r = service_.Info(InfoRequest(kHost, pid));
     CheckResponse(r);
     EXPECT_NE(static_cast<int>(r.status), 0) << pid;
-    EXPECT_FALSE(DecodeProcessInfo(r.payload).ok()) << pid;
+    EXPECT_FALSE(DecodeMessage<ProcessInfo>(r.payload).ok()) << pid;
   }
 }
 
@@ -476,9 +503,9 @@ TEST_F(BasicTreeTest, MalformedRequestsAreBadRequests) {
       "",
       garbage,
       big,
-      EncodeIteratorRequest({0}),
-      EncodeProcessInfoRequest({100}),  // the wrong request
-      EncodeIteratorRequest({5}).substr(0, 12),
+      EncodeMessage(IteratorRequest{0}),
+      EncodeMessage(ProcessInfoRequest{100}),  // the wrong request
+      EncodeMessage(IteratorRequest{5}).substr(0, 12),
   };
   for (const std::string& payload : bad_iterator_payloads) {
     ExpectError(service_.Continue(MakeRequest(RequestType::kContinueIteration,
@@ -492,8 +519,8 @@ TEST_F(BasicTreeTest, MalformedRequestsAreBadRequests) {
       "",
       garbage,
       big,
-      EncodeProcessInfoRequest({0}),
-      EncodeIteratorRequest({100}),
+      EncodeMessage(ProcessInfoRequest{0}),
+      EncodeMessage(IteratorRequest{100}),
   };
   for (const std::string& payload : bad_info_payloads) {
     ExpectError(service_.Info(
@@ -518,7 +545,7 @@ TEST_F(BasicTreeTest, ContinueOfAnUnknownIteratorIsExpired) {
 TEST(SmallTreeTest, EmptyTreeListsOnlyTheHeader) {
   FakeTree tree("empty");
   ProcFs procfs(tree.proc(), tree.passwd(), kFixtureConstants);
-  ProcessService service(&procfs, nullptr, 1);
+  RoutedProcessService service(&procfs, nullptr, 1);
   const HandlerResult r = service.List(ListRequest(kHost));
   const ListChunk chunk = ExpectChunk(r);
   ASSERT_TRUE(chunk.header.has_value());
@@ -533,7 +560,7 @@ TEST(SmallTreeTest, ShortListingEndsInOneChunkAndFreesItsIterator) {
   for (uint32_t pid = 10; pid < 13; ++pid) tree.Add(FakeFor(pid));
   ProcFs procfs(tree.proc(), tree.passwd(), kFixtureConstants);
   IteratorTablePage mirror{};
-  ProcessService service(&procfs, &mirror, 1);
+  RoutedProcessService service(&procfs, &mirror, 1);
   const HandlerResult r = service.List(ListRequest(kHost));
   const ListChunk chunk = ExpectChunk(r);
   EXPECT_EQ(r.flags, 0u);
@@ -551,7 +578,7 @@ TEST(SmallTreeTest, ProcessRemovedBetweenListAndContinueIsSkipped) {
     tree.Add(FakeFor(pid));
   }
   ProcFs procfs(tree.proc(), tree.passwd(), kFixtureConstants);
-  ProcessService service(&procfs, nullptr, 1);
+  RoutedProcessService service(&procfs, nullptr, 1);
 
   const HandlerResult first = service.List(ListRequest(kHost));
   ListChunk chunk = ExpectChunk(first);
@@ -610,7 +637,7 @@ TEST(SmallTreeTest, InfoOfAProcessWithLongCommandLineAndPaths) {
   fs::create_symlink("/", dir + "/root");
 
   ProcFs procfs(tree.proc(), tree.passwd(), kFixtureConstants);
-  ProcessService service(&procfs, nullptr, 1);
+  RoutedProcessService service(&procfs, nullptr, 1);
   absl::StatusOr<ProcessInfo> direct = procfs.ReadProcessInfo(77);
   ASSERT_TRUE(direct.ok()) << direct.status();
   ASSERT_EQ(direct->exe, long_path);
@@ -618,7 +645,7 @@ TEST(SmallTreeTest, InfoOfAProcessWithLongCommandLineAndPaths) {
   const HandlerResult r = service.Info(InfoRequest(kHost, 77));
   CheckResponse(r);
   ASSERT_EQ(static_cast<int>(r.status), 0) << DecodeErrorMessage(r.payload);
-  absl::StatusOr<ProcessInfo> info = DecodeProcessInfo(r.payload);
+  absl::StatusOr<ProcessInfo> info = DecodeMessage<ProcessInfo>(r.payload);
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(info->entry.pid, 77u);
   EXPECT_EQ(info->entry.comm, p.comm);
@@ -755,7 +782,7 @@ TEST_F(BigTreeTest, InfoOfAGeneratedProcess) {
   const HandlerResult r = service_.Info(InfoRequest(kHost, 1234));
   CheckResponse(r);
   ASSERT_EQ(static_cast<int>(r.status), 0) << DecodeErrorMessage(r.payload);
-  absl::StatusOr<ProcessInfo> info = DecodeProcessInfo(r.payload);
+  absl::StatusOr<ProcessInfo> info = DecodeMessage<ProcessInfo>(r.payload);
   ASSERT_TRUE(info.ok()) << info.status();
   ExpectMatchesFake(info->entry);
   EXPECT_EQ(info->vm_size_kb, 2000u);

@@ -69,8 +69,8 @@ TEST(ProcFsSummaryTest, FixtureSummaryHasTopsNumbers) {
   EXPECT_GT(s->now_unix_ns, 0u);
   // The decoder's consistency checks accept what the companion reads.
   WireWriter writer(kResponsePayloadBytes);
-  ASSERT_TRUE(EncodeSystemSummary(*s, &writer));
-  EXPECT_TRUE(DecodeSystemSummary(writer.data()).ok());
+  ASSERT_TRUE(EncodeMessage(*s, &writer));
+  EXPECT_TRUE(DecodeMessage<SystemSummary>(writer.data()).ok());
 }
 
 TEST(ProcFsSummaryTest, ShrComesFromStatm) {
@@ -109,8 +109,8 @@ TEST(ProcFsSummaryTest, ThisMachinesProcReadsAndEncodes) {
   ASSERT_TRUE(s.ok()) << s.status();
   s->cpu_count = std::max<uint32_t>(s->cpu_count, 1);
   WireWriter writer(kResponsePayloadBytes);
-  ASSERT_TRUE(EncodeSystemSummary(*s, &writer));
-  EXPECT_TRUE(DecodeSystemSummary(writer.data()).ok());
+  ASSERT_TRUE(EncodeMessage(*s, &writer));
+  EXPECT_TRUE(DecodeMessage<SystemSummary>(writer.data()).ok());
   EXPECT_GE(s->tasks_total, 1u);  // at least this test
   EXPECT_GE(s->tasks_running, 1u);
   EXPECT_GE(s->cpu_count, 1u);

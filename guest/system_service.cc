@@ -16,32 +16,21 @@ SystemService::SystemService(const ProcFs* procfs, std::string hostname,
       hostname_(std::move(hostname)),
       kernel_release_(std::move(kernel_release)) {}
 
-void SystemService::RegisterWith(Companion* companion) {
-  companion->Handle(RequestType::kGetSystemSummary,
-                    [this](const Request& r) { return Summary(r); });
+void SystemService::RegisterWith(RequestRouter* router) {
+  router->Handle<request::GetSystemSummary>(
+      [this](const EmptyMessage&, const RequestContext&) { return Summary(); });
 }
 
-HandlerResult SystemService::Summary(const Request&) {
-  HandlerResult result;
+HandlerResult SystemService::Summary() {
   absl::StatusOr<SystemSummary> summary = procfs_->ReadSystemSummary();
   if (!summary.ok()) {
-    result.status = ResponseStatus::kInternalError;
-    result.payload = EncodeErrorMessage(absl::StrCat(
-        "cannot read the system summary: ", summary.status().message()));
-    return result;
+    return ErrorResult(ResponseStatus::kInternalError,
+                       absl::StrCat("cannot read the system summary: ",
+                                    summary.status().message()));
   }
   summary->hostname = hostname_;
   summary->kernel_release = kernel_release_;
-  WireWriter writer(kResponsePayloadBytes);
-  if (!EncodeSystemSummary(*summary, &writer)) {
-    // Impossible within the messages.h bounds (two short strings and a few
-    // dozen numbers), but never answer with a partial record.
-    result.status = ResponseStatus::kInternalError;
-    result.payload = EncodeErrorMessage("system summary too large");
-    return result;
-  }
-  result.payload = writer.data();
-  return result;
+  return Respond<request::GetSystemSummary>(*summary);
 }
 
 }  // namespace haywire

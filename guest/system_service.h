@@ -4,8 +4,7 @@
 // `top` shows above its process table (uptime, load, task counts, CPU
 // times, memory and swap) plus the guest clocks that date them.
 //
-// The request carries nothing; any payload is ignored (it has no fields to
-// trust or distrust). A summary that cannot be read (a missing or malformed
+// The request carries no fields (unknown ones are skipped). A summary that cannot be read (a missing or malformed
 // file under the proc root) is answered with kInternalError and a one-line
 // message naming the file.
 #ifndef HAYWIRE_GUEST_SYSTEM_SERVICE_H_
@@ -13,8 +12,8 @@
 
 #include <string>
 
-#include "guest/companion.h"
 #include "guest/procfs.h"
+#include "guest/request_router.h"
 
 namespace haywire {
 
@@ -25,10 +24,10 @@ class SystemService {
   SystemService(const ProcFs* procfs, std::string hostname,
                 std::string kernel_release);
 
-  // Registers the GET_SYSTEM_SUMMARY handler with `companion`.
-  void RegisterWith(Companion* companion);
+  // Registers the GET_SYSTEM_SUMMARY handler with `router`.
+  void RegisterWith(RequestRouter* router);
 
-  HandlerResult Summary(const Request& request);
+  HandlerResult Summary();
 
  private:
   const ProcFs* procfs_;

@@ -17,6 +17,7 @@
 #include "guest/identity.h"
 #include "guest/process_service.h"
 #include "guest/procfs.h"
+#include "guest/request_router.h"
 #include "guest/shm_region.h"
 #include "guest/simulated_ram.h"
 #include "guest/system_service.h"
@@ -178,14 +179,22 @@ int RunGuestServe(const std::vector<std::string>&) {
     where = shm->path();
   }
 
+  CompanionIdentity identity = CurrentCompanionIdentity(FLAGS_proc_root, 0);
+  // The services register their handlers before the region is published,
+  // so the beacon advertises exactly what the router serves. (The iterator
+  // table mirrors its empty state at construction: zeros, which is also
+  // what InitializeRegion leaves in that page.)
+  Region region(pages);
+  RequestRouter router;
+  ProcessService processes(&procfs, &region.iterator_table(), session_id);
+  processes.RegisterWith(&router);
+  SystemService system(&procfs, identity.hostname, identity.kernel_release);
+  system.RegisterWith(&router);
   // No kCapDoorbell: the companion watches the state words themselves
   // (docs/PROTOCOL.md 4.4), so hosts need not ring.
-  uint64_t capabilities =
-      kCapPing | kCapListProcesses | kCapProcessInfo | kCapSystemSummary;
-  if (events != nullptr) capabilities |= events->capabilities();
-  CompanionIdentity identity =
-      CurrentCompanionIdentity(FLAGS_proc_root, capabilities);
+  identity.capabilities = router.capabilities();
   if (events != nullptr) {
+    identity.capabilities |= events->capabilities();
     identity.event_ring_first_page = kFirstBulkPage;
     identity.event_ring_page_count = ring_pages;
   }
@@ -217,18 +226,13 @@ int RunGuestServe(const std::vector<std::string>&) {
   }
   std::fflush(stdout);
 
-  Region region(pages);
   CompanionOptions companion_options;
   companion_options.wait = CompanionWaitSchedule(
       PollModeFromFlag(),
       absl::Milliseconds(std::clamp(FLAGS_idle_sleep_ms, 1, 90)));
   companion_options.tick_recheck =
       absl::Microseconds(std::clamp(FLAGS_tick_recheck_us, 0, 100000));
-  Companion companion(region, companion_options);
-  ProcessService processes(&procfs, &region.iterator_table(), session_id);
-  processes.RegisterWith(&companion);
-  SystemService system(&procfs, identity.hostname, identity.kernel_release);
-  system.RegisterWith(&companion);
+  Companion companion(region, &router, companion_options);
   companion.Serve(stop);
 
   // The ring's writer stops before the region is wiped under it.

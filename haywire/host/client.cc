@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "haywire/host/failure.h"
@@ -56,26 +58,16 @@ std::string Printable(absl::string_view text) {
 
 }  // namespace
 
-std::string RequestTypeName(RequestType type) {
-  switch (type) {
-    case RequestType::kPing:
-      return "PING";
-    case RequestType::kListProcesses:
-      return "LIST_PROCESSES";
-    case RequestType::kGetProcessInfo:
-      return "GET_PROCESS_INFO";
-    case RequestType::kContinueIteration:
-      return "CONTINUE_ITERATION";
-    case RequestType::kCancelIteration:
-      return "CANCEL_ITERATION";
-    case RequestType::kGetMemoryMap:
-      return "GET_MEMORY_MAP";
-    case RequestType::kReadMemory:
-      return "READ_MEMORY";
-    case RequestType::kGetSystemSummary:
-      return "GET_SYSTEM_SUMMARY";
+// The status payload that carries a non-OK response's status.
+constexpr absl::string_view kResponseStatusUrl = "haywire.dev/response-status";
+
+std::optional<ResponseStatus> ResponseStatusOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kResponseStatusUrl);
+  uint32_t raw = 0;
+  if (!payload.has_value() || !absl::SimpleAtoi(payload->Flatten(), &raw)) {
+    return std::nullopt;
   }
-  return absl::StrCat("request type ", static_cast<uint32_t>(type));
+  return static_cast<ResponseStatus>(raw);
 }
 
 Client::Client(const LiveSession* session, ClientOptions options)
@@ -268,8 +260,8 @@ absl::Status Client::WaitForResponse(int slot_index, const SlotWord& published,
   }
 }
 
-absl::StatusOr<Response> Client::Call(RequestType type,
-                                      absl::string_view payload) {
+absl::StatusOr<Response> Client::CallRaw(RequestType type,
+                                         absl::string_view payload) {
   if (absl::Status s = CheckCompanionPresent(); !s.ok()) {
     kept_.reset();
     return s;
@@ -331,6 +323,22 @@ absl::StatusOr<Response> Client::Call(RequestType type,
 absl::Status Client::ResponseError(const Response& response,
                                    RequestType type) const {
   if (response.status == ResponseStatus::kOk) return absl::OkStatus();
+  absl::Status error = ResponseStatusError(response, type);
+  error.SetPayload(kResponseStatusUrl,
+                   absl::Cord(absl::StrCat(response.raw_status)));
+  return error;
+}
+
+absl::Status Client::MalformedResponse(RequestType type,
+                                       const absl::Status& status) {
+  return MakeFailure(absl::StatusCode::kDataLoss,
+                     absl::StrCat("malformed ", RequestTypeName(type),
+                                  " response: ", status.message()),
+                     Failure::kGuestError);
+}
+
+absl::Status Client::ResponseStatusError(const Response& response,
+                                         RequestType type) const {
   const std::string detail = Printable(DecodeErrorMessage(response.payload));
   const std::string suffix = detail.empty() ? "" : absl::StrCat(": ", detail);
   switch (response.status) {
@@ -360,96 +368,93 @@ absl::Status Client::ResponseError(const Response& response,
   }
 }
 
-absl::Status Client::Ping() {
-  absl::StatusOr<Response> response = Call(RequestType::kPing, "");
-  if (!response.ok()) return response.status();
-  return ResponseError(*response, RequestType::kPing);
-}
-
-absl::StatusOr<ListChunk> Client::ListCall(RequestType type,
-                                           absl::string_view payload,
-                                           Response* response) {
-  absl::StatusOr<Response> r = Call(type, payload);
-  if (!r.ok()) return r.status();
-  *response = *std::move(r);
-  if (absl::Status s = ResponseError(*response, type); !s.ok()) return s;
-  absl::StatusOr<ListChunk> chunk = DecodeListChunk(response->payload);
-  if (!chunk.ok()) {
-    return MakeFailure(absl::StatusCode::kDataLoss,
-                       absl::StrCat("malformed ", RequestTypeName(type),
-                                    " response: ", chunk.status().message()),
-                       Failure::kGuestError);
-  }
-  return chunk;
-}
-
 absl::StatusOr<ProcessList> Client::ListProcesses() {
+  const bool can_resume =
+      (session_->report.identity.capabilities & kCapListResume) != 0;
   ProcessList list;
-  for (int attempt = 0;; ++attempt) {
-    list.processes.clear();
-    list.chunks = 0;
-    absl::flat_hash_set<uint32_t> seen;
-    Response response;
-    absl::StatusOr<ListChunk> chunk =
-        ListCall(RequestType::kListProcesses, "", &response);
-    if (!chunk.ok()) return chunk.status();
-    if (!chunk->header.has_value()) {
+  absl::flat_hash_set<uint32_t> seen;
+  uint32_t last_pid = 0;  // the highest pid received
+  ListProcessesRequest start;
+  // One pass per LIST_PROCESSES: the first, then one per resumption (or the
+  // one restart of an older companion).
+  for (bool first = true;; first = false) {
+    absl::StatusOr<Reply<ListChunk>> reply =
+        Exchange<request::ListProcesses>(start);
+    if (!reply.ok()) return reply.status();
+    if (!reply->message.header.has_value()) {
       return MakeFailure(absl::StatusCode::kDataLoss,
                          "LIST_PROCESSES response has no listing header",
                          Failure::kGuestError);
     }
-    list.header = *chunk->header;
+    if (first) list.header = *reply->message.header;
     bool expired = false;
     for (;;) {
       ++list.chunks;
-      for (ProcessEntry& entry : chunk->entries) {
+      const size_t before = list.processes.size();
+      for (ProcessEntry& entry : reply->message.entries) {
         // A hostile companion could repeat entries forever; duplicates are
         // dropped and the total is bounded.
+        last_pid = std::max(last_pid, entry.pid);
         if (seen.insert(entry.pid).second) {
           list.processes.push_back(std::move(entry));
         }
       }
-      // Every chunk but the last carries at least one entry, so a listing
-      // has at most total_processes + 1 chunks.
-      if (list.processes.size() > kMaxProcesses ||
-          list.chunks > uint64_t{list.header.total_processes} + 1) {
+      if (list.processes.size() > kMaxProcesses) {
         return MakeFailure(absl::StatusCode::kDataLoss,
                            "the companion's listing does not end",
                            Failure::kGuestError);
       }
-      if ((response.flags & kResponseMore) == 0) break;
-      if (response.iterator_id == 0) {
+      if ((reply->flags & kResponseMore) == 0) break;
+      // Every chunk but the last brings at least one new process, so a
+      // listing takes at most one round trip per process (and one more).
+      if (list.processes.size() == before) {
+        return MakeFailure(absl::StatusCode::kDataLoss,
+                           "the companion's listing continues without new "
+                           "processes",
+                           Failure::kGuestError);
+      }
+      if (reply->iterator_id == 0) {
         return MakeFailure(absl::StatusCode::kDataLoss,
                            "listing continues but names no iterator",
                            Failure::kGuestError);
       }
-      const std::string next =
-          EncodeIteratorRequest({.iterator_id = response.iterator_id});
-      response = Response{};
-      chunk = ListCall(RequestType::kContinueIteration, next, &response);
-      if (!chunk.ok()) {
-        if (response.status == ResponseStatus::kIteratorExpired) {
+      const IteratorRequest next{.iterator_id = reply->iterator_id};
+      reply = Exchange<request::ContinueIteration>(next);
+      if (!reply.ok()) {
+        if (ResponseStatusOf(reply.status()) ==
+            ResponseStatus::kIteratorExpired) {
           expired = true;
           break;
         }
         // Give the companion its iterator back before failing.
-        Call(RequestType::kCancelIteration, next).IgnoreError();
-        return chunk.status();
+        Call<request::CancelIteration>(next).IgnoreError();
+        return reply.status();
       }
-      if (chunk->header.has_value()) {
+      if (reply->message.header.has_value()) {
         return MakeFailure(absl::StatusCode::kDataLoss,
                            "a continued listing repeated its header",
                            Failure::kGuestError);
       }
     }
     if (!expired) break;
-    if (attempt >= 1) {
+    if (can_resume) {
+      // The companion lists in pid order: everything up to last_pid has
+      // been received (docs/PROTOCOL.md 10.3).
+      start.after_pid = last_pid;
+      ++list.resumptions;
+      continue;
+    }
+    if (list.restarts >= 1) {
       return MakeFailure(absl::StatusCode::kAborted,
                          "the listing's iterator expired twice; too many "
                          "clients are listing at once, retry later",
                          Failure::kBusy);
     }
     ++list.restarts;
+    list.processes.clear();
+    seen.clear();
+    last_pid = 0;
+    list.chunks = 0;
   }
   std::sort(list.processes.begin(), list.processes.end(),
             [](const ProcessEntry& a, const ProcessEntry& b) {
@@ -458,44 +463,17 @@ absl::StatusOr<ProcessList> Client::ListProcesses() {
   return list;
 }
 
-absl::StatusOr<SystemSummary> Client::GetSystemSummary() {
-  absl::StatusOr<Response> response = Call(RequestType::kGetSystemSummary, "");
-  if (!response.ok()) return response.status();
-  if (absl::Status s = ResponseError(*response, RequestType::kGetSystemSummary);
-      !s.ok()) {
-    return s;
-  }
-  absl::StatusOr<SystemSummary> summary =
-      DecodeSystemSummary(response->payload);
-  if (!summary.ok()) {
-    return MakeFailure(absl::StatusCode::kDataLoss,
-                       absl::StrCat("malformed GET_SYSTEM_SUMMARY response: ",
-                                    summary.status().message()),
-                       Failure::kGuestError);
-  }
-  return summary;
-}
-
 absl::StatusOr<ProcessInfo> Client::GetProcessInfo(uint32_t pid) {
-  absl::StatusOr<Response> response = Call(
-      RequestType::kGetProcessInfo, EncodeProcessInfoRequest({.pid = pid}));
-  if (!response.ok()) return response.status();
-  if (absl::Status s = ResponseError(*response, RequestType::kGetProcessInfo);
-      !s.ok()) {
-    if (FailureOf(s) == Failure::kNoSuchProcess) {
+  absl::StatusOr<ProcessInfo> info =
+      Call<request::GetProcessInfo>({.pid = pid});
+  if (!info.ok()) {
+    if (FailureOf(info.status()) == Failure::kNoSuchProcess) {
       return MakeFailure(
           absl::StatusCode::kNotFound,
           absl::StrCat("no process with pid ", pid, " in the guest"),
           Failure::kNoSuchProcess);
     }
-    return s;
-  }
-  absl::StatusOr<ProcessInfo> info = DecodeProcessInfo(response->payload);
-  if (!info.ok()) {
-    return MakeFailure(absl::StatusCode::kDataLoss,
-                       absl::StrCat("malformed GET_PROCESS_INFO response: ",
-                                    info.status().message()),
-                       Failure::kGuestError);
+    return info.status();
   }
   if (info->entry.pid != pid) {
     return MakeFailure(

@@ -16,6 +16,13 @@
 // Responses are never trusted: payloads are decoded by messages.h with every
 // count, length and string bounded.
 //
+// Requests are typed by the registry (haywire/protocol/requests.h):
+//   absl::StatusOr<ProcessInfo> info =
+//       client.Call<request::GetProcessInfo>({.pid = 42});
+// publishes the encoded request, turns a non-OK response status into an
+// error (Failure kinds for the exit code), and decodes the response message
+// once.
+//
 // Keep-alive: by default a Client keeps its slot after a response (it stays
 // kResponseReady, owned by this station), and its next request reuses it in
 // one CAS instead of claim + publish + free: back-to-back requests then cost
@@ -37,8 +44,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "haywire/host/failure.h"
 #include "haywire/host/live_session.h"
+#include "haywire/protocol/message_codec.h"
 #include "haywire/protocol/messages.h"
+#include "haywire/protocol/requests.h"
 #include "haywire/protocol/slot.h"
 #include "haywire/util/poll_policy.h"
 
@@ -59,11 +69,29 @@ struct ClientOptions {
 
 // What one listing returned.
 struct ProcessList {
+  // The first snapshot's header (a resumed listing's later snapshots only
+  // add processes).
   ListHeader header;
   std::vector<ProcessEntry> processes;  // sorted by pid, no duplicates
   uint32_t chunks = 0;
-  uint32_t restarts = 0;  // listings restarted after "iterator expired"
+  // Times the companion evicted the listing's iterator and the listing went
+  // on from the last pid received (companions with kCapListResume)...
+  uint32_t resumptions = 0;
+  // ... or started over (older companions; at most once).
+  uint32_t restarts = 0;
 };
+
+// A decoded response and the transport fields that came with it.
+template <typename M>
+struct Reply {
+  M message;
+  uint32_t flags = 0;        // kResponse* bits
+  uint64_t iterator_id = 0;  // nonzero while a listing continues
+};
+
+// The companion's status of a failed request (kIteratorExpired...), when
+// the failure is a non-OK response rather than a transport error.
+std::optional<ResponseStatus> ResponseStatusOf(const absl::Status& status);
 
 class Client {
  public:
@@ -75,23 +103,50 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
-  // One request/response round trip. The response's status is returned as
-  // is (OK or not); errors are transport failures (busy, timeout, companion
-  // gone, a response that failed validation).
-  absl::StatusOr<Response> Call(RequestType type, absl::string_view payload);
+  // One typed round trip of request type D (requests.h): the decoded
+  // response, or an error (transport failures; a non-OK response status,
+  // see ResponseStatusOf; a response that does not decode). A companion that
+  // does not serve D fails with Failure::kVersionMismatch.
+  template <RequestDescriptor D>
+  absl::StatusOr<typename D::Response> Call(
+      const typename D::Request& request = {}) {
+    absl::StatusOr<Reply<typename D::Response>> reply = Exchange<D>(request);
+    if (!reply.ok()) return reply.status();
+    return std::move(reply->message);
+  }
+
+  // Call, also returning the response's flags and iterator id.
+  template <RequestDescriptor D>
+  absl::StatusOr<Reply<typename D::Response>> Exchange(
+      const typename D::Request& request = {}) {
+    absl::StatusOr<Response> raw = CallRaw(D::kType, EncodeMessage(request));
+    if (!raw.ok()) return raw.status();
+    if (absl::Status s = ResponseError(*raw, D::kType); !s.ok()) return s;
+    absl::StatusOr<typename D::Response> decoded =
+        DecodeMessage<typename D::Response>(raw->payload);
+    if (!decoded.ok()) return MalformedResponse(D::kType, decoded.status());
+    return Reply<typename D::Response>{*std::move(decoded), raw->flags,
+                                       raw->iterator_id};
+  }
+
+  // One round trip of any request number with a raw payload. The response's
+  // status is returned as is (OK or not); errors are transport failures
+  // (busy, timeout, companion gone, a response that failed validation). For
+  // requests outside the registry (tests of how a companion answers them).
+  absl::StatusOr<Response> CallRaw(RequestType type, absl::string_view payload);
 
   // PING: the cheapest round trip.
-  absl::Status Ping();
+  absl::Status Ping() { return Call<request::Ping>().status(); }
 
-  // The whole process list, chunk by chunk through an iterator. Restarts the
-  // listing once by itself if the companion expired the iterator.
+  // The whole process list, chunk by chunk through an iterator. If the
+  // companion evicts the iterator (more clients listing at once than it has
+  // iterators), the listing resumes after the last pid received
+  // (kCapListResume), or, with an older companion, restarts once.
   absl::StatusOr<ProcessList> ListProcesses();
 
+  // GET_PROCESS_INFO, with a "no process with pid N" error (kNoSuchProcess)
+  // and a check that the answer is about `pid`.
   absl::StatusOr<ProcessInfo> GetProcessInfo(uint32_t pid);
-
-  // GET_SYSTEM_SUMMARY: top's header numbers and the guest clocks. A
-  // companion without it fails with Failure::kVersionMismatch.
-  absl::StatusOr<SystemSummary> GetSystemSummary();
 
   // Hands the kept slot back (kFree) so other clients can claim it. Cheap
   // and idempotent; call it before idling.
@@ -109,10 +164,13 @@ class Client {
   int TakeKeptSlot(SlotWord* held);
   absl::Status WaitForResponse(int slot, const SlotWord& published,
                                RequestType type);
+  // The error of a non-OK response (OK for an OK one), carrying its status
+  // (ResponseStatusOf).
   absl::Status ResponseError(const Response& response, RequestType type) const;
-  absl::StatusOr<ListChunk> ListCall(RequestType type,
-                                     absl::string_view payload,
-                                     Response* response);
+  absl::Status ResponseStatusError(const Response& response,
+                                   RequestType type) const;
+  static absl::Status MalformedResponse(RequestType type,
+                                        const absl::Status& status);
   uint64_t NextTicket();
 
   const LiveSession* session_;
@@ -130,9 +188,6 @@ class Client {
   // The beacon header CheckCompanionPresent() last found valid (zero: none).
   PageHeader validated_beacon_header_ = {};
 };
-
-// Request type names for messages ("LIST_PROCESSES").
-std::string RequestTypeName(RequestType type);
 
 }  // namespace haywire
 

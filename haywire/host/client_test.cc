@@ -22,6 +22,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "guest/companion.h"
+#include "guest/request_router.h"
 #include "guest/simulated_ram.h"
 #include "haywire/host/failure.h"
 #include "haywire/host/live_session.h"
@@ -46,19 +47,24 @@ class TestCompanion {
     options.region_pages = 64;
     options.seed = 9;
     ram_ = *SimulatedRam::Open(options);
+  }
+  ~TestCompanion() { Stop(); }
+
+  // Registers the handler of request type D (as a service does).
+  template <RequestDescriptor D, typename F>
+  void Handle(F handler) {
+    router_.Handle<D>(std::move(handler));
+  }
+  // Publishes the region, advertising what the router serves (minus
+  // `hidden_capabilities`, to play an older companion), and serves.
+  void Start(uint64_t hidden_capabilities = 0) {
     CompanionIdentity id;
     id.pid = 1;
     id.hostname = "guest";
     id.boot_id = "boot";
+    id.capabilities = router_.capabilities() & ~hidden_capabilities;
     EXPECT_TRUE(InitializeRegion(ram_->pages(), 0xFEED, id).ok());
-    companion_ = std::make_unique<Companion>(Region(ram_->pages()));
-  }
-  ~TestCompanion() { Stop(); }
-
-  void Handle(RequestType type, RequestHandler handler) {
-    companion_->Handle(type, std::move(handler));
-  }
-  void Start() {
+    companion_ = std::make_unique<Companion>(Region(ram_->pages()), &router_);
     thread_ = std::thread([this] { companion_->Serve(stop_); });
   }
   // A clean stop wipes the region, like guest-serve on SIGTERM.
@@ -83,6 +89,7 @@ class TestCompanion {
  private:
   std::string path_;
   std::unique_ptr<SimulatedRam> ram_;
+  RequestRouter router_;
   std::unique_ptr<Companion> companion_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
@@ -123,6 +130,7 @@ struct FakeListing {
   uint32_t per_chunk = 7;
   std::atomic<int> expire_first_continue{0};  // answer this many "expired"
   std::atomic<int> lists_started{0};
+  std::atomic<uint32_t> resumed_after{0};  // the last after_pid received
   uint32_t next = 0;  // touched only by the companion thread
 
   HandlerResult Chunk(bool header) {
@@ -146,6 +154,39 @@ struct FakeListing {
   }
 };
 
+// Serves `listing` through LIST_PROCESSES (honouring after_pid) and
+// CONTINUE_ITERATION (answering "expired" while expire_first_continue > 0).
+void ServeFakeListing(TestCompanion& companion, FakeListing& listing) {
+  companion.Handle<request::ListProcesses>(
+      [&](const ListProcessesRequest& r, const RequestContext&) {
+        ++listing.lists_started;
+        listing.next = 0;
+        if (r.after_pid.has_value()) {
+          listing.resumed_after = *r.after_pid;
+          listing.next = *r.after_pid + 1 - 1000;
+        }
+        return listing.Chunk(true);
+      });
+  companion.Handle<request::ContinueIteration>(
+      [&](const IteratorRequest& it, const RequestContext&) {
+        EXPECT_EQ(it.iterator_id, 77u);
+        if (listing.expire_first_continue.load() > 0) {
+          listing.expire_first_continue.fetch_sub(1);
+          return ErrorResult(ResponseStatus::kIteratorExpired, "evicted");
+        }
+        return listing.Chunk(false);
+      });
+}
+
+// The fake listing's 100 processes, each once, in pid order.
+void ExpectWholeFakeListing(const ProcessList& list) {
+  ASSERT_EQ(list.processes.size(), 100u);
+  for (uint32_t i = 0; i < 100; ++i) {
+    EXPECT_EQ(list.processes[i].pid, 1000 + i);
+    EXPECT_EQ(list.processes[i].comm, absl::StrCat("proc", 1000 + i));
+  }
+}
+
 TEST(ClientTest, PingRoundTrips) {
   TestCompanion companion("ping");
   companion.Start();
@@ -157,79 +198,88 @@ TEST(ClientTest, PingRoundTrips) {
 TEST(ClientTest, ListingFollowsTheIteratorToTheEnd) {
   TestCompanion companion("list");
   FakeListing listing;
-  companion.Handle(RequestType::kListProcesses, [&](const Request&) {
-    ++listing.lists_started;
-    listing.next = 0;
-    return listing.Chunk(true);
-  });
-  companion.Handle(RequestType::kContinueIteration, [&](const Request& r) {
-    absl::StatusOr<IteratorRequest> it =
-        DecodeIteratorRequest(absl::string_view(
-            reinterpret_cast<const char*>(r.payload), r.payload_bytes));
-    EXPECT_TRUE(it.ok() && it->iterator_id == 77);
-    if (listing.expire_first_continue.load() > 0) {
-      listing.expire_first_continue.fetch_sub(1);
-      HandlerResult e;
-      e.status = ResponseStatus::kIteratorExpired;
-      return e;
-    }
-    return listing.Chunk(false);
-  });
+  ServeFakeListing(companion, listing);
   companion.Start();
   LiveSession session = companion.Connect();
   Client client(&session, Quick());
 
   absl::StatusOr<ProcessList> list = client.ListProcesses();
   ASSERT_TRUE(list.ok()) << list.status();
-  ASSERT_EQ(list->processes.size(), 100u);
-  for (uint32_t i = 0; i < 100; ++i) {
-    EXPECT_EQ(list->processes[i].pid, 1000 + i);
-    EXPECT_EQ(list->processes[i].comm, absl::StrCat("proc", 1000 + i));
-  }
+  ExpectWholeFakeListing(*list);
   EXPECT_EQ(list->chunks, 15u);  // ceil(100 / 7)
+  EXPECT_EQ(list->resumptions, 0u);
   EXPECT_EQ(list->restarts, 0u);
 
-  // An expired iterator restarts the listing once, by itself...
+  // An evicted iterator: the listing resumes after the last pid it got, as
+  // often as it takes, and every process is listed exactly once.
+  for (int evictions : {1, 2, 6}) {
+    SCOPED_TRACE(absl::StrCat(evictions, " evictions"));
+    listing.expire_first_continue = evictions;
+    listing.lists_started = 0;
+    list = client.ListProcesses();
+    ASSERT_TRUE(list.ok()) << list.status();
+    ExpectWholeFakeListing(*list);
+    EXPECT_EQ(list->resumptions, static_cast<uint32_t>(evictions));
+    EXPECT_EQ(list->restarts, 0u);
+    EXPECT_EQ(listing.lists_started.load(), evictions + 1);
+    EXPECT_EQ(listing.resumed_after.load(), 1000 + 7 * evictions - 1);
+  }
+}
+
+TEST(ClientTest, OlderCompanionsListingRestartsOnce) {
+  TestCompanion companion("list-old");
+  FakeListing listing;
+  ServeFakeListing(companion, listing);
+  companion.Start(/*hidden_capabilities=*/kCapListResume);
+  LiveSession session = companion.Connect();
+  Client client(&session, Quick());
+
+  // Without kCapListResume an expired iterator restarts the listing once...
   listing.expire_first_continue = 1;
-  list = client.ListProcesses();
+  absl::StatusOr<ProcessList> list = client.ListProcesses();
   ASSERT_TRUE(list.ok()) << list.status();
-  EXPECT_EQ(list->processes.size(), 100u);
+  ExpectWholeFakeListing(*list);
   EXPECT_EQ(list->restarts, 1u);
+  EXPECT_EQ(list->resumptions, 0u);
+  EXPECT_EQ(listing.resumed_after.load(), 0u);
 
   // ...but not forever.
   listing.expire_first_continue = 2;
   list = client.ListProcesses();
   ASSERT_FALSE(list.ok());
   EXPECT_TRUE(absl::StrContains(list.status().message(), "expired twice"));
+  EXPECT_EQ(FailureOf(list.status()), Failure::kBusy);
 }
 
 TEST(ClientTest, HostileListingsAreRejected) {
   TestCompanion companion("hostile");
   std::atomic<int> mode{0};
-  companion.Handle(RequestType::kListProcesses, [&](const Request&) {
-    HandlerResult r;
-    WireWriter w(kResponsePayloadBytes);
-    ListHeader h;
-    h.total_processes = 3;
-    if (mode != 1) EncodeListHeader(h, &w);
-    EncodeProcessEntry(Entry(5), &w);
-    if (mode == 0) {  // never-ending listing of the same entry
-      r.flags = kResponseMore;
-      r.iterator_id = 1;
-    }
-    if (mode == 2) r.payload = "garbage!";
-    if (mode != 2) r.payload = w.data();
-    return r;
-  });
-  companion.Handle(RequestType::kContinueIteration, [&](const Request&) {
-    HandlerResult r;
-    WireWriter w(kResponsePayloadBytes);
-    EncodeProcessEntry(Entry(5), &w);
-    r.payload = w.data();
-    r.flags = kResponseMore;
-    r.iterator_id = 1;
-    return r;
-  });
+  companion.Handle<request::ListProcesses>(
+      [&](const ListProcessesRequest&, const RequestContext&) {
+        HandlerResult r;
+        WireWriter w(kResponsePayloadBytes);
+        ListHeader h;
+        h.total_processes = 3;
+        if (mode != 1) EncodeListHeader(h, &w);
+        EncodeProcessEntry(Entry(5), &w);
+        if (mode == 0) {  // never-ending listing of the same entry
+          r.flags = kResponseMore;
+          r.iterator_id = 1;
+        }
+        if (mode == 2) r.payload = "garbage!";
+        if (mode != 2) r.payload = w.data();
+        return r;
+      });
+  companion.Handle<request::ContinueIteration>(
+      [&](const IteratorRequest&, const RequestContext&) {
+        HandlerResult r;
+        WireWriter w(kResponsePayloadBytes);
+        EncodeProcessEntry(Entry(5), &w);
+        r.payload = w.data();
+        r.flags = kResponseMore;
+        r.iterator_id = 1;
+        return r;
+      });
   companion.Start();
   LiveSession session = companion.Connect();
   Client client(&session, Quick());
@@ -242,23 +292,21 @@ TEST(ClientTest, HostileListingsAreRejected) {
 
 TEST(ClientTest, GuestErrorsMapToFailures) {
   TestCompanion companion("errors");
-  companion.Handle(RequestType::kGetProcessInfo, [](const Request& r) {
-    absl::StatusOr<ProcessInfoRequest> req =
-        DecodeProcessInfoRequest(absl::string_view(
-            reinterpret_cast<const char*>(r.payload), r.payload_bytes));
-    HandlerResult result;
-    if (req->pid == 404) {
-      result.status = ResponseStatus::kNoSuchProcess;
-      result.payload = EncodeErrorMessage("no process 404");
-    } else {
-      ProcessInfo info;
-      info.entry = Entry(req->pid + 1);  // lies about the pid
-      WireWriter w(kResponsePayloadBytes);
-      EncodeProcessInfo(info, &w);
-      result.payload = w.data();
-    }
-    return result;
-  });
+  companion.Handle<request::GetProcessInfo>(
+      [](const ProcessInfoRequest& req, const RequestContext&) {
+        HandlerResult result;
+        if (req.pid == 404) {
+          result.status = ResponseStatus::kNoSuchProcess;
+          result.payload = EncodeErrorMessage("no process 404");
+        } else {
+          ProcessInfo info;
+          info.entry = Entry(req.pid + 1);  // lies about the pid
+          WireWriter w(kResponsePayloadBytes);
+          EncodeMessage(info, &w);
+          result.payload = w.data();
+        }
+        return result;
+      });
   companion.Start();
   LiveSession session = companion.Connect();
   Client client(&session, Quick());
@@ -269,7 +317,7 @@ TEST(ClientTest, GuestErrorsMapToFailures) {
   ASSERT_FALSE(info.ok());
   EXPECT_EQ(FailureOf(info.status()), Failure::kGuestError);
   // An unregistered request type is reported as unsupported.
-  absl::StatusOr<Response> r = client.Call(RequestType::kReadMemory, "");
+  absl::StatusOr<Response> r = client.CallRaw(RequestType::kReadMemory, "");
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, ResponseStatus::kUnknownRequest);
 }
@@ -310,12 +358,13 @@ TEST(ClientTest, SlotsOfDeadOwnersAreReclaimed) {
 TEST(ClientTest, SlowResponseTimesOutAndTheSlotRecovers) {
   TestCompanion companion("slow");
   std::atomic<int> delay_ms{400};
-  companion.Handle(RequestType::kListProcesses, [&](const Request&) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
-    FakeListing listing;
-    listing.total = 1;
-    return listing.Chunk(true);
-  });
+  companion.Handle<request::ListProcesses>(
+      [&](const ListProcessesRequest&, const RequestContext&) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms.load()));
+        FakeListing listing;
+        listing.total = 1;
+        return listing.Chunk(true);
+      });
   companion.Start();
   LiveSession session = companion.Connect();
   ClientOptions options = Quick();
@@ -374,18 +423,16 @@ TEST(ClientTest, CrashedCompanionIsReportedByItsHeartbeat) {
 
 TEST(ClientTest, ConcurrentClientsGetTheirOwnAnswers) {
   TestCompanion companion("concurrent");
-  companion.Handle(RequestType::kGetProcessInfo, [](const Request& r) {
-    absl::StatusOr<ProcessInfoRequest> req =
-        DecodeProcessInfoRequest(absl::string_view(
-            reinterpret_cast<const char*>(r.payload), r.payload_bytes));
-    ProcessInfo info;
-    info.entry = Entry(req->pid);
-    WireWriter w(kResponsePayloadBytes);
-    EncodeProcessInfo(info, &w);
-    HandlerResult result;
-    result.payload = w.data();
-    return result;
-  });
+  companion.Handle<request::GetProcessInfo>(
+      [](const ProcessInfoRequest& req, const RequestContext&) {
+        ProcessInfo info;
+        info.entry = Entry(req.pid);
+        WireWriter w(kResponsePayloadBytes);
+        EncodeMessage(info, &w);
+        HandlerResult result;
+        result.payload = w.data();
+        return result;
+      });
   companion.Start();
   LiveSession session = companion.Connect();
   std::atomic<int> failures{0};

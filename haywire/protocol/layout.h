@@ -164,6 +164,10 @@ inline constexpr uint64_t kCapEventsFromConnector = 1ull << 6;
 // Source: diffing the PID list at a short fixed interval; processes that
 // live shorter than the interval can be missed, exit codes are unknown.
 inline constexpr uint64_t kCapEventsFromPidDiff = 1ull << 7;
+// LIST_PROCESSES honours ListProcessesRequest::after_pid: a host whose
+// listing's iterator was evicted resumes after the last pid it received
+// instead of starting over.
+inline constexpr uint64_t kCapListResume = 1ull << 8;
 
 inline constexpr size_t kHostnameBytes = 128;  // NUL-terminated, NUL-padded.
 inline constexpr size_t kKernelReleaseBytes = 128;
@@ -289,6 +293,9 @@ enum class RequestType : uint32_t {
   kReadMemory = 7,    // reserved (future)
   kGetSystemSummary = 8,
 };
+// The highest wire number in use: registry_test checks that every number
+// up to it has a descriptor in requests.h or is listed as reserved there.
+inline constexpr RequestType kLastRequestType = RequestType::kGetSystemSummary;
 
 // Response status codes.
 enum class ResponseStatus : uint32_t {

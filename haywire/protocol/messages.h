@@ -2,32 +2,33 @@
 //
 // Request and response payloads: what travels in a slot's payload bytes.
 //
-// Payloads are sequences of records in the TLV wire format of wire_format.h,
+// Payloads are sequences of fields in the TLV wire format of wire_format.h,
 // so either side can add fields without breaking the other, and a decoder can
 // bound-check everything it reads. This file defines the C++ view of each
-// message and the Encode/Decode pair for it. Decoders never trust their
-// input: every count, length and string is validated, strings are bounded,
-// and a malformed payload is an error, never a crash or a partial object
-// used as if complete.
+// message together with its wire form: each struct's WireFields() lists its
+// fields (tag, member, bounds) once, and EncodeMessage / DecodeMessage
+// (message_codec.h) derive both directions from that list. Decoders never
+// trust their input: every count, length and string is validated, strings
+// are bounded, and a malformed payload is an error, never a crash or a
+// partial object used as if complete. Which request carries which message
+// is said once, in requests.h.
 //
-//   LIST_PROCESSES      request: ListProcessesRequest
-//                       response: ListHeader record, then ProcessEntry records
-//   CONTINUE_ITERATION  request: IteratorRequest; response as LIST_PROCESSES
-//                       (no ListHeader)
-//   CANCEL_ITERATION    request: IteratorRequest; response: empty
-//   GET_PROCESS_INFO    request: ProcessInfoRequest; response: ProcessInfo
-//   GET_SYSTEM_SUMMARY  request empty; response: SystemSummary
-//   PING                request and response empty
+// Tags are per message and part of the protocol: never reuse a number, add
+// new fields with new tags. wire_golden_test pins the bytes of every message.
 #ifndef HAYWIRE_PROTOCOL_MESSAGES_H_
 #define HAYWIRE_PROTOCOL_MESSAGES_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "haywire/protocol/message_codec.h"
 
 namespace haywire {
 
@@ -71,6 +72,26 @@ struct ProcessEntry {
   bool foreground = false;         // for STAT's "+"
   bool multithreaded = false;      // for STAT's "l"
   bool has_locked_memory = false;  // for STAT's "L"
+
+  static constexpr absl::string_view kWireName = "ProcessEntry";
+  static constexpr auto WireFields() {
+    using E = ProcessEntry;
+    using namespace wire;
+    return std::tuple(
+        Int(1, &E::pid), Int(2, &E::ppid), Int(3, &E::uid), Int(4, &E::gid),
+        Int(19, &E::ruid), Int(20, &E::rgid), Str(5, &E::user, kMaxNameBytes),
+        Char(6, &E::state), Int(7, &E::threads), Int(8, &E::nice),
+        Int(9, &E::priority), Int(10, &E::tty_nr),
+        Str(11, &E::tty, kMaxNameBytes), Int(12, &E::start_time_unix_ns),
+        Int(13, &E::cpu_time_ns), Int(14, &E::vsz_kb), Int(15, &E::rss_kb),
+        Int(21, &E::shr_kb), Str(16, &E::comm, kMaxNameBytes),
+        StrList(17, &E::args, kMaxArgs, kMaxArgsBytes),
+        Flags(18, TruncatedBit(&E::args_truncated), Bit(&E::session_leader),
+              Bit(&E::foreground), Bit(&E::multithreaded),
+              Bit(&E::has_locked_memory)));
+  }
+  // A pid is required and nonzero.
+  static absl::Status WireValidate(const ProcessEntry& e);
 };
 
 // Sent once per listing, before the first entry: what a host needs to derive
@@ -81,6 +102,15 @@ struct ListHeader {
   uint64_t uptime_ns = 0;          // guest CLOCK_BOOTTIME at the snapshot
   uint64_t mem_total_kb = 0;
   uint32_t total_processes = 0;  // in the snapshot
+
+  static constexpr absl::string_view kWireName = "ListHeader";
+  static constexpr auto WireFields() {
+    using H = ListHeader;
+    using namespace wire;
+    return std::tuple(Int(1, &H::now_unix_ns), Int(2, &H::boot_time_unix_ns),
+                      Int(3, &H::uptime_ns), Int(4, &H::mem_total_kb),
+                      Int(5, &H::total_processes));
+  }
 };
 
 // /proc/PID/status and friends, for `haywire info`.
@@ -105,6 +135,35 @@ struct ProcessInfo {
   uint64_t minor_faults = 0, major_faults = 0;
   std::optional<int32_t> oom_score_adj;
   std::string cpus_allowed_list;
+
+  // GET_PROCESS_INFO's response: one record, tag 3.
+  static constexpr uint16_t kWireRecordTag = 3;
+  static constexpr absl::string_view kWireName = "ProcessInfo";
+  static constexpr auto WireFields() {
+    using I = ProcessInfo;
+    using namespace wire;
+    return std::tuple(
+        Msg(1, &I::entry), MsgOrDefault(2, &I::system),
+        OptInt(3, &I::vm_peak_kb), OptInt(4, &I::vm_size_kb),
+        OptInt(5, &I::vm_lck_kb), OptInt(6, &I::vm_pin_kb),
+        OptInt(7, &I::vm_hwm_kb), OptInt(8, &I::vm_rss_kb),
+        OptInt(9, &I::rss_anon_kb), OptInt(10, &I::rss_file_kb),
+        OptInt(11, &I::rss_shmem_kb), OptInt(12, &I::vm_data_kb),
+        OptInt(13, &I::vm_stk_kb), OptInt(14, &I::vm_exe_kb),
+        OptInt(15, &I::vm_lib_kb), OptInt(16, &I::vm_pte_kb),
+        OptInt(17, &I::vm_swap_kb), Int(18, &I::euid), Int(19, &I::suid),
+        Int(20, &I::fsuid), Int(21, &I::egid), Int(22, &I::sgid),
+        Int(23, &I::fsgid), OptInt(24, &I::umask),
+        Str(25, &I::exe, kMaxPathBytes), Str(26, &I::cwd, kMaxPathBytes),
+        Str(27, &I::root, kMaxPathBytes), OptInt(28, &I::fd_count),
+        Str(29, &I::cgroup, kMaxNameBytes), Int(30, &I::sig_pending),
+        Int(31, &I::sig_shared_pending), Int(32, &I::sig_blocked),
+        Int(33, &I::sig_ignored), Int(34, &I::sig_caught),
+        Int(35, &I::voluntary_ctxt_switches),
+        Int(36, &I::nonvoluntary_ctxt_switches), Int(37, &I::minor_faults),
+        Int(38, &I::major_faults), OptInt(39, &I::oom_score_adj),
+        Str(40, &I::cpus_allowed_list, kMaxNameBytes));
+  }
 };
 
 // What `top` shows above its process table, read by the companion at one
@@ -125,7 +184,7 @@ struct SystemSummary {
   uint64_t uptime_ns = 0;      // /proc/uptime (first number)
   // /proc/loadavg's 1, 5 and 15 minute averages, in thousandths (0.52 ->
   // 520); at most kMaxLoadAverageMilli.
-  uint64_t load_average_milli[3] = {0, 0, 0};
+  std::array<uint64_t, 3> load_average_milli = {0, 0, 0};
   // Processes (not threads) by state, as top's "Tasks:" line counts them:
   // running R; sleeping S, D and I; stopped T and t; zombie Z. The four
   // never add up to more than total.
@@ -151,6 +210,36 @@ struct SystemSummary {
   uint64_t now_unix_ns = 0;   // CLOCK_REALTIME
   uint64_t monotonic_ns = 0;  // CLOCK_MONOTONIC
   uint64_t boottime_ns = 0;   // CLOCK_BOOTTIME (counts suspend)
+
+  // GET_SYSTEM_SUMMARY's response: one record, tag 7.
+  static constexpr uint16_t kWireRecordTag = 7;
+  static constexpr absl::string_view kWireName = "SystemSummary";
+  static constexpr auto WireFields() {
+    using S = SystemSummary;
+    using C = CpuTimes;
+    using namespace wire;
+    return std::tuple(
+        Str(1, &S::hostname, kMaxNameBytes),
+        Str(2, &S::kernel_release, kMaxNameBytes), Int(3, &S::uptime_ns),
+        Int(4, Element(&S::load_average_milli, 0)),
+        Int(5, Element(&S::load_average_milli, 1)),
+        Int(6, Element(&S::load_average_milli, 2)), Int(7, &S::tasks_total),
+        Int(8, &S::tasks_running), Int(9, &S::tasks_sleeping),
+        Int(10, &S::tasks_stopped), Int(11, &S::tasks_zombie),
+        Int(12, Sub(&S::cpu, &C::user)), Int(13, Sub(&S::cpu, &C::nice)),
+        Int(14, Sub(&S::cpu, &C::system)), Int(15, Sub(&S::cpu, &C::idle)),
+        Int(16, Sub(&S::cpu, &C::iowait)), Int(17, Sub(&S::cpu, &C::irq)),
+        Int(18, Sub(&S::cpu, &C::softirq)), Int(19, Sub(&S::cpu, &C::steal)),
+        Int(20, &S::clock_ticks_per_second), Int(21, &S::cpu_count),
+        Int(22, &S::mem_total_kb), Int(23, &S::mem_free_kb),
+        Int(24, &S::mem_available_kb), Int(25, &S::buffers_kb),
+        Int(26, &S::cached_kb), Int(27, &S::swap_total_kb),
+        Int(28, &S::swap_free_kb), Int(29, &S::now_unix_ns),
+        Int(30, &S::monotonic_ns), Int(31, &S::boottime_ns));
+  }
+  // Fields within the bounds below and consistent (free <= total, task
+  // counts within the total, a nonzero tick rate and CPU count).
+  static absl::Status WireValidate(const SystemSummary& s);
 };
 
 // Bounds SystemSummary's decoder enforces beyond the string limits.
@@ -160,49 +249,77 @@ inline constexpr uint32_t kMaxCpus = 1u << 16;
 
 // ---- Requests ---------------------------------------------------------------
 
+// No fields: PING and GET_SYSTEM_SUMMARY requests, PING and
+// CANCEL_ITERATION responses.
+struct EmptyMessage {
+  static constexpr auto WireFields() { return std::tuple<>(); }
+};
+
+// LIST_PROCESSES: the whole process list, or, with after_pid, the rest of a
+// listing whose iterator was evicted: only the processes whose pid is
+// greater (a companion advertising kCapListResume honours it).
+struct ListProcessesRequest {
+  std::optional<uint32_t> after_pid;
+
+  static constexpr auto WireFields() {
+    return std::tuple(wire::OptInt(8, &ListProcessesRequest::after_pid));
+  }
+};
+
 struct ProcessInfoRequest {
   uint32_t pid = 0;
+
+  static constexpr auto WireFields() {
+    return std::tuple(wire::Int(4, &ProcessInfoRequest::pid));
+  }
+  // InvalidArgument unless a nonzero pid is named.
+  static absl::Status WireValidate(const ProcessInfoRequest& r);
 };
 
 struct IteratorRequest {
   uint64_t iterator_id = 0;
+
+  static constexpr auto WireFields() {
+    return std::tuple(wire::Int(5, &IteratorRequest::iterator_id));
+  }
+  // InvalidArgument unless a nonzero iterator id is named.
+  static absl::Status WireValidate(const IteratorRequest& r);
 };
-
-std::string EncodeProcessInfoRequest(const ProcessInfoRequest& request);
-absl::StatusOr<ProcessInfoRequest> DecodeProcessInfoRequest(
-    absl::string_view payload);
-
-std::string EncodeIteratorRequest(const IteratorRequest& request);
-absl::StatusOr<IteratorRequest> DecodeIteratorRequest(
-    absl::string_view payload);
 
 // ---- Responses --------------------------------------------------------------
 
-class WireWriter;
+// One response of a listing: the header (first chunk only) and entries.
+// The companion appends the records one at a time while they fit a
+// response page (EncodeListHeader, EncodeProcessEntry).
+struct ListChunk {
+  static constexpr uint16_t kHeaderTag = 1;
+  static constexpr uint16_t kEntryTag = 2;
 
-// Appends a record to `writer`; returns false, writing nothing, if it does
-// not fit.
+  std::optional<ListHeader> header;
+  std::vector<ProcessEntry> entries;
+
+  static constexpr absl::string_view kWireName = "ListChunk";
+  static constexpr auto WireFields() {
+    return std::tuple(wire::OptMsg(kHeaderTag, &ListChunk::header),
+                      wire::Msgs(kEntryTag, &ListChunk::entries));
+  }
+};
+
+// Append one record of a ListChunk to `writer`; false, writing nothing, if
+// it does not fit.
 bool EncodeListHeader(const ListHeader& header, WireWriter* writer);
 bool EncodeProcessEntry(const ProcessEntry& entry, WireWriter* writer);
 
-// One response of a listing: the header (first chunk only) and entries.
-struct ListChunk {
-  std::optional<ListHeader> header;
-  std::vector<ProcessEntry> entries;
-};
-absl::StatusOr<ListChunk> DecodeListChunk(absl::string_view payload);
-
-bool EncodeProcessInfo(const ProcessInfo& info, WireWriter* writer);
-absl::StatusOr<ProcessInfo> DecodeProcessInfo(absl::string_view payload);
-
-bool EncodeSystemSummary(const SystemSummary& summary, WireWriter* writer);
-// Fails (DataLoss) unless the payload holds exactly one summary whose
-// fields are within the bounds above and consistent (free <= total, task
-// counts within the total, a nonzero tick rate and CPU count).
-absl::StatusOr<SystemSummary> DecodeSystemSummary(absl::string_view payload);
-
 // Error responses (status != kOk) may carry one human-readable line.
 inline constexpr size_t kMaxErrorMessageBytes = 256;
+struct ErrorMessage {
+  std::string message;
+
+  static constexpr auto WireFields() {
+    return std::tuple(
+        wire::Str(6, &ErrorMessage::message, kMaxErrorMessageBytes));
+  }
+};
 std::string EncodeErrorMessage(absl::string_view message);
 // The message, or "" if the payload holds none (or is malformed).
 std::string DecodeErrorMessage(absl::string_view payload);

@@ -248,7 +248,7 @@ std::string EncodeChunk(const std::optional<ListHeader>& header,
 
 ProcessEntry RoundTripEntry(const ProcessEntry& e) {
   absl::StatusOr<ListChunk> chunk =
-      DecodeListChunk(EncodeChunk({}, {e}, 1 << 16));
+      DecodeMessage<ListChunk>(EncodeChunk({}, {e}, 1 << 16));
   EXPECT_TRUE(chunk.ok()) << chunk.status();
   if (!chunk.ok() || chunk->entries.size() != 1) {
     ADD_FAILURE() << "no entry";
@@ -261,7 +261,7 @@ ProcessEntry RoundTripEntry(const ProcessEntry& e) {
 std::string EncodeInfo(const ProcessInfo& info,
                        size_t capacity = kResponsePayloadBytes) {
   WireWriter w(capacity);
-  EXPECT_TRUE(EncodeProcessInfo(info, &w));
+  EXPECT_TRUE(EncodeMessage(info, &w));
   return w.data();
 }
 
@@ -291,7 +291,7 @@ std::string MinimalEntryBody(uint32_t pid = 7) {
 }
 
 absl::Status ChunkStatus(absl::string_view payload) {
-  return DecodeListChunk(payload).status();
+  return DecodeMessage<ListChunk>(payload).status();
 }
 
 // ---------------------------------------------------------------------------
@@ -345,7 +345,7 @@ TEST(MessagesTest, ListChunkWithHeaderAndEntries) {
   c.pid = 3;
   c.args.clear();
   absl::StatusOr<ListChunk> chunk =
-      DecodeListChunk(EncodeChunk(FullHeader(), {a, b, c}));
+      DecodeMessage<ListChunk>(EncodeChunk(FullHeader(), {a, b, c}));
   ASSERT_TRUE(chunk.ok()) << chunk.status();
   ASSERT_TRUE(chunk->header.has_value());
   ExpectHeaderEq(*chunk->header, FullHeader());
@@ -357,13 +357,13 @@ TEST(MessagesTest, ListChunkWithHeaderAndEntries) {
 
 TEST(MessagesTest, ListChunkWithoutHeaderAndEmptyChunk) {
   absl::StatusOr<ListChunk> chunk =
-      DecodeListChunk(EncodeChunk({}, {FullEntry()}));
+      DecodeMessage<ListChunk>(EncodeChunk({}, {FullEntry()}));
   ASSERT_TRUE(chunk.ok()) << chunk.status();
   EXPECT_FALSE(chunk->header.has_value());
   EXPECT_EQ(chunk->entries.size(), 1u);
 
   // A continuation whose processes all exited is an empty payload.
-  absl::StatusOr<ListChunk> empty = DecodeListChunk("");
+  absl::StatusOr<ListChunk> empty = DecodeMessage<ListChunk>("");
   ASSERT_TRUE(empty.ok()) << empty.status();
   EXPECT_FALSE(empty->header.has_value());
   EXPECT_TRUE(empty->entries.empty());
@@ -371,7 +371,8 @@ TEST(MessagesTest, ListChunkWithoutHeaderAndEmptyChunk) {
   // A header alone (an empty listing).
   ListHeader h;
   h.total_processes = 0;
-  absl::StatusOr<ListChunk> header_only = DecodeListChunk(EncodeChunk(h, {}));
+  absl::StatusOr<ListChunk> header_only =
+      DecodeMessage<ListChunk>(EncodeChunk(h, {}));
   ASSERT_TRUE(header_only.ok());
   ASSERT_TRUE(header_only->header.has_value());
   ExpectHeaderEq(*header_only->header, h);
@@ -380,7 +381,8 @@ TEST(MessagesTest, ListChunkWithoutHeaderAndEmptyChunk) {
 
 TEST(MessagesTest, ProcessInfoRoundTripWithEveryOptionalPresent) {
   const ProcessInfo info = FullInfo();
-  absl::StatusOr<ProcessInfo> got = DecodeProcessInfo(EncodeInfo(info));
+  absl::StatusOr<ProcessInfo> got =
+      DecodeMessage<ProcessInfo>(EncodeInfo(info));
   ASSERT_TRUE(got.ok()) << got.status();
   ExpectInfoEq(*got, info);
   // Present zeroes stay present.
@@ -393,7 +395,8 @@ TEST(MessagesTest, ProcessInfoRoundTripWithEveryOptionalAbsent) {
   ProcessInfo info;
   info.entry.pid = 2;
   info.entry.comm = "kthreadd";
-  absl::StatusOr<ProcessInfo> got = DecodeProcessInfo(EncodeInfo(info));
+  absl::StatusOr<ProcessInfo> got =
+      DecodeMessage<ProcessInfo>(EncodeInfo(info));
   ASSERT_TRUE(got.ok()) << got.status();
   ExpectInfoEq(*got, info);
   for (const std::optional<uint64_t>* v :
@@ -424,7 +427,8 @@ TEST(MessagesTest, ProcessInfoOptionalsAreIndependent) {
     ProcessInfo info;
     info.entry.pid = 9;
     info.*set = ++value;
-    absl::StatusOr<ProcessInfo> got = DecodeProcessInfo(EncodeInfo(info));
+    absl::StatusOr<ProcessInfo> got =
+        DecodeMessage<ProcessInfo>(EncodeInfo(info));
     ASSERT_TRUE(got.ok()) << got.status();
     for (U64Opt o : opts) {
       if (o == set) {
@@ -441,7 +445,8 @@ TEST(MessagesTest, NegativeOomScoreAdjAndNice) {
   info.entry.pid = 5;
   info.entry.nice = -5;
   info.oom_score_adj = -17;
-  absl::StatusOr<ProcessInfo> got = DecodeProcessInfo(EncodeInfo(info));
+  absl::StatusOr<ProcessInfo> got =
+      DecodeMessage<ProcessInfo>(EncodeInfo(info));
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->entry.nice, -5);
   EXPECT_EQ(got->oom_score_adj, -17);
@@ -470,7 +475,7 @@ TEST(MessagesTest, LongStringsAreCutToTheirBounds) {
   info.cgroup = std::string(kMaxPathBytes + 7, 'g');  // a name (messages.h)
   info.cpus_allowed_list = std::string(kMaxNameBytes + 1, '0');
   absl::StatusOr<ProcessInfo> decoded =
-      DecodeProcessInfo(EncodeInfo(info, 1 << 16));
+      DecodeMessage<ProcessInfo>(EncodeInfo(info, 1 << 16));
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(decoded->exe, std::string(kMaxPathBytes, 'e'));
   EXPECT_EQ(decoded->cwd, std::string(kMaxPathBytes, 'w'));
@@ -598,7 +603,7 @@ TEST(MessagesTest, LargestEntryPlusHeaderFitsOneResponsePage) {
         << " bytes used of " << kResponsePayloadBytes;
     EXPECT_LE(w.size(), kResponsePayloadBytes);
 
-    absl::StatusOr<ListChunk> chunk = DecodeListChunk(w.data());
+    absl::StatusOr<ListChunk> chunk = DecodeMessage<ListChunk>(w.data());
     ASSERT_TRUE(chunk.ok()) << chunk.status();
     ASSERT_EQ(chunk->entries.size(), 1u);
     const ProcessEntry& got = chunk->entries[0];
@@ -653,12 +658,12 @@ TEST(MessagesTest, EncodersAreAllOrNothing) {
   ListHeader h;
   EXPECT_FALSE(EncodeListHeader(h, &w));  // 88 bytes > 50
   EXPECT_EQ(w.data(), before);
-  absl::StatusOr<ListChunk> chunk = DecodeListChunk(w.data());
+  absl::StatusOr<ListChunk> chunk = DecodeMessage<ListChunk>(w.data());
   ASSERT_TRUE(chunk.ok());
   EXPECT_EQ(chunk->entries.size(), 1u);
 
   WireWriter info_writer(100);
-  EXPECT_FALSE(EncodeProcessInfo(FullInfo(), &info_writer));
+  EXPECT_FALSE(EncodeMessage(FullInfo(), &info_writer));
   EXPECT_EQ(info_writer.size(), 0u);
 }
 
@@ -679,11 +684,11 @@ TEST(MessagesTest, EntryWithoutPidOrWithPidZeroIsRejected) {
   // Encoding an entry with pid 0 does not make it acceptable either.
   ProcessEntry e;
   e.pid = 0;
-  EXPECT_FALSE(DecodeListChunk(EncodeChunk({}, {e})).ok());
+  EXPECT_FALSE(DecodeMessage<ListChunk>(EncodeChunk({}, {e})).ok());
   // The minimal valid entry is accepted (the rejections above are about the
   // pid, not about the rest).
   absl::StatusOr<ListChunk> ok =
-      DecodeListChunk(Record(tag::kProcessEntry, MinimalEntryBody()));
+      DecodeMessage<ListChunk>(Record(tag::kProcessEntry, MinimalEntryBody()));
   ASSERT_TRUE(ok.ok()) << ok.status();
   ASSERT_EQ(ok->entries.size(), 1u);
   EXPECT_EQ(ok->entries[0].pid, 7u);
@@ -701,7 +706,7 @@ TEST(MessagesTest, UnprintableStateIsRejected) {
         << state;
   }
   for (uint64_t state : {uint64_t{'!'}, uint64_t{'R'}, uint64_t{'~'}}) {
-    absl::StatusOr<ListChunk> chunk = DecodeListChunk(Record(
+    absl::StatusOr<ListChunk> chunk = DecodeMessage<ListChunk>(Record(
         tag::kProcessEntry, MinimalEntryBody() + U64(tag::kState, state)));
     ASSERT_TRUE(chunk.ok()) << state;
     EXPECT_EQ(chunk->entries[0].state, static_cast<char>(state));
@@ -718,10 +723,10 @@ TEST(MessagesTest, U32FieldsAbove32BitsAreRejected) {
               absl::StatusCode::kDataLoss)
         << t;
     // 2^32 - 1 is fine.
-    EXPECT_TRUE(
-        DecodeListChunk(Record(tag::kProcessEntry,
-                               MinimalEntryBody() + U64(t, too_big - 1)))
-            .ok())
+    EXPECT_TRUE(DecodeMessage<ListChunk>(
+                    Record(tag::kProcessEntry,
+                           MinimalEntryBody() + U64(t, too_big - 1)))
+                    .ok())
         << t;
   }
   // Signed 32-bit fields: outside [INT32_MIN, INT32_MAX] in two's complement.
@@ -729,62 +734,66 @@ TEST(MessagesTest, U32FieldsAbove32BitsAreRejected) {
     for (int64_t v : {int64_t{std::numeric_limits<int32_t>::max()} + 1,
                       int64_t{std::numeric_limits<int32_t>::min()} - 1,
                       std::numeric_limits<int64_t>::min()}) {
-      EXPECT_FALSE(DecodeListChunk(Record(tag::kProcessEntry,
-                                          MinimalEntryBody() +
-                                              U64(t, static_cast<uint64_t>(v))))
-                       .ok())
+      EXPECT_FALSE(
+          DecodeMessage<ListChunk>(
+              Record(tag::kProcessEntry,
+                     MinimalEntryBody() + U64(t, static_cast<uint64_t>(v))))
+              .ok())
           << t << " " << v;
     }
   }
-  EXPECT_FALSE(DecodeListChunk(
+  EXPECT_FALSE(DecodeMessage<ListChunk>(
                    Record(tag::kListHeader, U64(tag::kTotalProcesses, too_big)))
                    .ok());
   // In a ProcessInfo.
   const std::string entry = Record(tag::kInfoEntry, MinimalEntryBody());
-  EXPECT_FALSE(DecodeProcessInfo(
+  EXPECT_FALSE(DecodeMessage<ProcessInfo>(
                    Record(tag::kProcessInfo, entry + U64(tag::kEuid, too_big)))
                    .ok());
-  EXPECT_FALSE(DecodeProcessInfo(
+  EXPECT_FALSE(DecodeMessage<ProcessInfo>(
                    Record(tag::kProcessInfo, entry + U64(tag::kUmask, too_big)))
                    .ok());
   EXPECT_FALSE(
-      DecodeProcessInfo(
+      DecodeMessage<ProcessInfo>(
           Record(tag::kProcessInfo, entry + U64(tag::kOomScoreAdj, too_big)))
           .ok());
-  EXPECT_TRUE(DecodeProcessInfo(Record(tag::kProcessInfo,
-                                       entry + U64(tag::kEuid, too_big - 1)))
-                  .ok());
+  EXPECT_TRUE(
+      DecodeMessage<ProcessInfo>(
+          Record(tag::kProcessInfo, entry + U64(tag::kEuid, too_big - 1)))
+          .ok());
 }
 
 TEST(MessagesTest, FieldsOfTheWrongShapeAreRejected) {
   // A 4-byte pid, a 1-byte uid, a comm over its limit, malformed bodies.
-  EXPECT_FALSE(
-      DecodeListChunk(Record(tag::kProcessEntry, Str(tag::kEntryPid, "abcd")))
-          .ok());
-  EXPECT_FALSE(DecodeListChunk(Record(tag::kProcessEntry,
-                                      MinimalEntryBody() + Str(tag::kUid, "x")))
+  EXPECT_FALSE(DecodeMessage<ListChunk>(
+                   Record(tag::kProcessEntry, Str(tag::kEntryPid, "abcd")))
                    .ok());
   EXPECT_FALSE(
-      DecodeListChunk(
+      DecodeMessage<ListChunk>(
+          Record(tag::kProcessEntry, MinimalEntryBody() + Str(tag::kUid, "x")))
+          .ok());
+  EXPECT_FALSE(
+      DecodeMessage<ListChunk>(
           Record(tag::kProcessEntry,
                  MinimalEntryBody() +
                      Str(tag::kComm, std::string(kMaxNameBytes + 1, 'c'))))
           .ok());
   // A malformed record body.
-  EXPECT_FALSE(DecodeListChunk(
+  EXPECT_FALSE(DecodeMessage<ListChunk>(
                    Record(tag::kProcessEntry, MinimalEntryBody() + "\x01\x00"))
                    .ok());
   EXPECT_FALSE(
-      DecodeListChunk(Record(tag::kListHeader, std::string("\x01", 1))).ok());
+      DecodeMessage<ListChunk>(Record(tag::kListHeader, std::string("\x01", 1)))
+          .ok());
 }
 
 TEST(MessagesTest, OverlongStringsAreRejected) {
   for (uint16_t t : {tag::kUser, tag::kTty, tag::kComm}) {
-    EXPECT_TRUE(
-        DecodeListChunk(Record(tag::kProcessEntry,
-                               MinimalEntryBody() +
-                                   Str(t, std::string(kMaxNameBytes, 's'))))
-            .ok())
+    EXPECT_TRUE(DecodeMessage<ListChunk>(
+                    Record(tag::kProcessEntry,
+                           MinimalEntryBody() +
+                               Str(t, std::string(kMaxNameBytes, 's'))))
+                    .ok())
         << t;
     EXPECT_EQ(
         ChunkStatus(Record(tag::kProcessEntry,
@@ -796,13 +805,13 @@ TEST(MessagesTest, OverlongStringsAreRejected) {
   }
   const std::string entry = Record(tag::kInfoEntry, MinimalEntryBody());
   for (uint16_t t : {tag::kExe, uint16_t{26}, uint16_t{27}}) {
-    EXPECT_TRUE(DecodeProcessInfo(
+    EXPECT_TRUE(DecodeMessage<ProcessInfo>(
                     Record(tag::kProcessInfo,
                            entry + Str(t, std::string(kMaxPathBytes, 'p'))))
                     .ok())
         << t;
     EXPECT_FALSE(
-        DecodeProcessInfo(
+        DecodeMessage<ProcessInfo>(
             Record(tag::kProcessInfo,
                    entry + Str(t, std::string(kMaxPathBytes + 1, 'p'))))
             .ok())
@@ -810,16 +819,16 @@ TEST(MessagesTest, OverlongStringsAreRejected) {
   }
   // cgroup is bounded as a name (messages.h), as procfs cuts it.
   EXPECT_TRUE(
-      DecodeProcessInfo(
+      DecodeMessage<ProcessInfo>(
           Record(tag::kProcessInfo,
                  entry + Str(tag::kCgroup, std::string(kMaxNameBytes, 'g'))))
           .ok());
-  EXPECT_FALSE(DecodeProcessInfo(
+  EXPECT_FALSE(DecodeMessage<ProcessInfo>(
                    Record(tag::kProcessInfo,
                           entry + Str(tag::kCgroup,
                                       std::string(kMaxNameBytes + 1, 'g'))))
                    .ok());
-  EXPECT_FALSE(DecodeProcessInfo(
+  EXPECT_FALSE(DecodeMessage<ProcessInfo>(
                    Record(tag::kProcessInfo,
                           entry + Str(tag::kCpusAllowed,
                                       std::string(kMaxNameBytes + 1, '1'))))
@@ -836,32 +845,33 @@ TEST(MessagesTest, DuplicateListHeaderIsRejected) {
 
 TEST(MessagesTest, TwoProcessInfoRecordsAreRejected) {
   const std::string one = EncodeInfo(FullInfo());
-  EXPECT_TRUE(DecodeProcessInfo(one).ok());
-  EXPECT_EQ(DecodeProcessInfo(one + one).status().code(),
+  EXPECT_TRUE(DecodeMessage<ProcessInfo>(one).ok());
+  EXPECT_EQ(DecodeMessage<ProcessInfo>(one + one).status().code(),
             absl::StatusCode::kDataLoss);
 }
 
 TEST(MessagesTest, ProcessInfoWithoutInfoOrEntryIsRejected) {
-  EXPECT_FALSE(DecodeProcessInfo("").ok());
+  EXPECT_FALSE(DecodeMessage<ProcessInfo>("").ok());
   EXPECT_FALSE(
-      DecodeProcessInfo(EncodeChunk(FullHeader(), {FullEntry()})).ok());
-  EXPECT_FALSE(DecodeProcessInfo(Record(tag::kProcessInfo, "")).ok());
-  EXPECT_FALSE(DecodeProcessInfo(
+      DecodeMessage<ProcessInfo>(EncodeChunk(FullHeader(), {FullEntry()}))
+          .ok());
+  EXPECT_FALSE(DecodeMessage<ProcessInfo>(Record(tag::kProcessInfo, "")).ok());
+  EXPECT_FALSE(DecodeMessage<ProcessInfo>(
                    Record(tag::kProcessInfo,
                           U64(tag::kEuid, 3) + Record(tag::kInfoSystem, "")))
                    .ok());
   // An entry without a pid inside the info.
-  EXPECT_FALSE(
-      DecodeProcessInfo(Record(tag::kProcessInfo,
-                               Record(tag::kInfoEntry, Str(tag::kComm, "x"))))
-          .ok());
+  EXPECT_FALSE(DecodeMessage<ProcessInfo>(
+                   Record(tag::kProcessInfo,
+                          Record(tag::kInfoEntry, Str(tag::kComm, "x"))))
+                   .ok());
 }
 
 TEST(MessagesTest, TooManyArgsAreRejected) {
   std::string body = MinimalEntryBody();
   for (size_t i = 0; i < kMaxArgs; ++i) body += Str(tag::kArg, "");
   absl::StatusOr<ListChunk> at_limit =
-      DecodeListChunk(Record(tag::kProcessEntry, body));
+      DecodeMessage<ListChunk>(Record(tag::kProcessEntry, body));
   ASSERT_TRUE(at_limit.ok()) << at_limit.status();
   EXPECT_EQ(at_limit->entries[0].args.size(), kMaxArgs);
   // One more: too many, and also too many bytes. Both are rejected.
@@ -875,11 +885,11 @@ TEST(MessagesTest, TooManyArgsAreRejected) {
   const std::string two = MinimalEntryBody() +
                           Str(tag::kArg, std::string(half, 'a')) +
                           Str(tag::kArg, std::string(half, 'b'));
-  EXPECT_TRUE(DecodeListChunk(Record(tag::kProcessEntry, two)).ok());
-  EXPECT_FALSE(
-      DecodeListChunk(Record(tag::kProcessEntry, two + Str(tag::kArg, "")))
-          .ok());
-  EXPECT_FALSE(DecodeListChunk(
+  EXPECT_TRUE(DecodeMessage<ListChunk>(Record(tag::kProcessEntry, two)).ok());
+  EXPECT_FALSE(DecodeMessage<ListChunk>(
+                   Record(tag::kProcessEntry, two + Str(tag::kArg, "")))
+                   .ok());
+  EXPECT_FALSE(DecodeMessage<ListChunk>(
                    Record(tag::kProcessEntry,
                           MinimalEntryBody() +
                               Str(tag::kArg, std::string(kMaxArgsBytes, 'x'))))
@@ -904,7 +914,7 @@ TEST(MessagesTest, UnknownTagsAreSkipped) {
   const std::string payload =
       junk + Record(tag::kListHeader, junk + header_body + U64(60, 6)) + junk +
       Record(tag::kProcessEntry, junk + entry_body + U64(61, 0xFF)) + junk;
-  absl::StatusOr<ListChunk> chunk = DecodeListChunk(payload);
+  absl::StatusOr<ListChunk> chunk = DecodeMessage<ListChunk>(payload);
   ASSERT_TRUE(chunk.ok()) << chunk.status();
   ASSERT_TRUE(chunk->header.has_value());
   ExpectHeaderEq(*chunk->header, FullHeader());
@@ -914,26 +924,26 @@ TEST(MessagesTest, UnknownTagsAreSkipped) {
   // ProcessInfo: junk around and inside.
   const std::string info = EncodeInfo(FullInfo());
   const std::string info_body = info.substr(kWireFieldHeaderBytes);
-  absl::StatusOr<ProcessInfo> got = DecodeProcessInfo(
+  absl::StatusOr<ProcessInfo> got = DecodeMessage<ProcessInfo>(
       junk + Record(tag::kProcessInfo, junk + info_body + U64(41, 5)) + junk);
   ASSERT_TRUE(got.ok()) << got.status();
   ExpectInfoEq(*got, FullInfo());
 
   // Requests and error messages.
-  absl::StatusOr<ProcessInfoRequest> pid =
-      DecodeProcessInfoRequest(junk + EncodeProcessInfoRequest({77}) + junk);
+  absl::StatusOr<ProcessInfoRequest> pid = DecodeMessage<ProcessInfoRequest>(
+      junk + EncodeMessage(ProcessInfoRequest{77}) + junk);
   ASSERT_TRUE(pid.ok()) << pid.status();
   EXPECT_EQ(pid->pid, 77u);
-  absl::StatusOr<IteratorRequest> it =
-      DecodeIteratorRequest(junk + EncodeIteratorRequest({1234}) + junk);
+  absl::StatusOr<IteratorRequest> it = DecodeMessage<IteratorRequest>(
+      junk + EncodeMessage(IteratorRequest{1234}) + junk);
   ASSERT_TRUE(it.ok()) << it.status();
   EXPECT_EQ(it->iterator_id, 1234u);
   EXPECT_EQ(DecodeErrorMessage(junk + EncodeErrorMessage("boom") + junk),
             "boom");
 
   // The listing's other message kinds are ignored by DecodeListChunk too.
-  absl::StatusOr<ListChunk> mixed = DecodeListChunk(
-      EncodeProcessInfoRequest({1}) + EncodeIteratorRequest({2}) +
+  absl::StatusOr<ListChunk> mixed = DecodeMessage<ListChunk>(
+      EncodeMessage(ProcessInfoRequest{1}) + EncodeMessage(IteratorRequest{2}) +
       EncodeErrorMessage("e") + info);
   ASSERT_TRUE(mixed.ok()) << mixed.status();
   EXPECT_TRUE(mixed->entries.empty());
@@ -945,49 +955,57 @@ TEST(MessagesTest, UnknownTagsAreSkipped) {
 
 TEST(MessagesTest, RequestRoundTrips) {
   for (uint32_t pid : {1u, 4242u, std::numeric_limits<uint32_t>::max()}) {
-    absl::StatusOr<ProcessInfoRequest> r =
-        DecodeProcessInfoRequest(EncodeProcessInfoRequest({pid}));
+    absl::StatusOr<ProcessInfoRequest> r = DecodeMessage<ProcessInfoRequest>(
+        EncodeMessage(ProcessInfoRequest{pid}));
     ASSERT_TRUE(r.ok()) << r.status();
     EXPECT_EQ(r->pid, pid);
   }
   for (uint64_t id : {uint64_t{1}, uint64_t{0xDEADBEEFCAFEF00D},
                       std::numeric_limits<uint64_t>::max()}) {
     absl::StatusOr<IteratorRequest> r =
-        DecodeIteratorRequest(EncodeIteratorRequest({id}));
+        DecodeMessage<IteratorRequest>(EncodeMessage(IteratorRequest{id}));
     ASSERT_TRUE(r.ok()) << r.status();
     EXPECT_EQ(r->iterator_id, id);
   }
 }
 
 TEST(MessagesTest, RequestsWithoutOrWithZeroIdsAreInvalidArgument) {
-  EXPECT_EQ(DecodeProcessInfoRequest("").status().code(),
+  EXPECT_EQ(DecodeMessage<ProcessInfoRequest>("").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(
-      DecodeProcessInfoRequest(EncodeProcessInfoRequest({0})).status().code(),
+      DecodeMessage<ProcessInfoRequest>(EncodeMessage(ProcessInfoRequest{0}))
+          .status()
+          .code(),
       absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(
-      DecodeProcessInfoRequest(EncodeIteratorRequest({5})).status().code(),
-      absl::StatusCode::kInvalidArgument);  // the wrong request
-  EXPECT_EQ(DecodeIteratorRequest("").status().code(),
+  EXPECT_EQ(DecodeMessage<ProcessInfoRequest>(EncodeMessage(IteratorRequest{5}))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);  // the wrong request
+  EXPECT_EQ(DecodeMessage<IteratorRequest>("").status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(DecodeIteratorRequest(EncodeIteratorRequest({0})).status().code(),
+  EXPECT_EQ(DecodeMessage<IteratorRequest>(EncodeMessage(IteratorRequest{0}))
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(
-      DecodeIteratorRequest(EncodeProcessInfoRequest({5})).status().code(),
-      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(DecodeMessage<IteratorRequest>(EncodeMessage(ProcessInfoRequest{5}))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(MessagesTest, MalformedRequestsAreRejected) {
   EXPECT_FALSE(
-      DecodeProcessInfoRequest(U64(tag::kPid, uint64_t{1} << 32)).ok());
-  EXPECT_FALSE(DecodeProcessInfoRequest(Str(tag::kPid, "1234")).ok());
-  EXPECT_FALSE(DecodeIteratorRequest(Str(tag::kIteratorId, "1234")).ok());
-  const std::string valid = EncodeIteratorRequest({9});
+      DecodeMessage<ProcessInfoRequest>(U64(tag::kPid, uint64_t{1} << 32))
+          .ok());
+  EXPECT_FALSE(DecodeMessage<ProcessInfoRequest>(Str(tag::kPid, "1234")).ok());
+  EXPECT_FALSE(
+      DecodeMessage<IteratorRequest>(Str(tag::kIteratorId, "1234")).ok());
+  const std::string valid = EncodeMessage(IteratorRequest{9});
   for (size_t n = 1; n < valid.size(); ++n) {
-    EXPECT_FALSE(DecodeIteratorRequest(valid.substr(0, n)).ok()) << n;
+    EXPECT_FALSE(DecodeMessage<IteratorRequest>(valid.substr(0, n)).ok()) << n;
   }
-  EXPECT_FALSE(DecodeIteratorRequest(valid + "\x05").ok());
-  EXPECT_FALSE(DecodeProcessInfoRequest("garbage!garbage!").ok());
+  EXPECT_FALSE(DecodeMessage<IteratorRequest>(valid + "\x05").ok());
+  EXPECT_FALSE(DecodeMessage<ProcessInfoRequest>("garbage!garbage!").ok());
 }
 
 // ---------------------------------------------------------------------------

@@ -65,7 +65,7 @@ SystemSummary FullSummary() {
 
 std::string Encode(const SystemSummary& s) {
   WireWriter w(kResponsePayloadBytes);
-  EXPECT_TRUE(EncodeSystemSummary(s, &w));
+  EXPECT_TRUE(EncodeMessage(s, &w));
   return w.data();
 }
 
@@ -95,7 +95,7 @@ std::string MinimalBody() {
 
 TEST(SystemSummaryMessageTest, RoundTripKeepsEveryField) {
   const SystemSummary in = FullSummary();
-  absl::StatusOr<SystemSummary> out = DecodeSystemSummary(Encode(in));
+  absl::StatusOr<SystemSummary> out = DecodeMessage<SystemSummary>(Encode(in));
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->hostname, in.hostname);
   EXPECT_EQ(out->kernel_release, in.kernel_release);
@@ -132,7 +132,7 @@ TEST(SystemSummaryMessageTest, RoundTripKeepsEveryField) {
 
 TEST(SystemSummaryMessageTest, MinimalRecordDecodesWithZeroDefaults) {
   absl::StatusOr<SystemSummary> out =
-      DecodeSystemSummary(Record(MinimalBody()));
+      DecodeMessage<SystemSummary>(Record(MinimalBody()));
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->tasks_total, 0u);
   EXPECT_EQ(out->hostname, "");
@@ -141,7 +141,7 @@ TEST(SystemSummaryMessageTest, MinimalRecordDecodesWithZeroDefaults) {
 TEST(SystemSummaryMessageTest, LongStringsAreCutWhenEncoded) {
   SystemSummary s = FullSummary();
   s.hostname = std::string(5000, 'h');
-  absl::StatusOr<SystemSummary> out = DecodeSystemSummary(Encode(s));
+  absl::StatusOr<SystemSummary> out = DecodeMessage<SystemSummary>(Encode(s));
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->hostname.size(), kMaxNameBytes);
 }
@@ -149,9 +149,10 @@ TEST(SystemSummaryMessageTest, LongStringsAreCutWhenEncoded) {
 TEST(SystemSummaryMessageTest, OverlongStringOnTheWireIsRejected) {
   WireWriter w(8192);
   w.PutString(kHostnameTag, std::string(kMaxNameBytes + 1, 'x'));
-  EXPECT_EQ(
-      DecodeSystemSummary(Record(MinimalBody() + w.data())).status().code(),
-      absl::StatusCode::kDataLoss);
+  EXPECT_EQ(DecodeMessage<SystemSummary>(Record(MinimalBody() + w.data()))
+                .status()
+                .code(),
+            absl::StatusCode::kDataLoss);
 }
 
 TEST(SystemSummaryMessageTest, InconsistentValuesAreRejected) {
@@ -175,21 +176,21 @@ TEST(SystemSummaryMessageTest, InconsistentValuesAreRejected) {
        MinimalBody() + U64(kTasksTotalTag, uint64_t{1} << 32)},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(DecodeSystemSummary(Record(c.body)).status().code(),
+    EXPECT_EQ(DecodeMessage<SystemSummary>(Record(c.body)).status().code(),
               absl::StatusCode::kDataLoss)
         << c.what;
   }
 }
 
 TEST(SystemSummaryMessageTest, MissingOrDuplicateRecordIsRejected) {
-  EXPECT_FALSE(DecodeSystemSummary("").ok());
+  EXPECT_FALSE(DecodeMessage<SystemSummary>("").ok());
   const std::string one = Record(MinimalBody());
-  EXPECT_FALSE(DecodeSystemSummary(one + one).ok());
+  EXPECT_FALSE(DecodeMessage<SystemSummary>(one + one).ok());
 }
 
 TEST(SystemSummaryMessageTest, UnknownTagsAreSkipped) {
-  absl::StatusOr<SystemSummary> out =
-      DecodeSystemSummary(Record(MinimalBody() + U64(999, 5)) + U64(998, 1));
+  absl::StatusOr<SystemSummary> out = DecodeMessage<SystemSummary>(
+      Record(MinimalBody() + U64(999, 5)) + U64(998, 1));
   EXPECT_TRUE(out.ok()) << out.status();
 }
 
@@ -201,15 +202,15 @@ TEST(SystemSummaryMessageTest, GarbageAndCorruptionNeverCrash) {
   for (int i = 0; i < 2000; ++i) {
     std::string junk(rng() % 600, '\0');
     for (char& c : junk) c = static_cast<char>(rng());
-    DecodeSystemSummary(junk).IgnoreError();
-    DecodeSystemSummary(Record(junk)).IgnoreError();
+    DecodeMessage<SystemSummary>(junk).IgnoreError();
+    DecodeMessage<SystemSummary>(Record(junk)).IgnoreError();
   }
   const std::string valid = Encode(FullSummary());
   for (size_t n = 0; n < valid.size(); ++n) {
-    DecodeSystemSummary(valid.substr(0, n)).IgnoreError();
+    DecodeMessage<SystemSummary>(valid.substr(0, n)).IgnoreError();
     std::string corrupt = valid;
     corrupt[n] = static_cast<char>(corrupt[n] ^ (1 + rng() % 255));
-    DecodeSystemSummary(corrupt).IgnoreError();
+    DecodeMessage<SystemSummary>(corrupt).IgnoreError();
   }
 }
 
@@ -219,7 +220,7 @@ TEST(SystemSummaryMessageTest, ShrRoundTripsInProcessEntries) {
   e.shr_kb = 12345;
   WireWriter w(kResponsePayloadBytes);
   ASSERT_TRUE(EncodeProcessEntry(e, &w));
-  absl::StatusOr<ListChunk> chunk = DecodeListChunk(w.data());
+  absl::StatusOr<ListChunk> chunk = DecodeMessage<ListChunk>(w.data());
   ASSERT_TRUE(chunk.ok()) << chunk.status();
   ASSERT_EQ(chunk->entries.size(), 1u);
   EXPECT_EQ(chunk->entries[0].shr_kb, 12345u);

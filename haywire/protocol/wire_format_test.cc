@@ -734,13 +734,13 @@ class Fuzzer {
       }
       case 2: {
         WireWriter w(kResponsePayloadBytes);
-        EncodeProcessInfo(RandomInfo(), &w);
+        EncodeMessage(RandomInfo(), &w);
         return w.data();
       }
       case 3:
-        return OneIn(2) ? EncodeProcessInfoRequest(
-                              {static_cast<uint32_t>(InterestingU64())})
-                        : EncodeIteratorRequest({InterestingU64()});
+        return OneIn(2) ? EncodeMessage(ProcessInfoRequest{
+                              static_cast<uint32_t>(InterestingU64())})
+                        : EncodeMessage(IteratorRequest{InterestingU64()});
       default:
         return EncodeErrorMessage(RandomString(OneIn(4) ? 400 : 60));
     }
@@ -825,7 +825,7 @@ struct FuzzStats {
 
 // Runs every decoder on `payload`, checking what they accept.
 void DecodeAll(absl::string_view payload, FuzzStats* stats) {
-  absl::StatusOr<ListChunk> chunk = DecodeListChunk(payload);
+  absl::StatusOr<ListChunk> chunk = DecodeMessage<ListChunk>(payload);
   if (chunk.ok()) {
     ++stats->list_ok;
     if (!chunk->entries.empty()) ++stats->list_with_entries;
@@ -839,7 +839,7 @@ void DecodeAll(absl::string_view payload, FuzzStats* stats) {
       ASSERT_EQ(EntryViolation(e), "") << Describe(e);
       ASSERT_TRUE(EncodeProcessEntry(e, &w));
     }
-    absl::StatusOr<ListChunk> again = DecodeListChunk(w.data());
+    absl::StatusOr<ListChunk> again = DecodeMessage<ListChunk>(w.data());
     ASSERT_TRUE(again.ok()) << again.status();
     ASSERT_EQ(again->header.has_value(), chunk->header.has_value());
     if (chunk->header.has_value()) {
@@ -850,24 +850,24 @@ void DecodeAll(absl::string_view payload, FuzzStats* stats) {
       ASSERT_EQ(Describe(again->entries[i]), Describe(chunk->entries[i]));
     }
   }
-  absl::StatusOr<ProcessInfo> info = DecodeProcessInfo(payload);
+  absl::StatusOr<ProcessInfo> info = DecodeMessage<ProcessInfo>(payload);
   if (info.ok()) {
     ++stats->info_ok;
     ASSERT_EQ(InfoViolation(*info), "") << Describe(*info);
     WireWriter w(1 << 20);
-    ASSERT_TRUE(EncodeProcessInfo(*info, &w));
-    absl::StatusOr<ProcessInfo> again = DecodeProcessInfo(w.data());
+    ASSERT_TRUE(EncodeMessage(*info, &w));
+    absl::StatusOr<ProcessInfo> again = DecodeMessage<ProcessInfo>(w.data());
     ASSERT_TRUE(again.ok()) << again.status();
     ASSERT_EQ(Describe(*again), Describe(*info));
   }
   absl::StatusOr<ProcessInfoRequest> pid_request =
-      DecodeProcessInfoRequest(payload);
+      DecodeMessage<ProcessInfoRequest>(payload);
   if (pid_request.ok()) {
     ++stats->pid_request_ok;
     ASSERT_NE(pid_request->pid, 0u);
   }
   absl::StatusOr<IteratorRequest> iterator_request =
-      DecodeIteratorRequest(payload);
+      DecodeMessage<IteratorRequest>(payload);
   if (iterator_request.ok()) {
     ++stats->iterator_request_ok;
     ASSERT_NE(iterator_request->iterator_id, 0u);

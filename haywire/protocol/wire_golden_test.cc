@@ -189,18 +189,19 @@ SystemSummary SampleSummary() {
 }
 
 TEST(WireGoldenTest, ProcessInfoRequest) {
-  const std::string bytes = EncodeProcessInfoRequest({.pid = 4242});
+  const std::string bytes = EncodeMessage(ProcessInfoRequest{.pid = 4242});
   ExpectGolden("process_info_request", bytes);
-  absl::StatusOr<ProcessInfoRequest> back = DecodeProcessInfoRequest(bytes);
+  absl::StatusOr<ProcessInfoRequest> back =
+      DecodeMessage<ProcessInfoRequest>(bytes);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->pid, 4242u);
 }
 
 TEST(WireGoldenTest, IteratorRequest) {
   const std::string bytes =
-      EncodeIteratorRequest({.iterator_id = 0x0123456789ABCDEF});
+      EncodeMessage(IteratorRequest{.iterator_id = 0x0123456789ABCDEF});
   ExpectGolden("iterator_request", bytes);
-  absl::StatusOr<IteratorRequest> back = DecodeIteratorRequest(bytes);
+  absl::StatusOr<IteratorRequest> back = DecodeMessage<IteratorRequest>(bytes);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->iterator_id, 0x0123456789ABCDEFu);
 }
@@ -214,7 +215,7 @@ TEST(WireGoldenTest, ListChunk) {
   truncated.state = 'R';
   ASSERT_TRUE(EncodeProcessEntry(truncated, &writer));
   ExpectGolden("list_chunk", writer.data());
-  absl::StatusOr<ListChunk> back = DecodeListChunk(writer.data());
+  absl::StatusOr<ListChunk> back = DecodeMessage<ListChunk>(writer.data());
   ASSERT_TRUE(back.ok()) << back.status();
   ASSERT_TRUE(back->header.has_value());
   EXPECT_EQ(back->header->total_processes, 123u);
@@ -226,9 +227,9 @@ TEST(WireGoldenTest, ListChunk) {
 
 TEST(WireGoldenTest, ProcessInfo) {
   WireWriter writer(kResponsePayloadBytes);
-  ASSERT_TRUE(EncodeProcessInfo(SampleInfo(), &writer));
+  ASSERT_TRUE(EncodeMessage(SampleInfo(), &writer));
   ExpectGolden("process_info", writer.data());
-  absl::StatusOr<ProcessInfo> back = DecodeProcessInfo(writer.data());
+  absl::StatusOr<ProcessInfo> back = DecodeMessage<ProcessInfo>(writer.data());
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->entry.pid, 4242u);
   EXPECT_EQ(back->cpus_allowed_list, "0-1");
@@ -237,9 +238,10 @@ TEST(WireGoldenTest, ProcessInfo) {
 
 TEST(WireGoldenTest, SystemSummary) {
   WireWriter writer(kResponsePayloadBytes);
-  ASSERT_TRUE(EncodeSystemSummary(SampleSummary(), &writer));
+  ASSERT_TRUE(EncodeMessage(SampleSummary(), &writer));
   ExpectGolden("system_summary", writer.data());
-  absl::StatusOr<SystemSummary> back = DecodeSystemSummary(writer.data());
+  absl::StatusOr<SystemSummary> back =
+      DecodeMessage<SystemSummary>(writer.data());
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->hostname, "guest");
   EXPECT_EQ(back->cpu.steal, 8u);

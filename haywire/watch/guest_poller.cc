@@ -84,7 +84,7 @@ absl::StatusOr<Snapshot> GuestPoller::Take() {
   }
   // The summary first: its clocks date the listing that follows closely.
   absl::StatusOr<SystemSummary> summary =
-      connection_->client->GetSystemSummary();
+      connection_->client->Call<request::GetSystemSummary>();
   if (!summary.ok()) {
     connection_.reset();
     return summary.status();
