@@ -78,27 +78,42 @@ HandlerResult ProcessService::FillChunk(ListingIterator* it, bool with_header) {
 
 HandlerResult ProcessService::List(const ListProcessesRequest& request,
                                    const RequestContext& context) {
-  absl::StatusOr<std::vector<uint32_t>> pids = procfs_->ListPids();
-  if (!pids.ok()) {
-    return ErrorResult(
-        ResponseStatus::kInternalError,
-        absl::StrCat("cannot list processes: ", pids.status().message()));
+  // /proc/uptime has a 10 ms resolution: only a snapshot stamped strictly
+  // later than the listing's first one was certainly taken after it, so it
+  // holds every process that lived through the listing so far.
+  const bool reuse = request.after_pid.has_value() &&
+                     request.listed_since_ns.has_value() &&
+                     last_snapshot_.valid &&
+                     last_snapshot_.header.uptime_ns > *request.listed_since_ns;
+  if (!reuse) {
+    // The header first: its time then precedes the directory read.
+    absl::StatusOr<ListHeader> header = procfs_->ReadSystem();
+    if (!header.ok()) {
+      return ErrorResult(ResponseStatus::kInternalError,
+                         absl::StrCat("cannot read system information: ",
+                                      header.status().message()));
+    }
+    absl::StatusOr<std::vector<uint32_t>> pids = procfs_->ListPids();
+    if (!pids.ok()) {
+      return ErrorResult(
+          ResponseStatus::kInternalError,
+          absl::StrCat("cannot list processes: ", pids.status().message()));
+    }
+    last_snapshot_ = {*std::move(header), *std::move(pids), true};
+  } else {
+    ++snapshots_reused_;
   }
+  // ListPids is sorted: a resumption takes the pids the host lacks.
+  const std::vector<uint32_t>& all = last_snapshot_.pids;
+  auto first = all.begin();
   if (request.after_pid.has_value()) {
-    // ListPids is sorted: drop the pids the host already has.
-    pids->erase(pids->begin(), std::upper_bound(pids->begin(), pids->end(),
-                                                *request.after_pid));
+    first = std::upper_bound(all.begin(), all.end(), *request.after_pid);
   }
-  absl::StatusOr<ListHeader> header = procfs_->ReadSystem();
-  if (!header.ok()) {
-    return ErrorResult(ResponseStatus::kInternalError,
-                       absl::StrCat("cannot read system information: ",
-                                    header.status().message()));
-  }
-  header->total_processes = static_cast<uint32_t>(pids->size());
-  ListingIterator* it =
-      iterators_.Create(context.host_pid, *std::move(pids), MonotonicNowNs());
-  it->header = *header;
+  ListingIterator* it = iterators_.Create(
+      context.host_pid, std::vector<uint32_t>(first, all.end()),
+      MonotonicNowNs());
+  it->header = last_snapshot_.header;
+  it->header.total_processes = static_cast<uint32_t>(it->pids.size());
   return FillChunk(it, /*with_header=*/true);
 }
 

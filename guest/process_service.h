@@ -50,12 +50,27 @@ class ProcessService {
 
   const IteratorTable& iterators() const { return iterators_; }
   uint64_t processes_skipped() const { return skipped_; }
+  // Resumptions answered from the last snapshot.
+  uint64_t snapshots_reused() const { return snapshots_reused_; }
 
  private:
   HandlerResult FillChunk(ListingIterator* it, bool with_header);
 
+  // The last PID list read, with the header read just before it. A
+  // resumed listing whose first snapshot is older than this one is answered
+  // from it: with more clients listing than there are iterators, most
+  // chunks would otherwise re-read /proc's directory (milliseconds for
+  // thousands of processes).
+  struct Snapshot {
+    ListHeader header;
+    std::vector<uint32_t> pids;
+    bool valid = false;
+  };
+
   const ProcFs* procfs_;
   IteratorTable iterators_;
+  Snapshot last_snapshot_;
+  uint64_t snapshots_reused_ = 0;
   uint64_t skipped_ = 0;
 };
 

@@ -85,6 +85,14 @@ Request ListRequest(uint32_t host_pid) {
   return MakeRequest(RequestType::kListProcesses, host_pid, "");
 }
 
+// LIST_PROCESSES resuming a listing after `after_pid`, first listed at
+// `since` (its first header's uptime_ns).
+Request ResumeRequest(uint32_t host_pid, uint32_t after_pid, uint64_t since) {
+  return MakeRequest(RequestType::kListProcesses, host_pid,
+                     EncodeMessage(ListProcessesRequest{
+                         .after_pid = after_pid, .listed_since_ns = since}));
+}
+
 Request ContinueRequest(uint32_t host_pid, uint64_t id) {
   return MakeRequest(RequestType::kContinueIteration, host_pid,
                      EncodeMessage(IteratorRequest{id}));
@@ -116,6 +124,7 @@ class RoutedProcessService {
   HandlerResult Info(const Request& r) { return Dispatch(r); }
   const IteratorTable& iterators() const { return service_.iterators(); }
   uint64_t processes_skipped() const { return service_.processes_skipped(); }
+  uint64_t snapshots_reused() const { return service_.snapshots_reused(); }
 
  private:
   HandlerResult Dispatch(const Request& r) {
@@ -790,6 +799,80 @@ TEST_F(BigTreeTest, InfoOfAGeneratedProcess) {
 
   ExpectError(service_.Info(InfoRequest(kHost, kBigFirstPid + kBigCount)),
               ResponseStatus::kNoSuchProcess);
+}
+
+// A listing whose iterator was evicted resumes after the last pid it got:
+// the resumed answer starts after that pid, carries a header, and ends
+// where a whole listing would.
+TEST(ResumeTest, ResumedListingStartsAfterThePidAndEnds) {
+  FakeTree tree("resume");
+  for (uint32_t pid = 100; pid < 400; ++pid) tree.Add(FakeFor(pid));
+  ProcFs procfs(tree.proc(), tree.passwd(), kFixtureConstants);
+  RoutedProcessService service(&procfs, nullptr, 1);
+  const HandlerResult first = service.List(ListRequest(kHost));
+  const ListChunk chunk = ExpectChunk(first);
+  ASSERT_TRUE(chunk.header.has_value());
+  ASSERT_FALSE(chunk.entries.empty());
+  const uint32_t last = chunk.entries.back().pid;
+
+  Listing rest;
+  HandlerResult r =
+      service.List(ResumeRequest(kHost, last, chunk.header->uptime_ns));
+  for (;;) {
+    ListChunk c = ExpectChunk(r);
+    if (rest.chunks++ == 0) {
+      ASSERT_TRUE(c.header.has_value());
+      EXPECT_EQ(c.header->total_processes, 399 - last);
+    }
+    for (ProcessEntry& e : c.entries) rest.entries.push_back(std::move(e));
+    if ((r.flags & kResponseMore) == 0) break;
+    r = service.Continue(ContinueRequest(kHost, r.iterator_id));
+  }
+  ASSERT_EQ(rest.entries.size(), 399 - last);
+  for (size_t i = 0; i < rest.entries.size(); ++i) {
+    EXPECT_EQ(rest.entries[i].pid, last + 1 + i);
+  }
+  // The fixture's uptime never moves: no snapshot is later than the
+  // listing's first, so the resumption read the directory again.
+  EXPECT_EQ(service.snapshots_reused(), 0u);
+}
+
+// A resumption may be answered from a snapshot taken strictly after the
+// listing began, without reading /proc's directory again; never from one
+// taken at or before it.
+TEST(ResumeTest, ResumptionReusesOnlyALaterSnapshot) {
+  FakeTree tree("resume-reuse");
+  for (uint32_t pid = 100; pid < 400; ++pid) tree.Add(FakeFor(pid));
+  ProcFs procfs(tree.proc(), tree.passwd(), kFixtureConstants);
+  RoutedProcessService service(&procfs, nullptr, 1);
+  const ListChunk first = ExpectChunk(service.List(ListRequest(kHost)));
+  ASSERT_TRUE(first.header.has_value());
+  const uint64_t since = first.header->uptime_ns;
+
+  // A process appears, and time moves on; another client's listing takes a
+  // new snapshot (which holds it).
+  tree.Add(FakeFor(500));
+  WriteFile(tree.proc() + "/uptime", "99999.50 1.00\n");
+  const ListChunk other = ExpectChunk(service.List(ListRequest(kHost + 1)));
+  ASSERT_TRUE(other.header.has_value());
+  ASSERT_GT(other.header->uptime_ns, since);
+
+  // The resumption is answered from that snapshot: pid 500 is in it even
+  // after its directory is gone, proving no new read happened.
+  tree.Remove(500);
+  const HandlerResult resumed = service.List(ResumeRequest(kHost, 390, since));
+  const ListChunk chunk = ExpectChunk(resumed);
+  EXPECT_EQ(service.snapshots_reused(), 1u);
+  ASSERT_TRUE(chunk.header.has_value());
+  EXPECT_EQ(chunk.header->total_processes, 10u);  // 391..399 and 500
+  ASSERT_FALSE(chunk.entries.empty());
+  EXPECT_EQ(chunk.entries.front().pid, 391u);
+
+  // A resumption that began after that snapshot is not answered from it.
+  const HandlerResult fresh =
+      service.List(ResumeRequest(kHost, 390, other.header->uptime_ns));
+  ExpectChunk(fresh);
+  EXPECT_EQ(service.snapshots_reused(), 1u);
 }
 
 }  // namespace

@@ -31,10 +31,10 @@ HandlerResult RequestRouter::Dispatch(const Request& request, bool malformed,
   HandlerResult result = handlers_[request.type](request);
   if (result.payload.size() > kResponsePayloadBytes) {
     // A handler bug must not overflow the response page.
-    return ErrorResult(ResponseStatus::kInternalError,
-                       absl::StrCat(RequestTypeName(static_cast<RequestType>(
-                                        request.type)),
-                                    " answer exceeds a response page"));
+    return ErrorResult(
+        ResponseStatus::kInternalError,
+        absl::StrCat(RequestTypeName(static_cast<RequestType>(request.type)),
+                     " answer exceeds a response page"));
   }
   return result;
 }

@@ -83,13 +83,13 @@ class RequestRouter {
     handlers_[Index(D::kType)] = [handler = std::move(handler)](
                                      const Request& request) {
       absl::StatusOr<typename D::Request> decoded =
-          DecodeMessage<typename D::Request>(absl::string_view(
-              reinterpret_cast<const char*>(request.payload),
-              request.payload_bytes));
+          DecodeMessage<typename D::Request>(
+              absl::string_view(reinterpret_cast<const char*>(request.payload),
+                                request.payload_bytes));
       if (!decoded.ok()) {
-        return ErrorResult(ResponseStatus::kBadRequest,
-                           absl::StrCat(D::kName, ": ",
-                                        decoded.status().message()));
+        return ErrorResult(
+            ResponseStatus::kBadRequest,
+            absl::StrCat(D::kName, ": ", decoded.status().message()));
       }
       return handler(*decoded, RequestContext{.host_pid = request.host_pid});
     };

@@ -10,7 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "haywire/cli/host_flags.h"
-#include "haywire/cli/process_format.h"
+#include "haywire/format/process_format.h"
 #include "haywire/util/json_writer.h"
 
 namespace haywire {

@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "gflags/gflags.h"
 #include "haywire/cli/host_flags.h"
-#include "haywire/cli/process_format.h"
+#include "haywire/format/process_format.h"
 #include "haywire/util/json_writer.h"
 
 DEFINE_string(sort, "pid",

@@ -59,7 +59,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "haywire/protocol/layout.h"
+#include "haywire/testing/child_group.h"
+#include "haywire/testing/command_checks.h"
 #include "haywire/testing/companion_process.h"
+#include "haywire/testing/ps_reference.h"
 #include "haywire/testing/subprocess.h"
 #include "haywire/util/json_value.h"
 
@@ -119,322 +122,10 @@ const std::vector<std::string> kPsAuxColumns = {
 
 std::string HaywirePath() { return RunfilePath("haywire/haywire"); }
 
-std::string ReadFileOrEmpty(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
-// A NUL-separated /proc/PID/cmdline as a vector.
-std::vector<std::string> CmdlineOf(pid_t pid) {
-  const std::string raw =
-      ReadFileOrEmpty(absl::StrCat("/proc/", pid, "/cmdline"));
-  std::vector<std::string> args;
-  if (raw.empty()) return args;
-  absl::string_view rest = raw;
-  if (rest.back() == '\0') rest.remove_suffix(1);
-  for (absl::string_view arg : absl::StrSplit(rest, '\0')) {
-    args.emplace_back(arg);
-  }
-  return args;
-}
-
 std::string Cwd() {
   char buf[4096];
   return getcwd(buf, sizeof(buf)) != nullptr ? std::string(buf) : "";
 }
-
-std::string SleepBinary() {
-  for (const char* path : {"/usr/bin/sleep", "/bin/sleep"}) {
-    if (access(path, X_OK) == 0) return path;
-  }
-  return "/bin/sleep";
-}
-
-// The args of a JSON process entry.
-std::vector<std::string> ArgsOf(const JsonValue& process) {
-  std::vector<std::string> args;
-  const JsonValue& array = process["args"];
-  for (size_t i = 0; i < array.size(); ++i) {
-    args.push_back(array.at(i).as_string().value_or("<not a string>"));
-  }
-  return args;
-}
-
-// Checks the failure contract: exit `code`, exactly one line on stderr,
-// starting with "haywire: ".
-void ExpectOneLineError(const SubprocessResult& result, int code) {
-  EXPECT_EQ(result.exit_code, code) << result.DebugString();
-  EXPECT_THAT(result.err, StartsWith("haywire: ")) << result.DebugString();
-  ASSERT_FALSE(result.err.empty());
-  EXPECT_EQ(result.err.back(), '\n') << result.DebugString();
-  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1)
-      << result.DebugString();
-}
-
-// Runs `argv`; a process that could not be started is reported as a
-// timed-out, signal-less result with the error in `err`, so callers on other
-// threads need no gtest assertions.
-SubprocessResult RunProcess(const std::vector<std::string>& argv,
-                            absl::Duration timeout = kRunTimeout) {
-  absl::StatusOr<SubprocessResult> result = RunSubprocess(argv, timeout);
-  if (!result.ok()) {
-    SubprocessResult failed;
-    failed.timed_out = true;
-    failed.err =
-        absl::StrCat("cannot run ", argv[0], ": ", result.status().ToString());
-    return failed;
-  }
-  return *std::move(result);
-}
-
-// Checks that a client ran and ended by itself (no timeout, no signal: a
-// crash or a hang is always a failure).
-void ExpectEndedByItself(const SubprocessResult& result) {
-  EXPECT_FALSE(result.timed_out) << result.DebugString();
-  EXPECT_EQ(result.term_signal, 0) << result.DebugString();
-}
-
-absl::StatusOr<JsonValue> ParseObject(const SubprocessResult& result) {
-  absl::StatusOr<JsonValue> json = ParseJson(result.out);
-  if (!json.ok()) return json.status();
-  if (!json->is_object()) {
-    return absl::InvalidArgumentError("output is not a JSON object");
-  }
-  return json;
-}
-
-// `haywire ps --json` output, indexed by pid.
-struct PsListing {
-  JsonValue doc;
-  // pid -> index into doc["processes"] (the last one if repeated).
-  absl::flat_hash_map<uint64_t, size_t> index;
-  // pid -> how many entries carry it.
-  absl::flat_hash_map<uint64_t, int> count;
-
-  const JsonValue& processes() const { return doc["processes"]; }
-  // The entry of `pid`, or nullptr.
-  const JsonValue* Find(uint64_t pid) const {
-    auto it = index.find(pid);
-    return it == index.end() ? nullptr : &processes().at(it->second);
-  }
-};
-
-absl::StatusOr<PsListing> ParsePsListing(const SubprocessResult& result) {
-  absl::StatusOr<JsonValue> doc = ParseObject(result);
-  if (!doc.ok()) return doc.status();
-  PsListing listing;
-  listing.doc = *std::move(doc);
-  const JsonValue& processes = listing.doc["processes"];
-  if (!processes.is_array()) {
-    return absl::InvalidArgumentError("no \"processes\" array");
-  }
-  for (size_t i = 0; i < processes.size(); ++i) {
-    const std::optional<uint64_t> pid = processes.at(i)["pid"].as_uint();
-    if (!pid.has_value()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("entry ", i, " has no pid: ", processes.at(i).ToJson()));
-    }
-    listing.index[*pid] = i;
-    ++listing.count[*pid];
-  }
-  return listing;
-}
-
-// ---------------------------------------------------------------------------
-// procps: the reference.
-// ---------------------------------------------------------------------------
-
-struct ProcpsRow {
-  uint64_t ppid = 0;
-  uint64_t ruid = 0;
-  uint64_t euid = 0;
-  std::string comm;
-  bool operator==(const ProcpsRow& o) const {
-    return ppid == o.ppid && ruid == o.ruid && euid == o.euid && comm == o.comm;
-  }
-};
-
-// `ps -e -o pid=,ppid=,ruid=,uid=,comm=` (uid is procps's effective uid),
-// by pid.
-absl::StatusOr<std::map<uint64_t, ProcpsRow>> ProcpsSnapshot() {
-  const SubprocessResult result =
-      RunProcess({"ps", "-e", "-o", "pid=,ppid=,ruid=,uid=,comm="});
-  if (result.timed_out || result.exit_code != 0) {
-    return absl::InternalError(
-        absl::StrCat("procps ps failed: ", result.DebugString()));
-  }
-  std::map<uint64_t, ProcpsRow> rows;
-  for (absl::string_view line : absl::StrSplit(result.out, '\n')) {
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
-    absl::string_view rest = line;
-    uint64_t fields[4];
-    for (uint64_t& field : fields) {
-      while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
-      const size_t end = std::min(rest.find(' '), rest.size());
-      if (!absl::SimpleAtoi(rest.substr(0, end), &field)) {
-        return absl::InternalError(absl::StrCat("bad procps line: ", line));
-      }
-      rest.remove_prefix(end);
-    }
-    // One separating space, then comm (which may contain spaces) to the end.
-    if (!absl::ConsumePrefix(&rest, " ")) {
-      return absl::InternalError(absl::StrCat("bad procps line: ", line));
-    }
-    ProcpsRow row;
-    row.ppid = fields[1];
-    row.ruid = fields[2];
-    row.euid = fields[3];
-    row.comm = std::string(rest);
-    rows[fields[0]] = std::move(row);
-  }
-  return rows;
-}
-
-// haywire's comm as procps prints it: non-printable bytes as '?'.
-std::string PrintableComm(absl::string_view comm) {
-  std::string out;
-  for (char c : comm) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    out.push_back(u >= 0x20 && u < 0x7F ? c : '?');
-  }
-  return out;
-}
-
-// Whether procps's and haywire's names of a process agree. A kernel
-// worker's name carries the work it last ran ("kworker/0:1-events"), which
-// changes all the time, so only the part before that suffix is compared;
-// a name cut at 15 characters (TASK_COMM_LEN - 1) by one side matches the
-// longer one it starts.
-bool CommAgrees(absl::string_view procps, absl::string_view haywire) {
-  if (absl::StartsWith(procps, "kworker/") &&
-      absl::StartsWith(haywire, "kworker/")) {
-    procps = procps.substr(0, procps.find('-'));
-    haywire = haywire.substr(0, haywire.find('-'));
-  }
-  if (procps == haywire) return true;
-  const absl::string_view shorter =
-      procps.size() < haywire.size() ? procps : haywire;
-  const absl::string_view longer =
-      procps.size() < haywire.size() ? haywire : procps;
-  return shorter.size() >= 15 && absl::StartsWith(longer, shorter);
-}
-
-// ---------------------------------------------------------------------------
-// ChildGroup: the test's own children.
-// ---------------------------------------------------------------------------
-
-// Processes the test forks and execs, all in one process group, each with
-// PR_SET_PDEATHSIG=SIGKILL (so they die with the test even if it is killed
-// outright) and stdin/stdout/stderr on /dev/null. KillAll() (and the
-// destructor) SIGKILLs the group and reaps every child, bounded.
-//
-// Spawn() must be called from the test's main thread: the parent-death
-// signal is tied to the thread that forked.
-class ChildGroup {
- public:
-  ChildGroup() = default;
-  ChildGroup(const ChildGroup&) = delete;
-  ChildGroup& operator=(const ChildGroup&) = delete;
-  ~ChildGroup() {
-    if (absl::Status s = KillAll(); !s.ok()) ADD_FAILURE() << s;
-  }
-
-  // Forks and execs `argv` (argv[0] is an absolute path) and returns the
-  // child's pid; the exec itself happens asynchronously (AwaitExec).
-  absl::StatusOr<pid_t> Spawn(std::vector<std::string> argv) {
-    std::vector<char*> cargv;
-    for (std::string& arg : argv) cargv.push_back(arg.data());
-    cargv.push_back(nullptr);
-    const int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-    if (null_fd < 0) {
-      return absl::InternalError(
-          absl::StrCat("open /dev/null: ", std::strerror(errno)));
-    }
-    const pid_t parent = getpid();
-    const pid_t group = pgid_;
-    const pid_t pid = fork();
-    if (pid == 0) {
-      // The child: only async-signal-safe calls until exec.
-      if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) _exit(125);
-      if (getppid() != parent) _exit(126);  // the parent already died
-      setpgid(0, group);                    // 0: a new group of its own
-      dup2(null_fd, STDIN_FILENO);
-      dup2(null_fd, STDOUT_FILENO);
-      dup2(null_fd, STDERR_FILENO);
-      sigset_t none;
-      sigemptyset(&none);
-      sigprocmask(SIG_SETMASK, &none, nullptr);
-      execve(cargv[0], cargv.data(), environ);
-      _exit(127);
-    }
-    const int fork_errno = errno;
-    close(null_fd);
-    if (pid < 0) {
-      return absl::InternalError(
-          absl::StrCat("fork: ", std::strerror(fork_errno)));
-    }
-    // Also from this side, so the group exists before the next Spawn or a
-    // KillAll, whichever process runs first.
-    setpgid(pid, group == 0 ? pid : group);
-    if (pgid_ == 0) pgid_ = pid;
-    pids_.push_back(pid);
-    return pid;
-  }
-
-  // Waits (until `deadline`) for `pid` to show `argv` as its command line,
-  // i.e. to have exec'd.
-  static absl::Status AwaitExec(pid_t pid, const std::vector<std::string>& argv,
-                                absl::Time deadline) {
-    while (true) {
-      if (CmdlineOf(pid) == argv) return absl::OkStatus();
-      if (absl::Now() >= deadline) {
-        return absl::DeadlineExceededError(
-            absl::StrCat("child ", pid, " did not exec ",
-                         absl::StrJoin(argv, " "), "; its command line is '",
-                         absl::StrJoin(CmdlineOf(pid), " "), "'"));
-      }
-      absl::SleepFor(absl::Milliseconds(2));
-    }
-  }
-
-  // SIGKILLs every child and reaps them all, waiting at most kChildTimeout.
-  absl::Status KillAll() {
-    if (pids_.empty()) return absl::OkStatus();
-    if (pgid_ > 0) kill(-pgid_, SIGKILL);
-    for (pid_t pid : pids_) kill(pid, SIGKILL);
-    std::set<pid_t> remaining(pids_.begin(), pids_.end());
-    const absl::Time deadline = absl::Now() + kChildTimeout;
-    while (!remaining.empty()) {
-      for (auto it = remaining.begin(); it != remaining.end();) {
-        int status = 0;
-        const pid_t waited = waitpid(*it, &status, WNOHANG);
-        if (waited == *it || (waited < 0 && errno == ECHILD)) {
-          it = remaining.erase(it);
-        } else {
-          ++it;
-        }
-      }
-      if (remaining.empty()) break;
-      if (absl::Now() >= deadline) {
-        return absl::DeadlineExceededError(absl::StrCat(
-            remaining.size(), " children survived SIGKILL, e.g. pid ",
-            *remaining.begin()));
-      }
-      absl::SleepFor(absl::Milliseconds(5));
-    }
-    pids_.clear();
-    pgid_ = 0;
-    return absl::OkStatus();
-  }
-
-  size_t size() const { return pids_.size(); }
-
- private:
-  pid_t pgid_ = 0;
-  std::vector<pid_t> pids_;
-};
 
 // ---------------------------------------------------------------------------
 // The fixture: a companion, a per-test cache directory, the test's children.
@@ -518,7 +209,7 @@ class PsE2eTest : public ::testing::Test {
 
   SubprocessResult Haywire(std::vector<std::string> args,
                            const std::vector<std::string>& extra = {}) const {
-    SubprocessResult result = RunProcess(HostArgs(std::move(args), extra));
+    SubprocessResult result = RunCommand(HostArgs(std::move(args), extra));
     ExpectEndedByItself(result);
     return result;
   }
@@ -652,7 +343,7 @@ TEST_F(PsE2eTest, TextOutputMatchesPsAux) {
   ASSERT_GT(sleeper, 0);
   ASSERT_GT(spaced, 0);
 
-  const SubprocessResult procps = RunProcess({"ps", "auxww"});
+  const SubprocessResult procps = RunCommand({"ps", "auxww"});
   ASSERT_EQ(procps.exit_code, 0) << procps.DebugString();
   const SubprocessResult result = Haywire({"ps"});
   ASSERT_EQ(result.exit_code, 0)
@@ -746,7 +437,7 @@ TEST_F(PsE2eTest, BadSortKeyIsAUsageError) {
   // A bad command line is reported as such before the RAM file is even
   // looked at (exit 2, not 3).
   const SubprocessResult no_file =
-      RunProcess({HaywirePath(), "ps", "--sort=bogus",
+      RunCommand({HaywirePath(), "ps", "--sort=bogus",
                   absl::StrCat("--mem-file=", TestTempPath("missing")),
                   absl::StrCat("--cache-dir=", cache_)});
   ExpectEndedByItself(no_file);
@@ -804,7 +495,7 @@ TEST_F(PsE2eTest, InfoTellsRealFromEffectiveUid) {
   }
   // Where the sandbox does not map uid 65534, setpriv fails: skip.
   const SubprocessResult probe =
-      RunProcess({"/usr/bin/setpriv", "--euid=65534", "/bin/true"});
+      RunCommand({"/usr/bin/setpriv", "--euid=65534", "/bin/true"});
   if (probe.exit_code != 0) {
     GTEST_SKIP() << "setpriv cannot set the effective uid here: "
                  << probe.DebugString();
@@ -820,7 +511,7 @@ TEST_F(PsE2eTest, InfoTellsRealFromEffectiveUid) {
   ASSERT_TRUE(exec.ok()) << exec;
 
   const SubprocessResult procps =
-      RunProcess({"ps", "-o", "ruid=,uid=", "-p", absl::StrCat(child)});
+      RunCommand({"ps", "-o", "ruid=,uid=", "-p", absl::StrCat(child)});
   ASSERT_EQ(procps.exit_code, 0) << procps.DebugString();
   const std::vector<std::string> ids =
       absl::StrSplit(procps.out, ' ', absl::SkipWhitespace());
@@ -933,23 +624,6 @@ TEST_F(PsE2eTest, ManyProcessesAreListedExactlyOnce) {
 // ---------------------------------------------------------------------------
 // 5. Many clients at once.
 // ---------------------------------------------------------------------------
-
-// Runs `count` client command lines at once, one thread each (each running
-// `rounds` times in a row); returns every result, per client in order.
-std::vector<std::vector<SubprocessResult>> RunConcurrently(
-    const std::vector<std::vector<std::string>>& argvs, int rounds) {
-  std::vector<std::vector<SubprocessResult>> results(argvs.size());
-  std::vector<std::thread> threads;
-  threads.reserve(argvs.size());
-  for (size_t i = 0; i < argvs.size(); ++i) {
-    threads.emplace_back([&, i] {
-      for (int r = 0; r < rounds; ++r)
-        results[i].push_back(RunProcess(argvs[i]));
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  return results;
-}
 
 // Checks one successful `ps --json` (lists `pid` with `args`) or
 // `info PID --json` (describes `pid`) result.

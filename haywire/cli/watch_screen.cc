@@ -12,7 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "haywire/cli/exit_codes.h"
-#include "haywire/cli/process_format.h"
+#include "haywire/format/process_format.h"
 #include "haywire/host/discovery.h"
 #include "haywire/watch/frame_text.h"
 

@@ -386,7 +386,10 @@ absl::StatusOr<ProcessList> Client::ListProcesses() {
                          "LIST_PROCESSES response has no listing header",
                          Failure::kGuestError);
     }
-    if (first) list.header = *reply->message.header;
+    if (first) {
+      list.header = *reply->message.header;
+      start.listed_since_ns = list.header.uptime_ns;
+    }
     bool expired = false;
     for (;;) {
       ++list.chunks;
@@ -455,6 +458,7 @@ absl::StatusOr<ProcessList> Client::ListProcesses() {
     seen.clear();
     last_pid = 0;
     list.chunks = 0;
+    start.listed_since_ns.reset();
   }
   std::sort(list.processes.begin(), list.processes.end(),
             [](const ProcessEntry& a, const ProcessEntry& b) {

@@ -119,14 +119,21 @@ class Client {
   template <RequestDescriptor D>
   absl::StatusOr<Reply<typename D::Response>> Exchange(
       const typename D::Request& request = {}) {
-    absl::StatusOr<Response> raw = CallRaw(D::kType, EncodeMessage(request));
+    using Req = typename D::Request;
+    using Resp = typename D::Response;
+    // A message without fields has nothing to encode or decode (PING, the
+    // transport's floor, then costs no codec work at all).
+    absl::StatusOr<Response> raw = CallRaw(
+        D::kType, HasNoFields<Req>() ? std::string() : EncodeMessage(request));
     if (!raw.ok()) return raw.status();
     if (absl::Status s = ResponseError(*raw, D::kType); !s.ok()) return s;
-    absl::StatusOr<typename D::Response> decoded =
-        DecodeMessage<typename D::Response>(raw->payload);
-    if (!decoded.ok()) return MalformedResponse(D::kType, decoded.status());
-    return Reply<typename D::Response>{*std::move(decoded), raw->flags,
-                                       raw->iterator_id};
+    if constexpr (HasNoFields<Resp>()) {
+      return Reply<Resp>{Resp{}, raw->flags, raw->iterator_id};
+    } else {
+      absl::StatusOr<Resp> decoded = DecodeMessage<Resp>(raw->payload);
+      if (!decoded.ok()) return MalformedResponse(D::kType, decoded.status());
+      return Reply<Resp>{*std::move(decoded), raw->flags, raw->iterator_id};
+    }
   }
 
   // One round trip of any request number with a raw payload. The response's

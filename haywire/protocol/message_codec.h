@@ -77,7 +77,9 @@ namespace haywire {
 
 // A type with a field list.
 template <typename M>
-concept WireMessage = requires { M::WireFields(); };
+concept WireMessage = requires {
+  M::WireFields();
+};
 
 namespace wire {
 
@@ -239,8 +241,8 @@ struct CharField {
     absl::StatusOr<uint64_t> v = WireU64(f);
     if (!v.ok()) return v.status();
     if (*v < 0x21 || *v > 0x7E) {
-      return absl::DataLossError(absl::StrCat(
-          "field ", f.tag, " value ", *v, " is not a printable character"));
+      return absl::DataLossError(absl::StrCat("field ", f.tag, " value ", *v,
+                                              " is not a printable character"));
     }
     at(*m) = static_cast<char>(*v);
     return absl::OkStatus();
@@ -348,9 +350,7 @@ struct FlagsField {
     if (!v.ok()) return v.status();
     size_t i = 0;
     std::apply(
-        [&](const auto&... bit) {
-          ((bit.at(*m) = (*v >> i) & 1, ++i), ...);
-        },
+        [&](const auto&... bit) { ((bit.at(*m) = (*v >> i) & 1, ++i), ...); },
         bits);
     return absl::OkStatus();
   }
@@ -393,8 +393,7 @@ constexpr auto Str(uint16_t tag, A at, size_t max_bytes) {
   return StrField<decltype(AsAccess(at))>{tag, AsAccess(at), max_bytes};
 }
 template <typename A>
-constexpr auto StrList(uint16_t tag, A at, size_t max_count,
-                       size_t max_bytes) {
+constexpr auto StrList(uint16_t tag, A at, size_t max_count, size_t max_bytes) {
   return StrListField<decltype(AsAccess(at))>{tag, AsAccess(at), max_count,
                                               max_bytes};
 }
@@ -503,9 +502,9 @@ absl::Status DecodeField(const OptMsgField<A>& f, const WireField& field,
                          M* m) {
   using Sub = typename std::remove_cvref_t<decltype(f.at(*m))>::value_type;
   if (f.at(*m).has_value()) {
-    return absl::DataLossError(absl::StrCat(
-        NameOf<M>(), " holds two ", NameOf<Sub>(), " records (tag ", f.tag,
-        ")"));
+    return absl::DataLossError(absl::StrCat(NameOf<M>(), " holds two ",
+                                            NameOf<Sub>(), " records (tag ",
+                                            f.tag, ")"));
   }
   absl::StatusOr<Sub> sub = DecodeNested<Sub>(field);
   if (!sub.ok()) return sub.status();
@@ -563,7 +562,8 @@ absl::Status DecodeFields(absl::string_view data, M* m) {
                      seen[I] = true, true)
                   : false) ||
              ...);
-    }(std::make_index_sequence<kCount>());
+    }
+    (std::make_index_sequence<kCount>());
     if (!status.ok()) return status;
   }
   absl::Status missing;
@@ -575,7 +575,8 @@ absl::Status DecodeFields(absl::string_view data, M* m) {
                    true)
                 : false) ||
            ...);
-  }(std::make_index_sequence<kCount>());
+  }
+  (std::make_index_sequence<kCount>());
   return missing;
 }
 
@@ -609,14 +610,22 @@ constexpr uint16_t RecordTagOf() {
 template <typename F, typename M>
 void AddOffsets(const F& f, const M& m, std::vector<size_t>* out) {
   if constexpr (requires { f.bits; }) {
-    std::apply([&](const auto&... bit) { (out->push_back(bit.at.TopOffset(m)), ...); },
-               f.bits);
+    std::apply(
+        [&](const auto&... bit) { (out->push_back(bit.at.TopOffset(m)), ...); },
+        f.bits);
   } else {
     out->push_back(f.at.TopOffset(m));
   }
 }
 
 }  // namespace wire
+
+// True for a message without fields (EmptyMessage): its payload is empty,
+// and any payload decodes to it.
+template <WireMessage M>
+constexpr bool HasNoFields() {
+  return std::tuple_size_v<decltype(M::WireFields())> == 0;
+}
 
 // Appends the payload of `m` to `w` (as one record when M has a
 // kWireRecordTag); all or nothing. False if it does not fit.

@@ -75,6 +75,8 @@ TEST(MessageCodecTest, EveryMemberOfEveryMessageHasAField) {
   EXPECT_EQ(DistinctCoveredMembers<ProcessInfo>(), MemberCount<ProcessInfo>());
   EXPECT_EQ(DistinctCoveredMembers<SystemSummary>(),
             MemberCount<SystemSummary>());
+  EXPECT_EQ(DistinctCoveredMembers<ListProcessesRequest>(),
+            MemberCount<ListProcessesRequest>());
   EXPECT_EQ(DistinctCoveredMembers<ProcessInfoRequest>(),
             MemberCount<ProcessInfoRequest>());
   EXPECT_EQ(DistinctCoveredMembers<IteratorRequest>(),
@@ -163,6 +165,7 @@ TEST(MessageCodecTest, EveryFieldRoundTrips) {
   ExpectRoundTrip(Filled<ListHeader>());
   ExpectRoundTrip(Filled<ProcessEntry>());
   ExpectRoundTrip(Filled<ProcessInfo>());
+  ExpectRoundTrip(Filled<ListProcessesRequest>());
   ExpectRoundTrip(Filled<ProcessInfoRequest>());
   ExpectRoundTrip(Filled<IteratorRequest>());
   ExpectRoundTrip(Filled<ListChunk>());
@@ -196,8 +199,8 @@ TEST(MessageCodecTest, ValuesLandInTheirOwnMembers) {
 
 TEST(MessageCodecTest, UnknownTagsAreSkipped) {
   WireWriter w(SIZE_MAX);
-  w.PutU64(4, 42);           // ProcessInfoRequest's pid
-  w.PutString(999, "new");   // a newer peer's field
+  w.PutU64(4, 42);          // ProcessInfoRequest's pid
+  w.PutString(999, "new");  // a newer peer's field
   w.PutU64(1000, 7);
   absl::StatusOr<ProcessInfoRequest> r =
       DecodeMessage<ProcessInfoRequest>(w.data());

@@ -258,11 +258,17 @@ struct EmptyMessage {
 // LIST_PROCESSES: the whole process list, or, with after_pid, the rest of a
 // listing whose iterator was evicted: only the processes whose pid is
 // greater (a companion advertising kCapListResume honours it).
+// listed_since_ns is the uptime_ns of the resumed listing's first
+// ListHeader: the companion may answer from a PID snapshot it took strictly
+// later instead of reading /proc's directory again.
 struct ListProcessesRequest {
   std::optional<uint32_t> after_pid;
+  std::optional<uint64_t> listed_since_ns;
 
   static constexpr auto WireFields() {
-    return std::tuple(wire::OptInt(8, &ListProcessesRequest::after_pid));
+    using R = ListProcessesRequest;
+    return std::tuple(wire::OptInt(8, &R::after_pid),
+                      wire::OptInt(9, &R::listed_since_ns));
   }
 };
 

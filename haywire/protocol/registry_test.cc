@@ -4,8 +4,6 @@
 // number up to kLastRequestType has a descriptor or is reserved, no number
 // or name is used twice, and every descriptor's messages round-trip.
 
-#include "haywire/protocol/requests.h"
-
 #include <algorithm>
 #include <cstdint>
 #include <set>
@@ -14,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "gtest/gtest.h"
 #include "haywire/protocol/layout.h"
+#include "haywire/protocol/requests.h"
 
 namespace haywire {
 namespace {

@@ -43,7 +43,8 @@ concept RequestDescriptor = requires {
   { D::kCapabilities } -> std::convertible_to<uint64_t>;
   typename D::Request;
   typename D::Response;
-} && WireMessage<typename D::Request> && WireMessage<typename D::Response>;
+}
+&&WireMessage<typename D::Request>&& WireMessage<typename D::Response>;
 
 namespace request {
 
@@ -64,8 +65,7 @@ struct ListProcesses {
   static constexpr RequestType kType = RequestType::kListProcesses;
   static constexpr absl::string_view kName = "LIST_PROCESSES";
   // kCapListResume: the request's after_pid is honoured.
-  static constexpr uint64_t kCapabilities =
-      kCapListProcesses | kCapListResume;
+  static constexpr uint64_t kCapabilities = kCapListProcesses | kCapListResume;
   using Request = ListProcessesRequest;
   using Response = ListChunk;
 };

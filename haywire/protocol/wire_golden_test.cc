@@ -197,6 +197,20 @@ TEST(WireGoldenTest, ProcessInfoRequest) {
   EXPECT_EQ(back->pid, 4242u);
 }
 
+TEST(WireGoldenTest, ListProcessesRequest) {
+  ExpectGolden("list_processes_request_empty",
+               EncodeMessage(ListProcessesRequest{}));
+  const ListProcessesRequest resume{.after_pid = 4242,
+                                    .listed_since_ns = 86'400'000'000'003};
+  const std::string bytes = EncodeMessage(resume);
+  ExpectGolden("list_processes_request_resume", bytes);
+  absl::StatusOr<ListProcessesRequest> back =
+      DecodeMessage<ListProcessesRequest>(bytes);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->after_pid, 4242u);
+  EXPECT_EQ(back->listed_since_ns, 86'400'000'000'003u);
+}
+
 TEST(WireGoldenTest, IteratorRequest) {
   const std::string bytes =
       EncodeMessage(IteratorRequest{.iterator_id = 0x0123456789ABCDEF});

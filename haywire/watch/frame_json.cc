@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "haywire/cli/process_format.h"
+#include "haywire/format/process_format.h"
 #include "haywire/host/discovery.h"
 #include "haywire/util/json_writer.h"
 

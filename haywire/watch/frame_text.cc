@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "haywire/cli/process_format.h"
+#include "haywire/format/process_format.h"
 
 namespace haywire {
 namespace {

@@ -1,6 +1,6 @@
 // Copyright 2026 The Haywire Authors.
 
-#include "haywire/cli/process_format.h"
+#include "haywire/format/process_format.h"
 
 #include <time.h>
 

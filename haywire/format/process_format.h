@@ -11,8 +11,8 @@
 // Everything shown comes from the guest and may be hostile: text output
 // replaces control characters (a process name cannot move the cursor or clear
 // the screen), JSON escapes them.
-#ifndef HAYWIRE_CLI_PROCESS_FORMAT_H_
-#define HAYWIRE_CLI_PROCESS_FORMAT_H_
+#ifndef HAYWIRE_FORMAT_PROCESS_FORMAT_H_
+#define HAYWIRE_FORMAT_PROCESS_FORMAT_H_
 
 #include <cstdint>
 #include <optional>
@@ -62,4 +62,4 @@ void WriteProcessJsonFields(const ProcessEntry& entry, const ListHeader& system,
 
 }  // namespace haywire
 
-#endif  // HAYWIRE_CLI_PROCESS_FORMAT_H_
+#endif  // HAYWIRE_FORMAT_PROCESS_FORMAT_H_
