@@ -97,10 +97,9 @@ absl::Status ChildGroup::AwaitExec(pid_t pid,
   while (true) {
     if (CmdlineOf(pid) == argv) return absl::OkStatus();
     if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("child ", pid, " did not exec ",
-                       absl::StrJoin(argv, " "), "; its command line is '",
-                       absl::StrJoin(CmdlineOf(pid), " "), "'"));
+      return absl::DeadlineExceededError(absl::StrCat(
+          "child ", pid, " did not exec ", absl::StrJoin(argv, " "),
+          "; its command line is '", absl::StrJoin(CmdlineOf(pid), " "), "'"));
     }
     absl::SleepFor(absl::Milliseconds(2));
   }
@@ -124,9 +123,9 @@ absl::Status ChildGroup::KillAll() {
     }
     if (remaining.empty()) break;
     if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(
-          absl::StrCat(remaining.size(), " children survived SIGKILL, e.g. pid ",
-                       *remaining.begin()));
+      return absl::DeadlineExceededError(absl::StrCat(
+          remaining.size(), " children survived SIGKILL, e.g. pid ",
+          *remaining.begin()));
     }
     absl::SleepFor(absl::Milliseconds(5));
   }
