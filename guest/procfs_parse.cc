@@ -23,7 +23,6 @@ namespace {
 constexpr uint64_t kNsPerSecond = 1'000'000'000;
 }  // namespace
 
-
 // ---------------------------------------------------------------------------
 // Strict number parsing. The kernel prints plain decimal (or hex, or octal)
 // digits; anything else (signs where none belong, spaces, overflow) means the

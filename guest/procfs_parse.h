@@ -74,7 +74,6 @@ bool ParseInteger(absl::string_view text, T* out) {
   return true;
 }
 
-
 // ---- Files --------------------------------------------------------------------
 
 // The fields of /proc/PID/stat that ProcessEntry and ProcessInfo need. Field
