@@ -1,3 +1,5 @@
+// Copyright 2026 The Haywire Authors.
+
 #include "haywire/cli/command.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// Copyright 2026 The Haywire Authors.
+
 #include "haywire/cli/exit_codes.h"
 
 #include <cstddef>

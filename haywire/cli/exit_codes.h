@@ -1,6 +1,4 @@
-// -----------------------------------------------------------------------------
-// File: exit_codes.h
-// -----------------------------------------------------------------------------
+// Copyright 2026 The Haywire Authors.
 //
 // The process exit status of every `haywire` subcommand. The values are part
 // of the command-line interface: scripts branch on them, the help text lists

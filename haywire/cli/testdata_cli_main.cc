@@ -1,3 +1,5 @@
+// Copyright 2026 The Haywire Authors.
+//
 // A tiny program built on RunMain() for command_test's end-to-end tests: two
 // fake commands and a few flags of each type.
 

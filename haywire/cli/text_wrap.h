@@ -1,6 +1,4 @@
-// -----------------------------------------------------------------------------
-// File: text_wrap.h
-// -----------------------------------------------------------------------------
+// Copyright 2026 The Haywire Authors.
 //
 // Word wrapping for the CLI's help text. Not part of the public API.
 

@@ -1,6 +1,4 @@
-// -----------------------------------------------------------------------------
-// File: background_process.h
-// -----------------------------------------------------------------------------
+// Copyright 2026 The Haywire Authors.
 //
 // `BackgroundProcess` runs a program in the background for the length of a
 // test (a busy loop, a sleeper, a long-running `haywire watch`), with

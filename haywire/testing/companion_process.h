@@ -1,6 +1,4 @@
-// -----------------------------------------------------------------------------
-// File: companion_process.h
-// -----------------------------------------------------------------------------
+// Copyright 2026 The Haywire Authors.
 //
 // `CompanionProcess` runs `haywire guest-serve --ram-file=...` (the simulated
 // guest companion) as a real background process for the duration of an

@@ -1,6 +1,4 @@
-// -----------------------------------------------------------------------------
-// File: subprocess.h
-// -----------------------------------------------------------------------------
+// Copyright 2026 The Haywire Authors.
 //
 // Test helpers for running a program as a real child process and capturing
 // everything it prints, e.g. to check the `haywire` binary's exit codes and

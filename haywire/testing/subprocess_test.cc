@@ -1,3 +1,5 @@
+// Copyright 2026 The Haywire Authors.
+
 #include "haywire/testing/subprocess.h"
 
 #include <signal.h>

@@ -1,6 +1,4 @@
-// -----------------------------------------------------------------------------
-// File: json_value.h
-// -----------------------------------------------------------------------------
+// Copyright 2026 The Haywire Authors.
 //
 // `JsonValue` is a parsed JSON document (RFC 8259) held as a tree, and
 // `ParseJson()` is a small, strict parser that builds one. It is the reading

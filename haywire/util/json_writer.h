@@ -1,6 +1,4 @@
-// -----------------------------------------------------------------------------
-// File: json_writer.h
-// -----------------------------------------------------------------------------
+// Copyright 2026 The Haywire Authors.
 //
 // `JsonWriter` produces one JSON document (RFC 8259) incrementally, without
 // building a tree first: callers emit begin/end markers, keys and scalar

@@ -1,3 +1,5 @@
+// Copyright 2026 The Haywire Authors.
+
 #include "haywire/util/json_writer.h"
 
 #include <cmath>
