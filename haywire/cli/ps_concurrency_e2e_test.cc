@@ -15,12 +15,17 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -84,21 +89,51 @@ class PsConcurrencyTest : public ::testing::Test {
   }
 
   std::vector<std::string> PsArgs() const {
-    return {RunfilePath("haywire/haywire"),
-            "ps",
-            "--json",
+    return {RunfilePath("haywire/haywire"), "ps", "--json",
             absl::StrCat("--mem-file=", ram_),
             absl::StrCat("--cache-dir=", cache_),
-            "--live-wait-ms=3000",
-            kPatientFlag};
+            // Proof of life under 40 clients and a loaded machine (other
+            // tests run alongside): generous, as the listings are the point.
+            "--live-wait-ms=30000", kPatientFlag};
+  }
+
+  // Each process's start time (/proc/PID/stat field 22), by pid: with
+  // other tests starting and killing thousands of processes alongside, a
+  // pid can be reused by a process that looks the same to procps.
+  static std::map<uint64_t, std::string> StartTimes() {
+    std::map<uint64_t, std::string> out;
+    for (const std::filesystem::directory_entry& entry :
+         std::filesystem::directory_iterator("/proc")) {
+      uint64_t pid = 0;
+      if (!absl::SimpleAtoi(entry.path().filename().string(), &pid)) continue;
+      std::ifstream in(entry.path() / "stat");
+      std::string stat((std::istreambuf_iterator<char>(in)),
+                       std::istreambuf_iterator<char>());
+      const size_t paren = stat.rfind(')');
+      if (paren == std::string::npos) continue;
+      std::vector<std::string> fields =
+          absl::StrSplit(stat.substr(paren + 2), ' ');
+      if (fields.size() > 19) out[pid] = fields[19];  // field 22
+    }
+    return out;
   }
 
   // Runs `clients` listings at once and checks each one.
   void ListConcurrently(int clients) {
-    const std::map<uint64_t, ProcpsRow> before = *Procps();
+    const std::map<uint64_t, std::string> started_before = StartTimes();
+    std::map<uint64_t, ProcpsRow> before = *Procps();
     const std::vector<std::vector<std::string>> argvs(clients, PsArgs());
     const auto results = RunConcurrently(argvs, /*rounds=*/1, kClientTimeout);
     const std::map<uint64_t, ProcpsRow> after = *Procps();
+    // Only processes that kept their start time lived through the run.
+    const std::map<uint64_t, std::string> started_after = StartTimes();
+    for (auto it = before.begin(); it != before.end();) {
+      auto b = started_before.find(it->first);
+      auto a = started_after.find(it->first);
+      const bool same = b != started_before.end() && a != started_after.end() &&
+                        a->second == b->second;
+      it = same ? std::next(it) : before.erase(it);
+    }
     for (int c = 0; c < clients; ++c) {
       SCOPED_TRACE(absl::StrCat("client ", c, " of ", clients));
       const SubprocessResult& result = results[c][0];
