@@ -25,10 +25,10 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "guest/procfs_parse.h"
 #include "haywire/testing/child_group.h"
 #include "haywire/testing/command_checks.h"
 #include "haywire/testing/companion_process.h"
@@ -97,36 +97,34 @@ class PsConcurrencyTest : public ::testing::Test {
             "--live-wait-ms=30000", kPatientFlag};
   }
 
-  // Each process's start time (/proc/PID/stat field 22), by pid: with
-  // other tests starting and killing thousands of processes alongside, a
-  // pid can be reused by a process that looks the same to procps.
-  static std::map<uint64_t, std::string> StartTimes() {
-    std::map<uint64_t, std::string> out;
+  // Each process's start time (/proc/PID/stat field 22, parsed by the
+  // companion's own parser), by pid: with other tests starting and killing
+  // thousands of processes alongside, a pid can be reused by a process that
+  // looks the same to procps.
+  static std::map<uint64_t, uint64_t> StartTimes() {
+    std::map<uint64_t, uint64_t> out;
     for (const std::filesystem::directory_entry& entry :
          std::filesystem::directory_iterator("/proc")) {
       uint64_t pid = 0;
       if (!absl::SimpleAtoi(entry.path().filename().string(), &pid)) continue;
       std::ifstream in(entry.path() / "stat");
-      std::string stat((std::istreambuf_iterator<char>(in)),
-                       std::istreambuf_iterator<char>());
-      const size_t paren = stat.rfind(')');
-      if (paren == std::string::npos) continue;
-      std::vector<std::string> fields =
-          absl::StrSplit(stat.substr(paren + 2), ' ');
-      if (fields.size() > 19) out[pid] = fields[19];  // field 22
+      const std::string stat((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+      absl::StatusOr<internal::StatFields> fields = internal::ParseStat(stat);
+      if (fields.ok()) out[pid] = fields->starttime;
     }
     return out;
   }
 
   // Runs `clients` listings at once and checks each one.
   void ListConcurrently(int clients) {
-    const std::map<uint64_t, std::string> started_before = StartTimes();
+    const std::map<uint64_t, uint64_t> started_before = StartTimes();
     std::map<uint64_t, ProcpsRow> before = *Procps();
     const std::vector<std::vector<std::string>> argvs(clients, PsArgs());
     const auto results = RunConcurrently(argvs, /*rounds=*/1, kClientTimeout);
     const std::map<uint64_t, ProcpsRow> after = *Procps();
     // Only processes that kept their start time lived through the run.
-    const std::map<uint64_t, std::string> started_after = StartTimes();
+    const std::map<uint64_t, uint64_t> started_after = StartTimes();
     for (auto it = before.begin(); it != before.end();) {
       auto b = started_before.find(it->first);
       auto a = started_after.find(it->first);

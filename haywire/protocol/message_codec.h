@@ -177,25 +177,22 @@ absl::Status DecodeFields(absl::string_view data, M* m) {
   constexpr auto kFields = M::WireFields();
   constexpr size_t kCount = std::tuple_size_v<decltype(kFields)>;
   std::array<bool, kCount> seen = {};
-  WireReader reader(data);
-  WireField field;
-  for (;;) {
-    absl::StatusOr<bool> more = reader.Next(&field);
-    if (!more.ok()) return more.status();
-    if (!*more) break;
-    absl::Status status;
-    [&]<size_t... I>(std::index_sequence<I...>) {
-      // The first field of the list with this tag; unknown tags are
-      // skipped.
-      (void)((std::get<I>(kFields).tag == field.tag
-                  ? (status = DecodeField(std::get<I>(kFields), field, m),
-                     seen[I] = true, true)
-                  : false) ||
-             ...);
-    }
-    (std::make_index_sequence<kCount>());
-    if (!status.ok()) return status;
-  }
+  absl::Status status =
+      ForEachWireField(data, [&](const WireField& field) -> absl::Status {
+        absl::Status decoded;
+        [&]<size_t... I>(std::index_sequence<I...>) {
+          // The first field of the list with this tag; unknown tags are
+          // skipped.
+          (void)((std::get<I>(kFields).tag == field.tag
+                      ? (decoded = DecodeField(std::get<I>(kFields), field, m),
+                         seen[I] = true, true)
+                      : false) ||
+                 ...);
+        }
+        (std::make_index_sequence<kCount>());
+        return decoded;
+      });
+  if (!status.ok()) return status;
   absl::Status missing;
   [&]<size_t... I>(std::index_sequence<I...>) {
     (void)((IsRequired(std::get<I>(kFields)) && !seen[I]
@@ -298,22 +295,17 @@ absl::StatusOr<M> DecodeMessage(absl::string_view payload) {
   M m;
   if constexpr (wire::RecordTagOf<M>() != 0) {
     bool found = false;
-    WireReader reader(payload);
-    WireField field;
-    for (;;) {
-      absl::StatusOr<bool> more = reader.Next(&field);
-      if (!more.ok()) return more.status();
-      if (!*more) break;
-      if (field.tag != wire::RecordTagOf<M>()) continue;
-      if (found) {
-        return absl::DataLossError(
-            absl::StrCat("payload holds two ", wire::NameOf<M>(), " records"));
-      }
-      found = true;
-      if (absl::Status s = wire::DecodeFields(field.value, &m); !s.ok()) {
-        return s;
-      }
-    }
+    absl::Status status =
+        ForEachWireField(payload, [&](const WireField& field) -> absl::Status {
+          if (field.tag != wire::RecordTagOf<M>()) return absl::OkStatus();
+          if (found) {
+            return absl::DataLossError(absl::StrCat(
+                "payload holds two ", wire::NameOf<M>(), " records"));
+          }
+          found = true;
+          return wire::DecodeFields(field.value, &m);
+        });
+    if (!status.ok()) return status;
     if (!found) {
       return absl::DataLossError(
           absl::StrCat("payload holds no ", wire::NameOf<M>(), " record"));

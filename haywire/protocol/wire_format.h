@@ -82,6 +82,21 @@ class WireReader {
   absl::string_view rest_;
 };
 
+// Calls `on_field(const WireField&) -> absl::Status` for every field of
+// `data`, in order. Stops at the first error: a malformed field (what
+// WireReader::Next reports) or one that `on_field` returns.
+template <typename OnField>
+absl::Status ForEachWireField(absl::string_view data, OnField on_field) {
+  WireReader reader(data);
+  WireField field;
+  for (;;) {
+    absl::StatusOr<bool> more = reader.Next(&field);
+    if (!more.ok()) return more.status();
+    if (!*more) return absl::OkStatus();
+    if (absl::Status s = on_field(field); !s.ok()) return s;
+  }
+}
+
 // Value decoders: each fails unless the field has exactly the right shape.
 absl::StatusOr<uint64_t> WireU64(const WireField& field);
 absl::StatusOr<int64_t> WireI64(const WireField& field);
