@@ -1,24 +1,30 @@
 // Copyright 2026 The Haywire Authors.
+//
+// The parsing is nlohmann-json's (its SAX interface, so its lexer checks the
+// grammar, escapes and UTF-8); this file builds the JsonValue tree from the
+// events and adds the checks nlohmann-json leaves out: duplicate member
+// names, the nesting limit, a byte order mark and raw NUL bytes.
 
 #include "haywire/util/json_value.h"
 
-#include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
-#include <system_error>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/numbers.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "haywire/util/json_writer.h"
+#include "nlohmann/json.hpp"
 
 namespace haywire {
 namespace {
@@ -33,514 +39,210 @@ const std::string& EmptyString() {
   return *kEmpty;
 }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+// The largest magnitude up to which every integer has its own double.
+constexpr double kLargestExactDouble = 9007199254740992.0;  // 2^53
 
-bool IsJsonWhitespace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-int HexDigitValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-void AppendUtf8(uint32_t code_point, std::string* out) {
-  if (code_point < 0x80) {
-    out->push_back(static_cast<char>(code_point));
-  } else if (code_point < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (code_point >> 6)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else if (code_point < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (code_point >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (code_point >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+// What nlohmann-json says after its "parse error at line L, column C: " (or
+// the whole message when it does not have that shape), without the "[json.
+// exception...]" prefix.
+std::string NlohmannReason(const nlohmann::detail::exception& e) {
+  absl::string_view message = e.what();
+  if (const size_t bracket = message.find("] "); bracket != message.npos) {
+    message.remove_prefix(bracket + 2);
   }
-}
-
-// The length of the well-formed UTF-8 sequence at the start of `s` (which
-// starts with a byte >= 0x80), or 0 if it is ill-formed (Unicode 3.9, table
-// 3-7: no overlong forms, no surrogates, nothing above U+10FFFF).
-size_t Utf8SequenceLength(absl::string_view s) {
-  const auto byte = [&](size_t i) -> int {
-    return i < s.size() ? static_cast<unsigned char>(s[i]) : -1;
-  };
-  const auto in = [](int b, int lo, int hi) { return b >= lo && b <= hi; };
-  const int b0 = byte(0);
-  if (in(b0, 0xC2, 0xDF)) return in(byte(1), 0x80, 0xBF) ? 2 : 0;
-  int lo = 0x80;
-  int hi = 0xBF;
-  size_t length = 0;
-  if (b0 == 0xE0) {
-    lo = 0xA0;
-    length = 3;
-  } else if (in(b0, 0xE1, 0xEC) || in(b0, 0xEE, 0xEF)) {
-    length = 3;
-  } else if (b0 == 0xED) {
-    hi = 0x9F;
-    length = 3;
-  } else if (b0 == 0xF0) {
-    lo = 0x90;
-    length = 4;
-  } else if (in(b0, 0xF1, 0xF3)) {
-    length = 4;
-  } else if (b0 == 0xF4) {
-    hi = 0x8F;
-    length = 4;
-  } else {
-    return 0;
+  if (absl::StartsWith(message, "parse error at line ")) {
+    if (const size_t colon = message.find(": "); colon != message.npos) {
+      message.remove_prefix(colon + 2);
+    }
   }
-  if (!in(byte(1), lo, hi)) return 0;
-  for (size_t i = 2; i < length; ++i) {
-    if (!in(byte(i), 0x80, 0xBF)) return 0;
+  if (absl::ConsumePrefix(&message, "syntax error while parsing ")) {
+    // "value - invalid literal; ..." reads better as "invalid literal; ...".
+    if (const size_t dash = message.find(" - "); dash != message.npos) {
+      message.remove_prefix(dash + 3);
+    }
   }
-  return length;
+  return std::string(message);
 }
 
 }  // namespace
 
-// The recursive-descent parser behind ParseJson(). Works on one document;
-// `first_line` only shifts the line numbers in error messages (for
-// ParseJsonLines).
-class JsonParser {
+// Builds a JsonValue from nlohmann-json's SAX events for one document.
+// `line` is set when the text is one line of a JSON Lines input: error
+// messages then count lines from it.
+class JsonParser final : public nlohmann::json_sax<nlohmann::json> {
  public:
-  JsonParser(absl::string_view text, int first_line)
-      : text_(text), first_line_(first_line) {}
+  JsonParser(absl::string_view text, std::optional<int> line)
+      : text_(text), line_(line) {}
 
-  absl::StatusOr<JsonValue> ParseDocument() {
-    SkipWhitespace();
-    if (AtEnd()) return Error("expected a JSON value, found end of input");
-    JsonValue value;
-    if (absl::Status s = ParseValue(0, &value); !s.ok()) return s;
-    SkipWhitespace();
-    if (!AtEnd()) {
-      return Error(absl::StrCat("trailing characters after the JSON value: ",
-                                Describe()));
+  absl::StatusOr<JsonValue> ParseDocument() && {
+    if (absl::StartsWith(text_, "\xEF\xBB\xBF")) {
+      return ErrorAt(0, "a byte order mark (RFC 8259 forbids one)");
     }
-    return value;
+    // nlohmann-json reads a NUL byte as the end of the input; JSON allows
+    // one only escaped, inside a string.
+    if (const size_t nul = text_.find('\0'); nul != text_.npos) {
+      return ErrorAt(nul, "a NUL byte (allowed only as \\u0000 in a string)");
+    }
+    const bool parsed = nlohmann::json::sax_parse(
+        text_.begin(), text_.end(), this, nlohmann::json::input_format_t::json,
+        /*strict=*/true);
+    if (!error_.ok()) return error_;
+    if (!parsed || stack_.size() != 1 ||
+        stack_.front().value.values_.size() != 1) {
+      return ErrorAt(std::nullopt, "the parser stopped early");
+    }
+    return std::move(stack_.front().value.values_.front());
+  }
+
+  // nlohmann::json_sax: each returns false to stop the parse.
+  bool null() override { return Add(JsonValue()); }
+  bool boolean(bool b) override {
+    JsonValue v;
+    v.type_ = JsonValue::Type::kBool;
+    v.bool_ = b;
+    return Add(std::move(v));
+  }
+  bool number_integer(int64_t i) override {
+    JsonValue v = Number(static_cast<double>(i));
+    v.has_int_ = true;
+    v.int_ = i;
+    v.has_uint_ = i >= 0;
+    v.uint_ = static_cast<uint64_t>(i);
+    return Add(std::move(v));
+  }
+  bool number_unsigned(uint64_t u) override {
+    JsonValue v = Number(static_cast<double>(u));
+    v.has_uint_ = true;
+    v.uint_ = u;
+    v.has_int_ = u <= uint64_t{std::numeric_limits<int64_t>::max()};
+    v.int_ = static_cast<int64_t>(u);
+    return Add(std::move(v));
+  }
+  bool number_float(double d, const std::string& text) override {
+    if (!std::isfinite(d)) {
+      return Fail(absl::StrCat("number ", text, " is out of range"));
+    }
+    JsonValue v = Number(d);
+    // Written with a fraction or exponent ("1e3", "2.50e1"): an integer
+    // when its value is one and a double holds it exactly.
+    // A nonzero number too small for a double ("1e-400") rounds to 0 but is
+    // no integer.
+    const bool nonzero =
+        text.substr(0, text.find_first_of("eE")).find_first_of("123456789") !=
+        std::string::npos;
+    if (std::trunc(d) == d && std::fabs(d) <= kLargestExactDouble &&
+        (d != 0 || !nonzero)) {
+      v.has_int_ = true;
+      v.int_ = static_cast<int64_t>(d);
+      v.has_uint_ = d >= 0;
+      v.uint_ = d >= 0 ? static_cast<uint64_t>(d) : 0;
+    }
+    return Add(std::move(v));
+  }
+  bool string(std::string& s) override {
+    JsonValue v;
+    v.type_ = JsonValue::Type::kString;
+    v.string_ = std::move(s);
+    return Add(std::move(v));
+  }
+  bool binary(nlohmann::json::binary_t& /*unused*/) override {
+    return Fail("binary values are not JSON");
+  }
+  bool start_object(size_t /*elements*/) override {
+    return Begin(JsonValue::Type::kObject);
+  }
+  bool key(std::string& name) override {
+    Container& object = stack_.back();
+    if (!object.names.insert(name).second) {
+      return Fail(absl::StrCat("duplicate member name \"", name,
+                               "\" (RFC 8259 leaves its meaning undefined)"));
+    }
+    object.value.keys_.push_back(std::move(name));
+    return true;
+  }
+  bool end_object() override { return End(); }
+  bool start_array(size_t /*elements*/) override {
+    return Begin(JsonValue::Type::kArray);
+  }
+  bool end_array() override { return End(); }
+  bool parse_error(size_t position, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& e) override {
+    // `position` counts the bytes read, the offending one included.
+    error_ = ErrorAt(position > 0 ? position - 1 : 0, NlohmannReason(e));
+    return false;
   }
 
  private:
-  bool AtEnd() const { return pos_ >= text_.size(); }
-  char Peek() const { return text_[pos_]; }
+  // An array or object being filled (the bottom entry holds the document).
+  struct Container {
+    JsonValue value;
+    absl::flat_hash_set<std::string> names;  // objects: the names so far.
+  };
 
-  void SkipWhitespace() {
-    while (!AtEnd() && IsJsonWhitespace(Peek())) ++pos_;
+  static JsonValue Number(double d) {
+    JsonValue v;
+    v.type_ = JsonValue::Type::kNumber;
+    v.double_ = d;
+    return v;
   }
 
-  // What is at the current position, for error messages.
-  std::string Describe() const {
-    if (AtEnd()) return "end of input";
-    const auto c = static_cast<unsigned char>(Peek());
-    if (c >= 0x20 && c < 0x7F)
-      return absl::StrCat("'", text_.substr(pos_, 1), "'");
-    return absl::StrCat("byte 0x", absl::Hex(c, absl::kZeroPad2));
+  // Appends `v` to the innermost open array or object, or makes it the
+  // document.
+  bool Add(JsonValue v) {
+    stack_.back().value.values_.push_back(std::move(v));
+    return true;
   }
 
-  absl::Status Error(absl::string_view message) const {
-    return ErrorAt(pos_, message);
+  bool Begin(JsonValue::Type type) {
+    if (static_cast<int>(stack_.size()) > kMaxJsonDepth) {
+      return Fail(absl::StrCat("arrays and objects nested more than ",
+                               kMaxJsonDepth, " deep"));
+    }
+    stack_.emplace_back();
+    stack_.back().value.type_ = type;
+    return true;
   }
 
-  absl::Status ErrorAt(size_t offset, absl::string_view message) const {
-    int line = first_line_;
+  bool End() {
+    JsonValue done = std::move(stack_.back().value);
+    stack_.pop_back();
+    return Add(std::move(done));
+  }
+
+  bool Fail(absl::string_view message) {
+    error_ = ErrorAt(std::nullopt, message);
+    return false;
+  }
+
+  // An error at byte `offset` of the text, or one without a position (the
+  // SAX events do not carry one).
+  absl::Status ErrorAt(std::optional<size_t> offset,
+                       absl::string_view message) const {
+    if (!offset.has_value()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "invalid JSON",
+          line_.has_value() ? absl::StrCat(" at line ", *line_) : "", ": ",
+          message));
+    }
+    int line = line_.value_or(1);
     size_t line_start = 0;
-    for (size_t i = 0; i < offset && i < text_.size(); ++i) {
+    for (size_t i = 0; i < *offset && i < text_.size(); ++i) {
       if (text_[i] == '\n') {
         ++line;
         line_start = i + 1;
       }
     }
     return absl::InvalidArgumentError(absl::StrCat(
-        "invalid JSON at line ", line, ", column ", offset - line_start + 1,
-        " (byte ", offset, "): ", message));
-  }
-
-  // Consumes `word` (true, false, null) if it is next.
-  bool ConsumeWord(absl::string_view word) {
-    if (text_.substr(pos_, word.size()) != word) return false;
-    pos_ += word.size();
-    return true;
-  }
-
-  absl::Status ParseValue(int depth, JsonValue* out) {
-    if (AtEnd()) return Error("expected a JSON value, found end of input");
-    switch (Peek()) {
-      case '{':
-        return ParseObject(depth + 1, out);
-      case '[':
-        return ParseArray(depth + 1, out);
-      case '"':
-        out->type_ = JsonValue::Type::kString;
-        return ParseString(&out->string_);
-      case 't':
-      case 'f':
-      case 'n':
-        if (ConsumeWord("true")) {
-          out->type_ = JsonValue::Type::kBool;
-          out->bool_ = true;
-          return absl::OkStatus();
-        }
-        if (ConsumeWord("false")) {
-          out->type_ = JsonValue::Type::kBool;
-          out->bool_ = false;
-          return absl::OkStatus();
-        }
-        if (ConsumeWord("null")) {
-          out->type_ = JsonValue::Type::kNull;
-          return absl::OkStatus();
-        }
-        return Error("invalid literal (expected true, false or null)");
-      default:
-        if (Peek() == '-' || IsDigit(Peek())) return ParseNumber(out);
-        return Error(absl::StrCat("expected a JSON value, found ", Describe()));
-    }
-  }
-
-  absl::Status CheckDepth(int depth) const {
-    if (depth > kMaxJsonDepth) {
-      return Error(absl::StrCat("arrays and objects nested more than ",
-                                kMaxJsonDepth, " deep"));
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status ParseArray(int depth, JsonValue* out) {
-    if (absl::Status s = CheckDepth(depth); !s.ok()) return s;
-    ++pos_;  // '['
-    out->type_ = JsonValue::Type::kArray;
-    SkipWhitespace();
-    if (!AtEnd() && Peek() == ']') {
-      ++pos_;
-      return absl::OkStatus();
-    }
-    while (true) {
-      SkipWhitespace();
-      JsonValue element;
-      if (absl::Status s = ParseValue(depth, &element); !s.ok()) return s;
-      out->values_.push_back(std::move(element));
-      SkipWhitespace();
-      if (AtEnd()) return Error("unterminated array: expected ',' or ']'");
-      if (Peek() == ',') {
-        ++pos_;
-        SkipWhitespace();
-        if (!AtEnd() && Peek() == ']') {
-          return Error("trailing comma in array");
-        }
-        continue;
-      }
-      if (Peek() == ']') {
-        ++pos_;
-        return absl::OkStatus();
-      }
-      return Error(
-          absl::StrCat("expected ',' or ']' in array, found ", Describe()));
-    }
-  }
-
-  absl::Status ParseObject(int depth, JsonValue* out) {
-    if (absl::Status s = CheckDepth(depth); !s.ok()) return s;
-    ++pos_;  // '{'
-    out->type_ = JsonValue::Type::kObject;
-    absl::flat_hash_set<std::string> names;
-    SkipWhitespace();
-    if (!AtEnd() && Peek() == '}') {
-      ++pos_;
-      return absl::OkStatus();
-    }
-    while (true) {
-      SkipWhitespace();
-      if (AtEnd()) return Error("unterminated object: expected a member name");
-      if (Peek() != '"') {
-        return Error(
-            absl::StrCat("expected a member name (a string) in "
-                         "object, found ",
-                         Describe()));
-      }
-      const size_t key_offset = pos_;
-      std::string key;
-      if (absl::Status s = ParseString(&key); !s.ok()) return s;
-      if (!names.insert(key).second) {
-        return ErrorAt(key_offset, absl::StrCat("duplicate member name ",
-                                                JsonQuote(key), " in object"));
-      }
-      SkipWhitespace();
-      if (AtEnd() || Peek() != ':') {
-        return Error(
-            absl::StrCat("expected ':' after member name, found ", Describe()));
-      }
-      ++pos_;
-      SkipWhitespace();
-      JsonValue value;
-      if (absl::Status s = ParseValue(depth, &value); !s.ok()) return s;
-      out->keys_.push_back(std::move(key));
-      out->values_.push_back(std::move(value));
-      SkipWhitespace();
-      if (AtEnd()) return Error("unterminated object: expected ',' or '}'");
-      if (Peek() == ',') {
-        ++pos_;
-        SkipWhitespace();
-        if (!AtEnd() && Peek() == '}') {
-          return Error("trailing comma in object");
-        }
-        continue;
-      }
-      if (Peek() == '}') {
-        ++pos_;
-        return absl::OkStatus();
-      }
-      return Error(
-          absl::StrCat("expected ',' or '}' in object, found ", Describe()));
-    }
-  }
-
-  // Reads the 4 hex digits of a \u escape at pos_.
-  absl::StatusOr<uint32_t> ParseHex4() {
-    if (pos_ + 4 > text_.size()) {
-      return Error("\\u escape needs 4 hex digits");
-    }
-    uint32_t value = 0;
-    for (int i = 0; i < 4; ++i) {
-      const int digit = HexDigitValue(text_[pos_ + i]);
-      if (digit < 0) return Error("\\u escape needs 4 hex digits");
-      value = value << 4 | static_cast<uint32_t>(digit);
-    }
-    pos_ += 4;
-    return value;
-  }
-
-  // Parses the \uXXXX escape whose backslash is at pos_ (a surrogate pair is
-  // two escapes) and appends its UTF-8 to `out`.
-  absl::Status ParseUnicodeEscape(std::string* out) {
-    const size_t escape_offset = pos_;
-    pos_ += 2;  // "\u"
-    absl::StatusOr<uint32_t> unit = ParseHex4();
-    if (!unit.ok()) return unit.status();
-    uint32_t code_point = *unit;
-    if (code_point >= 0xDC00 && code_point <= 0xDFFF) {
-      return ErrorAt(escape_offset,
-                     "lone low surrogate in \\u escape (not preceded by a "
-                     "high surrogate)");
-    }
-    if (code_point >= 0xD800 && code_point <= 0xDBFF) {
-      if (text_.substr(pos_, 2) != "\\u") {
-        return ErrorAt(escape_offset,
-                       "lone high surrogate in \\u escape (not followed by "
-                       "a \\u escape of a low surrogate)");
-      }
-      pos_ += 2;
-      absl::StatusOr<uint32_t> low = ParseHex4();
-      if (!low.ok()) return low.status();
-      if (*low < 0xDC00 || *low > 0xDFFF) {
-        return ErrorAt(escape_offset,
-                       "high surrogate in \\u escape not followed by a low "
-                       "surrogate");
-      }
-      code_point = 0x10000 + ((code_point - 0xD800) << 10) + (*low - 0xDC00);
-    }
-    AppendUtf8(code_point, out);
-    return absl::OkStatus();
-  }
-
-  absl::Status ParseString(std::string* out) {
-    const size_t start = pos_;
-    ++pos_;  // '"'
-    while (true) {
-      if (AtEnd()) return ErrorAt(start, "unterminated string");
-      const char c = Peek();
-      const auto byte = static_cast<unsigned char>(c);
-      if (c == '"') {
-        ++pos_;
-        return absl::OkStatus();
-      }
-      if (byte < 0x20) {
-        return Error(absl::StrCat("unescaped control character 0x",
-                                  absl::Hex(byte, absl::kZeroPad2),
-                                  " in string (write it as a \\u escape)"));
-      }
-      if (byte >= 0x80) {
-        const size_t length = Utf8SequenceLength(text_.substr(pos_));
-        if (length == 0) return Error("invalid UTF-8 in string");
-        out->append(text_.data() + pos_, length);
-        pos_ += length;
-        continue;
-      }
-      if (c != '\\') {
-        out->push_back(c);
-        ++pos_;
-        continue;
-      }
-      if (pos_ + 1 >= text_.size())
-        return ErrorAt(start, "unterminated string");
-      const char escape = text_[pos_ + 1];
-      char decoded;
-      switch (escape) {
-        case '"':
-          decoded = '"';
-          break;
-        case '\\':
-          decoded = '\\';
-          break;
-        case '/':
-          decoded = '/';
-          break;
-        case 'b':
-          decoded = '\b';
-          break;
-        case 'f':
-          decoded = '\f';
-          break;
-        case 'n':
-          decoded = '\n';
-          break;
-        case 'r':
-          decoded = '\r';
-          break;
-        case 't':
-          decoded = '\t';
-          break;
-        case 'u':
-          if (absl::Status s = ParseUnicodeEscape(out); !s.ok()) return s;
-          continue;
-        default:
-          return Error(
-              "invalid escape in string (expected one of \\\" \\\\ "
-              "\\/ \\b \\f \\n \\r \\t \\uXXXX)");
-      }
-      out->push_back(decoded);
-      pos_ += 2;
-    }
-  }
-
-  // Reads a run of digits at pos_ into *digits (which may be null).
-  void ReadDigits(std::string* digits) {
-    while (!AtEnd() && IsDigit(Peek())) {
-      if (digits != nullptr) digits->push_back(Peek());
-      ++pos_;
-    }
-  }
-
-  absl::Status ParseNumber(JsonValue* out) {
-    const size_t start = pos_;
-    const bool negative = Peek() == '-';
-    if (negative) ++pos_;
-    if (AtEnd() || !IsDigit(Peek())) {
-      return Error("expected a digit in number");
-    }
-    std::string int_digits;
-    if (Peek() == '0') {
-      int_digits = "0";
-      ++pos_;
-      if (!AtEnd() && IsDigit(Peek())) {
-        return Error("leading zero in number");
-      }
-    } else {
-      ReadDigits(&int_digits);
-    }
-    std::string frac_digits;
-    if (!AtEnd() && Peek() == '.') {
-      ++pos_;
-      if (AtEnd() || !IsDigit(Peek())) {
-        return Error("expected a digit after '.' in number");
-      }
-      ReadDigits(&frac_digits);
-    }
-    // The exponent, saturated far beyond any double's range.
-    int64_t exponent = 0;
-    if (!AtEnd() && (Peek() == 'e' || Peek() == 'E')) {
-      ++pos_;
-      bool exponent_negative = false;
-      if (!AtEnd() && (Peek() == '+' || Peek() == '-')) {
-        exponent_negative = Peek() == '-';
-        ++pos_;
-      }
-      if (AtEnd() || !IsDigit(Peek())) {
-        return Error("expected a digit in the exponent of number");
-      }
-      while (!AtEnd() && IsDigit(Peek())) {
-        exponent =
-            std::min<int64_t>(exponent * 10 + (Peek() - '0'), int64_t{1} << 40);
-        ++pos_;
-      }
-      if (exponent_negative) exponent = -exponent;
-    }
-    const absl::string_view literal = text_.substr(start, pos_ - start);
-
-    // The exact value is digits * 10^exponent10, digits without leading or
-    // trailing zeros.
-    std::string digits = int_digits + frac_digits;
-    int64_t exponent10 = exponent - static_cast<int64_t>(frac_digits.size());
-    const size_t first_nonzero = digits.find_first_not_of('0');
-    const bool zero = first_nonzero == std::string::npos;
-    // Decimal exponent of the leading digit: value is in [10^m, 10^(m+1)).
-    int64_t magnitude = 0;
-    if (!zero) {
-      digits.erase(0, first_nonzero);
-      const size_t last_nonzero = digits.find_last_not_of('0');
-      exponent10 += static_cast<int64_t>(digits.size() - 1 - last_nonzero);
-      digits.erase(last_nonzero + 1);
-      magnitude = exponent10 + static_cast<int64_t>(digits.size()) - 1;
-    }
-
-    out->type_ = JsonValue::Type::kNumber;
-    double value = 0;
-    const std::from_chars_result parsed =
-        std::from_chars(literal.data(), literal.data() + literal.size(), value);
-    if (parsed.ec == std::errc::result_out_of_range) {
-      if (magnitude > 0) {
-        return ErrorAt(start, absl::StrCat("number ", literal,
-                                           " is out of the range of a double"));
-      }
-      value = negative ? -0.0 : 0.0;  // underflow
-    } else if (parsed.ec != std::errc() ||
-               parsed.ptr != literal.data() + literal.size() ||
-               !std::isfinite(value)) {
-      return ErrorAt(start, absl::StrCat("number ", literal,
-                                         " is out of the range of a double"));
-    }
-    out->double_ = value;
-
-    // Exact integers: at most 20 decimal digits (uint64_t max has 20).
-    if (zero) {
-      out->has_int_ = out->has_uint_ = true;
-      out->int_ = 0;
-      out->uint_ = 0;
-    } else if (exponent10 >= 0 &&
-               static_cast<int64_t>(digits.size()) + exponent10 <= 20) {
-      const std::string integer =
-          digits + std::string(static_cast<size_t>(exponent10), '0');
-      uint64_t magnitude_value = 0;
-      if (absl::SimpleAtoi(integer, &magnitude_value)) {
-        constexpr uint64_t kMaxInt64 =
-            static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-        if (negative) {
-          if (magnitude_value <= kMaxInt64 + 1) {
-            out->has_int_ = true;
-            out->int_ = magnitude_value == kMaxInt64 + 1
-                            ? std::numeric_limits<int64_t>::min()
-                            : -static_cast<int64_t>(magnitude_value);
-          }
-        } else {
-          out->has_uint_ = true;
-          out->uint_ = magnitude_value;
-          if (magnitude_value <= kMaxInt64) {
-            out->has_int_ = true;
-            out->int_ = static_cast<int64_t>(magnitude_value);
-          }
-        }
-      }
-    }
-    return absl::OkStatus();
+        "invalid JSON at line ", line, ", column ", *offset - line_start + 1,
+        " (byte ", *offset, "): ", message));
   }
 
   absl::string_view text_;
-  int first_line_;
-  size_t pos_ = 0;
+  std::optional<int> line_;
+  // The document's values, outermost first; starts as a holder whose one
+  // element becomes the document.
+  std::vector<Container> stack_ = std::vector<Container>(1);
+  absl::Status error_;
 };
 
 namespace {
@@ -658,7 +360,7 @@ bool operator==(const JsonValue& a, const JsonValue& b) {
 }
 
 absl::StatusOr<JsonValue> ParseJson(absl::string_view text) {
-  return JsonParser(text, 1).ParseDocument();
+  return JsonParser(text, std::nullopt).ParseDocument();
 }
 
 absl::StatusOr<std::vector<JsonValue>> ParseJsonLines(absl::string_view text) {

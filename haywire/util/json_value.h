@@ -1,10 +1,10 @@
 // Copyright 2026 The Haywire Authors.
 //
 // `JsonValue` is a parsed JSON document (RFC 8259) held as a tree, and
-// `ParseJson()` is a small, strict parser that builds one. It is the reading
-// counterpart of `JsonWriter` (json_writer.h): tests and scripts-in-C++ use it
-// to check what `haywire ... --json` prints, so it accepts exactly what
-// RFC 8259 allows and reports anything else as an error instead of guessing.
+// `ParseJson()` builds one with nlohmann-json's parser. It is the reading
+// counterpart of `JsonWriter` (json_writer.h): tests use it to check what
+// `haywire ... --json` prints, so it accepts exactly what RFC 8259 allows and
+// reports anything else as an error instead of guessing.
 //
 // Example:
 //
@@ -32,28 +32,27 @@
 // What the parser accepts (and rejects):
 //
 //   * One JSON value surrounded by optional whitespace (space, tab, LF, CR);
-//     anything after it is an error ("trailing characters"). No comments, no
-//     trailing commas, no single quotes, no NaN/Infinity, no byte order mark.
-//   * Strings: every escape of RFC 8259 (`\" \\ \/ \b \f \n \r \t \uXXXX`);
-//     `\uXXXX` escapes are decoded to UTF-8, a surrogate pair to one 4-byte
-//     sequence. A lone or reversed surrogate, an unescaped control character
-//     (U+0000..U+001F) and ill-formed UTF-8 (overlong forms, encoded
-//     surrogates, values above U+10FFFF, truncated sequences) are errors, so
-//     every string in a `JsonValue` is valid UTF-8. Strings may contain NUL
-//     (from `\u0000`).
-//   * Numbers follow the RFC grammar exactly (no leading '+', no leading
-//     zeros, digits required around '.' and after 'e'). Every number is kept
-//     as the nearest double; in addition, a number whose exact decimal value
-//     is an integer (`42`, `-7`, `1e3`, `2.50e1`, `18446744073709551615`)
-//     keeps that integer exactly when it fits in int64_t and/or uint64_t. A
-//     number too large for a double (`1e400`) is an error; one too small
+//     anything after it is an error. No comments, no trailing commas, no
+//     single quotes, no NaN/Infinity, no byte order mark, no raw NUL byte.
+//   * Strings: every escape of RFC 8259, `\uXXXX` decoded to UTF-8 (a
+//     surrogate pair to one 4-byte sequence). Lone surrogates, unescaped
+//     control characters and ill-formed UTF-8 are errors, so every string in
+//     a `JsonValue` is valid UTF-8. Strings may contain NUL (from `\u0000`).
+//   * Numbers follow the RFC grammar. Every number is kept as the nearest
+//     double. A number written as an integer (`42`, `-7`,
+//     `18446744073709551615`) also keeps its exact value when it fits in
+//     int64_t and/or uint64_t; one written with a fraction or exponent
+//     (`1e3`, `2.50e1`) counts as an integer when its value is one and at
+//     most 2^53 in magnitude, where doubles are exact. `-0` is the integer 0.
+//     A number too large for a double (`1e400`) is an error; one too small
 //     rounds to zero.
 //   * Objects keep their members in document order. A name that appears
 //     twice in one object is an error (RFC 8259 leaves it undefined).
 //   * Arrays and objects nest at most `kMaxJsonDepth` (256) deep.
 //
-// Errors are `InvalidArgumentError`s naming the line, column (in bytes, both
-// 1-based) and byte offset of the problem and what was expected there.
+// Errors are `InvalidArgumentError`s saying what is wrong; syntax errors name
+// the line, column (in bytes, both 1-based) and byte offset where the parser
+// found the problem.
 //
 // `JsonValue` is a regular value type (copyable, movable, comparable with
 // `==`); it is not thread-safe for concurrent mutation, but it has no mutating
