@@ -4,21 +4,24 @@
 // tree (testdata/procfs/make_fixtures.sh), on malformed inputs, and on this
 // machine's /proc.
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "guest/procfs.h"
 #include "haywire/protocol/layout.h"
 #include "haywire/protocol/messages.h"
 #include "haywire/protocol/wire_format.h"
+#include "haywire/testing/forked_child.h"
 
 namespace haywire {
 namespace {
@@ -174,11 +177,11 @@ TEST(ProcFsSummaryTest, ProcessTableStampOfThisMachineMovesWithAStart) {
   ProcFs procfs("/proc", "/etc/passwd");
   absl::StatusOr<ProcessTableStamp> before = procfs.ReadProcessTableStamp();
   ASSERT_TRUE(before.ok()) << before.status();
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) _exit(0);
+  absl::StatusOr<std::unique_ptr<ForkedChild>> child =
+      ForkedChild::Start([] { return 0; });
+  ASSERT_TRUE(child.ok()) << child.status();
   absl::StatusOr<ProcessTableStamp> after = procfs.ReadProcessTableStamp();
-  waitpid(child, nullptr, 0);
+  EXPECT_EQ((*child)->WaitExit(absl::Seconds(60)), 0);
   ASSERT_TRUE(after.ok()) << after.status();
   EXPECT_NE(*before, *after);
 

@@ -6,7 +6,6 @@
 
 #include "haywire/host/client.h"
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -18,8 +17,10 @@
 #include <thread>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "guest/companion.h"
 #include "guest/request_router.h"
@@ -28,6 +29,7 @@
 #include "haywire/host/live_session.h"
 #include "haywire/protocol/region.h"
 #include "haywire/protocol/wire_format.h"
+#include "haywire/testing/forked_child.h"
 
 namespace haywire {
 namespace {
@@ -343,13 +345,13 @@ TEST(ClientTest, SlotsOfDeadOwnersAreReclaimed) {
   TestCompanion companion("dead");
   companion.Start();
   LiveSession session = companion.Connect();
-  pid_t child = ::fork();
-  if (child == 0) _exit(0);
-  ASSERT_GT(child, 0);
-  ASSERT_EQ(::waitpid(child, nullptr, 0), child);  // now certainly gone
+  absl::StatusOr<std::unique_ptr<ForkedChild>> child =
+      ForkedChild::Start([] { return 0; });
+  ASSERT_TRUE(child.ok()) << child.status();
+  ASSERT_EQ((*child)->WaitExit(absl::Seconds(60)), 0);  // now certainly gone
   for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
     ASSERT_TRUE(TryClaimSlot(session.region.request_slot(i),
-                             static_cast<uint32_t>(child)));
+                             static_cast<uint32_t>((*child)->pid())));
   }
   Client client(&session, Quick());
   EXPECT_TRUE(client.Ping().ok());
@@ -544,16 +546,16 @@ TEST(ClientTest, SlotKeptByAProcessThatDiedIsReclaimed) {
   // Children each keep a slot and die without releasing it (_exit skips
   // destructors, as SIGKILL would).
   for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
-    pid_t child = ::fork();
-    ASSERT_GE(child, 0);
-    if (child == 0) {
-      LiveSession own = companion.Connect();
-      Client client(&own, Quick());
-      _exit(client.Ping().ok() && client.kept_slot() >= 0 ? 0 : 1);
-    }
-    int status = 0;
-    ASSERT_EQ(::waitpid(child, &status, 0), child);
-    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    absl::StatusOr<std::unique_ptr<ForkedChild>> child =
+        ForkedChild::Start([&]() -> int {
+          LiveSession own = companion.Connect();
+          Client client(&own, Quick());
+          // Leaves without running `client`'s destructor, which would hand
+          // the slot back.
+          _exit(client.Ping().ok() && client.kept_slot() >= 0 ? 0 : 1);
+        });
+    ASSERT_TRUE(child.ok()) << child.status();
+    ASSERT_EQ((*child)->WaitExit(absl::Seconds(60)), 0);
   }
   ExpectAllSlots(session, SlotState::kResponseReady);
   Client client(&session, Quick());

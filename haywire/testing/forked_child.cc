@@ -59,6 +59,21 @@ std::optional<int> ForkedChild::WaitExit(absl::Duration timeout) {
   }
 }
 
+bool ForkedChild::WaitZombie(absl::Duration timeout) {
+  if (exit_code_.has_value()) return true;
+  const absl::Time deadline = absl::Now() + timeout;
+  for (;;) {
+    siginfo_t info{};
+    // WNOWAIT leaves the child unreaped; si_pid stays 0 while it runs.
+    const int done = waitid(P_PID, static_cast<id_t>(pid_), &info,
+                            WEXITED | WNOHANG | WNOWAIT);
+    if (done == 0 && info.si_pid == pid_) return true;
+    if (done < 0 && errno != EINTR) return false;
+    if (absl::Now() >= deadline) return false;
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+}
+
 void ForkedChild::Kill() {
   if (exit_code_.has_value()) return;
   kill(pid_, SIGKILL);

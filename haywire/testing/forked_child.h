@@ -52,6 +52,10 @@ class ForkedChild {
   // Once reaped, returns the same answer again without waiting.
   std::optional<int> WaitExit(absl::Duration timeout);
 
+  // Waits up to `timeout` for the child to exit without reaping it, so it
+  // stays a zombie the test can look at in /proc. True once it has exited.
+  bool WaitZombie(absl::Duration timeout);
+
   // True once the child has exited (reaping it); never waits.
   bool Exited() { return WaitExit(absl::ZeroDuration()).has_value(); }
 

@@ -51,6 +51,16 @@ TEST(ForkedChildTest, ARunningChildIsNotWaitedForBeyondTheTimeout) {
   EXPECT_EQ((*child)->WaitExit(absl::ZeroDuration()), -1);
 }
 
+TEST(ForkedChildTest, WaitZombieLeavesTheExitedChildUnreaped) {
+  absl::StatusOr<std::unique_ptr<ForkedChild>> child =
+      ForkedChild::Start([] { return 7; });
+  ASSERT_TRUE(child.ok()) << child.status();
+  ASSERT_TRUE((*child)->WaitZombie(absl::Seconds(60)));
+  // Still there as a zombie: signalling it succeeds until it is reaped.
+  EXPECT_EQ(kill((*child)->pid(), 0), 0);
+  EXPECT_EQ((*child)->WaitExit(absl::ZeroDuration()), 7);
+}
+
 TEST(ForkedChildTest, TheDestructorKillsAndReapsTheChild) {
   pid_t pid = 0;
   {
