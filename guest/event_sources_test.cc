@@ -10,12 +10,11 @@
 // asserts on timing.
 
 #include <signal.h>
-#include <spawn.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,8 +32,8 @@
 #include "haywire/protocol/layout.h"
 #include "haywire/protocol/page_table.h"
 #include "haywire/protocol/region.h"
-
-extern char** environ;
+#include "haywire/testing/background_process.h"
+#include "haywire/testing/child_group.h"
 
 namespace haywire {
 namespace {
@@ -46,36 +45,14 @@ constexpr absl::Duration kDeadline = absl::Seconds(60);
 std::string ShellBinary() {
   return access("/bin/sh", X_OK) == 0 ? "/bin/sh" : "/usr/bin/sh";
 }
-std::string SleepBinary() {
-  return access("/usr/bin/sleep", X_OK) == 0 ? "/usr/bin/sleep" : "/bin/sleep";
-}
 
-pid_t Spawn(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  for (const std::string& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  const int error =
-      posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ);
-  EXPECT_EQ(error, 0) << "cannot spawn " << argv[0];
-  return error == 0 ? pid : -1;
-}
-
-// Waits (bounded) for `pid`; its wait status, or -1.
-int Reap(pid_t pid) {
-  const absl::Time deadline = absl::Now() + kDeadline;
-  int status = 0;
-  while (absl::Now() < deadline) {
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) return status;
-    if (done < 0) return -1;
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-  ADD_FAILURE() << "pid " << pid << " did not exit in time";
-  return -1;
+// Starts `argv` in the background (null, with a test failure, if it cannot).
+std::unique_ptr<BackgroundProcess> Start(const std::vector<std::string>& argv,
+                                         absl::string_view name) {
+  absl::StatusOr<std::unique_ptr<BackgroundProcess>> process =
+      BackgroundProcess::Start(argv, name);
+  EXPECT_TRUE(process.ok()) << process.status();
+  return process.ok() ? *std::move(process) : nullptr;
 }
 
 // A marker argument unique to this test run.
@@ -98,14 +75,16 @@ TEST(ProcConnectorTest, SeesForkExecAndExitOfRealProcesses) {
     GTEST_SKIP() << "process-events connector unavailable here: "
                  << connector.status().message();
   }
-  const pid_t exits7 = Spawn({ShellBinary(), "-c", "exit 7"});
-  const pid_t sleeper = Spawn({SleepBinary(), "30"});
-  ASSERT_GT(exits7, 0);
-  ASSERT_GT(sleeper, 0);
-  const int status7 = Reap(exits7);
-  EXPECT_TRUE(WIFEXITED(status7) && WEXITSTATUS(status7) == 7);
-  kill(sleeper, SIGKILL);
-  Reap(sleeper);
+  std::unique_ptr<BackgroundProcess> exits7_process =
+      Start({ShellBinary(), "-c", "exit 7"}, "exit7");
+  std::unique_ptr<BackgroundProcess> sleeper_process =
+      Start({SleepBinary(), "30"}, "sleeper");
+  ASSERT_NE(exits7_process, nullptr);
+  ASSERT_NE(sleeper_process, nullptr);
+  const pid_t exits7 = exits7_process->pid();
+  const pid_t sleeper = sleeper_process->pid();
+  EXPECT_EQ(exits7_process->WaitExit(kDeadline), 7);
+  ASSERT_TRUE(sleeper_process->Kill());
 
   bool fork7 = false, exec7 = false, exit7 = false, exit_sleeper = false;
   const absl::Time deadline = absl::Now() + kDeadline;
@@ -145,8 +124,10 @@ TEST(PidDifferTest, SeesStartsAndExitsOfRealProcesses) {
   PidDiffer differ(&procfs);
   ASSERT_TRUE(differ.Prime().ok());
   const std::string marker = Marker("pid-diff");
-  const pid_t sleeper = Spawn({SleepBinary(), "30", marker});
-  ASSERT_GT(sleeper, 0);
+  std::unique_ptr<BackgroundProcess> sleeper_process =
+      Start({SleepBinary(), "30", marker}, "sleeper");
+  ASSERT_NE(sleeper_process, nullptr);
+  const pid_t sleeper = sleeper_process->pid();
 
   bool started = false;
   absl::Time deadline = absl::Now() + kDeadline;
@@ -155,7 +136,7 @@ TEST(PidDifferTest, SeesStartsAndExitsOfRealProcesses) {
     ASSERT_TRUE(events.ok()) << events.status();
     for (const ProcessEvent& e : *events) {
       if (e.pid != static_cast<uint32_t>(sleeper)) continue;
-      // posix_spawn's child may be seen before its exec; wait for the
+      // The forked child may be seen before its exec; wait for the
       // program, as a start is only reported once.
       ASSERT_EQ(e.kind, ProcessEventKind::kExec);
       started = true;
@@ -171,8 +152,7 @@ TEST(PidDifferTest, SeesStartsAndExitsOfRealProcesses) {
   }
   ASSERT_TRUE(started);
 
-  kill(sleeper, SIGKILL);
-  Reap(sleeper);
+  ASSERT_TRUE(sleeper_process->Kill());
   bool exited = false;
   deadline = absl::Now() + kDeadline;
   while (!exited && absl::Now() < deadline) {
@@ -254,8 +234,10 @@ TEST_P(PublisherTest, PublishesTheTestsProcessesIntoTheRing) {
 
   // A sleeper (long enough for pid diffing), killed by a signal.
   const std::string marker = Marker("publisher");
-  const pid_t sleeper = Spawn({SleepBinary(), "30", marker});
-  ASSERT_GT(sleeper, 0);
+  std::unique_ptr<BackgroundProcess> sleeper_process =
+      Start({SleepBinary(), "30", marker}, "sleeper");
+  ASSERT_NE(sleeper_process, nullptr);
+  const pid_t sleeper = sleeper_process->pid();
   bool started = false;
   absl::Time deadline = absl::Now() + kDeadline;
   while (!started && absl::Now() < deadline) {
@@ -275,8 +257,7 @@ TEST_P(PublisherTest, PublishesTheTestsProcessesIntoTheRing) {
     absl::SleepFor(absl::Milliseconds(10));
   }
   ASSERT_TRUE(started) << "no exec event for pid " << sleeper;
-  kill(sleeper, SIGKILL);
-  Reap(sleeper);
+  ASSERT_TRUE(sleeper_process->Kill());
   bool exited = false;
   deadline = absl::Now() + kDeadline;
   while (!exited && absl::Now() < deadline) {
@@ -301,9 +282,11 @@ TEST_P(PublisherTest, PublishesTheTestsProcessesIntoTheRing) {
 
   if (exact) {
     // Exit codes, and processes too short-lived for any PID list.
-    const pid_t quick = Spawn({ShellBinary(), "-c", "exit 5"});
-    ASSERT_GT(quick, 0);
-    Reap(quick);
+    std::unique_ptr<BackgroundProcess> quick_process =
+        Start({ShellBinary(), "-c", "exit 5"}, "exit5");
+    ASSERT_NE(quick_process, nullptr);
+    const pid_t quick = quick_process->pid();
+    ASSERT_EQ(quick_process->WaitExit(kDeadline), 5);
     bool quick_exit = false;
     deadline = absl::Now() + kDeadline;
     while (!quick_exit && absl::Now() < deadline) {

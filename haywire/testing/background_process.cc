@@ -78,13 +78,17 @@ absl::StatusOr<std::unique_ptr<BackgroundProcess>> BackgroundProcess::Start(
   return process;
 }
 
-BackgroundProcess::~BackgroundProcess() {
-  if (pid_ <= 0 || reaped_) return;
+BackgroundProcess::~BackgroundProcess() { Kill(); }
+
+bool BackgroundProcess::Kill() {
+  if (pid_ <= 0 || reaped_) return true;
   kill(-pid_, SIGKILL);
   kill(pid_, SIGKILL);
   if (!WaitExit(absl::Seconds(60)).has_value()) {
     ADD_FAILURE() << "background process " << pid_ << " survived SIGKILL";
+    return false;
   }
+  return true;
 }
 
 std::string BackgroundProcess::Stdout() const {

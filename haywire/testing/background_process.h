@@ -52,6 +52,10 @@ class BackgroundProcess {
   // signal), or nullopt if it is still running.
   std::optional<int> WaitExit(absl::Duration timeout);
 
+  // SIGKILLs the process and its process group and reaps it (bounded); false
+  // (and a test failure) if it survived.
+  bool Kill();
+
  private:
   BackgroundProcess() = default;
 

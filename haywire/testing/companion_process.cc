@@ -19,6 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -49,8 +50,12 @@ std::string TestTempPath(absl::string_view name) {
   const ::testing::TestInfo* info =
       ::testing::UnitTest::GetInstance()->current_test_info();
   if (info == nullptr) return absl::StrCat(TestTmpDir(), "/", name);
-  return absl::StrCat(TestTmpDir(), "/", info->test_suite_name(), ".",
-                      info->name(), ".", name);
+  // Parameterized tests are named "Prefix/Suite" and "Test/Param".
+  return absl::StrCat(TestTmpDir(), "/",
+                      absl::StrReplaceAll(absl::StrCat(info->test_suite_name(),
+                                                       ".", info->name()),
+                                          {{"/", "_"}}),
+                      ".", name);
 }
 
 std::string SessionIdHex(uint64_t id) {

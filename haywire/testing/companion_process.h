@@ -49,7 +49,8 @@ namespace haywire {
 std::string TestTmpDir();
 
 // A path in TEST_TMPDIR unique to the running gtest test:
-// "$TEST_TMPDIR/<Suite>.<Test>.<name>". Outside a test, "$TEST_TMPDIR/<name>".
+// "$TEST_TMPDIR/<Suite>.<Test>.<name>" ('/' in parameterized names becomes
+// '_'). Outside a test, "$TEST_TMPDIR/<name>".
 std::string TestTempPath(absl::string_view name);
 
 // "0x" and 16 lower-case hex digits, as haywire prints session ids.
