@@ -42,19 +42,6 @@ using ::testing::ElementsAre;
 
 constexpr absl::Duration kDeadline = absl::Seconds(60);
 
-std::string ShellBinary() {
-  return access("/bin/sh", X_OK) == 0 ? "/bin/sh" : "/usr/bin/sh";
-}
-
-// Starts `argv` in the background (null, with a test failure, if it cannot).
-std::unique_ptr<BackgroundProcess> Start(const std::vector<std::string>& argv,
-                                         absl::string_view name) {
-  absl::StatusOr<std::unique_ptr<BackgroundProcess>> process =
-      BackgroundProcess::Start(argv, name);
-  EXPECT_TRUE(process.ok()) << process.status();
-  return process.ok() ? *std::move(process) : nullptr;
-}
-
 // A marker argument unique to this test run.
 std::string Marker(absl::string_view what) {
   return absl::StrCat("9", getpid() % 10000, what.size());
@@ -76,9 +63,9 @@ TEST(ProcConnectorTest, SeesForkExecAndExitOfRealProcesses) {
                  << connector.status().message();
   }
   std::unique_ptr<BackgroundProcess> exits7_process =
-      Start({ShellBinary(), "-c", "exit 7"}, "exit7");
+      StartInBackground({ShellBinary(), "-c", "exit 7"}, "exit7");
   std::unique_ptr<BackgroundProcess> sleeper_process =
-      Start({SleepBinary(), "30"}, "sleeper");
+      StartInBackground({SleepBinary(), "30"}, "sleeper");
   ASSERT_NE(exits7_process, nullptr);
   ASSERT_NE(sleeper_process, nullptr);
   const pid_t exits7 = exits7_process->pid();
@@ -125,7 +112,7 @@ TEST(PidDifferTest, SeesStartsAndExitsOfRealProcesses) {
   ASSERT_TRUE(differ.Prime().ok());
   const std::string marker = Marker("pid-diff");
   std::unique_ptr<BackgroundProcess> sleeper_process =
-      Start({SleepBinary(), "30", marker}, "sleeper");
+      StartInBackground({SleepBinary(), "30", marker}, "sleeper");
   ASSERT_NE(sleeper_process, nullptr);
   const pid_t sleeper = sleeper_process->pid();
 
@@ -235,7 +222,7 @@ TEST_P(PublisherTest, PublishesTheTestsProcessesIntoTheRing) {
   // A sleeper (long enough for pid diffing), killed by a signal.
   const std::string marker = Marker("publisher");
   std::unique_ptr<BackgroundProcess> sleeper_process =
-      Start({SleepBinary(), "30", marker}, "sleeper");
+      StartInBackground({SleepBinary(), "30", marker}, "sleeper");
   ASSERT_NE(sleeper_process, nullptr);
   const pid_t sleeper = sleeper_process->pid();
   bool started = false;
@@ -283,7 +270,7 @@ TEST_P(PublisherTest, PublishesTheTestsProcessesIntoTheRing) {
   if (exact) {
     // Exit codes, and processes too short-lived for any PID list.
     std::unique_ptr<BackgroundProcess> quick_process =
-        Start({ShellBinary(), "-c", "exit 5"}, "exit5");
+        StartInBackground({ShellBinary(), "-c", "exit 5"}, "exit5");
     ASSERT_NE(quick_process, nullptr);
     const pid_t quick = quick_process->pid();
     ASSERT_EQ(quick_process->WaitExit(kDeadline), 5);

@@ -14,18 +14,13 @@
 // no sandbox, see BUILD); without them the companion refuses
 // --event-source=connector and they skip with its message.
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -36,11 +31,12 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "haywire/testing/background_process.h"
+#include "haywire/testing/child_group.h"
+#include "haywire/testing/command_checks.h"
 #include "haywire/testing/companion_process.h"
 #include "haywire/testing/subprocess.h"
 #include "haywire/util/json_value.h"
-
-extern char** environ;
 
 namespace haywire {
 namespace {
@@ -54,90 +50,17 @@ constexpr absl::Duration kWait = absl::Seconds(120);
 
 std::string HaywirePath() { return RunfilePath("haywire/haywire"); }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
-std::string SleepBinary() {
-  return access("/usr/bin/sleep", X_OK) == 0 ? "/usr/bin/sleep" : "/bin/sleep";
-}
-std::string ShellBinary() {
-  return access("/bin/sh", X_OK) == 0 ? "/bin/sh" : "/usr/bin/sh";
-}
-
-// Spawns `argv` with stdout and stderr to files and default signal
-// dispositions; pid or -1.
-pid_t SpawnLogged(const std::vector<std::string>& argv,
-                  const std::string& out_path, const std::string& err_path) {
-  std::vector<char*> args;
-  for (const std::string& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-                                   O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none;
-  sigemptyset(&none);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP}) sigaddset(&defaults, sig);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = -1;
-  const int error =
-      posix_spawn(&pid, args[0], &actions, &attr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  return error == 0 ? pid : -1;
-}
-
-// Waits (bounded) for `pid`; its wait status, or nullopt after killing it.
-std::optional<int> WaitBounded(pid_t pid, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  int status = 0;
-  while (absl::Now() < deadline) {
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) return status;
-    if (done < 0) return std::nullopt;
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-  return std::nullopt;
-}
-
 // A `haywire watch` running in the background.
 class WatchProcess {
  public:
-  WatchProcess(const std::string& name, std::vector<std::string> flags)
-      : out_(TestTempPath(absl::StrCat(name, ".stdout"))),
-        err_(TestTempPath(absl::StrCat(name, ".stderr"))) {
+  WatchProcess(const std::string& name, std::vector<std::string> flags) {
     std::vector<std::string> argv = {HaywirePath(), "watch"};
     argv.insert(argv.end(), flags.begin(), flags.end());
-    pid_ = SpawnLogged(argv, out_, err_);
-    EXPECT_GT(pid_, 0) << "cannot spawn " << argv[0];
-  }
-  ~WatchProcess() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
+    process_ = StartInBackground(argv, name);
   }
 
-  std::string Stdout() const { return ReadFile(out_); }
-  std::string Stderr() const { return ReadFile(err_); }
+  std::string Stdout() const { return process_ ? process_->Stdout() : ""; }
+  std::string Stderr() const { return process_ ? process_->Stderr() : ""; }
   std::string Debug() const {
     return absl::StrCat("watch stdout:\n", Stdout(), "\nwatch stderr:\n",
                         Stderr());
@@ -148,8 +71,7 @@ class WatchProcess {
     const absl::Time deadline = absl::Now() + kWait;
     while (absl::Now() < deadline) {
       if (done(Stdout())) return true;
-      if (pid_ > 0 && waitpid(pid_, &status_, WNOHANG) == pid_) {
-        pid_ = -1;
+      if (process_ == nullptr || process_->WaitExit(absl::ZeroDuration())) {
         return done(Stdout());
       }
       absl::SleepFor(absl::Milliseconds(20));
@@ -159,31 +81,20 @@ class WatchProcess {
 
   // SIGTERM (if still running) and the exit code, or -1.
   int Stop() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      std::optional<int> status = WaitBounded(pid_, kWait);
-      pid_ = -1;
-      if (!status.has_value()) return -1;
-      status_ = *status;
+    if (process_ == nullptr) return -1;
+    if (!process_->WaitExit(absl::ZeroDuration()).has_value()) {
+      kill(process_->pid(), SIGTERM);
     }
-    return WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
+    return Wait();
   }
   // Waits for it to exit by itself; the exit code, or -1.
   int Wait() {
-    if (pid_ > 0) {
-      std::optional<int> status = WaitBounded(pid_, kWait);
-      pid_ = -1;
-      if (!status.has_value()) return -1;
-      status_ = *status;
-    }
-    return WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
+    if (process_ == nullptr) return -1;
+    return process_->WaitExit(kWait).value_or(-1);
   }
 
  private:
-  std::string out_;
-  std::string err_;
-  pid_t pid_ = -1;
-  int status_ = 0;
+  std::unique_ptr<BackgroundProcess> process_;
 };
 
 // The JSON lines of a watch's stdout (a partial last line is ignored).
@@ -215,10 +126,6 @@ std::vector<std::string> ArgsOf(const JsonValue& event) {
     args.push_back(event["args"].at(i).as_string().value_or("?"));
   }
   return args;
-}
-
-pid_t Spawn(const std::vector<std::string>& argv) {
-  return SpawnLogged(argv, "/dev/null", "/dev/null");
 }
 
 class WatchE2eTest : public ::testing::Test {
@@ -266,16 +173,17 @@ void CheckJsonStream(const std::vector<std::string>& host_flags,
   })) << watch.Debug();
 
   const std::string marker = absl::StrCat("7", getpid() % 100000);
-  const pid_t sleeper = Spawn({SleepBinary(), "30", marker});
-  ASSERT_GT(sleeper, 0);
+  std::unique_ptr<BackgroundProcess> sleeper_process =
+      StartInBackground({SleepBinary(), "30", marker}, "sleeper");
+  ASSERT_NE(sleeper_process, nullptr);
+  const pid_t sleeper = sleeper_process->pid();
   ASSERT_TRUE(watch.WaitForOutput([&](const std::string& out) {
     std::optional<JsonValue> exec = FindEvent(out, "exec", sleeper);
     return exec.has_value() && ArgsOf(*exec).size() == 3;
   })) << "no exec event for pid "
       << sleeper << "\n"
       << watch.Debug();
-  kill(sleeper, SIGKILL);
-  ASSERT_TRUE(WaitBounded(sleeper, kWait).has_value());
+  ASSERT_TRUE(sleeper_process->Kill());
   ASSERT_TRUE(watch.WaitForOutput([&](const std::string& out) {
     return FindEvent(out, "exit", sleeper).has_value();
   })) << "no exit event for pid "
@@ -285,9 +193,11 @@ void CheckJsonStream(const std::vector<std::string>& host_flags,
   pid_t exits7 = -1;
   if (exact_source) {
     // Far shorter than any PID-diff interval: only the connector sees it.
-    exits7 = Spawn({ShellBinary(), "-c", "exit 7"});
-    ASSERT_GT(exits7, 0);
-    ASSERT_TRUE(WaitBounded(exits7, kWait).has_value());
+    std::unique_ptr<BackgroundProcess> exits7_process =
+        StartInBackground({ShellBinary(), "-c", "exit 7"}, "exit7");
+    ASSERT_NE(exits7_process, nullptr);
+    exits7 = exits7_process->pid();
+    ASSERT_EQ(exits7_process->WaitExit(kWait), 7);
     ASSERT_TRUE(watch.WaitForOutput([&](const std::string& out) {
       return FindEvent(out, "exit", exits7).has_value();
     })) << "no exit event for pid "
@@ -363,8 +273,10 @@ TEST_F(WatchE2eTest, TextStreamHasAHeaderAndOneLinePerEvent) {
   ASSERT_TRUE(watch.WaitForOutput([](const std::string& out) {
     return absl::StrContains(out, "\n");
   })) << watch.Debug();
-  const pid_t sleeper = Spawn({SleepBinary(), "31"});
-  ASSERT_GT(sleeper, 0);
+  std::unique_ptr<BackgroundProcess> sleeper_process =
+      StartInBackground({SleepBinary(), "31"}, "sleeper");
+  ASSERT_NE(sleeper_process, nullptr);
+  const pid_t sleeper = sleeper_process->pid();
   // The EVENT column of a line (13..17), and whether the PID column (from
   // 19) is the sleeper.
   auto event_of = [](absl::string_view line) {
@@ -380,8 +292,7 @@ TEST_F(WatchE2eTest, TextStreamHasAHeaderAndOneLinePerEvent) {
     }
     return false;
   })) << watch.Debug();
-  kill(sleeper, SIGKILL);
-  ASSERT_TRUE(WaitBounded(sleeper, kWait).has_value());
+  ASSERT_TRUE(sleeper_process->Kill());
   const std::string status = exact ? "killed by SIGKILL" : "exited";
   ASSERT_TRUE(watch.WaitForOutput([&](const std::string& out) {
     for (absl::string_view line : absl::StrSplit(out, '\n')) {
@@ -420,13 +331,11 @@ TEST_F(WatchE2eTest, MaxEventsAndDurationEndTheStream) {
       return absl::StrContains(out, "\"type\":\"session\"");
     })) << watch.Debug();
     // Two sleepers make at least two events (their starts).
-    const pid_t a = Spawn({SleepBinary(), "32"});
-    const pid_t b = Spawn({SleepBinary(), "32"});
+    std::unique_ptr<BackgroundProcess> a =
+        StartInBackground({SleepBinary(), "32"}, "a");
+    std::unique_ptr<BackgroundProcess> b =
+        StartInBackground({SleepBinary(), "32"}, "b");
     EXPECT_EQ(watch.Wait(), 0) << watch.Debug();
-    kill(a, SIGKILL);
-    kill(b, SIGKILL);
-    WaitBounded(a, kWait);
-    WaitBounded(b, kWait);
     int events = 0;
     for (const JsonValue& v : JsonLines(watch.Stdout())) {
       if (v["sequence"].as_uint().has_value()) ++events;
@@ -466,13 +375,14 @@ TEST_F(WatchE2eTest, FollowsTheNextSessionWhenTheCompanionRestarts) {
   ASSERT_TRUE(watch.WaitForOutput([&](const std::string& out) {
     return absl::StrContains(out, second_session);
   })) << watch.Debug();
-  const pid_t sleeper = Spawn({SleepBinary(), "33"});
-  ASSERT_GT(sleeper, 0);
+  std::unique_ptr<BackgroundProcess> sleeper_process =
+      StartInBackground({SleepBinary(), "33"}, "sleeper");
+  ASSERT_NE(sleeper_process, nullptr);
+  const pid_t sleeper = sleeper_process->pid();
   EXPECT_TRUE(watch.WaitForOutput([&](const std::string& out) {
     return FindEvent(out, "exec", sleeper).has_value();
   })) << watch.Debug();
-  kill(sleeper, SIGKILL);
-  WaitBounded(sleeper, kWait);
+  sleeper_process->Kill();
   EXPECT_EQ(watch.Stop(), 0) << watch.Debug();
   // One clear line on stderr for the loss, one for the new session.
   const std::string err = watch.Stderr();
@@ -486,24 +396,21 @@ TEST_F(WatchE2eTest, ClearErrorsForMissingEventsAndUsage) {
   ASSERT_TRUE(StartCompanion("off"));
   std::vector<std::string> argv = {HaywirePath(), "watch", "--events"};
   for (const std::string& f : HostFlags()) argv.push_back(f);
-  absl::StatusOr<SubprocessResult> result = RunSubprocess(argv, kWait);
-  ASSERT_TRUE(result.ok()) << result.status();
-  EXPECT_EQ(result->exit_code, 11) << result->DebugString();
-  EXPECT_THAT(result->err, StartsWith("haywire: "));
-  EXPECT_THAT(result->err, HasSubstr("--event-source"));
-  EXPECT_EQ(std::count(result->err.begin(), result->err.end(), '\n'), 1);
+  SubprocessResult result = RunCommand(argv, kWait);
+  ExpectOneLineError(result, 11);
+  EXPECT_THAT(result.err, HasSubstr("--event-source"));
 
   // Without --events it is the full-screen view, which needs a terminal
   // (the test's stdout is a pipe): a usage error, before touching the file.
   result =
-      RunSubprocess({HaywirePath(), "watch", "--mem-file=/nonexistent"}, kWait);
-  ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result->exit_code, 2) << result->DebugString();
-  EXPECT_THAT(result->err, HasSubstr("needs a terminal; use --batch"));
-  result = RunSubprocess(
-      {HaywirePath(), "watch", "--events", "--max-events=-1"}, kWait);
-  ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result->exit_code, 2) << result->DebugString();
+      RunCommand({HaywirePath(), "watch", "--mem-file=/nonexistent"}, kWait);
+  ExpectEndedByItself(result);
+  EXPECT_EQ(result.exit_code, 2) << result.DebugString();
+  EXPECT_THAT(result.err, HasSubstr("needs a terminal; use --batch"));
+  result = RunCommand({HaywirePath(), "watch", "--events", "--max-events=-1"},
+                      kWait);
+  ExpectEndedByItself(result);
+  EXPECT_EQ(result.exit_code, 2) << result.DebugString();
 }
 
 }  // namespace

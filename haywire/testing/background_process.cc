@@ -78,10 +78,19 @@ absl::StatusOr<std::unique_ptr<BackgroundProcess>> BackgroundProcess::Start(
   return process;
 }
 
+std::unique_ptr<BackgroundProcess> StartInBackground(
+    const std::vector<std::string>& argv, absl::string_view log_name) {
+  absl::StatusOr<std::unique_ptr<BackgroundProcess>> process =
+      BackgroundProcess::Start(argv, log_name);
+  EXPECT_TRUE(process.ok()) << "cannot start " << (argv.empty() ? "" : argv[0])
+                            << ": " << process.status();
+  return process.ok() ? *std::move(process) : nullptr;
+}
+
 BackgroundProcess::~BackgroundProcess() { Kill(); }
 
 bool BackgroundProcess::Kill() {
-  if (pid_ <= 0 || reaped_) return true;
+  if (pid_ <= 0 || exit_code_.has_value()) return true;
   kill(-pid_, SIGKILL);
   kill(pid_, SIGKILL);
   if (!WaitExit(absl::Seconds(60)).has_value()) {
@@ -100,18 +109,18 @@ std::string BackgroundProcess::Stderr() const {
 }
 
 std::optional<int> BackgroundProcess::WaitExit(absl::Duration timeout) {
-  if (reaped_) return std::nullopt;
+  if (exit_code_.has_value()) return exit_code_;
   const absl::Time deadline = absl::Now() + timeout;
   for (;;) {
     int status = 0;
     const pid_t waited = waitpid(pid_, &status, WNOHANG);
     if (waited == pid_) {
-      reaped_ = true;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      return exit_code_;
     }
     if (waited < 0 && errno != EINTR) {
-      reaped_ = true;
-      return -1;
+      exit_code_ = -1;
+      return exit_code_;
     }
     if (absl::Now() >= deadline) return std::nullopt;
     absl::SleepFor(absl::Milliseconds(10));

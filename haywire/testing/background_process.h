@@ -48,8 +48,9 @@ class BackgroundProcess {
   std::string Stdout() const;
   std::string Stderr() const;
 
-  // Waits up to `timeout` for the process to exit; its exit code (-1 for a
-  // signal), or nullopt if it is still running.
+  // Waits up to `timeout` for the process to exit and reaps it; its exit
+  // code (-1 for a signal), or nullopt if it is still running. Once reaped,
+  // returns the same answer again without waiting.
   std::optional<int> WaitExit(absl::Duration timeout);
 
   // SIGKILLs the process and its process group and reaps it (bounded); false
@@ -60,10 +61,15 @@ class BackgroundProcess {
   BackgroundProcess() = default;
 
   pid_t pid_ = -1;
-  bool reaped_ = false;
+  std::optional<int> exit_code_;  // set once reaped.
   std::string stdout_path_;
   std::string stderr_path_;
 };
+
+// BackgroundProcess::Start(), with a failure to start reported as a test
+// failure (naming argv[0]); null then.
+std::unique_ptr<BackgroundProcess> StartInBackground(
+    const std::vector<std::string>& argv, absl::string_view log_name);
 
 // Polls `condition` every 50 ms until it is true or `timeout` passes;
 // returns its last value.

@@ -32,6 +32,10 @@ std::string SleepBinary() {
   return "/bin/sleep";
 }
 
+std::string ShellBinary() {
+  return access("/bin/sh", X_OK) == 0 ? "/bin/sh" : "/usr/bin/sh";
+}
+
 std::vector<std::string> CmdlineOf(pid_t pid) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/cmdline"), std::ios::binary);
   std::stringstream contents;

@@ -33,6 +33,9 @@ namespace haywire {
 // The path of the sleep binary (/usr/bin/sleep or /bin/sleep).
 std::string SleepBinary();
 
+// The path of the POSIX shell (/bin/sh or /usr/bin/sh).
+std::string ShellBinary();
+
 // /proc/PID/cmdline as a vector (empty when unreadable).
 std::vector<std::string> CmdlineOf(pid_t pid);
 
