@@ -11,13 +11,14 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -32,6 +33,7 @@
 #include "haywire/protocol/event_ring_test_support.h"
 #include "haywire/protocol/layout.h"
 #include "haywire/protocol/page_table.h"
+#include "haywire/testing/forked_child.h"
 
 namespace haywire {
 namespace {
@@ -126,62 +128,63 @@ TEST(EventRingTest, ReadersInOtherProcesses) {
   };
   int ready[2];
   ASSERT_EQ(pipe(ready), 0);
-  std::vector<pid_t> children;
+  std::vector<std::unique_ptr<ForkedChild>> children;
   std::vector<int> report_fds;
   for (int r = 0; r < kReaders; ++r) {
     int report[2];
     ASSERT_EQ(pipe(report), 0);
-    const pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      // Child: its own mapping of the file, as another host process has.
-      close(report[0]);
-      Report out = {};
-      void* base =
-          mmap(nullptr, size_t{kRingFirstPage + kRingPages} * kPageSize,
-               PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-      PageTable pages =
-          PageTable::Contiguous(base, kRingFirstPage + kRingPages);
-      absl::StatusOr<EventRingReader> reader = EventRingReader::Attach(
-          pages, kRingFirstPage, kRingPages, EventRingStart::kOldest);
-      const char one = 1;
-      (void)!write(ready[1], &one, 1);
-      std::string error;
-      uint64_t expected = 0;
-      if (!reader.ok()) error = reader.status().ToString();
-      const absl::Time deadline = absl::Now() + kDeadline;
-      while (error.empty() && expected < kTotal) {
-        if (absl::Now() > deadline) {
-          error = "deadline passed";
-          break;
-        }
-        absl::StatusOr<EventBatch> batch = reader->Poll(r == 0 ? 3 : 4096);
-        if (!batch.ok()) {
-          error = batch.status().ToString();
-          break;
-        }
-        out.lost += batch->lost;
-        expected += batch->lost;
-        for (const ProcessEvent& e : batch->events) {
-          if (e.sequence != expected) {
-            error = absl::StrCat("got ", e.sequence, ", expected ", expected);
-            break;
+    absl::StatusOr<std::unique_ptr<ForkedChild>> child =
+        ForkedChild::Start([&, r]() -> int {
+          // Child: its own mapping of the file, as another host process has.
+          close(report[0]);
+          Report out = {};
+          void* base =
+              mmap(nullptr, size_t{kRingFirstPage + kRingPages} * kPageSize,
+                   PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+          PageTable pages =
+              PageTable::Contiguous(base, kRingFirstPage + kRingPages);
+          absl::StatusOr<EventRingReader> reader = EventRingReader::Attach(
+              pages, kRingFirstPage, kRingPages, EventRingStart::kOldest);
+          const char one = 1;
+          (void)!write(ready[1], &one, 1);
+          std::string error;
+          uint64_t expected = 0;
+          if (!reader.ok()) error = reader.status().ToString();
+          const absl::Time deadline = absl::Now() + kDeadline;
+          while (error.empty() && expected < kTotal) {
+            if (absl::Now() > deadline) {
+              error = "deadline passed";
+              break;
+            }
+            absl::StatusOr<EventBatch> batch = reader->Poll(r == 0 ? 3 : 4096);
+            if (!batch.ok()) {
+              error = batch.status().ToString();
+              break;
+            }
+            out.lost += batch->lost;
+            expected += batch->lost;
+            for (const ProcessEvent& e : batch->events) {
+              if (e.sequence != expected) {
+                error =
+                    absl::StrCat("got ", e.sequence, ", expected ", expected);
+                break;
+              }
+              if (std::string diff = DiffFromExpected(e); !diff.empty()) {
+                error = diff;
+                break;
+              }
+              ++expected;
+              ++out.read;
+            }
+            if (r == 1) usleep(100);
           }
-          if (std::string diff = DiffFromExpected(e); !diff.empty()) {
-            error = diff;
-            break;
-          }
-          ++expected;
-          ++out.read;
-        }
-        if (r == 1) usleep(100);
-      }
-      std::snprintf(out.error, sizeof(out.error), "%s", error.c_str());
-      (void)!write(report[1], &out, sizeof(out));
-      _exit(0);
-    }
+          std::snprintf(out.error, sizeof(out.error), "%s", error.c_str());
+          (void)!write(report[1], &out, sizeof(out));
+          return 0;
+        });
+    ASSERT_TRUE(child.ok()) << child.status();
     close(report[1]);
-    children.push_back(pid);
+    children.push_back(*std::move(child));
     report_fds.push_back(report[0]);
   }
   for (int r = 0; r < kReaders; ++r) {
@@ -204,9 +207,9 @@ TEST(EventRingTest, ReadersInOtherProcesses) {
       got += static_cast<size_t>(n);
     }
     ASSERT_EQ(got, sizeof(report));
-    int status = 0;
-    ASSERT_EQ(waitpid(children[r], &status, 0), children[r]);
-    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    const std::optional<int> code = children[r]->WaitExit(kDeadline);
+    ASSERT_TRUE(code.has_value()) << "reader process did not exit";
+    EXPECT_EQ(*code, 0);
     EXPECT_STREQ(report.error, "");
     EXPECT_EQ(report.read + report.lost, kTotal);
     close(report_fds[r]);

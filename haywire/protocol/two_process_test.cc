@@ -6,12 +6,9 @@
 // "stop"), the parent plays a host client.
 
 #include <fcntl.h>
-#include <signal.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,11 +17,14 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "gtest/gtest.h"
 #include "haywire/protocol/beacon.h"
@@ -34,6 +34,7 @@
 #include "haywire/protocol/region.h"
 #include "haywire/protocol/shared_access.h"
 #include "haywire/protocol/slot.h"
+#include "haywire/testing/forked_child.h"
 
 namespace haywire {
 namespace {
@@ -78,8 +79,6 @@ std::string Reversed(std::string s) {
 // ---- The companion (child process) ----------------------------------------
 
 int RunCompanion(const std::string& path) {
-  // Die with the parent: a failed test must not leave a companion behind.
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
   const int fd = open(path.c_str(), O_RDWR);
   if (fd < 0) return kChildOpenFailed;
   void* base =
@@ -173,33 +172,6 @@ int RunCompanion(const std::string& path) {
 
 // ---- The host (parent process) --------------------------------------------
 
-// Kills and reaps the child unless the test reaped it.
-class ChildGuard {
- public:
-  explicit ChildGuard(pid_t pid) : pid_(pid) {}
-  ~ChildGuard() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      int status;
-      waitpid(pid_, &status, 0);
-    }
-  }
-  pid_t pid() const { return pid_; }
-  void Reaped() { pid_ = -1; }
-  // True if the child has exited (and reaps it into *status).
-  bool Exited(int* status) {
-    if (pid_ <= 0) return true;
-    if (waitpid(pid_, status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return true;
-    }
-    return false;
-  }
-
- private:
-  pid_t pid_;
-};
-
 class Mapping {
  public:
   Mapping(int fd, size_t bytes) : bytes_(bytes) {
@@ -266,22 +238,24 @@ TEST(TwoProcessTest, HostTalksToACompanionInAnotherProcess) {
   ASSERT_EQ(ftruncate(fd, static_cast<off_t>(kFileBytes)), 0)
       << strerror(errno);
 
-  const pid_t child = fork();
-  ASSERT_GE(child, 0) << strerror(errno);
-  if (child == 0) _exit(RunCompanion(path));
-  ChildGuard guard(child);
+  // The companion; killed and reaped at the end unless it exited, so a
+  // failed test does not leave it behind.
+  absl::StatusOr<std::unique_ptr<ForkedChild>> child =
+      ForkedChild::Start([&] { return RunCompanion(path); });
+  ASSERT_TRUE(child.ok()) << child.status();
+  ForkedChild& companion = **child;
 
   Mapping mapping(fd, kFileBytes);
   close(fd);
   ASSERT_TRUE(mapping.ok()) << strerror(errno);
-  int status = 0;
 
   // Discovery: wait for a valid beacon header.
   const uint64_t found_deadline = MonoNs() + kWaitNs;
   while (CheckPageHeader(ReadPageHeader(mapping.base())) !=
          HeaderVerdict::kValid) {
-    ASSERT_FALSE(guard.Exited(&status))
-        << "companion exited early with status " << status;
+    ASSERT_FALSE(companion.Exited())
+        << "companion exited early with code "
+        << *companion.WaitExit(absl::ZeroDuration());
     ASSERT_LT(MonoNs(), found_deadline) << "no beacon within 10 s";
     SleepNs(1'000'000);
   }
@@ -300,7 +274,7 @@ TEST(TwoProcessTest, HostTalksToACompanionInAnotherProcess) {
   Region region(PageTable::Contiguous(mapping.base(), kPages));
   auto identity = ReadBeaconInfo(region.beacon());
   ASSERT_TRUE(identity.ok()) << identity.status();
-  EXPECT_EQ(identity->pid, static_cast<uint32_t>(child));
+  EXPECT_EQ(identity->pid, static_cast<uint32_t>(companion.pid()));
   EXPECT_EQ(identity->hostname, "two-process-companion");
   EXPECT_EQ(identity->capabilities, kCapPing | kCapDoorbell);
   EXPECT_EQ(identity->start_unix_ns, beacon_header.created_unix_ns);
@@ -311,7 +285,8 @@ TEST(TwoProcessTest, HostTalksToACompanionInAnotherProcess) {
   Heartbeat later = first;
   while (later.counter == first.counter) {
     ASSERT_LT(MonoNs(), beat_deadline) << "heartbeat did not advance";
-    ASSERT_FALSE(guard.Exited(&status)) << "companion exited: " << status;
+    ASSERT_FALSE(companion.Exited())
+        << "companion exited: " << *companion.WaitExit(absl::ZeroDuration());
     SleepNs(1'000'000);
     later = ReadHeartbeat(region.beacon());
   }
@@ -384,13 +359,11 @@ TEST(TwoProcessTest, HostTalksToACompanionInAnotherProcess) {
     ASSERT_TRUE(s.ok()) << s;
     EXPECT_EQ(r.payload, kBye);
   }
-  const uint64_t exit_deadline = MonoNs() + kWaitNs;
-  while (!guard.Exited(&status)) {
-    ASSERT_LT(MonoNs(), exit_deadline) << "companion did not exit; killing it";
-    SleepNs(1'000'000);
-  }
-  ASSERT_TRUE(WIFEXITED(status)) << "companion died, status " << status;
-  EXPECT_EQ(WEXITSTATUS(status), kChildOk);
+  const std::optional<int> code =
+      companion.WaitExit(absl::Nanoseconds(kWaitNs));
+  ASSERT_TRUE(code.has_value()) << "companion did not exit; killing it";
+  ASSERT_NE(*code, -1) << "companion died of a signal";
+  EXPECT_EQ(*code, kChildOk);
 
   // No stale beacon is left behind, nor any page a scanner could match.
   EXPECT_FALSE(StartsWithPageMagic(mapping.base()));
