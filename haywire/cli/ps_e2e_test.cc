@@ -7,48 +7,25 @@
 // reference, and children the test starts itself (sleep processes with
 // recognisable command lines, up to kManyChildren of them).
 //
-// Every wait is bounded: clients and procps by RunSubprocess's timeout (a
-// client that times out is a failure), the companion's start and stop by
-// CompanionProcess, the test's children (exec, kill, reap) by explicit
-// deadlines. Nothing asserts on timing.
-//
-// The test's children are forked with PR_SET_PDEATHSIG=SIGKILL into one
-// process group that the fixture kills and reaps in TearDown, so neither a
-// failed assertion nor a killed test leaves thousands of sleep processes
-// behind.
+// The fixture (ps_e2e_fixture.h) bounds every wait; nothing asserts on
+// timing. Many clients at once and clients killed mid-request are in
+// ps_clients_e2e_test.cc.
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/prctl.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <optional>
-#include <random>
-#include <set>
-#include <sstream>
 #include <string>
 #include <thread>
-#include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -58,6 +35,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "haywire/cli/ps_e2e_fixture.h"
 #include "haywire/protocol/layout.h"
 #include "haywire/testing/child_group.h"
 #include "haywire/testing/command_checks.h"
@@ -65,8 +43,6 @@
 #include "haywire/testing/ps_reference.h"
 #include "haywire/testing/subprocess.h"
 #include "haywire/util/json_value.h"
-
-extern char** environ;
 
 namespace haywire {
 namespace {
@@ -76,39 +52,6 @@ using ::testing::ElementsAre;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-// Bound on one haywire or procps run (generous for sanitizer builds, where
-// the companion and the clients are instrumented too).
-constexpr absl::Duration kRunTimeout = absl::Seconds(120);
-// Bounds on the test's own children: exec'ing, and dying after SIGKILL.
-constexpr absl::Duration kChildTimeout = absl::Seconds(120);
-
-// Heartbeat watch far longer than the companion's 10 ms tick, so that a
-// loaded machine (thousands of processes, dozens of clients, sanitizers)
-// cannot make the live companion look stale.
-constexpr char kLiveWaitFlag[] = "--live-wait-ms=3000";
-
-// How much slower the companion serves in a sanitizer build (the binary is
-// built with the test's config): under TSan a chunk of /proc reads takes
-// ~20x as long as in a plain build, so 16 queued requests can outlast a
-// 3-second response deadline. Client deadlines the test expects to be met
-// are scaled by it; it never shortens anything.
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-constexpr int kSanitizerSlowdown = 5;
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer) || __has_feature(address_sanitizer)
-constexpr int kSanitizerSlowdown = 5;
-#else
-constexpr int kSanitizerSlowdown = 1;
-#endif
-#else
-constexpr int kSanitizerSlowdown = 1;
-#endif
-
-// The short response/busy deadline of the 40-clients test.
-std::string ShortTimeoutFlag() {
-  return absl::StrCat("--timeout-ms=", 3000 * kSanitizerSlowdown);
-}
 
 // How many sleeping children the many-processes test lists. Far more than
 // one response chunk holds (see ManyProcessesAreListedExactlyOnce), and
@@ -120,120 +63,10 @@ const std::vector<std::string> kPsAuxColumns = {
     "USER", "PID",  "%CPU",  "%MEM", "VSZ",    "RSS",
     "TTY",  "STAT", "START", "TIME", "COMMAND"};
 
-std::string HaywirePath() { return RunfilePath("haywire/haywire"); }
-
 std::string Cwd() {
   char buf[4096];
   return getcwd(buf, sizeof(buf)) != nullptr ? std::string(buf) : "";
 }
-
-// ---------------------------------------------------------------------------
-// The fixture: a companion, a per-test cache directory, the test's children.
-// ---------------------------------------------------------------------------
-
-class PsE2eTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ram_ = TestTempPath("ram");
-    cache_ = TestTempPath("cache");
-  }
-
-  void TearDown() override {
-    // Children first (they may be thousands), then the companion (whose
-    // destructor expects a clean exit).
-    if (absl::Status s = children_.KillAll(); !s.ok()) ADD_FAILURE() << s;
-    companion_.reset();
-  }
-
-  // Starts the companion on ram_ (fatal on failure: use with
-  // ASSERT_NO_FATAL_FAILURE).
-  void StartCompanion(absl::string_view log_name = "serve") {
-    // No event source: these tests measure listings under load (up to 40
-    // clients, 1500 processes), and a PID-diff source scanning /proc every
-    // 50 ms besides starves the companion under TSan on 2 cores.
-    absl::StatusOr<std::unique_ptr<CompanionProcess>> serve =
-        CompanionProcess::Start(ram_, log_name, {"--event-source=off"});
-    ASSERT_TRUE(serve.ok()) << serve.status();
-    companion_ = *std::move(serve);
-  }
-
-  // A sleep child with `argv` (argv[0] "sleep" is replaced by the binary's
-  // path for the exec, and the command line is awaited as given: for
-  // "sleep", the path as exec'd).
-  pid_t SpawnAndAwait(std::vector<std::string> argv) {
-    absl::StatusOr<pid_t> pid = children_.Spawn(argv);
-    EXPECT_TRUE(pid.ok()) << pid.status();
-    if (!pid.ok()) return -1;
-    const absl::Status exec = ChildGroup::AwaitExec(
-        *pid, ExpectedCmdline(argv), absl::Now() + kChildTimeout);
-    EXPECT_TRUE(exec.ok()) << exec;
-    return *pid;
-  }
-
-  // A child sleeping with command line "sleep SECONDS".
-  pid_t SpawnSleep(absl::string_view seconds) {
-    return SpawnAndAwait({SleepBinary(), std::string(seconds)});
-  }
-
-  // What a child spawned with `argv` shows once exec'd: a shell that
-  // exec's with `exec -a NAME` shows NAME and the rest of its command.
-  static std::vector<std::string> ExpectedCmdline(
-      const std::vector<std::string>& argv) {
-    if (argv.size() == 3 && argv[1] == "-c" &&
-        absl::StartsWith(argv[2], "exec -a ")) {
-      // exec -a "NAME" sleep N
-      absl::string_view rest = argv[2];
-      rest.remove_prefix(std::strlen("exec -a \""));
-      const size_t quote = rest.find('"');
-      std::vector<std::string> shown = {std::string(rest.substr(0, quote))};
-      const std::vector<std::string> tail =
-          absl::StrSplit(rest.substr(quote + 1), ' ', absl::SkipEmpty());
-      shown.insert(shown.end(), tail.begin() + 1, tail.end());  // drop "sleep"
-      return shown;
-    }
-    return argv;
-  }
-
-  // The host flags of this test's client runs.
-  std::vector<std::string> HostArgs(
-      std::vector<std::string> args,
-      const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> argv = {HaywirePath()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.push_back(absl::StrCat("--mem-file=", ram_));
-    argv.push_back(absl::StrCat("--cache-dir=", cache_));
-    argv.push_back(kLiveWaitFlag);
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    return argv;
-  }
-
-  SubprocessResult Haywire(std::vector<std::string> args,
-                           const std::vector<std::string>& extra = {}) const {
-    SubprocessResult result = RunCommand(HostArgs(std::move(args), extra));
-    ExpectEndedByItself(result);
-    return result;
-  }
-
-  // `haywire ps --json`, expected to succeed and parse.
-  PsListing PsJson(const std::vector<std::string>& extra = {}) const {
-    std::vector<std::string> args = {"ps", "--json"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    const SubprocessResult result = Haywire(args);
-    EXPECT_EQ(result.exit_code, 0)
-        << result.DebugString()
-        << (companion_ != nullptr ? companion_->Output() : "");
-    EXPECT_EQ(result.err, "") << result.DebugString();
-    absl::StatusOr<PsListing> listing = ParsePsListing(result);
-    EXPECT_TRUE(listing.ok()) << listing.status() << "\n"
-                              << result.DebugString();
-    return listing.ok() ? *std::move(listing) : PsListing();
-  }
-
-  std::string ram_;
-  std::string cache_;
-  std::unique_ptr<CompanionProcess> companion_;
-  ChildGroup children_;
-};
 
 // ---------------------------------------------------------------------------
 // 1. Agreement with procps.
@@ -619,208 +452,6 @@ TEST_F(PsE2eTest, ManyProcessesAreListedExactlyOnce) {
     }
   }
   EXPECT_EQ(text_pids.size(), static_cast<size_t>(kManyChildren));
-}
-
-// ---------------------------------------------------------------------------
-// 5. Many clients at once.
-// ---------------------------------------------------------------------------
-
-// Checks one successful `ps --json` (lists `pid` with `args`) or
-// `info PID --json` (describes `pid`) result.
-void ExpectGoodClientOutput(const SubprocessResult& result, bool is_ps,
-                            pid_t pid, const std::vector<std::string>& args) {
-  ASSERT_EQ(result.exit_code, 0) << result.DebugString();
-  EXPECT_EQ(result.err, "") << result.DebugString();
-  if (is_ps) {
-    absl::StatusOr<PsListing> listing = ParsePsListing(result);
-    ASSERT_TRUE(listing.ok()) << listing.status() << result.DebugString();
-    const JsonValue* entry = listing->Find(pid);
-    ASSERT_NE(entry, nullptr) << "pid " << pid << " not listed";
-    EXPECT_EQ(ArgsOf(*entry), args);
-    for (const auto& [p, count] : listing->count) EXPECT_EQ(count, 1) << p;
-  } else {
-    absl::StatusOr<JsonValue> info = ParseObject(result);
-    ASSERT_TRUE(info.ok()) << info.status() << result.DebugString();
-    EXPECT_EQ((*info)["pid"].as_uint(), static_cast<uint64_t>(pid));
-    EXPECT_EQ(ArgsOf(*info), args);
-  }
-}
-
-TEST_F(PsE2eTest, SixteenConcurrentClientsAllSucceed) {
-  ASSERT_NO_FATAL_FAILURE(StartCompanion());
-  const pid_t sleeper = SpawnSleep("4242.5");
-  ASSERT_GT(sleeper, 0);
-  const std::vector<std::string> sleeper_args = {SleepBinary(), "4242.5"};
-
-  // As many clients as request slots; half list (the companion keeps
-  // kIteratorCount listings at once), half ask for one process.
-  static_assert(kRequestSlotCount == 16 && kIteratorCount >= 8);
-  std::vector<std::vector<std::string>> argvs;
-  for (int i = 0; i < 16; ++i) {
-    argvs.push_back(i % 2 == 0
-                        ? HostArgs({"ps", "--json"})
-                        : HostArgs({"info", absl::StrCat(sleeper), "--json"}));
-  }
-  const auto results = RunConcurrently(argvs, /*rounds=*/5);
-  for (size_t i = 0; i < results.size(); ++i) {
-    ASSERT_EQ(results[i].size(), 5u);
-    for (size_t r = 0; r < results[i].size(); ++r) {
-      SCOPED_TRACE(absl::StrCat("client ", i, " round ", r));
-      ExpectEndedByItself(results[i][r]);
-      ExpectGoodClientOutput(results[i][r], i % 2 == 0, sleeper, sleeper_args);
-    }
-  }
-}
-
-TEST_F(PsE2eTest, FortyConcurrentClientsSucceedOrReportBusy) {
-  ASSERT_NO_FATAL_FAILURE(StartCompanion());
-  const pid_t sleeper = SpawnSleep("4242.5");
-  ASSERT_GT(sleeper, 0);
-  const std::vector<std::string> sleeper_args = {SleepBinary(), "4242.5"};
-
-  std::vector<std::vector<std::string>> argvs;
-  for (int i = 0; i < 40; ++i) {
-    argvs.push_back(i % 2 == 0
-                        ? HostArgs({"ps", "--json"}, {ShortTimeoutFlag()})
-                        : HostArgs({"info", absl::StrCat(sleeper), "--json"},
-                                   {ShortTimeoutFlag()}));
-  }
-  const auto results = RunConcurrently(argvs, /*rounds=*/2);
-  int ok = 0;
-  int busy = 0;
-  for (size_t i = 0; i < results.size(); ++i) {
-    for (size_t r = 0; r < results[i].size(); ++r) {
-      SCOPED_TRACE(absl::StrCat("client ", i, " round ", r));
-      const SubprocessResult& result = results[i][r];
-      ExpectEndedByItself(result);
-      EXPECT_THAT(result.exit_code, AnyOf(0, 8)) << result.DebugString();
-      if (result.exit_code == 0) {
-        ++ok;
-        ExpectGoodClientOutput(result, i % 2 == 0, sleeper, sleeper_args);
-      } else if (result.exit_code == 8) {
-        ++busy;
-        ExpectOneLineError(result, 8);
-        EXPECT_THAT(result.err, HasSubstr("retry later"));
-      }
-    }
-  }
-  RecordProperty("ok_clients", ok);
-  RecordProperty("busy_clients", busy);
-  EXPECT_GT(ok, 0);
-
-  // Whatever happened, the companion is still fine.
-  const PsListing after = PsJson();
-  EXPECT_NE(after.Find(sleeper), nullptr);
-}
-
-// ---------------------------------------------------------------------------
-// 6. Clients killed mid-request.
-// ---------------------------------------------------------------------------
-
-// Spawns `argv` with all output discarded; returns its pid or -1.
-pid_t SpawnQuiet(const std::vector<std::string>& argv) {
-  std::vector<std::string> args = argv;
-  std::vector<char*> cargv;
-  for (std::string& arg : args) cargv.push_back(arg.data());
-  cargv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
-                                   O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null",
-                                   O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null",
-                                   O_WRONLY, 0);
-  pid_t pid = -1;
-  const int error =
-      posix_spawn(&pid, cargv[0], &actions, nullptr, cargv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return error == 0 ? pid : -1;
-}
-
-// Reaps `pid`, waiting at most `timeout`; the wait status, or nullopt.
-std::optional<int> ReapBounded(pid_t pid, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (true) {
-    int status = 0;
-    const pid_t waited = waitpid(pid, &status, WNOHANG);
-    if (waited == pid) return status;
-    if (waited < 0 && errno != EINTR) return std::nullopt;
-    if (absl::Now() >= deadline) return std::nullopt;
-    absl::SleepFor(absl::Milliseconds(1));
-  }
-}
-
-TEST_F(PsE2eTest, ClientsKilledMidRequestWedgeNothing) {
-  ASSERT_NO_FATAL_FAILURE(StartCompanion());
-  const pid_t sleeper = SpawnSleep("4242.5");
-  ASSERT_GT(sleeper, 0);
-  const std::vector<std::string> sleeper_args = {SleepBinary(), "4242.5"};
-
-  // How long one listing takes here, to kill clients at random points of
-  // theirs (not a timing assertion: it only spreads the kills).
-  const absl::Time start = absl::Now();
-  PsJson();
-  const absl::Duration one_run = absl::Now() - start;
-  const int64_t max_delay_us =
-      std::max<int64_t>(absl::ToInt64Microseconds(one_run * 1.2), 1000);
-
-  std::mt19937_64 random(std::random_device{}());
-  int killed = 0;
-  int finished = 0;
-  for (int round = 0; round < 25; ++round) {
-    // Four clients at once, each killed at its own random point of a run.
-    std::vector<pid_t> clients;
-    std::vector<std::pair<absl::Time, pid_t>> kills;
-    for (int i = 0; i < 4; ++i) {
-      const pid_t pid = SpawnQuiet(
-          i % 2 == 0 ? HostArgs({"ps", "--json"})
-                     : HostArgs({"info", absl::StrCat(sleeper), "--json"}));
-      ASSERT_GT(pid, 0) << "posix_spawn failed";
-      clients.push_back(pid);
-      kills.emplace_back(
-          absl::Now() +
-              absl::Microseconds(std::uniform_int_distribution<int64_t>(
-                  0, max_delay_us)(random)),
-          pid);
-    }
-    std::sort(kills.begin(), kills.end());
-    for (const auto& [when, pid] : kills) {
-      absl::SleepFor(when - absl::Now());
-      kill(pid, SIGKILL);
-    }
-    for (pid_t pid : clients) {
-      const std::optional<int> status = ReapBounded(pid, kRunTimeout);
-      ASSERT_TRUE(status.has_value()) << "client " << pid << " not reaped";
-      if (WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL) {
-        ++killed;
-      } else {
-        ++finished;
-        EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
-            << "client " << pid << " status " << *status;
-      }
-    }
-  }
-  RecordProperty("killed_clients", killed);
-  RecordProperty("finished_clients", finished);
-  EXPECT_GT(killed, 0);
-
-  // Slots and iterators left behind by dead clients are reclaimed: a full
-  // house of fresh clients all succeed.
-  std::vector<std::vector<std::string>> argvs;
-  for (int i = 0; i < 16; ++i) {
-    argvs.push_back(i % 2 == 0
-                        ? HostArgs({"ps", "--json"})
-                        : HostArgs({"info", absl::StrCat(sleeper), "--json"}));
-  }
-  const auto results = RunConcurrently(argvs, /*rounds=*/2);
-  for (size_t i = 0; i < results.size(); ++i) {
-    for (size_t r = 0; r < results[i].size(); ++r) {
-      SCOPED_TRACE(absl::StrCat("fresh client ", i, " round ", r));
-      ExpectEndedByItself(results[i][r]);
-      ExpectGoodClientOutput(results[i][r], i % 2 == 0, sleeper, sleeper_args);
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------

@@ -116,6 +116,7 @@ std::optional<int> BackgroundProcess::WaitExit(absl::Duration timeout) {
     const pid_t waited = waitpid(pid_, &status, WNOHANG);
     if (waited == pid_) {
       exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      term_signal_ = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
       return exit_code_;
     }
     if (waited < 0 && errno != EINTR) {

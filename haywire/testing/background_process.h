@@ -53,6 +53,10 @@ class BackgroundProcess {
   // returns the same answer again without waiting.
   std::optional<int> WaitExit(absl::Duration timeout);
 
+  // The signal that ended the process, once WaitExit() has reaped it; 0 if
+  // it exited by itself (or is not reaped yet).
+  int term_signal() const { return term_signal_; }
+
   // SIGKILLs the process and its process group and reaps it (bounded); false
   // (and a test failure) if it survived.
   bool Kill();
@@ -62,6 +66,7 @@ class BackgroundProcess {
 
   pid_t pid_ = -1;
   std::optional<int> exit_code_;  // set once reaped.
+  int term_signal_ = 0;
   std::string stdout_path_;
   std::string stderr_path_;
 };
