@@ -44,8 +44,10 @@ TEST(EventRingTest, ConcurrentReadersNeverSeeTornEntries) {
   constexpr uint32_t kRingPages = 4;
   constexpr uint64_t kTotal = 20000;
   constexpr int kReaders = 3;
-  SharedRegion region(kRingFirstPage + kRingPages);
-  EventRingWriter writer = MakeWriter(region, kRingPages);
+  const std::unique_ptr<TestRegion> region =
+      RingRegion(kRingFirstPage + kRingPages);
+  ASSERT_NE(region, nullptr);
+  EventRingWriter writer = MakeWriter(*region, kRingPages);
   std::atomic<uint64_t> published{0};
   struct Result {
     uint64_t read = 0;
@@ -57,7 +59,7 @@ TEST(EventRingTest, ConcurrentReadersNeverSeeTornEntries) {
   for (int r = 0; r < kReaders; ++r) {
     readers.emplace_back([&, r] {
       absl::StatusOr<EventRingReader> reader = EventRingReader::Attach(
-          region.pages(), kRingFirstPage, kRingPages, EventRingStart::kOldest);
+          region->pages(), kRingFirstPage, kRingPages, EventRingStart::kOldest);
       if (!reader.ok()) {
         results[r].error = reader.status().ToString();
         return;
@@ -118,8 +120,10 @@ TEST(EventRingTest, ReadersInOtherProcesses) {
       absl::StrCat(tmpdir != nullptr ? tmpdir : "/tmp", "/event_ring_file");
   const int fd = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0600);
   ASSERT_GE(fd, 0);
-  SharedRegion region(kRingFirstPage + kRingPages, fd);
-  EventRingWriter writer = MakeWriter(region, kRingPages);
+  const std::unique_ptr<TestRegion> region =
+      RingRegion(kRingFirstPage + kRingPages, fd);
+  ASSERT_NE(region, nullptr);
+  EventRingWriter writer = MakeWriter(*region, kRingPages);
 
   struct Report {
     uint64_t read;

@@ -67,9 +67,10 @@ TEST(EventRingTest, RangeValidation) {
 }
 
 TEST(EventRingTest, ReaderSeesWhatTheWriterPublishes) {
-  SharedRegion region(kRingFirstPage + 8);
-  EventRingWriter writer = MakeWriter(region, 8);
-  EventRingReader reader = MakeReader(region, 8);
+  const std::unique_ptr<TestRegion> region = RingRegion(kRingFirstPage + 8);
+  ASSERT_NE(region, nullptr);
+  EventRingWriter writer = MakeWriter(*region, 8);
+  EventRingReader reader = MakeReader(*region, 8);
   EXPECT_EQ(reader.source(), EventSource::kPidDiff);
   absl::StatusOr<EventBatch> empty = reader.Poll();
   ASSERT_TRUE(empty.ok()) << empty.status();
@@ -99,9 +100,10 @@ TEST(EventRingTest, ReaderSeesWhatTheWriterPublishes) {
 
 TEST(EventRingTest, WrapsAroundManyTimesWithoutLoss) {
   // Two data pages: every few dozen events a page is reused.
-  SharedRegion region(kRingFirstPage + 3);
-  EventRingWriter writer = MakeWriter(region, 3);
-  EventRingReader reader = MakeReader(region, 3);
+  const std::unique_ptr<TestRegion> region = RingRegion(kRingFirstPage + 3);
+  ASSERT_NE(region, nullptr);
+  EventRingWriter writer = MakeWriter(*region, 3);
+  EventRingReader reader = MakeReader(*region, 3);
   uint64_t next = 0;
   for (uint64_t i = 0; i < 5000; ++i) {
     writer.Publish(ExpectedEvent(i));
@@ -121,9 +123,10 @@ TEST(EventRingTest, WrapsAroundManyTimesWithoutLoss) {
 }
 
 TEST(EventRingTest, OverrunIsReportedWithTheExactCount) {
-  SharedRegion region(kRingFirstPage + 4);
-  EventRingWriter writer = MakeWriter(region, 4);
-  EventRingReader reader = MakeReader(region, 4);
+  const std::unique_ptr<TestRegion> region = RingRegion(kRingFirstPage + 4);
+  ASSERT_NE(region, nullptr);
+  EventRingWriter writer = MakeWriter(*region, 4);
+  EventRingReader reader = MakeReader(*region, 4);
   // Read a few, then fall far behind.
   for (uint64_t i = 0; i < 5; ++i) writer.Publish(ExpectedEvent(i));
   absl::StatusOr<EventBatch> batch = reader.Poll();
@@ -146,9 +149,10 @@ TEST(EventRingTest, OverrunIsReportedWithTheExactCount) {
 
 TEST(EventRingTest, OverrunInTheMiddleOfAPage) {
   // The reader stops halfway through a fill, then that fill is reused.
-  SharedRegion region(kRingFirstPage + 3);
-  EventRingWriter writer = MakeWriter(region, 3);
-  EventRingReader reader = MakeReader(region, 3);
+  const std::unique_ptr<TestRegion> region = RingRegion(kRingFirstPage + 3);
+  ASSERT_NE(region, nullptr);
+  EventRingWriter writer = MakeWriter(*region, 3);
+  EventRingReader reader = MakeReader(*region, 3);
   for (uint64_t i = 0; i < 6; ++i) writer.Publish(ExpectedEvent(i));
   absl::StatusOr<EventBatch> batch = reader.Poll(2);
   ASSERT_TRUE(batch.ok());
@@ -162,18 +166,19 @@ TEST(EventRingTest, OverrunInTheMiddleOfAPage) {
 }
 
 TEST(EventRingTest, LateReaderStartsAtTheHeadOrTheOldest) {
-  SharedRegion region(kRingFirstPage + 4);
-  EventRingWriter writer = MakeWriter(region, 4);
+  const std::unique_ptr<TestRegion> region = RingRegion(kRingFirstPage + 4);
+  ASSERT_NE(region, nullptr);
+  EventRingWriter writer = MakeWriter(*region, 4);
   for (uint64_t i = 0; i < 1000; ++i) writer.Publish(ExpectedEvent(i));
 
-  EventRingReader at_head = MakeReader(region, 4, EventRingStart::kHead);
+  EventRingReader at_head = MakeReader(*region, 4, EventRingStart::kHead);
   EXPECT_EQ(at_head.next_sequence(), 1000u);
   absl::StatusOr<EventBatch> batch = at_head.Poll();
   ASSERT_TRUE(batch.ok());
   EXPECT_TRUE(batch->events.empty());
   EXPECT_EQ(batch->lost, 0u);
 
-  EventRingReader oldest = MakeReader(region, 4, EventRingStart::kOldest);
+  EventRingReader oldest = MakeReader(*region, 4, EventRingStart::kOldest);
   const uint64_t first = oldest.next_sequence();
   EXPECT_GT(first, 0u);     // the ring cannot hold 1000 events...
   EXPECT_LT(first, 1000u);  // ...but holds some.
@@ -190,9 +195,10 @@ TEST(EventRingTest, LateReaderStartsAtTheHeadOrTheOldest) {
   EXPECT_EQ(batch->events[0].sequence, 1000u);
 
   // A reader attached before anything was published starts at event 0.
-  SharedRegion fresh(kRingFirstPage + 4);
-  EventRingWriter fresh_writer = MakeWriter(fresh, 4);
-  EventRingReader early = MakeReader(fresh, 4);
+  const std::unique_ptr<TestRegion> fresh = RingRegion(kRingFirstPage + 4);
+  ASSERT_NE(fresh, nullptr);
+  EventRingWriter fresh_writer = MakeWriter(*fresh, 4);
+  EventRingReader early = MakeReader(*fresh, 4);
   EXPECT_EQ(early.next_sequence(), 0u);
   fresh_writer.Publish(ExpectedEvent(0));
   batch = early.Poll();
@@ -202,9 +208,10 @@ TEST(EventRingTest, LateReaderStartsAtTheHeadOrTheOldest) {
 }
 
 TEST(EventRingTest, SourceLossesAreReported) {
-  SharedRegion region(kRingFirstPage + 4);
-  EventRingWriter writer = MakeWriter(region, 4);
-  EventRingReader reader = MakeReader(region, 4);
+  const std::unique_ptr<TestRegion> region = RingRegion(kRingFirstPage + 4);
+  ASSERT_NE(region, nullptr);
+  EventRingWriter writer = MakeWriter(*region, 4);
+  EventRingReader reader = MakeReader(*region, 4);
   writer.AddSourceLost(3);
   absl::StatusOr<EventBatch> batch = reader.Poll();
   ASSERT_TRUE(batch.ok());
@@ -215,24 +222,26 @@ TEST(EventRingTest, SourceLossesAreReported) {
 }
 
 TEST(EventRingTest, UninitialisedOrWipedRingIsUnavailable) {
-  SharedRegion region(kRingFirstPage + 4);
+  const std::unique_ptr<TestRegion> region = RingRegion(kRingFirstPage + 4);
+  ASSERT_NE(region, nullptr);
   absl::StatusOr<EventRingReader> early = EventRingReader::Attach(
-      region.pages(), kRingFirstPage, 4, EventRingStart::kHead);
+      region->pages(), kRingFirstPage, 4, EventRingStart::kHead);
   EXPECT_EQ(early.status().code(), absl::StatusCode::kUnavailable);
-  EventRingWriter writer = MakeWriter(region, 4);
-  EventRingReader reader = MakeReader(region, 4);
+  EventRingWriter writer = MakeWriter(*region, 4);
+  EventRingReader reader = MakeReader(*region, 4);
   writer.Publish(ExpectedEvent(0));
-  WipeRegion(region.pages());
+  WipeRegion(region->pages());
   absl::StatusOr<EventBatch> batch = reader.Poll();
   EXPECT_EQ(batch.status().code(), absl::StatusCode::kUnavailable)
       << batch.status();
 }
 
 TEST(EventRingTest, GeometryMismatchIsRejected) {
-  SharedRegion region(kRingFirstPage + 8);
-  EventRingWriter writer = MakeWriter(region, 8);
+  const std::unique_ptr<TestRegion> region = RingRegion(kRingFirstPage + 8);
+  ASSERT_NE(region, nullptr);
+  EventRingWriter writer = MakeWriter(*region, 8);
   absl::StatusOr<EventRingReader> reader = EventRingReader::Attach(
-      region.pages(), kRingFirstPage, 5, EventRingStart::kHead);
+      region->pages(), kRingFirstPage, 5, EventRingStart::kHead);
   EXPECT_EQ(reader.status().code(), absl::StatusCode::kDataLoss);
 }
 
@@ -284,11 +293,12 @@ TEST(EventRingTest, MalformedEntriesAreReportedAndSkipped) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    SharedRegion region(kRingFirstPage + 4);
-    EventRingWriter writer = MakeWriter(region, 4);
-    EventRingReader reader = MakeReader(region, 4);
+    const std::unique_ptr<TestRegion> region = RingRegion(kRingFirstPage + 4);
+    ASSERT_NE(region, nullptr);
+    EventRingWriter writer = MakeWriter(*region, 4);
+    EventRingReader reader = MakeReader(*region, 4);
     for (uint64_t i = 0; i < 3; ++i) writer.Publish(ExpectedEvent(i));
-    c.corrupt(region.page(kRingFirstPage + 1));
+    c.corrupt(region->page(kRingFirstPage + 1));
     absl::StatusOr<EventBatch> batch = reader.Poll();
     EXPECT_EQ(batch.status().code(), absl::StatusCode::kDataLoss)
         << batch.status();
@@ -315,19 +325,21 @@ TEST(EventRingTest, HostileBytesNeverCrashOrHang) {
   constexpr uint32_t kRingPages = 4;
   std::mt19937_64 random(99);
   for (int round = 0; round < 400; ++round) {
-    SharedRegion region(kRingFirstPage + kRingPages);
-    EventRingWriter writer = MakeWriter(region, kRingPages);
+    const std::unique_ptr<TestRegion> region =
+        RingRegion(kRingFirstPage + kRingPages);
+    ASSERT_NE(region, nullptr);
+    EventRingWriter writer = MakeWriter(*region, kRingPages);
     const EventRingStart start =
         round % 2 ? EventRingStart::kHead : EventRingStart::kOldest;
     absl::StatusOr<EventRingReader> reader = EventRingReader::Attach(
-        region.pages(), kRingFirstPage, kRingPages, start);
+        region->pages(), kRingFirstPage, kRingPages, start);
     ASSERT_TRUE(reader.ok());
     const uint64_t published = random() % 200;
     for (uint64_t i = 0; i < published; ++i) writer.Publish(ExpectedEvent(i));
     // Scribble over the ring pages, skipping the page headers half the time.
     const int scribbles = 1 + static_cast<int>(random() % 40);
     for (int s = 0; s < scribbles; ++s) {
-      std::byte* page = region.page(
+      std::byte* page = region->page(
           kRingFirstPage + static_cast<uint32_t>(random() % kRingPages));
       const uint32_t offset = random() % 2
                                   ? 64 + static_cast<uint32_t>(random() % 64)
@@ -354,7 +366,7 @@ TEST(EventRingTest, HostileBytesNeverCrashOrHang) {
     }
     // And a reader attaching to the scribbled ring.
     absl::StatusOr<EventRingReader> late = EventRingReader::Attach(
-        region.pages(), kRingFirstPage, kRingPages, start);
+        region->pages(), kRingFirstPage, kRingPages, start);
     if (late.ok()) (void)late->Poll();
   }
 }

@@ -2,7 +2,6 @@
 
 #include "haywire/protocol/event_ring_test_support.h"
 
-#include <sys/mman.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -64,36 +63,26 @@ std::string DiffFromExpected(const ProcessEvent& got) {
   return "";
 }
 
-SharedRegion::SharedRegion(uint32_t page_count, int fd)
-    : page_count_(page_count) {
-  const size_t bytes = size_t{page_count} * kPageSize;
-  if (fd >= 0) {
-    EXPECT_EQ(ftruncate(fd, static_cast<off_t>(bytes)), 0);
-  }
-  base_ = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
-               fd >= 0 ? MAP_SHARED : (MAP_SHARED | MAP_ANONYMOUS), fd, 0);
-  EXPECT_NE(base_, MAP_FAILED);
-  pages_ = PageTable::Contiguous(base_, page_count);
+std::unique_ptr<TestRegion> RingRegion(uint32_t page_count, int fd) {
   CompanionIdentity identity;
   identity.pid = static_cast<uint32_t>(getpid());
   identity.start_unix_ns = 1;
   identity.event_ring_first_page = kRingFirstPage;
   identity.event_ring_page_count = page_count - kRingFirstPage;
-  EXPECT_TRUE(InitializeRegion(pages_, 0x1234, identity).ok());
+  absl::StatusOr<std::unique_ptr<TestRegion>> region =
+      TestRegion::Create(page_count, 0x1234, identity, fd);
+  EXPECT_TRUE(region.ok()) << region.status();
+  return region.ok() ? *std::move(region) : nullptr;
 }
 
-SharedRegion::~SharedRegion() {
-  munmap(base_, size_t{page_count_} * kPageSize);
-}
-
-EventRingWriter MakeWriter(const SharedRegion& region, uint32_t ring_pages) {
+EventRingWriter MakeWriter(const TestRegion& region, uint32_t ring_pages) {
   absl::StatusOr<EventRingWriter> writer = EventRingWriter::Create(
       region.pages(), kRingFirstPage, ring_pages, EventSource::kPidDiff);
   EXPECT_TRUE(writer.ok()) << writer.status();
   return *std::move(writer);
 }
 
-EventRingReader MakeReader(const SharedRegion& region, uint32_t ring_pages,
+EventRingReader MakeReader(const TestRegion& region, uint32_t ring_pages,
                            EventRingStart start) {
   absl::StatusOr<EventRingReader> reader = EventRingReader::Attach(
       region.pages(), kRingFirstPage, ring_pages, start);

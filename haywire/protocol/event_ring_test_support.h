@@ -6,9 +6,9 @@
 // sequence number, so a reader that ever returned a torn or misplaced entry
 // is caught by DiffFromExpected().
 //
-//   SharedRegion region(kRingFirstPage + 4);
-//   EventRingWriter writer = MakeWriter(region, 4);
-//   EventRingReader reader = MakeReader(region, 4);
+//   std::unique_ptr<TestRegion> region = RingRegion(kRingFirstPage + 4);
+//   EventRingWriter writer = MakeWriter(*region, 4);
+//   EventRingReader reader = MakeReader(*region, 4);
 //   writer.Publish(ExpectedEvent(0));
 //
 // The helpers report through gtest (EXPECT_*). Test-only.
@@ -17,13 +17,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/time/time.h"
 #include "haywire/protocol/event_ring.h"
 #include "haywire/protocol/layout.h"
-#include "haywire/protocol/page_table.h"
 #include "haywire/protocol/process_event.h"
+#include "haywire/testing/test_region.h"
 
 namespace haywire {
 
@@ -40,27 +41,15 @@ ProcessEvent ExpectedEvent(uint64_t seq);
 // Empty string when `got` is the event of its sequence, else what differs.
 std::string DiffFromExpected(const ProcessEvent& got);
 
-// A region in memory shared across fork (or over a file), initialised like
-// the companion's, with room for a ring.
-class SharedRegion {
- public:
-  // `fd` >= 0: map that file; else anonymous shared memory.
-  explicit SharedRegion(uint32_t page_count, int fd = -1);
-  ~SharedRegion();
-
-  const PageTable& pages() const { return pages_; }
-  std::byte* page(uint32_t i) const { return pages_.page(i); }
-
- private:
-  uint32_t page_count_;
-  void* base_;
-  PageTable pages_;
-};
+// A region initialised like the companion's, with an event ring from
+// kRingFirstPage to its end, in memory shared across fork or, when `fd` >= 0,
+// in that file. Null (with a test failure) if it cannot be made.
+std::unique_ptr<TestRegion> RingRegion(uint32_t page_count, int fd = -1);
 
 // A writer (source kPidDiff) or a reader of the `ring_pages` pages from
 // kRingFirstPage of `region`.
-EventRingWriter MakeWriter(const SharedRegion& region, uint32_t ring_pages);
-EventRingReader MakeReader(const SharedRegion& region, uint32_t ring_pages,
+EventRingWriter MakeWriter(const TestRegion& region, uint32_t ring_pages);
+EventRingReader MakeReader(const TestRegion& region, uint32_t ring_pages,
                            EventRingStart start = EventRingStart::kHead);
 
 }  // namespace haywire

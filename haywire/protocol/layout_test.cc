@@ -21,19 +21,17 @@
 #include "haywire/protocol/page_header.h"
 #include "haywire/protocol/page_table.h"
 #include "haywire/protocol/region.h"
+#include "haywire/testing/test_region.h"
 
 namespace haywire {
 namespace {
 
-struct FreeDeleter {
-  void operator()(void* p) const { std::free(p); }
-};
-
-std::unique_ptr<std::byte, FreeDeleter> NewPages(uint32_t count) {
-  auto* base = static_cast<std::byte*>(
-      std::aligned_alloc(kPageSize, static_cast<size_t>(count) * kPageSize));
-  std::memset(base, 0, static_cast<size_t>(count) * kPageSize);
-  return std::unique_ptr<std::byte, FreeDeleter>(base);
+// `count` zeroed, contiguous pages (null, with a test failure, if they
+// cannot be mapped).
+std::unique_ptr<TestRegion> NewPages(uint32_t count) {
+  absl::StatusOr<std::unique_ptr<TestRegion>> pages = TestRegion::Map(count);
+  EXPECT_TRUE(pages.ok()) << pages.status();
+  return pages.ok() ? *std::move(pages) : nullptr;
 }
 
 uintptr_t Addr(const void* p) { return reinterpret_cast<uintptr_t>(p); }
@@ -88,11 +86,12 @@ TEST(LayoutTest, PayloadsFitTheirPages) {
 
 TEST(LayoutTest, ContiguousPageTable) {
   constexpr uint32_t kCount = kMinRegionPages + 3;
-  auto buffer = NewPages(kCount);
-  const PageTable table = PageTable::Contiguous(buffer.get(), kCount);
+  std::unique_ptr<TestRegion> buffer = NewPages(kCount);
+  ASSERT_NE(buffer, nullptr);
+  const PageTable table = PageTable::Contiguous(buffer->page(0), kCount);
   ASSERT_EQ(table.page_count(), kCount);
   for (uint32_t i = 0; i < kCount; ++i) {
-    EXPECT_EQ(table.page(i), buffer.get() + size_t{i} * kPageSize) << i;
+    EXPECT_EQ(table.page(i), buffer->page(0) + size_t{i} * kPageSize) << i;
   }
 }
 
@@ -102,23 +101,24 @@ class RegionLayoutTest : public ::testing::Test {
 
   void SetUp() override {
     buffer_ = NewPages(kCount);
-    region_ = Region(PageTable::Contiguous(buffer_.get(), kCount));
+    ASSERT_NE(buffer_, nullptr);
+    region_ = buffer_->region();
   }
 
   // Index of the page holding `p`, or -1 if outside the buffer.
   int64_t PageOf(const void* p) const {
-    const uintptr_t a = Addr(p), base = Addr(buffer_.get());
+    const uintptr_t a = Addr(p), base = Addr(buffer_->page(0));
     if (a < base || a >= base + size_t{kCount} * kPageSize) return -1;
     return static_cast<int64_t>((a - base) / kPageSize);
   }
 
-  std::unique_ptr<std::byte, FreeDeleter> buffer_;
+  std::unique_ptr<TestRegion> buffer_;
   Region region_;
 };
 
 TEST_F(RegionLayoutTest, TypedAccessorsLandOnTheirPages) {
   EXPECT_EQ(region_.page_count(), kCount);
-  EXPECT_EQ(Addr(&region_.beacon()), Addr(buffer_.get()));
+  EXPECT_EQ(Addr(&region_.beacon()), Addr(buffer_->page(0)));
   for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
     EXPECT_EQ(PageOf(&region_.request_slot(i)), kFirstRequestSlotPage + i);
     EXPECT_EQ(Addr(&region_.request_slot(i)) % kPageSize, 0u);
@@ -216,7 +216,7 @@ TEST_F(RegionLayoutTest, StructFieldsAreWhereTheRawBytesAre) {
   slot.payload_bytes = 0xCAFEBABE;
   slot.payload[0] = 0x5C;
   const std::byte* raw =
-      buffer_.get() + size_t{kFirstRequestSlotPage + 3} * kPageSize;
+      buffer_->page(0) + size_t{kFirstRequestSlotPage + 3} * kPageSize;
   uint64_t v64;
   uint32_t v32;
   std::memcpy(&v64, raw + 64, 8);
@@ -234,16 +234,17 @@ TEST_F(RegionLayoutTest, StructFieldsAreWhereTheRawBytesAre) {
   BeaconPage& beacon = region_.beacon();
   beacon.heartbeat_counter = 0x0102030405060708ull;
   beacon.request_doorbell = 0x1112131415161718ull;
-  std::memcpy(&v64, buffer_.get() + 512, 8);
+  std::memcpy(&v64, buffer_->page(0) + 512, 8);
   EXPECT_EQ(v64, 0x0102030405060708ull);
-  std::memcpy(&v64, buffer_.get() + 576, 8);
+  std::memcpy(&v64, buffer_->page(0) + 576, 8);
   EXPECT_EQ(v64, 0x1112131415161718ull);
 }
 
 TEST(LayoutTest, DefaultSizedRegionInitializes) {
   const uint32_t pages = static_cast<uint32_t>(kDefaultRegionBytes / kPageSize);
-  auto buffer = NewPages(pages);
-  const PageTable table = PageTable::Contiguous(buffer.get(), pages);
+  std::unique_ptr<TestRegion> buffer = NewPages(pages);
+  ASSERT_NE(buffer, nullptr);
+  const PageTable& table = buffer->pages();
   CompanionIdentity identity;
   identity.pid = 42;
   ASSERT_TRUE(InitializeRegion(table, 99, identity).ok());

@@ -36,6 +36,7 @@
 #include "haywire/protocol/region.h"
 #include "haywire/protocol/shared_access.h"
 #include "haywire/protocol/slot.h"
+#include "haywire/testing/test_region.h"
 
 namespace haywire {
 namespace {
@@ -49,10 +50,6 @@ constexpr int kRequestsPerHost = 2000;
 // performance assertion: only there so a broken state machine fails instead
 // of hanging.
 constexpr auto kWaitDeadline = std::chrono::seconds(10);
-
-struct FreeDeleter {
-  void operator()(void* p) const { std::free(p); }
-};
 
 // The response the companion computes for a request: the ticket, the payload
 // echoed, and the payload's CRC-32C, so a response to any other request
@@ -137,13 +134,13 @@ class SlotStressTest : public ::testing::TestWithParam<CompanionPath> {
   static constexpr uint32_t kPages = kMinRegionPages;
 
   void SetUp() override {
-    void* base = std::aligned_alloc(kPageSize, size_t{kPages} * kPageSize);
-    buffer_.reset(static_cast<std::byte*>(base));
-    const PageTable table = PageTable::Contiguous(buffer_.get(), kPages);
     CompanionIdentity id;
     id.pid = 1;
-    ASSERT_TRUE(InitializeRegion(table, 0x5EED, id).ok());
-    region_ = Region(table);
+    absl::StatusOr<std::unique_ptr<TestRegion>> memory =
+        TestRegion::Create(kPages, 0x5EED, id);
+    ASSERT_TRUE(memory.ok()) << memory.status();
+    memory_ = *std::move(memory);
+    region_ = memory_->region();
   }
 
   void Fail(std::string message) {
@@ -353,7 +350,7 @@ class SlotStressTest : public ::testing::TestWithParam<CompanionPath> {
     }
   }
 
-  std::unique_ptr<std::byte, FreeDeleter> buffer_;
+  std::unique_ptr<TestRegion> memory_;
   Region region_;
   std::atomic<bool> stop_{false};
   std::atomic<bool> abort_{false};

@@ -23,13 +23,13 @@ std::vector<uint8_t> Bytes(const std::string& s) {
 }
 
 void SlotTest::SetUp() {
-  void* base = std::aligned_alloc(kPageSize, size_t{kPages} * kPageSize);
-  buffer_.reset(static_cast<std::byte*>(base));
-  const PageTable table = PageTable::Contiguous(buffer_.get(), kPages);
   CompanionIdentity id;
   id.pid = 1;
-  ASSERT_TRUE(InitializeRegion(table, 12345, id).ok());
-  region_ = Region(table);
+  absl::StatusOr<std::unique_ptr<TestRegion>> memory =
+      TestRegion::Create(kPages, 12345, id);
+  ASSERT_TRUE(memory.ok()) << memory.status();
+  memory_ = *std::move(memory);
+  region_ = memory_->region();
 }
 
 SlotWord SlotTest::ClaimAndPublish(uint32_t pid, uint64_t ticket,

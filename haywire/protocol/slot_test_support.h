@@ -28,16 +28,13 @@
 #include "haywire/protocol/region.h"
 #include "haywire/protocol/shared_access.h"
 #include "haywire/protocol/slot.h"
+#include "haywire/testing/test_region.h"
 
 namespace haywire {
 
 // Two host stations (pids) that take turns on a slot.
 inline constexpr uint32_t kHostA = 1001;
 inline constexpr uint32_t kHostB = 2002;
-
-struct FreeDeleter {
-  void operator()(void* p) const { std::free(p); }
-};
 
 std::vector<uint8_t> Bytes(const std::string& s);
 
@@ -73,7 +70,7 @@ class SlotTest : public ::testing::Test {
 
   Completion Answer(uint32_t i, const SlotWord& taken, const Request& req);
 
-  std::unique_ptr<std::byte, FreeDeleter> buffer_;
+  std::unique_ptr<TestRegion> memory_;
   Region region_;
 };
 

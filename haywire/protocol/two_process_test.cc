@@ -35,6 +35,7 @@
 #include "haywire/protocol/shared_access.h"
 #include "haywire/protocol/slot.h"
 #include "haywire/testing/forked_child.h"
+#include "haywire/testing/test_region.h"
 
 namespace haywire {
 namespace {
@@ -172,22 +173,6 @@ int RunCompanion(const std::string& path) {
 
 // ---- The host (parent process) --------------------------------------------
 
-class Mapping {
- public:
-  Mapping(int fd, size_t bytes) : bytes_(bytes) {
-    base_ = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  }
-  ~Mapping() {
-    if (ok()) munmap(base_, bytes_);
-  }
-  bool ok() const { return base_ != MAP_FAILED; }
-  std::byte* base() const { return static_cast<std::byte*>(base_); }
-
- private:
-  void* base_;
-  size_t bytes_;
-};
-
 // Sends one request and waits (bounded) for its response.
 absl::Status Call(Region& region, uint32_t pid, uint64_t ticket,
                   RequestType type, const std::string& payload, Response* out) {
@@ -245,33 +230,35 @@ TEST(TwoProcessTest, HostTalksToACompanionInAnotherProcess) {
   ASSERT_TRUE(child.ok()) << child.status();
   ForkedChild& companion = **child;
 
-  Mapping mapping(fd, kFileBytes);
+  // The host's own mapping of the file (the companion maps it separately).
+  absl::StatusOr<std::unique_ptr<TestRegion>> mapping =
+      TestRegion::Map(kPages, fd);
   close(fd);
-  ASSERT_TRUE(mapping.ok()) << strerror(errno);
+  ASSERT_TRUE(mapping.ok()) << mapping.status();
+  std::byte* const base = (*mapping)->page(0);
 
   // Discovery: wait for a valid beacon header.
   const uint64_t found_deadline = MonoNs() + kWaitNs;
-  while (CheckPageHeader(ReadPageHeader(mapping.base())) !=
-         HeaderVerdict::kValid) {
+  while (CheckPageHeader(ReadPageHeader(base)) != HeaderVerdict::kValid) {
     ASSERT_FALSE(companion.Exited())
         << "companion exited early with code "
         << *companion.WaitExit(absl::ZeroDuration());
     ASSERT_LT(MonoNs(), found_deadline) << "no beacon within 10 s";
     SleepNs(1'000'000);
   }
-  const PageHeader beacon_header = ReadPageHeader(mapping.base());
+  const PageHeader beacon_header = ReadPageHeader(base);
   EXPECT_EQ(beacon_header.page_count, kPages);
   EXPECT_EQ(beacon_header.page_index, 0u);
   EXPECT_EQ(beacon_header.kind, static_cast<uint16_t>(PageKind::kBeacon));
   // The beacon is published last, so the whole region is there now.
   for (uint32_t i = 0; i < kPages; ++i) {
-    const PageHeader h = ReadPageHeader(mapping.base() + size_t{i} * kPageSize);
+    const PageHeader h = ReadPageHeader(base + size_t{i} * kPageSize);
     ASSERT_EQ(CheckPageHeader(h), HeaderVerdict::kValid) << "page " << i;
     EXPECT_EQ(h.session_id, beacon_header.session_id);
     EXPECT_EQ(h.page_index, i);
   }
 
-  Region region(PageTable::Contiguous(mapping.base(), kPages));
+  Region region = (*mapping)->region();
   auto identity = ReadBeaconInfo(region.beacon());
   ASSERT_TRUE(identity.ok()) << identity.status();
   EXPECT_EQ(identity->pid, static_cast<uint32_t>(companion.pid()));
@@ -366,11 +353,10 @@ TEST(TwoProcessTest, HostTalksToACompanionInAnotherProcess) {
   EXPECT_EQ(*code, kChildOk);
 
   // No stale beacon is left behind, nor any page a scanner could match.
-  EXPECT_FALSE(StartsWithPageMagic(mapping.base()));
-  EXPECT_EQ(CheckPageHeader(ReadPageHeader(mapping.base())),
-            HeaderVerdict::kNoMagic);
+  EXPECT_FALSE(StartsWithPageMagic(base));
+  EXPECT_EQ(CheckPageHeader(ReadPageHeader(base)), HeaderVerdict::kNoMagic);
   for (uint32_t i = 0; i < kPages; ++i) {
-    const std::byte* page = mapping.base() + size_t{i} * kPageSize;
+    const std::byte* page = base + size_t{i} * kPageSize;
     ASSERT_FALSE(StartsWithPageMagic(page)) << "page " << i;
     for (size_t b = 0; b < kPageSize; ++b) {
       ASSERT_EQ(static_cast<uint8_t>(page[b]), 0)
