@@ -91,10 +91,10 @@ std::string SessionCache::EntryPath(const RamFileKey& key) const {
 }
 
 std::optional<CachedSession> SessionCache::Load(const RamFileKey& key) const {
-  // One open, one fstat, one pread into a buffer of the file's exact size:
-  // page faults cost 15-20 us each on the VMs this runs on, and a stream
-  // that grows its buffer by doubling touches several times the entry's
-  // 128 KiB (a 64 MiB region).
+  // One open, one fstat, one pread into a buffer of the file's exact size
+  // (an entry is a few KiB of runs; at most kMaxRegionPages runs when every
+  // page stands alone): no buffer that grows by doubling and faults in
+  // pages it then throws away.
   const int fd = ::open(EntryPath(key).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   struct stat st;
