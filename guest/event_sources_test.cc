@@ -10,7 +10,6 @@
 // asserts on timing.
 
 #include <signal.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <functional>
@@ -34,6 +33,7 @@
 #include "haywire/protocol/region.h"
 #include "haywire/testing/background_process.h"
 #include "haywire/testing/child_group.h"
+#include "haywire/testing/test_region.h"
 
 namespace haywire {
 namespace {
@@ -172,20 +172,14 @@ class PublisherTest : public ::testing::TestWithParam<EventMode> {
   static constexpr uint32_t kRingPages = 16;
   static constexpr uint32_t kPages = kFirstBulkPage + kRingPages;
 
-  void SetUp() override {
-    base_ = mmap(nullptr, size_t{kPages} * kPageSize, PROT_READ | PROT_WRITE,
-                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    ASSERT_NE(base_, MAP_FAILED);
-    pages_ = PageTable::Contiguous(base_, kPages);
-  }
   void TearDown() override {
+    // The publisher writes into the region: stop it before unmapping.
     if (publisher_ != nullptr) publisher_->Stop();
     publisher_.reset();
-    munmap(base_, size_t{kPages} * kPageSize);
+    memory_.reset();
   }
 
-  void* base_ = nullptr;
-  PageTable pages_;
+  std::unique_ptr<TestRegion> memory_;
   ProcFs procfs_{"/proc", "/etc/passwd"};
   std::unique_ptr<EventPublisher> publisher_;
 };
@@ -212,10 +206,14 @@ TEST_P(PublisherTest, PublishesTheTestsProcessesIntoTheRing) {
   identity.capabilities = publisher_->capabilities();
   identity.event_ring_first_page = kFirstBulkPage;
   identity.event_ring_page_count = kRingPages;
-  ASSERT_TRUE(InitializeRegion(pages_, 77, identity).ok());
-  ASSERT_TRUE(publisher_->Start(pages_, kFirstBulkPage, kRingPages).ok());
+  absl::StatusOr<std::unique_ptr<TestRegion>> memory =
+      TestRegion::Create(kPages, 77, identity);
+  ASSERT_TRUE(memory.ok()) << memory.status();
+  memory_ = *std::move(memory);
+  const PageTable& pages = memory_->pages();
+  ASSERT_TRUE(publisher_->Start(pages, kFirstBulkPage, kRingPages).ok());
   absl::StatusOr<EventRingReader> reader = EventRingReader::Attach(
-      pages_, kFirstBulkPage, kRingPages, EventRingStart::kOldest);
+      pages, kFirstBulkPage, kRingPages, EventRingStart::kOldest);
   ASSERT_TRUE(reader.ok()) << reader.status();
   EXPECT_EQ(reader->source(), publisher_->source());
 
