@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "guest/proc_file.h"
 #include "guest/procfs_parse.h"
 #include "haywire/util/clock.h"
 
@@ -43,121 +44,17 @@ constexpr size_t kMaxPasswdBytes = 64 << 20;
 // How long a btime read from /proc/stat is reused.
 constexpr uint64_t kBootTimeCacheNs = kNsPerSecond;
 
+using internal::CountEntriesAt;
 using internal::CutUtf8;
+using internal::FileContents;
 using internal::ParseDecimal;
 using internal::ParseInteger;
+using internal::ProcFileError;
 using internal::Quote;
-
-// ---------------------------------------------------------------------------
-// File access.
-// ---------------------------------------------------------------------------
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-// ENOENT and ESRCH both mean "no such process" in procfs: ENOENT from a
-// lookup in a reaped process's directory, ESRCH from a read of a file opened
-// before it was reaped.
-absl::Status ErrnoError(int error, absl::string_view what) {
-  if (error == ENOENT || error == ESRCH) {
-    return absl::NotFoundError(absl::StrCat(what, ": ", std::strerror(error)));
-  }
-  return absl::ErrnoToStatus(error, what);
-}
-
-struct FileContents {
-  std::string data;
-  bool truncated = false;  // the file had more than max_bytes
-};
-
-// Reads `name` relative to `dir_fd` (AT_FDCWD for a plain path), at most
-// `max_bytes`. `path` is for messages.
-absl::StatusOr<FileContents> ReadFileAt(int dir_fd, const char* name,
-                                        size_t max_bytes,
-                                        absl::string_view path) {
-  const Fd fd(::openat(dir_fd, name, O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return ErrnoError(errno, path);
-  FileContents contents;
-  // procfs files report size 0, so read until EOF; one byte beyond the cap
-  // tells whether there was more.
-  const size_t limit = max_bytes + 1;
-  size_t used = 0;
-  while (used < limit) {
-    const size_t want = std::min<size_t>(limit - used, 64 << 10);
-    contents.data.resize(used + want);
-    const ssize_t n = ::read(fd.get(), contents.data.data() + used, want);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return ErrnoError(errno, path);
-    }
-    if (n == 0) break;
-    used += static_cast<size_t>(n);
-  }
-  contents.data.resize(std::min(used, max_bytes));
-  contents.truncated = used > max_bytes;
-  return contents;
-}
-
-// A file that must be read whole: too large is malformed.
-absl::StatusOr<std::string> ReadWholeFileAt(int dir_fd, const char* name,
-                                            size_t max_bytes,
-                                            absl::string_view path) {
-  absl::StatusOr<FileContents> contents =
-      ReadFileAt(dir_fd, name, max_bytes, path);
-  if (!contents.ok()) return contents.status();
-  if (contents->truncated) {
-    return absl::DataLossError(
-        absl::StrCat(path, ": larger than ", max_bytes, " bytes"));
-  }
-  return std::move(contents->data);
-}
-
-// readlink relative to `dir_fd`, cut to kMaxPathBytes; "" when unreadable
-// (kernel threads have no exe; other users' links need ptrace rights).
-std::string ReadLinkAt(int dir_fd, const char* name) {
-  char buffer[4096 + 1];
-  const ssize_t n = ::readlinkat(dir_fd, name, buffer, sizeof(buffer));
-  if (n <= 0) return "";
-  return CutUtf8(absl::string_view(buffer, static_cast<size_t>(n)),
-                 kMaxPathBytes);
-}
-
-// The number of entries of `name` (a directory) under `dir_fd`, without "."
-// and "..", or nullopt when it cannot be listed.
-std::optional<uint32_t> CountEntriesAt(int dir_fd, const char* name) {
-  const int fd = ::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  DIR* dir = ::fdopendir(fd);
-  if (dir == nullptr) {
-    ::close(fd);
-    return std::nullopt;
-  }
-  uint32_t count = 0;
-  errno = 0;
-  bool failed = false;
-  while (const struct dirent* entry = ::readdir(dir)) {
-    if (std::strcmp(entry->d_name, ".") == 0 ||
-        std::strcmp(entry->d_name, "..") == 0) {
-      continue;
-    }
-    ++count;
-  }
-  if (errno != 0) failed = true;
-  ::closedir(dir);  // also closes fd
-  if (failed) return std::nullopt;
-  return count;
-}
+using internal::ReadFileAt;
+using internal::ReadLinkAt;
+using internal::ReadWholeFileAt;
+using internal::ScopedFd;
 
 uint64_t SysconfOr(int name, uint64_t fallback) {
   const long value = ::sysconf(name);
@@ -522,8 +419,9 @@ absl::StatusOr<ProcessEntry> ProcFs::ReadProcess(uint32_t pid) const {
   const std::string dir = absl::StrCat(proc_root_, "/", pid);
   // Every file is read through this one directory, so they all describe the
   // same process even if the pid is reused meanwhile (see the header).
-  const Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir_fd.get() < 0) return ForPid(pid, ErrnoError(errno, dir));
+  const ScopedFd dir_fd(
+      ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir_fd.get() < 0) return ForPid(pid, ProcFileError(errno, dir));
   internal::StatFields stat;
   internal::StatusFields status;
   absl::StatusOr<ProcessEntry> entry =
@@ -534,8 +432,9 @@ absl::StatusOr<ProcessEntry> ProcFs::ReadProcess(uint32_t pid) const {
 
 absl::StatusOr<ProcessInfo> ProcFs::ReadProcessInfo(uint32_t pid) const {
   const std::string dir = absl::StrCat(proc_root_, "/", pid);
-  const Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir_fd.get() < 0) return ForPid(pid, ErrnoError(errno, dir));
+  const ScopedFd dir_fd(
+      ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir_fd.get() < 0) return ForPid(pid, ProcFileError(errno, dir));
 
   ProcessInfo info;
   internal::StatFields stat;

@@ -47,6 +47,8 @@ bool ParseSignedDecimal(absl::string_view text, int64_t* out);
 bool ParseHex64(absl::string_view text, uint64_t* out);
 // Octal digits of a file mode (umask).
 bool ParseOctalMode(absl::string_view text, uint32_t* out);
+// A "123 kB" value (status and meminfo lines), in kB.
+bool ParseKb(absl::string_view value, uint64_t* kb);
 // A bounded, escaped copy of untrusted text for an error message.
 std::string Quote(absl::string_view text);
 // At most `max_bytes` of `text`, cut back to the start of a UTF-8 sequence.

@@ -1,0 +1,104 @@
+// Copyright 2026 The Haywire Authors.
+
+#include "guest/proc_file.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "guest/procfs_parse.h"
+#include "haywire/protocol/messages.h"
+
+namespace haywire {
+namespace internal {
+absl::Status ProcFileError(int error, absl::string_view what) {
+  if (error == ENOENT || error == ESRCH) {
+    return absl::NotFoundError(absl::StrCat(what, ": ", std::strerror(error)));
+  }
+  return absl::ErrnoToStatus(error, what);
+}
+
+absl::StatusOr<FileContents> ReadFileAt(int dir_fd, const char* name,
+                                        size_t max_bytes,
+                                        absl::string_view path) {
+  const ScopedFd fd(::openat(dir_fd, name, O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return ProcFileError(errno, path);
+  FileContents contents;
+  // procfs files report size 0, so read until EOF; one byte beyond the cap
+  // tells whether there was more.
+  const size_t limit = max_bytes + 1;
+  size_t used = 0;
+  while (used < limit) {
+    const size_t want = std::min<size_t>(limit - used, 64 << 10);
+    contents.data.resize(used + want);
+    const ssize_t n = ::read(fd.get(), contents.data.data() + used, want);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return ProcFileError(errno, path);
+    }
+    if (n == 0) break;
+    used += static_cast<size_t>(n);
+  }
+  contents.data.resize(std::min(used, max_bytes));
+  contents.truncated = used > max_bytes;
+  return contents;
+}
+
+absl::StatusOr<std::string> ReadWholeFileAt(int dir_fd, const char* name,
+                                            size_t max_bytes,
+                                            absl::string_view path) {
+  absl::StatusOr<FileContents> contents =
+      ReadFileAt(dir_fd, name, max_bytes, path);
+  if (!contents.ok()) return contents.status();
+  if (contents->truncated) {
+    return absl::DataLossError(
+        absl::StrCat(path, ": larger than ", max_bytes, " bytes"));
+  }
+  return std::move(contents->data);
+}
+
+std::string ReadLinkAt(int dir_fd, const char* name) {
+  char buffer[4096 + 1];
+  const ssize_t n = ::readlinkat(dir_fd, name, buffer, sizeof(buffer));
+  if (n <= 0) return "";
+  return CutUtf8(absl::string_view(buffer, static_cast<size_t>(n)),
+                 kMaxPathBytes);
+}
+
+std::optional<uint32_t> CountEntriesAt(int dir_fd, const char* name) {
+  const int fd = ::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  DIR* dir = ::fdopendir(fd);
+  if (dir == nullptr) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  uint32_t count = 0;
+  errno = 0;
+  bool failed = false;
+  while (const struct dirent* entry = ::readdir(dir)) {
+    if (std::strcmp(entry->d_name, ".") == 0 ||
+        std::strcmp(entry->d_name, "..") == 0) {
+      continue;
+    }
+    ++count;
+  }
+  if (errno != 0) failed = true;
+  ::closedir(dir);  // also closes fd
+  if (failed) return std::nullopt;
+  return count;
+}
+
+}  // namespace internal
+}  // namespace haywire

@@ -1,0 +1,75 @@
+// Copyright 2026 The Haywire Authors.
+//
+// Bounded reads of the files under /proc, relative to a directory fd. ProcFs
+// opens a process's directory once and reads every file through it, so all
+// of them describe the same process even if its pid is reused meanwhile.
+// procfs files report size 0, so every read goes to EOF, and every read is
+// capped: a hostile or broken file cannot exhaust the reader's memory.
+//
+// In procfs, ENOENT and ESRCH both mean "no such process": ENOENT from a
+// lookup in a reaped process's directory, ESRCH from a read of a file opened
+// before it was reaped. ProcFileError() turns both into NotFound.
+#ifndef GUEST_PROC_FILE_H_
+#define GUEST_PROC_FILE_H_
+
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace haywire {
+namespace internal {
+
+// Owns a file descriptor (-1 for none) and closes it.
+class ScopedFd {
+ public:
+  explicit ScopedFd(int fd) : fd_(fd) {}
+  ScopedFd(const ScopedFd&) = delete;
+  ScopedFd& operator=(const ScopedFd&) = delete;
+  ~ScopedFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// `error` (an errno) about `what`: NotFound for ENOENT and ESRCH, else the
+// usual errno mapping.
+absl::Status ProcFileError(int error, absl::string_view what);
+
+struct FileContents {
+  std::string data;
+  bool truncated = false;  // the file had more than max_bytes
+};
+
+// Reads `name` relative to `dir_fd` (AT_FDCWD for a plain path), at most
+// `max_bytes`. `path` is for messages.
+absl::StatusOr<FileContents> ReadFileAt(int dir_fd, const char* name,
+                                        size_t max_bytes,
+                                        absl::string_view path);
+
+// A file that must be read whole: one larger than `max_bytes` is DataLoss.
+absl::StatusOr<std::string> ReadWholeFileAt(int dir_fd, const char* name,
+                                            size_t max_bytes,
+                                            absl::string_view path);
+
+// readlink relative to `dir_fd`, cut to kMaxPathBytes; "" when unreadable
+// (kernel threads have no exe; other users' links need ptrace rights).
+std::string ReadLinkAt(int dir_fd, const char* name);
+
+// The number of entries of `name` (a directory) under `dir_fd`, without "."
+// and "..", or nullopt when it cannot be listed.
+std::optional<uint32_t> CountEntriesAt(int dir_fd, const char* name);
+
+}  // namespace internal
+}  // namespace haywire
+
+#endif  // GUEST_PROC_FILE_H_
