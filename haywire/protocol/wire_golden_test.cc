@@ -21,6 +21,8 @@
 #include "gtest/gtest.h"
 #include "haywire/protocol/layout.h"
 #include "haywire/protocol/messages.h"
+#include "haywire/protocol/process_event.h"
+#include "haywire/protocol/process_event_codec.h"
 #include "haywire/protocol/wire_format.h"
 
 DEFINE_string(update_golden, "",
@@ -259,6 +261,45 @@ TEST(WireGoldenTest, SystemSummary) {
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->hostname, "guest");
   EXPECT_EQ(back->cpu.steal, 8u);
+}
+
+// An event ring entry's payload: an exec with a uid, and an exit with its
+// status and a command line cut at its byte bound.
+TEST(WireGoldenTest, ProcessEvents) {
+  ProcessEvent exec;
+  exec.kind = ProcessEventKind::kExec;
+  exec.pid = 4242;
+  exec.ppid = 1;
+  exec.has_uid = true;
+  exec.uid = 1000;
+  exec.guest_mono_ns = 3'500'000'000'000;
+  exec.guest_unix_ns = 1'765'000'000'000'000'009;
+  exec.comm = "server";
+  exec.args = {"/usr/bin/server", "--port=8080", ""};
+  const std::string exec_bytes = EncodeProcessEvent(exec);
+  ExpectGolden("process_event_exec", exec_bytes);
+  absl::StatusOr<ProcessEvent> back = DecodeProcessEvent(exec_bytes);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->args, exec.args);
+  EXPECT_EQ(back->uid, 1000u);
+
+  ProcessEvent exit;
+  exit.kind = ProcessEventKind::kExit;
+  exit.pid = 77;
+  exit.ppid = 4242;
+  exit.has_exit_status = true;
+  exit.exit_code = -3;
+  exit.exit_signal = 9;
+  exit.comm = "sleep";
+  exit.args.assign(kMaxArgs + 1, "x");
+  const std::string exit_bytes = EncodeProcessEvent(exit);
+  ExpectGolden("process_event_exit", exit_bytes);
+  back = DecodeProcessEvent(exit_bytes);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_LT(back->args.size(), exit.args.size());
+  EXPECT_TRUE(back->args_truncated);
+  EXPECT_EQ(back->exit_code, -3);
+  EXPECT_FALSE(back->has_uid);
 }
 
 TEST(WireGoldenTest, ErrorMessage) {
