@@ -1,9 +1,9 @@
 // Copyright 2026 The Haywire Authors.
 //
-// The field lists of messages.h are complete and round-trip: every member of
-// every message is named by a field (a member added without one fails
-// here), and a message with every field set to its own distinct value comes
-// back from the wire unchanged.
+// The field lists of messages.h (and of the event ring's ProcessEventRecord)
+// are complete and round-trip: every member of every message is named by a
+// field (a member added without one fails here), and a message with every
+// field set to its own distinct value comes back from the wire unchanged.
 
 #include "haywire/protocol/message_codec.h"
 
@@ -17,6 +17,8 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "haywire/protocol/messages.h"
+#include "haywire/protocol/process_event.h"
+#include "haywire/protocol/process_event_codec.h"
 
 namespace haywire {
 namespace {
@@ -85,6 +87,8 @@ TEST(MessageCodecTest, EveryMemberOfEveryMessageHasAField) {
   EXPECT_EQ(DistinctCoveredMembers<ErrorMessage>(),
             MemberCount<ErrorMessage>());
   EXPECT_EQ(DistinctCoveredMembers<EmptyMessage>(), 0u);
+  EXPECT_EQ(DistinctCoveredMembers<ProcessEventRecord>(),
+            MemberCount<ProcessEventRecord>());
 }
 
 // ---- Every field set to a value of its own ----------------------------------
@@ -178,6 +182,12 @@ TEST(MessageCodecTest, EveryFieldRoundTrips) {
   s.mem_total_kb = 1'000'000;
   s.swap_total_kb = 1'000'000;
   ExpectRoundTrip(s);
+  // An event's kind must name a ProcessEventKind and its signal be in
+  // [0, 127]; the other members keep their distinct values.
+  ProcessEventRecord event = Filled<ProcessEventRecord>();
+  event.kind = static_cast<uint16_t>(ProcessEventKind::kExit);
+  event.exit_signal = 9;
+  ExpectRoundTrip(event);
 }
 
 TEST(MessageCodecTest, ValuesLandInTheirOwnMembers) {
