@@ -16,7 +16,9 @@ DEFINE_string(cache_dir, "",
               "~/.cache/haywire).");
 DEFINE_int32(live_wait_ms, 350,
              "How long to watch a companion's heartbeat before calling its "
-             "session stale, in milliseconds.");
+             "session stale, in milliseconds. A request in flight gives up "
+             "on a silent heartbeat after this long too, but never sooner "
+             "than 2 s.");
 
 DEFINE_int32(timeout_ms, 5000,
              "How long to wait for each response (and for a free request "
@@ -34,6 +36,10 @@ ClientOptions ClientOptionsFromFlags() {
   options.request_timeout = absl::Milliseconds(std::max(FLAGS_timeout_ms, 1));
   options.busy_timeout = options.request_timeout;
   options.wait = ClientWaitSchedule(PollModeFromFlag());
+  // A guest slow enough that its heartbeat must be watched longer at
+  // discovery is as slow while it answers.
+  options.heartbeat_timeout = std::max(options.heartbeat_timeout,
+                                       absl::Milliseconds(FLAGS_live_wait_ms));
   return options;
 }
 

@@ -28,7 +28,9 @@ std::vector<std::string> HostFlagNames();
 // ConnectOptions from the flags above.
 ConnectOptions ConnectOptionsFromFlags();
 
-// ClientOptions from the flags above.
+// ClientOptions from the flags above: --timeout-ms bounds each response and
+// the wait for a slot; --live-wait-ms, when above the 2 s default, how long
+// the heartbeat may stay silent during a request.
 ClientOptions ClientOptionsFromFlags();
 
 // Connects to the live session of --mem-file and makes a client for it;

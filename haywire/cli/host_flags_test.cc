@@ -1,0 +1,36 @@
+// Copyright 2026 The Haywire Authors.
+
+#include "haywire/cli/host_flags.h"
+
+#include "absl/time/time.h"
+#include "gflags/gflags.h"
+#include "gtest/gtest.h"
+#include "haywire/host/client.h"
+
+namespace haywire {
+namespace {
+
+TEST(ClientOptionsFromFlagsTest, TimeoutBoundsResponsesAndSlots) {
+  gflags::FlagSaver saver;
+  FLAGS_timeout_ms = 1234;
+  const ClientOptions options = ClientOptionsFromFlags();
+  EXPECT_EQ(options.request_timeout, absl::Milliseconds(1234));
+  EXPECT_EQ(options.busy_timeout, absl::Milliseconds(1234));
+}
+
+TEST(ClientOptionsFromFlagsTest, LongLiveWaitAlsoHoldsDuringRequests) {
+  gflags::FlagSaver saver;
+  FLAGS_live_wait_ms = 30000;
+  EXPECT_EQ(ClientOptionsFromFlags().heartbeat_timeout, absl::Seconds(30));
+}
+
+TEST(ClientOptionsFromFlagsTest, ShortLiveWaitKeepsTheTwoSecondFloor) {
+  gflags::FlagSaver saver;
+  FLAGS_live_wait_ms = 350;
+  EXPECT_EQ(ClientOptionsFromFlags().heartbeat_timeout,
+            ClientOptions().heartbeat_timeout);
+  EXPECT_EQ(ClientOptions().heartbeat_timeout, absl::Seconds(2));
+}
+
+}  // namespace
+}  // namespace haywire
