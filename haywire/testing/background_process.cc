@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -90,7 +89,7 @@ std::unique_ptr<BackgroundProcess> StartInBackground(
 BackgroundProcess::~BackgroundProcess() { Kill(); }
 
 bool BackgroundProcess::Kill() {
-  if (pid_ <= 0 || exit_code_.has_value()) return true;
+  if (pid_ <= 0 || exit_.has_value()) return true;
   kill(-pid_, SIGKILL);
   kill(pid_, SIGKILL);
   if (!WaitExit(absl::Seconds(60)).has_value()) {
@@ -109,23 +108,10 @@ std::string BackgroundProcess::Stderr() const {
 }
 
 std::optional<int> BackgroundProcess::WaitExit(absl::Duration timeout) {
-  if (exit_code_.has_value()) return exit_code_;
-  const absl::Time deadline = absl::Now() + timeout;
-  for (;;) {
-    int status = 0;
-    const pid_t waited = waitpid(pid_, &status, WNOHANG);
-    if (waited == pid_) {
-      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      term_signal_ = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-      return exit_code_;
-    }
-    if (waited < 0 && errno != EINTR) {
-      exit_code_ = -1;
-      return exit_code_;
-    }
-    if (absl::Now() >= deadline) return std::nullopt;
-    absl::SleepFor(absl::Milliseconds(10));
-  }
+  if (exit_.has_value()) return exit_->exit_code;
+  exit_ = ReapChild(pid_, timeout);
+  if (!exit_.has_value()) return std::nullopt;
+  return exit_->exit_code;
 }
 
 }  // namespace haywire

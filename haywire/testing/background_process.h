@@ -30,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "haywire/testing/subprocess.h"
 
 namespace haywire {
 
@@ -55,7 +56,7 @@ class BackgroundProcess {
 
   // The signal that ended the process, once WaitExit() has reaped it; 0 if
   // it exited by itself (or is not reaped yet).
-  int term_signal() const { return term_signal_; }
+  int term_signal() const { return exit_.has_value() ? exit_->term_signal : 0; }
 
   // SIGKILLs the process and its process group and reaps it (bounded); false
   // (and a test failure) if it survived.
@@ -65,8 +66,7 @@ class BackgroundProcess {
   BackgroundProcess() = default;
 
   pid_t pid_ = -1;
-  std::optional<int> exit_code_;  // set once reaped.
-  int term_signal_ = 0;
+  std::optional<ChildExit> exit_;  // set once reaped.
   std::string stdout_path_;
   std::string stderr_path_;
 };

@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -211,20 +210,7 @@ absl::Status CompanionProcess::Kill() {
 
 std::optional<CompanionProcess::Exit> CompanionProcess::WaitBounded(
     absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (true) {
-    int status = 0;
-    const pid_t waited = waitpid(pid_, &status, WNOHANG);
-    if (waited == pid_) {
-      Exit exit;
-      if (WIFEXITED(status)) exit.exit_code = WEXITSTATUS(status);
-      if (WIFSIGNALED(status)) exit.term_signal = WTERMSIG(status);
-      return exit;
-    }
-    if (waited < 0 && errno != EINTR) return Exit{};  // not our child (?)
-    if (absl::Now() >= deadline) return std::nullopt;
-    absl::SleepFor(absl::Milliseconds(5));
-  }
+  return ReapChild(pid_, timeout);
 }
 
 absl::Status CompanionProcess::AwaitSessionLine() {

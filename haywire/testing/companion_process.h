@@ -42,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "haywire/testing/subprocess.h"
 
 namespace haywire {
 
@@ -78,10 +79,7 @@ struct CompanionOptions {
 class CompanionProcess {
  public:
   // How the companion ended.
-  struct Exit {
-    int exit_code = -1;   // if it exited normally
-    int term_signal = 0;  // if a signal ended it
-  };
+  using Exit = ChildExit;
 
   // Starts guest-serve and waits for its session line. Fails if it cannot be
   // spawned, exits first, prints something unexpected, or is too slow (it is

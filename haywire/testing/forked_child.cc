@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "haywire/testing/subprocess.h"
 
 namespace haywire {
 
@@ -45,18 +46,11 @@ ForkedChild::~ForkedChild() {
 }
 
 std::optional<int> ForkedChild::WaitExit(absl::Duration timeout) {
-  if (exit_code_.has_value()) return exit_code_;
-  const absl::Time deadline = absl::Now() + timeout;
-  for (;;) {
-    int status = 0;
-    const pid_t done = waitpid(pid_, &status, WNOHANG);
-    if (done == pid_ || (done < 0 && errno != EINTR)) {
-      exit_code_ = done == pid_ && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      return exit_code_;
-    }
-    if (absl::Now() >= deadline) return std::nullopt;
-    absl::SleepFor(absl::Milliseconds(1));
+  if (!exit_code_.has_value()) {
+    const std::optional<ChildExit> exit = ReapChild(pid_, timeout);
+    if (exit.has_value()) exit_code_ = exit->exit_code;
   }
+  return exit_code_;
 }
 
 bool ForkedChild::WaitZombie(absl::Duration timeout) {

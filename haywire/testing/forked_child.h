@@ -12,8 +12,8 @@
 //   EXPECT_EQ((*child)->WaitExit(absl::Seconds(30)), 0);
 //
 // The child is a fork of the test, so it sees the test's memory as it was at
-// Start() and must stick to async-signal-safe work if the test has threads
-// (tests that fork do not). It gets PR_SET_PDEATHSIG=SIGKILL, so a killed
+// Start(), with one thread: if the test runs other threads, the child must
+// not need a lock one of them may have held at the fork. It gets PR_SET_PDEATHSIG=SIGKILL, so a killed
 // test takes it along, and ends with `_exit(body())`: no test-framework
 // teardown, no atexit handlers, no stdio flush in the child. Every wait is
 // bounded: WaitExit's timeout, and the destructor SIGKILLs and reaps a child

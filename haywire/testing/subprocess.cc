@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -267,6 +268,23 @@ std::string RunfilePath(absl::string_view workspace_relative) {
     }
   }
   return std::string(workspace_relative);
+}
+
+std::optional<ChildExit> ReapChild(pid_t pid, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  for (;;) {
+    int status = 0;
+    const pid_t waited = waitpid(pid, &status, WNOHANG);
+    if (waited == pid) {
+      ChildExit exit;
+      if (WIFEXITED(status)) exit.exit_code = WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) exit.term_signal = WTERMSIG(status);
+      return exit;
+    }
+    if (waited < 0 && errno != EINTR) return ChildExit{};
+    if (absl::Now() >= deadline) return std::nullopt;
+    absl::SleepFor(absl::Milliseconds(1));
+  }
 }
 
 }  // namespace haywire

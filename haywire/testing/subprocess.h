@@ -25,6 +25,9 @@
 #ifndef HAYWIRE_TESTING_SUBPROCESS_H_
 #define HAYWIRE_TESTING_SUBPROCESS_H_
 
+#include <sys/types.h>
+
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +64,17 @@ struct SubprocessResult {
 absl::StatusOr<SubprocessResult> RunSubprocess(
     const std::vector<std::string>& argv, absl::Duration timeout,
     const std::vector<std::string>& extra_env = {});
+
+// How a child process ended.
+struct ChildExit {
+  int exit_code = -1;   // its exit status if it exited normally, else -1
+  int term_signal = 0;  // the signal that ended it, else 0
+};
+
+// Waits up to `timeout` (zero: just looks) for the child `pid` to end and
+// reaps it. Nullopt while it still runs. A pid that is not (or no longer)
+// this process's child counts as ended, with exit_code -1 and no signal.
+std::optional<ChildExit> ReapChild(pid_t pid, absl::Duration timeout);
 
 // The absolute path of a file in the test's runfiles, given its path relative
 // to the workspace root, e.g. RunfilePath("haywire/cli/testdata_cli_main").
