@@ -36,12 +36,6 @@ namespace haywire {
 
 using ::testing::StartsWith;
 
-std::string HaywirePath() { return RunfilePath("haywire/haywire"); }
-
-std::string TempPath(absl::string_view name) { return TestTempPath(name); }
-
-std::string SessionIdText(uint64_t id) { return SessionIdHex(id); }
-
 uint64_t FileSize(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
@@ -63,7 +57,7 @@ SubprocessResult Discover(const std::string& mem_file,
                           std::vector<std::string> extra) {
   std::vector<std::string> args = {
       "discover", absl::StrCat("--mem-file=", mem_file),
-      absl::StrCat("--cache-dir=", TempPath("cache"))};
+      absl::StrCat("--cache-dir=", TestTempPath("cache"))};
   args.insert(args.end(), extra.begin(), extra.end());
   return RunHaywire(args);
 }

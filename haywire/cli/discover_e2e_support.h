@@ -19,6 +19,7 @@
 #include "absl/time/time.h"
 #include "haywire/protocol/layout.h"
 #include "haywire/protocol/page_header.h"
+#include "haywire/testing/command_checks.h"
 #include "haywire/testing/subprocess.h"
 #include "haywire/util/json_value.h"
 
@@ -39,14 +40,6 @@ inline constexpr uint64_t kRegionPages = (4ull << 20) / kPageSize;
 // What DecoyReport documents about SimulatedRam's dead session.
 inline constexpr uint64_t kDecoyPid = 4242;
 inline constexpr char kDecoyHostname[] = "stale-guest";
-
-std::string HaywirePath();
-
-// A path in TEST_TMPDIR unique to the running test.
-std::string TempPath(absl::string_view name);
-
-// A session id as discover prints it ("0x" and 16 hex digits).
-std::string SessionIdText(uint64_t id);
 
 // The size of `path` (0, with a test failure, if it cannot be read).
 uint64_t FileSize(const std::string& path);

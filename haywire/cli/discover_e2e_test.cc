@@ -52,7 +52,7 @@ using ::testing::StartsWith;
 // ---------------------------------------------------------------------------
 
 TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsJson) {
-  const std::string ram = TempPath("ram");
+  const std::string ram = TestTempPath("ram");
   absl::StatusOr<std::unique_ptr<CompanionProcess>> serve =
       CompanionProcess::Start(ram, "serve");
   ASSERT_TRUE(serve.ok()) << serve.status();
@@ -108,7 +108,7 @@ TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsJson) {
 }
 
 TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsText) {
-  const std::string ram = TempPath("ram");
+  const std::string ram = TestTempPath("ram");
   absl::StatusOr<std::unique_ptr<CompanionProcess>> serve =
       CompanionProcess::Start(ram, "serve");
   ASSERT_TRUE(serve.ok()) << serve.status();
@@ -158,7 +158,7 @@ TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsText) {
 }
 
 TEST(DiscoverE2eTest, CleanStopWipesTheSession) {
-  const std::string ram = TempPath("ram");
+  const std::string ram = TestTempPath("ram");
   absl::StatusOr<std::unique_ptr<CompanionProcess>> serve =
       CompanionProcess::Start(ram, "serve");
   ASSERT_TRUE(serve.ok()) << serve.status();
@@ -187,7 +187,7 @@ TEST(DiscoverE2eTest, CleanStopWipesTheSession) {
 }
 
 TEST(DiscoverE2eTest, KilledSessionIsStaleAndRestartIsLive) {
-  const std::string ram = TempPath("ram");
+  const std::string ram = TestTempPath("ram");
   std::string killed_id;
   {
     absl::StatusOr<std::unique_ptr<CompanionProcess>> serve =
@@ -260,7 +260,7 @@ TEST(DiscoverE2eTest, KilledSessionIsStaleAndRestartIsLive) {
 }
 
 TEST(DiscoverE2eTest, TwoLiveCompanionsNewestIsUsed) {
-  const std::string ram = TempPath("ram");
+  const std::string ram = TestTempPath("ram");
   absl::StatusOr<std::unique_ptr<CompanionProcess>> first =
       CompanionProcess::Start(ram, "first");
   ASSERT_TRUE(first.ok()) << first.status();
@@ -301,8 +301,8 @@ TEST(DiscoverE2eTest, TwoLiveCompanionsNewestIsUsed) {
 // without sys/kernel/random/boot_id) is still judged by its own heartbeat,
 // not declared stale because another live session has a known boot id.
 TEST(DiscoverE2eTest, LiveCompanionWithUnknownBootIdIsLive) {
-  const std::string ram = TempPath("ram");
-  const std::string empty_proc = TempPath("empty-proc");
+  const std::string ram = TestTempPath("ram");
+  const std::string empty_proc = TestTempPath("empty-proc");
   ASSERT_EQ(mkdir(empty_proc.c_str(), 0755), 0) << std::strerror(errno);
   absl::StatusOr<std::unique_ptr<CompanionProcess>> known =
       CompanionProcess::Start(ram, "known-boot");
@@ -330,11 +330,11 @@ TEST(DiscoverE2eTest, LiveCompanionWithUnknownBootIdIsLive) {
 // The page-table cache is an optimisation: failing to write it never fails
 // discover, and is only mentioned with --verbose.
 TEST(DiscoverE2eTest, UnwritableCacheDirIsNotAnError) {
-  const std::string ram = TempPath("ram");
+  const std::string ram = TestTempPath("ram");
   absl::StatusOr<std::unique_ptr<CompanionProcess>> serve =
       CompanionProcess::Start(ram, "serve");
   ASSERT_TRUE(serve.ok()) << serve.status();
-  const std::string not_a_dir = TempPath("not-a-dir");
+  const std::string not_a_dir = TestTempPath("not-a-dir");
   WriteRamFile(not_a_dir, 0, {});
 
   const SubprocessResult result = RunHaywire(
@@ -358,12 +358,12 @@ TEST(DiscoverE2eTest, UnwritableCacheDirIsNotAnError) {
 }
 
 TEST(DiscoverE2eTest, MemFileFlagSpellings) {
-  const std::string ram = TempPath("ram");
+  const std::string ram = TestTempPath("ram");
   absl::StatusOr<std::unique_ptr<CompanionProcess>> serve =
       CompanionProcess::Start(ram, "serve");
   ASSERT_TRUE(serve.ok()) << serve.status();
   const std::string id = (*serve)->session_text();
-  const std::string cache = absl::StrCat("--cache-dir=", TempPath("cache"));
+  const std::string cache = absl::StrCat("--cache-dir=", TestTempPath("cache"));
 
   const std::vector<std::vector<std::string>> spellings = {
       {absl::StrCat("--mem-file=", ram)},
@@ -385,7 +385,7 @@ TEST(DiscoverE2eTest, MemFileFlagSpellings) {
 
   // The flag after the command's other flags, and a missing file through
   // each spelling (so the path really came from the flag).
-  const std::string missing = TempPath("missing");
+  const std::string missing = TestTempPath("missing");
   for (const std::vector<std::string>& spelling :
        std::vector<std::vector<std::string>>{
            {absl::StrCat("--mem-file=", missing)},

@@ -39,6 +39,7 @@
 #include "haywire/protocol/page_header.h"
 #include "haywire/protocol/region.h"
 #include "haywire/testing/command_checks.h"
+#include "haywire/testing/companion_process.h"
 #include "haywire/testing/subprocess.h"
 #include "haywire/util/json_value.h"
 
@@ -52,7 +53,7 @@ using ::testing::HasSubstr;
 // ---------------------------------------------------------------------------
 
 TEST(DiscoverE2eTest, MissingFile) {
-  const std::string path = TempPath("does-not-exist");
+  const std::string path = TestTempPath("does-not-exist");
   const SubprocessResult result = Discover(path);
   ExpectOneLineError(result, 3);
   EXPECT_THAT(result.err, HasSubstr(path));
@@ -61,7 +62,7 @@ TEST(DiscoverE2eTest, MissingFile) {
 }
 
 TEST(DiscoverE2eTest, Directory) {
-  const std::string path = TempPath("dir");
+  const std::string path = TestTempPath("dir");
   ASSERT_EQ(mkdir(path.c_str(), 0755), 0) << std::strerror(errno);
   const SubprocessResult result = Discover(path);
   ExpectOneLineError(result, 3);
@@ -69,7 +70,7 @@ TEST(DiscoverE2eTest, Directory) {
 }
 
 TEST(DiscoverE2eTest, EmptyFile) {
-  const std::string path = TempPath("empty");
+  const std::string path = TestTempPath("empty");
   WriteRamFile(path, 0, {});
   const SubprocessResult result = Discover(path);
   ExpectOneLineError(result, 3);
@@ -77,7 +78,7 @@ TEST(DiscoverE2eTest, EmptyFile) {
 }
 
 TEST(DiscoverE2eTest, SizeNotWholePages) {
-  const std::string path = TempPath("odd");
+  const std::string path = TestTempPath("odd");
   WriteRamFile(path, 3 * kPageSize + 1, {});
   const SubprocessResult result = Discover(path);
   ExpectOneLineError(result, 3);
@@ -91,7 +92,7 @@ TEST(DiscoverE2eTest, NotARegularFile) {
 }
 
 TEST(DiscoverE2eTest, ZerosHaveNoBeacon) {
-  const std::string path = TempPath("zeros");
+  const std::string path = TestTempPath("zeros");
   {
     std::ofstream out(path, std::ios::binary);
     const std::string mib(1 << 20, '\0');  // real zeros, not a hole
@@ -112,7 +113,7 @@ TEST(DiscoverE2eTest, ZerosHaveNoBeacon) {
 }
 
 TEST(DiscoverE2eTest, OnlyStaleSessions) {
-  const std::string path = TempPath("stale");
+  const std::string path = TestTempPath("stale");
   SimulatedRam::DecoyReport decoys;
   {
     // Decoys only: the region is placed but never initialized.
@@ -132,7 +133,7 @@ TEST(DiscoverE2eTest, OnlyStaleSessions) {
   ASSERT_EQ(doc["sessions"].size(), 1u) << doc;
   const JsonValue& stale = doc["sessions"].at(0);
   EXPECT_EQ(stale["session_id"].as_string(),
-            SessionIdText(decoys.stale_session_id));
+            SessionIdHex(decoys.stale_session_id));
   EXPECT_EQ(stale["live"].as_bool(), false);
   EXPECT_EQ(stale["pages_found"].as_uint(), decoys.stale_page_offsets.size());
   EXPECT_EQ(stale["pages_expected"].as_uint(),
@@ -206,7 +207,7 @@ class HeartbeatThread {
 
 // A live session with one page's header wiped.
 TEST(DiscoverE2eTest, LiveSessionWithMissingPage) {
-  const std::string path = TempPath("incomplete");
+  const std::string path = TestTempPath("incomplete");
   absl::StatusOr<std::unique_ptr<SimulatedRam>> ram = MakeFakeSession(path);
   ASSERT_TRUE(ram.ok()) << ram.status();
   WipePageHeader((*ram)->pages().page(kFirstBulkPage + 3));
@@ -220,10 +221,10 @@ TEST(DiscoverE2eTest, LiveSessionWithMissingPage) {
   }
 
   ExpectOneLineError(result, 6);
-  EXPECT_THAT(result.err, HasSubstr(SessionIdText(kFakeSessionId)));
+  EXPECT_THAT(result.err, HasSubstr(SessionIdHex(kFakeSessionId)));
   EXPECT_THAT(result.err, HasSubstr("has 63 of 64 pages (1 missing)"));
   const JsonValue doc = ParseOutput(result);
-  const JsonValue* s = FindSession(doc, SessionIdText(kFakeSessionId));
+  const JsonValue* s = FindSession(doc, SessionIdHex(kFakeSessionId));
   ASSERT_NE(s, nullptr) << doc;
   EXPECT_EQ((*s)["live"].as_bool(), true) << *s;
   EXPECT_EQ((*s)["chosen"].as_bool(), false) << *s;
@@ -236,7 +237,7 @@ TEST(DiscoverE2eTest, LiveSessionWithMissingPage) {
 
   ExpectOneLineError(text, 6);
   const std::vector<std::string> row =
-      TextRow(text.out, SessionIdText(kFakeSessionId));
+      TextRow(text.out, SessionIdHex(kFakeSessionId));
   ASSERT_GE(row.size(), 3u) << text.DebugString();
   EXPECT_EQ(row[1], "live");
   EXPECT_EQ(row[2], "63/64");
@@ -247,7 +248,7 @@ TEST(DiscoverE2eTest, LiveSessionWithMissingPage) {
 // live: it must be judged by its own heartbeat, which starts during the
 // wait, not by a heartbeat time of 0 on the live session's clock.
 TEST(DiscoverE2eTest, CompanionStartingDuringDiscoverIsLive) {
-  const std::string path = TempPath("starting");
+  const std::string path = TestTempPath("starting");
   absl::StatusOr<std::unique_ptr<SimulatedRam>> older = MakeFakeSession(path);
   ASSERT_TRUE(older.ok()) << older.status();
   // The newer session: same file (its pages avoid the older one's), same
@@ -284,15 +285,15 @@ TEST(DiscoverE2eTest, CompanionStartingDuringDiscoverIsLive) {
 
   EXPECT_EQ(result.exit_code, 0) << result.DebugString();
   const JsonValue doc = ParseOutput(result);
-  const JsonValue* s = FindSession(doc, SessionIdText(kNewerId));
+  const JsonValue* s = FindSession(doc, SessionIdHex(kNewerId));
   ASSERT_NE(s, nullptr) << doc;
   EXPECT_EQ((*s)["live"].as_bool(), true) << *s;
-  EXPECT_EQ(doc["chosen_session"].as_string(), SessionIdText(kNewerId)) << doc;
+  EXPECT_EQ(doc["chosen_session"].as_string(), SessionIdHex(kNewerId)) << doc;
 }
 
 // Every page but the beacon: nothing to tell live from stale, or to talk to.
 TEST(DiscoverE2eTest, SessionWithoutBeaconPage) {
-  const std::string path = TempPath("no-beacon-page");
+  const std::string path = TestTempPath("no-beacon-page");
   absl::StatusOr<std::unique_ptr<SimulatedRam>> ram = MakeFakeSession(path);
   ASSERT_TRUE(ram.ok()) << ram.status();
   WipePageHeader((*ram)->pages().page(kBeaconPageIndex));
@@ -302,7 +303,7 @@ TEST(DiscoverE2eTest, SessionWithoutBeaconPage) {
   EXPECT_THAT(result.err, HasSubstr("no beacon found in"));
   EXPECT_THAT(result.err, HasSubstr("no valid beacon page"));
   const JsonValue doc = ParseOutput(result);
-  const JsonValue* s = FindSession(doc, SessionIdText(kFakeSessionId));
+  const JsonValue* s = FindSession(doc, SessionIdHex(kFakeSessionId));
   ASSERT_NE(s, nullptr) << doc;
   EXPECT_EQ((*s)["live"].as_bool(), false) << *s;
   EXPECT_EQ((*s)["pages_found"].as_uint(), kFakePages - 1) << *s;
@@ -312,7 +313,7 @@ TEST(DiscoverE2eTest, SessionWithoutBeaconPage) {
 
 // A beacon whose static info fails its checksum, heartbeat advancing.
 TEST(DiscoverE2eTest, CorruptBeaconInfo) {
-  const std::string path = TempPath("corrupt-beacon");
+  const std::string path = TestTempPath("corrupt-beacon");
   absl::StatusOr<std::unique_ptr<SimulatedRam>> ram = MakeFakeSession(path);
   ASSERT_TRUE(ram.ok()) << ram.status();
   BeaconOf(**ram).hostname[0] ^= 0x20;
@@ -327,7 +328,7 @@ TEST(DiscoverE2eTest, CorruptBeaconInfo) {
   ExpectOneLineError(result, 4);
   EXPECT_THAT(result.err, HasSubstr("no beacon found in"));
   const JsonValue doc = ParseOutput(result);
-  const JsonValue* s = FindSession(doc, SessionIdText(kFakeSessionId));
+  const JsonValue* s = FindSession(doc, SessionIdHex(kFakeSessionId));
   ASSERT_NE(s, nullptr) << doc;
   EXPECT_EQ((*s)["live"].as_bool(), false) << *s;
   EXPECT_EQ((*s)["beacon_valid"].as_bool(), false) << *s;
@@ -343,7 +344,7 @@ TEST(DiscoverE2eTest, CorruptBeaconInfo) {
 
 // A beacon with an intact checksum but another protocol's layout.
 TEST(DiscoverE2eTest, BeaconOfAnotherLayout) {
-  const std::string path = TempPath("other-layout");
+  const std::string path = TestTempPath("other-layout");
   absl::StatusOr<std::unique_ptr<SimulatedRam>> ram = MakeFakeSession(path);
   ASSERT_TRUE(ram.ok()) << ram.status();
   BeaconPage& beacon = BeaconOf(**ram);
@@ -358,11 +359,11 @@ TEST(DiscoverE2eTest, BeaconOfAnotherLayout) {
     result = Discover(path, {"--json"});
   }
   ExpectOneLineError(result, 7);
-  EXPECT_THAT(result.err, HasSubstr(SessionIdText(kFakeSessionId)));
+  EXPECT_THAT(result.err, HasSubstr(SessionIdHex(kFakeSessionId)));
   EXPECT_THAT(result.err,
               HasSubstr(absl::StrCat("protocol version ", kProtocolVersion)));
   const JsonValue doc = ParseOutput(result);
-  const JsonValue* s = FindSession(doc, SessionIdText(kFakeSessionId));
+  const JsonValue* s = FindSession(doc, SessionIdHex(kFakeSessionId));
   ASSERT_NE(s, nullptr) << doc;
   EXPECT_EQ((*s)["beacon_valid"].as_bool(), false) << *s;
   EXPECT_THAT((*s)["beacon_error"].as_string().value_or(""),
@@ -370,7 +371,7 @@ TEST(DiscoverE2eTest, BeaconOfAnotherLayout) {
 }
 
 TEST(DiscoverE2eTest, OnlyBadChecksums) {
-  const std::string path = TempPath("bad-checksum");
+  const std::string path = TestTempPath("bad-checksum");
   std::vector<std::pair<uint64_t, PageHeader>> pages;
   for (uint32_t index : {0u, 1u, 40u}) {
     PageHeader header = MakePageHeader(0x0BADC0DE, index, 64, 1);
@@ -388,7 +389,7 @@ TEST(DiscoverE2eTest, OnlyBadChecksums) {
 }
 
 TEST(DiscoverE2eTest, OnlyUnknownVersion) {
-  const std::string path = TempPath("version");
+  const std::string path = TestTempPath("version");
   std::vector<std::pair<uint64_t, PageHeader>> pages;
   for (uint32_t index = 0; index < 40; ++index) {
     PageHeader header = MakePageHeader(0x00C0FFEE, index, 40, 1);

@@ -89,8 +89,7 @@ class PsConcurrencyTest : public ::testing::Test {
   }
 
   std::vector<std::string> PsArgs() const {
-    return {RunfilePath("haywire/haywire"), "ps", "--json",
-            absl::StrCat("--mem-file=", ram_),
+    return {HaywirePath(), "ps", "--json", absl::StrCat("--mem-file=", ram_),
             absl::StrCat("--cache-dir=", cache_),
             // Proof of life under 40 clients and a loaded machine (other
             // tests run alongside): generous, as the listings are the point.

@@ -72,8 +72,6 @@ inline std::string ShortTimeoutFlag() {
   return absl::StrCat("--timeout-ms=", 3000 * kSanitizerSlowdown);
 }
 
-inline std::string HaywirePath() { return RunfilePath("haywire/haywire"); }
-
 // The fixture: a companion, a per-test cache directory, the test's children.
 class PsE2eTest : public ::testing::Test {
  protected:

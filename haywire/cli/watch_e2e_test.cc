@@ -48,8 +48,6 @@ using ::testing::StartsWith;
 // Bound on every wait (generous: sanitizer builds on a loaded machine).
 constexpr absl::Duration kWait = absl::Seconds(120);
 
-std::string HaywirePath() { return RunfilePath("haywire/haywire"); }
-
 // A `haywire watch` running in the background.
 class WatchProcess {
  public:

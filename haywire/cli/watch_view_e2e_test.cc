@@ -20,6 +20,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "haywire/testing/background_process.h"
+#include "haywire/testing/command_checks.h"
 #include "haywire/testing/companion_process.h"
 #include "haywire/testing/subprocess.h"
 #include "haywire/util/json_value.h"
@@ -31,8 +32,6 @@ using ::testing::HasSubstr;
 
 constexpr absl::Duration kRunTimeout = absl::Seconds(180);
 constexpr absl::Duration kWait = absl::Seconds(120);
-
-std::string HaywirePath() { return RunfilePath("haywire/haywire"); }
 
 class WatchE2eTest : public ::testing::Test {
  protected:

@@ -11,6 +11,8 @@
 
 namespace haywire {
 
+std::string HaywirePath() { return RunfilePath("haywire/haywire"); }
+
 SubprocessResult RunCommand(const std::vector<std::string>& argv,
                             absl::Duration timeout) {
   absl::StatusOr<SubprocessResult> result = RunSubprocess(argv, timeout);

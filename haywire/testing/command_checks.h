@@ -22,6 +22,10 @@
 
 namespace haywire {
 
+// The haywire binary of the test's runfiles (tests list "//haywire" in
+// data).
+std::string HaywirePath();
+
 // Runs `argv` with RunSubprocess. A process that could not be started is
 // returned as a timed-out, signal-less result with the error in `err`, so
 // callers on other threads need no gtest assertions.
