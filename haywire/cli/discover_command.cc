@@ -43,6 +43,7 @@ void WriteJson(const Discovery& d, const SessionReport* chosen,
   json.Key("pages_examined").Uint(d.stats.pages_examined);
   json.Key("scan_ms").Double(absl::ToDoubleMilliseconds(d.stats.elapsed));
   json.Key("total_ms").Double(absl::ToDoubleMilliseconds(total));
+  json.Key("sessions_ignored").Uint(d.sessions_ignored);
   json.Key("rejected_pages").BeginObject();
   json.Key("bad_magic2").Uint(d.stats.bad_magic2);
   json.Key("bad_checksum").Uint(d.stats.bad_checksum);
@@ -55,11 +56,16 @@ void WriteJson(const Discovery& d, const SessionReport* chosen,
     json.BeginObject();
     json.Key("session_id").String(SessionIdText(s.pages.session_id));
     json.Key("live").Bool(s.live);
+    json.Key("usable").Bool(s.usable());
     json.Key("chosen").Bool(&s == chosen);
     json.Key("pages_found").Uint(s.pages.pages_found);
     json.Key("pages_expected").Uint(s.pages.page_count);
     json.Key("page_runs").Uint(s.pages.Runs());
     json.Key("duplicate_pages").Uint(s.pages.duplicate_pages);
+    json.Key("conflicting_pages").BeginArray();
+    for (uint32_t index : s.pages.conflicting_indices) json.Uint(index);
+    json.EndArray();
+    json.Key("live_beacon_copies").Uint(s.live_beacon_copies);
     json.Key("beacon_offset");
     if (s.beacon_offset == kMissingPage) {
       json.Null();
@@ -76,9 +82,6 @@ void WriteJson(const Discovery& d, const SessionReport* chosen,
         .Uint(beacon_ok ? s.identity.start_unix_ns : 0);
     json.Key("protocol_version").Uint(kProtocolVersion);
     json.Key("heartbeat_counter").Uint(s.heartbeat.counter);
-    if (s.silent_ns.has_value()) {
-      json.Key("heartbeat_silent_ms").Uint(*s.silent_ns / 1'000'000);
-    }
     json.EndObject();
   }
   json.EndArray();
@@ -118,10 +121,13 @@ void WriteText(const Discovery& d, const SessionReport* chosen,
         ok ? Cell(s.identity.kernel_release, 20).c_str() : "-",
         static_cast<unsigned>(kProtocolVersion),
         &s == chosen ? "  <- using" : "");
-    if (s.silent_ns.has_value()) {
-      std::printf(
-          "  heartbeat silent for %.1f s (on the live session's clock)\n",
-          *s.silent_ns / 1e9);
+    if (!s.pages.conflicting_indices.empty()) {
+      std::printf("  page %s found more than once: not usable\n",
+                  absl::StrJoin(s.pages.conflicting_indices, ", ").c_str());
+    }
+    if (s.live_beacon_copies > 1) {
+      std::printf("  %u beacon copies with moving heartbeats: not usable\n",
+                  s.live_beacon_copies);
     }
     if (!ok && !s.pages.beacon_offsets.empty()) {
       std::printf("  beacon rejected: %s\n",
@@ -131,6 +137,12 @@ void WriteText(const Discovery& d, const SessionReport* chosen,
       std::printf("  %u duplicate and %u inconsistent pages ignored\n",
                   s.pages.duplicate_pages, s.pages.inconsistent_pages);
     }
+  }
+  if (d.sessions_ignored > 0) {
+    std::printf(
+        "%llu more sessions (the ones with the fewest pages) were not "
+        "examined\n",
+        static_cast<unsigned long long>(d.sessions_ignored));
   }
   const ScanStats& st = d.stats;
   const uint64_t rejected =
@@ -165,7 +177,8 @@ int RunDiscover(const std::vector<std::string>&) {
   const ConnectOptions options = ConnectOptionsFromFlags();
   absl::StatusOr<Discovery> discovery = Discover(**file, options.discover);
   if (!discovery.ok()) return FailWith(discovery.status());
-  absl::StatusOr<const SessionReport*> chosen = ChooseSession(*discovery);
+  absl::StatusOr<const SessionReport*> chosen =
+      ChooseSession(*discovery, options.session_id);
   const absl::Duration total = absl::Now() - start;
   if (chosen.ok()) {
     // Later commands (ps, info, watch) start from this page table.
@@ -201,7 +214,11 @@ Command DiscoverCommand() {
       "its pages found and expected, the file offset of its beacon page, the "
       "companion's PID, the guest's hostname and kernel, and whether it is "
       "live (its heartbeat advances within --live-wait-ms) or stale (left "
-      "over from an earlier companion).\n\n"
+      "over from an earlier companion). Each session is judged by its own "
+      "heartbeat only: any guest user can run a companion (or forge its "
+      "pages), so when more than one live session could be used, discover "
+      "lists them all and exits 13; pick one with --session=ID (every host "
+      "command takes it).\n\n"
       "Only data extents of the file are read, in large populated chunks; "
       "--verbose says how long the scan took. The live session's page table "
       "is cached so that ps, info and watch connect without rescanning.\n\n"
@@ -217,6 +234,7 @@ Command DiscoverCommand() {
                         ExitCode::kNoLiveSession,
                         ExitCode::kSessionIncomplete,
                         ExitCode::kVersionMismatch,
+                        ExitCode::kAmbiguousSession,
                         ExitCode::kFailure};
   command.run = RunDiscover;
   return command;

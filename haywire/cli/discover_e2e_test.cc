@@ -259,7 +259,9 @@ TEST(DiscoverE2eTest, KilledSessionIsStaleAndRestartIsLive) {
   }
 }
 
-TEST(DiscoverE2eTest, TwoLiveCompanionsNewestIsUsed) {
+// Two live companions: the host does not guess which is real (any guest
+// user can run one); --session picks, and stopping one ends the ambiguity.
+TEST(DiscoverE2eTest, TwoLiveCompanionsAreAmbiguousUntilOneIsNamed) {
   const std::string ram = TestTempPath("ram");
   absl::StatusOr<std::unique_ptr<CompanionProcess>> first =
       CompanionProcess::Start(ram, "first");
@@ -273,15 +275,23 @@ TEST(DiscoverE2eTest, TwoLiveCompanionsNewestIsUsed) {
 
   {
     const SubprocessResult result = Discover(ram, {"--json", kLiveWaitFlag});
-    EXPECT_EQ(result.exit_code, 0) << result.DebugString();
+    EXPECT_EQ(result.exit_code, 13) << result.DebugString();
     const JsonValue doc = ParseOutput(result);
-    EXPECT_EQ(doc["chosen_session"].as_string(), second_id) << doc;
+    EXPECT_TRUE(doc["chosen_session"].is_null()) << doc;
     for (const std::string& id : {first_id, second_id}) {
       const JsonValue* s = FindSession(doc, id);
       ASSERT_NE(s, nullptr) << id << " missing from " << doc;
       EXPECT_EQ((*s)["live"].as_bool(), true) << *s;
       EXPECT_EQ((*s)["pages_found"].as_uint(), kRegionPages) << *s;
     }
+    EXPECT_THAT(result.err, HasSubstr(first_id));
+    EXPECT_THAT(result.err, HasSubstr(second_id));
+  }
+  {
+    const SubprocessResult result = Discover(
+        ram, {"--json", kLiveWaitFlag, absl::StrCat("--session=", first_id)});
+    EXPECT_EQ(result.exit_code, 0) << result.DebugString();
+    EXPECT_EQ(ParseOutput(result)["chosen_session"].as_string(), first_id);
   }
 
   // Stop the newer one: the older one is used, the newer one is gone.
@@ -313,7 +323,7 @@ TEST(DiscoverE2eTest, LiveCompanionWithUnknownBootIdIsLive) {
   ASSERT_TRUE(unknown.ok()) << unknown.status();
 
   const SubprocessResult result = Discover(ram, {"--json", kLiveWaitFlag});
-  EXPECT_EQ(result.exit_code, 0) << result.DebugString();
+  EXPECT_EQ(result.exit_code, 13) << result.DebugString();
   const JsonValue doc = ParseOutput(result);
   const JsonValue* with_boot = FindSession(doc, (*known)->session_text());
   const JsonValue* without_boot = FindSession(doc, (*unknown)->session_text());
@@ -323,8 +333,8 @@ TEST(DiscoverE2eTest, LiveCompanionWithUnknownBootIdIsLive) {
   EXPECT_EQ((*without_boot)["boot_id"].as_string(), "") << *without_boot;
   EXPECT_EQ((*with_boot)["live"].as_bool(), true) << *with_boot;
   EXPECT_EQ((*without_boot)["live"].as_bool(), true) << *without_boot;
-  // The newer one is used.
-  EXPECT_EQ(doc["chosen_session"].as_string(), (*unknown)->session_text());
+  // Both are live, so neither is chosen.
+  EXPECT_TRUE(doc["chosen_session"].is_null()) << doc;
 }
 
 // The page-table cache is an optimisation: failing to write it never fails

@@ -41,6 +41,8 @@ constexpr ExitCodeInfo kExitCodes[] = {
      "The guest companion answered with an error or a malformed response."},
     {ExitCode::kGuestSetup, "guest-setup",
      "guest-serve could not create its shared region."},
+    {ExitCode::kAmbiguousSession, "ambiguous-session",
+     "Several live sessions were found; pick one with --session=ID."},
 };
 
 // Every enumerator has exactly one row, at the index of its value.
@@ -49,7 +51,7 @@ constexpr bool TableMatchesEnum() {
     if (static_cast<int>(kExitCodes[i].code) != i) return false;
   }
   return static_cast<int>(std::size(kExitCodes)) ==
-         ExitCodeValue(ExitCode::kGuestSetup) + 1;
+         ExitCodeValue(ExitCode::kAmbiguousSession) + 1;
 }
 static_assert(TableMatchesEnum(),
               "kExitCodes must list every ExitCode in order");

@@ -54,6 +54,9 @@ enum class ExitCode : int {
   kGuestError = 11,
   // guest-serve could not create its shared region.
   kGuestSetup = 12,
+  // More than one live, complete session: the host does not guess which is
+  // the real companion (any guest user can run one); pick with --session.
+  kAmbiguousSession = 13,
 };
 
 // The numeric exit status, for returning from `main()`.

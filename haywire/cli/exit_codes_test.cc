@@ -31,6 +31,7 @@ TEST(ExitCodeTest, ValuesAreStable) {
   EXPECT_EQ(ExitCodeValue(ExitCode::kNoSuchProcess), 10);
   EXPECT_EQ(ExitCodeValue(ExitCode::kGuestError), 11);
   EXPECT_EQ(ExitCodeValue(ExitCode::kGuestSetup), 12);
+  EXPECT_EQ(ExitCodeValue(ExitCode::kAmbiguousSession), 13);
 }
 
 TEST(ExitCodeTest, Names) {
@@ -57,7 +58,7 @@ TEST(ExitCodeTest, TableIsCompleteUniqueAndWellFormed) {
     EXPECT_FALSE(info.description.empty());
     EXPECT_EQ(info.description.back(), '.') << info.name;
   }
-  EXPECT_EQ(expected_value, 13);
+  EXPECT_EQ(expected_value, 14);
 }
 
 TEST(ExitCodeHelpTest, SubsetIsFormattedAsATable) {

@@ -20,15 +20,32 @@ DEFINE_int32(live_wait_ms, 350,
              "on a silent heartbeat after this long too, but never sooner "
              "than 2 s.");
 
+DEFINE_string(session, "",
+              "Talk to this session (its id as discover prints it, e.g. "
+              "0x1f2e3d4c5b6a7988) when the RAM file holds more than one live "
+              "session. Without it the host refuses to guess (exit 13): any "
+              "guest user can run a companion of their own.");
+
 DEFINE_int32(timeout_ms, 5000,
              "How long to wait for each response (and for a free request "
              "slot), in milliseconds.");
 
+namespace {
+
+bool ValidateSession(const char*, const std::string& value) {
+  return value.empty() || haywire::ParseSessionId(value).has_value();
+}
+
+const bool session_validator_registered =
+    gflags::RegisterFlagValidator(&FLAGS_session, &ValidateSession);
+
+}  // namespace
+
 namespace haywire {
 
 std::vector<std::string> HostFlagNames() {
-  return {"mem_file",     "json",       "cache_dir",
-          "live_wait_ms", "timeout_ms", "poll"};
+  return {"mem_file",   "json", "cache_dir", "live_wait_ms",
+          "timeout_ms", "poll", "session"};
 }
 
 ClientOptions ClientOptionsFromFlags() {
@@ -58,6 +75,9 @@ ConnectOptions ConnectOptionsFromFlags() {
   ConnectOptions options;
   options.mem_file = FLAGS_mem_file;
   options.cache_dir = FLAGS_cache_dir;
+  (void)session_validator_registered;
+  if (!FLAGS_session.empty())
+    options.session_id = ParseSessionId(FLAGS_session);
   options.discover.live_wait =
       absl::Milliseconds(std::max(FLAGS_live_wait_ms, 0));
   return options;
@@ -85,6 +105,8 @@ ExitCode ExitCodeFor(const absl::Status& status) {
       return ExitCode::kNoSuchProcess;
     case Failure::kGuestError:
       return ExitCode::kGuestError;
+    case Failure::kAmbiguousSession:
+      return ExitCode::kAmbiguousSession;
   }
   return ExitCode::kFailure;
 }

@@ -19,6 +19,7 @@ DECLARE_bool(json);
 DECLARE_string(cache_dir);
 DECLARE_int32(live_wait_ms);
 DECLARE_int32(timeout_ms);
+DECLARE_string(session);
 
 namespace haywire {
 

@@ -25,9 +25,13 @@
 namespace haywire {
 namespace {
 
-// The most chunks one listing may take: a hostile companion must not keep a
-// host looping forever.
-constexpr uint32_t kMaxProcesses = 4'000'000;
+// Memory one listed entry holds (for kMaxListingBytes).
+uint64_t EntryBytes(const ProcessEntry& e) {
+  uint64_t bytes = sizeof(ProcessEntry) + e.user.size() + e.tty.size() +
+                   e.comm.size() + e.args.size() * sizeof(std::string);
+  for (const std::string& arg : e.args) bytes += arg.size();
+  return bytes;
+}
 
 // Polls of a response before WaitForResponse first reads the clock: about
 // 2-5 us of spinning, well over an awake companion's answer to a PING.
@@ -80,6 +84,8 @@ Client::Client(const LiveSession* session, ClientOptions options)
   // Ring only companions that ask for it (docs/PROTOCOL.md 4.4): the ring
   // is a locked read-modify-write of a line the companion keeps reading.
   ring_doorbell_ = (session_->report.identity.capabilities & kCapDoorbell) != 0;
+  // Connecting saw the heartbeat move just now.
+  last_proof_of_life_ = absl::Now();
   ticket_base_ = 0;
   if (::getrandom(&ticket_base_, sizeof(ticket_base_), 0) !=
       sizeof(ticket_base_)) {
@@ -141,6 +147,33 @@ absl::Status Client::CheckCompanionPresent() {
   }
   validated_beacon_header_ = header;
   return absl::OkStatus();
+}
+
+absl::Status Client::ProveAliveAfterIdle() {
+  const absl::Time now = absl::Now();
+  if (now - last_proof_of_life_ <= options_.idle_proof) return absl::OkStatus();
+  BeaconPage& beacon = session_->region.beacon();
+  const uint64_t first = ReadHeartbeat(beacon).counter;
+  const absl::Time deadline = now + options_.heartbeat_timeout;
+  absl::Duration pause = absl::Microseconds(50);
+  for (;;) {
+    if (absl::Status s = CheckCompanionPresent(); !s.ok()) return s;
+    if (ReadHeartbeat(beacon).counter != first) {
+      last_proof_of_life_ = absl::Now();
+      return absl::OkStatus();
+    }
+    if (absl::Now() >= deadline) {
+      return MakeFailure(
+          absl::StatusCode::kUnavailable,
+          absl::StrCat("the companion's heartbeat stopped (silent for ",
+                       Seconds(options_.heartbeat_timeout),
+                       " after an idle spell); is guest-serve running in "
+                       "the VM?"),
+          Failure::kNoLiveSession);
+    }
+    std::this_thread::sleep_for(absl::ToChronoMicroseconds(pause));
+    pause = std::min(pause * 2, absl::Milliseconds(2));
+  }
 }
 
 absl::StatusOr<int> Client::ClaimSlot(SlotWord* claimed) {
@@ -233,6 +266,7 @@ absl::Status Client::WaitForResponse(int slot_index, const SlotWord& published,
     if (beat.counter != last_beat.counter) {
       last_beat = beat;
       last_beat_change = now;
+      last_proof_of_life_ = now;
     }
     absl::Status failure;
     if (now - last_beat_change > options_.heartbeat_timeout) {
@@ -266,6 +300,10 @@ absl::StatusOr<Response> Client::CallRaw(RequestType type,
     kept_.reset();
     return s;
   }
+  if (absl::Status s = ProveAliveAfterIdle(); !s.ok()) {
+    kept_.reset();
+    return s;
+  }
   SlotWord held;
   int slot_index = TakeKeptSlot(&held);
   if (slot_index < 0) {
@@ -293,6 +331,7 @@ absl::StatusOr<Response> Client::CallRaw(RequestType type,
   if (absl::Status s = WaitForResponse(slot_index, published, type); !s.ok()) {
     return s;
   }
+  last_proof_of_life_ = absl::Now();
   Response response;
   const AfterResponse after =
       options_.keep_slot ? AfterResponse::kKeep : AfterResponse::kFree;
@@ -374,6 +413,13 @@ absl::StatusOr<ProcessList> Client::ListProcesses() {
   ProcessList list;
   absl::flat_hash_set<uint32_t> seen;
   uint32_t last_pid = 0;  // the highest pid received
+  uint64_t bytes = 0;     // of the entries kept
+  const absl::Time deadline = absl::Now() + options_.listing_timeout;
+  auto fail = [](absl::string_view what) {
+    return MakeFailure(absl::StatusCode::kDataLoss,
+                       absl::StrCat("the companion's process listing ", what),
+                       Failure::kGuestError);
+  };
   ListProcessesRequest start;
   // One pass per LIST_PROCESSES: the first, then one per resumption (or the
   // one restart of an older companion).
@@ -399,15 +445,23 @@ absl::StatusOr<ProcessList> Client::ListProcesses() {
         // dropped and the total is bounded.
         last_pid = std::max(last_pid, entry.pid);
         if (seen.insert(entry.pid).second) {
+          bytes += EntryBytes(entry);
           list.processes.push_back(std::move(entry));
         }
       }
-      if (list.processes.size() > kMaxProcesses) {
-        return MakeFailure(absl::StatusCode::kDataLoss,
-                           "the companion's listing does not end",
-                           Failure::kGuestError);
+      if (list.processes.size() > kMaxListedProcesses) {
+        return fail(absl::StrCat("passed ", kMaxListedProcesses,
+                                 " processes without ending"));
+      }
+      if (bytes > kMaxListingBytes) {
+        return fail(absl::StrCat("passed ", kMaxListingBytes >> 20,
+                                 " MiB without ending"));
       }
       if ((reply->flags & kResponseMore) == 0) break;
+      if (absl::Now() >= deadline) {
+        return fail(absl::StrCat("did not end within ",
+                                 Seconds(options_.listing_timeout)));
+      }
       // Every chunk but the last brings at least one new process, so a
       // listing takes at most one round trip per process (and one more).
       if (list.processes.size() == before) {
@@ -440,9 +494,17 @@ absl::StatusOr<ProcessList> Client::ListProcesses() {
       }
     }
     if (!expired) break;
+    if (absl::Now() >= deadline) {
+      return fail(absl::StrCat("did not end within ",
+                               Seconds(options_.listing_timeout)));
+    }
     if (can_resume) {
       // The companion lists in pid order: everything up to last_pid has
-      // been received (docs/PROTOCOL.md 10.3).
+      // been received (docs/PROTOCOL.md 10.3). A resumption must start
+      // past the previous one, or the listing would go round for ever.
+      if (list.resumptions > 0 && last_pid <= start.after_pid.value_or(0)) {
+        return fail("keeps expiring without new processes");
+      }
       start.after_pid = last_pid;
       ++list.resumptions;
       continue;

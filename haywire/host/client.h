@@ -65,7 +65,19 @@ struct ClientOptions {
   // Keep the slot between requests (see above); false frees it after every
   // response.
   bool keep_slot = true;
+  // A whole listing (every chunk, resumption and restart) ends by then.
+  absl::Duration listing_timeout = absl::Seconds(60);
+  // After this long without a proof of life (a response, or a heartbeat
+  // seen moving), the next request first waits for the heartbeat to move
+  // (up to heartbeat_timeout) before it writes anything: the companion may
+  // have been killed meanwhile, and its pages handed to someone else.
+  absl::Duration idle_proof = absl::Milliseconds(500);
 };
+
+// Caps of one listing, whatever the companion sends: entries (Linux's
+// largest pid_max), and bytes of decoded entries kept in memory.
+inline constexpr uint32_t kMaxListedProcesses = 4'194'304;
+inline constexpr uint64_t kMaxListingBytes = uint64_t{256} << 20;
 
 // What one listing returned.
 struct ProcessList {
@@ -166,6 +178,9 @@ class Client {
 
  private:
   absl::Status CheckCompanionPresent();
+  // After an idle spell, waits for the heartbeat to move (bounded), so that
+  // nothing is written into the pages of a companion that died meanwhile.
+  absl::Status ProveAliveAfterIdle();
   absl::StatusOr<int> ClaimSlot(SlotWord* claimed);
   // The kept slot if it is still ours (then `*held` is its word), else -1.
   int TakeKeptSlot(SlotWord* held);
@@ -194,6 +209,9 @@ class Client {
   std::optional<KeptSlot> kept_;
   // The beacon header CheckCompanionPresent() last found valid (zero: none).
   PageHeader validated_beacon_header_ = {};
+  // When the companion last proved alive: a response, or a heartbeat seen
+  // moving (the connection's liveness check counts as one).
+  absl::Time last_proof_of_life_;
 };
 
 }  // namespace haywire

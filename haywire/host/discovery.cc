@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "haywire/host/failure.h"
@@ -12,6 +13,16 @@
 
 namespace haywire {
 namespace {
+
+// Guest text for a one-line message: printable ASCII only.
+std::string TerminalSafeText(absl::string_view text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    out.push_back(u >= 0x20 && u < 0x7F ? c : '?');
+  }
+  return out;
+}
 
 BeaconPage& BeaconAt(const RamFile& file, uint64_t offset) {
   return *reinterpret_cast<BeaconPage*>(file.base() + offset);
@@ -50,47 +61,30 @@ void CheckLiveness(const RamFile& file, absl::Duration wait,
     SessionReport* report;
     uint64_t offset;
     uint64_t first_counter;
+    bool moved = false;
   };
   std::vector<Watch> watches;
   for (SessionReport& report : *sessions) {
     report.live = false;
-    report.decided = false;
-    if (!report.beacon_status.ok()) {
-      report.decided = true;  // no valid beacon: cannot be talked to
-      continue;
-    }
+    report.live_beacon_copies = 0;
+    if (!report.beacon_status.ok()) continue;  // cannot be talked to
     for (uint64_t offset : report.pages.beacon_offsets) {
       Heartbeat h = ReadHeartbeat(BeaconAt(file, offset));
       if (offset == report.beacon_offset) report.heartbeat = h;
       watches.push_back({&report, offset, h.counter});
     }
   }
-  // Once one session is seen alive, its clock judges the others at once: a
-  // session from another boot of the guest, or one whose last heartbeat is
-  // well behind the live one's on the same guest clock, is stale. A session
-  // whose boot is unknown (a companion that could not read the boot id), or
-  // that has not beaten yet (a companion just starting: no heartbeat time to
-  // compare), is left to its own heartbeat: it may well be alive.
-  auto judge_by_live_clock = [sessions](const SessionReport& live) {
-    for (SessionReport& other : *sessions) {
-      if (other.decided) continue;
-      if (other.identity.boot_id.empty() || live.identity.boot_id.empty()) {
-        continue;
-      }
-      if (other.identity.boot_id != live.identity.boot_id) {
-        other.decided = true;
-      } else if (other.heartbeat.counter != 0 &&
-                 other.heartbeat.mono_ns + 2 * kHeartbeatPeriodNs <
-                     live.heartbeat.mono_ns) {
-        other.decided = true;
-        other.silent_ns = live.heartbeat.mono_ns - other.heartbeat.mono_ns;
-      }
-    }
+  // A session is decided when its heartbeat has moved, unless it has more
+  // than one beacon copy: then every copy is watched to the end, because a
+  // second ticking copy makes the session untrustworthy.
+  auto undecided = [](const Watch& w) {
+    return !w.moved &&
+           (!w.report->live || w.report->pages.beacon_offsets.size() > 1);
   };
   const absl::Time start = absl::Now();
   const absl::Time deadline = start + wait;
-  // Poll every beacon copy; a copy whose counter moves is the live one. The
-  // wait is bounded and ends as soon as every session has been judged.
+  // Poll every beacon copy; a copy whose counter moves is live. The wait is
+  // bounded and ends as soon as every session has been judged.
   // Spin (not sleep) through the first couple of the reference companion's
   // 10 ms ticks: the command's first request then follows the tick by well
   // under a millisecond, before the companion looks again after it
@@ -99,20 +93,19 @@ void CheckLiveness(const RamFile& file, absl::Duration wait,
   absl::Time now = start;
   for (int round = 0;; ++round) {
     for (Watch& w : watches) {
-      if (w.report->decided) continue;
+      if (w.moved) continue;
       Heartbeat h = ReadHeartbeat(BeaconAt(file, w.offset));
       if (h.counter != w.first_counter) {
-        w.report->live = true;
-        w.report->decided = true;
-        w.report->beacon_offset = w.offset;
-        w.report->heartbeat = h;
-        judge_by_live_clock(*w.report);
+        w.moved = true;
+        SessionReport& report = *w.report;
+        if (report.live_beacon_copies++ == 0) {
+          report.live = true;
+          report.beacon_offset = w.offset;
+          report.heartbeat = h;
+        }
       }
     }
-    const bool pending =
-        std::any_of(watches.begin(), watches.end(),
-                    [](const Watch& w) { return !w.report->decided; });
-    if (!pending) break;
+    if (std::none_of(watches.begin(), watches.end(), undecided)) break;
     if (now < spin_until) {
       CpuRelax();
       if (round % 64 != 0) continue;  // the clock costs more than a look
@@ -123,8 +116,7 @@ void CheckLiveness(const RamFile& file, absl::Duration wait,
     if (now >= deadline) break;
   }
   for (SessionReport& report : *sessions) {
-    report.decided = true;
-    if (report.live) {
+    if (report.live && !report.pages.offsets.empty()) {
       report.pages.offsets[kBeaconPageIndex] = report.beacon_offset;
     }
   }
@@ -137,17 +129,107 @@ absl::StatusOr<Discovery> Discover(const RamFile& file,
   Discovery discovery;
   discovery.path = file.path();
   discovery.stats = scan->stats;
-  for (SessionPages& pages : GroupBySession(scan->pages)) {
+  for (SessionPages& pages :
+       GroupBySession(scan->pages, &discovery.sessions_ignored)) {
     discovery.sessions.push_back(ExamineSession(file, std::move(pages)));
   }
   CheckLiveness(file, options.live_wait, &discovery.sessions);
   return discovery;
 }
 
-absl::StatusOr<const SessionReport*> ChooseSession(const Discovery& discovery) {
+std::optional<uint64_t> ParseSessionId(absl::string_view text) {
+  if (absl::StartsWith(text, "0x") || absl::StartsWith(text, "0X")) {
+    text.remove_prefix(2);
+  }
+  if (text.empty() || text.size() > 16) return std::nullopt;
+  uint64_t id = 0;
+  for (char c : text) {
+    int digit;
+    if (c >= '0' && c <= '9') {
+      digit = c - '0';
+    } else if (c >= 'a' && c <= 'f') {
+      digit = c - 'a' + 10;
+    } else if (c >= 'A' && c <= 'F') {
+      digit = c - 'A' + 10;
+    } else {
+      return std::nullopt;
+    }
+    id = id << 4 | static_cast<uint64_t>(digit);
+  }
+  return id;
+}
+
+namespace {
+
+// "0x... (pid 12, host vm1, 64 pages)": how a user tells sessions apart.
+std::string DescribeSession(const SessionReport& s) {
+  return absl::StrCat(SessionIdText(s.pages.session_id), " (pid ",
+                      s.identity.pid, ", host ",
+                      TerminalSafeText(s.identity.hostname), ", ",
+                      s.pages.pages_found, " pages)");
+}
+
+// Why a live session cannot be written to, or "".
+std::string WhyNotUsable(const SessionReport& s, const std::string& path) {
+  const SessionPages& p = s.pages;
+  if (!p.complete()) {
+    return absl::StrCat("live session ", SessionIdText(p.session_id), " in ",
+                        path, " has ", p.pages_found, " of ", p.page_count,
+                        " pages (", p.page_count - p.pages_found,
+                        " missing); is the RAM file the whole of guest memory "
+                        "(one memory-backend-file, share=on)?");
+  }
+  if (!p.conflicting_indices.empty()) {
+    return absl::StrCat(
+        "live session ", SessionIdText(p.session_id), " in ", path,
+        " has page ", p.conflicting_indices.front(), " (",
+        p.conflicting_indices.size() == 1
+            ? std::string("the only one")
+            : absl::StrCat(p.conflicting_indices.size(), " in all"),
+        ") at more than one place in the file, so the host cannot tell the "
+        "companion's current page; restart guest-serve in the VM");
+  }
+  if (s.live_beacon_copies > 1) {
+    return absl::StrCat("live session ", SessionIdText(p.session_id), " in ",
+                        path, " has ", s.live_beacon_copies,
+                        " beacon pages with moving heartbeats (a forgery?); "
+                        "restart guest-serve in the VM");
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::StatusOr<const SessionReport*> ChooseSession(
+    const Discovery& discovery, std::optional<uint64_t> session_id) {
   const ScanStats& stats = discovery.stats;
   const std::string scanned =
       absl::StrCat(stats.pages_in_file, " pages scanned");
+  if (session_id.has_value()) {
+    for (const SessionReport& s : discovery.sessions) {
+      if (s.pages.session_id != *session_id) continue;
+      if (!s.beacon_status.ok() || !s.live) {
+        return MakeFailure(
+            absl::StatusCode::kUnavailable,
+            absl::StrCat("session ", SessionIdText(*session_id), " in ",
+                         discovery.path,
+                         " is not live (heartbeat not advancing); run "
+                         "haywire discover to see the sessions"),
+            Failure::kNoLiveSession);
+      }
+      if (std::string why = WhyNotUsable(s, discovery.path); !why.empty()) {
+        return MakeFailure(absl::StatusCode::kDataLoss, why,
+                           Failure::kSessionIncomplete);
+      }
+      return &s;
+    }
+    return MakeFailure(
+        absl::StatusCode::kNotFound,
+        absl::StrCat("no session ", SessionIdText(*session_id), " in ",
+                     discovery.path,
+                     "; run haywire discover to see the sessions"),
+        Failure::kNoLiveSession);
+  }
   if (discovery.sessions.empty()) {
     if (stats.unknown_version > 0) {
       return MakeFailure(
@@ -174,7 +256,8 @@ absl::StatusOr<const SessionReport*> ChooseSession(const Discovery& discovery) {
                      rejected, "); is guest-serve running in the VM?"),
         Failure::kNoBeacon);
   }
-  const SessionReport* best_incomplete = nullptr;
+  std::vector<const SessionReport*> usable;
+  const SessionReport* first_unusable_live = nullptr;
   const SessionReport* bad_beacon = nullptr;
   for (const SessionReport& s : discovery.sessions) {
     if (!s.beacon_status.ok() && s.pages.page_count > 0 &&
@@ -182,22 +265,28 @@ absl::StatusOr<const SessionReport*> ChooseSession(const Discovery& discovery) {
       bad_beacon = &s;
     }
     if (!s.live) continue;
-    if (!s.pages.complete()) {
-      if (best_incomplete == nullptr) best_incomplete = &s;
-      continue;
+    if (s.usable()) {
+      usable.push_back(&s);
+    } else if (first_unusable_live == nullptr) {
+      first_unusable_live = &s;
     }
-    return &s;  // newest first
   }
-  if (best_incomplete != nullptr) {
-    const SessionPages& p = best_incomplete->pages;
+  if (usable.size() == 1) return usable.front();
+  if (usable.size() > 1) {
+    std::vector<std::string> names;
+    for (const SessionReport* s : usable) names.push_back(DescribeSession(*s));
     return MakeFailure(
-        absl::StatusCode::kDataLoss,
-        absl::StrCat("live session ", SessionIdText(p.session_id), " in ",
-                     discovery.path, " has ", p.pages_found, " of ",
-                     p.page_count, " pages (", p.page_count - p.pages_found,
-                     " missing); is the RAM file the whole of guest memory "
-                     "(one memory-backend-file, share=on)?"),
-        Failure::kSessionIncomplete);
+        absl::StatusCode::kFailedPrecondition,
+        absl::StrCat(usable.size(), " live sessions in ", discovery.path, ": ",
+                     absl::StrJoin(names, ", "),
+                     "; any guest user can run a companion, so pick the "
+                     "real one with --session=ID"),
+        Failure::kAmbiguousSession);
+  }
+  if (first_unusable_live != nullptr) {
+    return MakeFailure(absl::StatusCode::kDataLoss,
+                       WhyNotUsable(*first_unusable_live, discovery.path),
+                       Failure::kSessionIncomplete);
   }
   bool any_beacon = false;
   for (const SessionReport& s : discovery.sessions) {

@@ -9,6 +9,13 @@
 // is gone. Discovery only reads: nothing is written to guest memory until a
 // session has been seen alive, because a stale page may by now belong to
 // something else in the guest.
+//
+// Any guest user can run a companion of their own (or forge its pages, a
+// ticking heartbeat included), so nothing a session says about itself or
+// about others (boot id, start time, creation time) decides which session is
+// real or which is stale: each session is judged by its own heartbeat only,
+// and when more than one live session could be talked to, ChooseSession
+// refuses to guess (Failure::kAmbiguousSession) unless the user named one.
 #ifndef HAYWIRE_HOST_DISCOVERY_H_
 #define HAYWIRE_HOST_DISCOVERY_H_
 
@@ -19,6 +26,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "haywire/host/ram_file.h"
 #include "haywire/host/scanner.h"
@@ -47,24 +55,31 @@ struct SessionReport {
   absl::Status beacon_status = absl::NotFoundError("no beacon page found");
   CompanionIdentity identity;
   bool live = false;
-  bool decided = false;  // liveness judged (internal to CheckLiveness).
-  Heartbeat heartbeat;   // the last one read.
-  // For a stale session of the same guest boot as a live one: how long its
-  // heartbeat has been silent, on the guest's clock.
-  std::optional<uint64_t> silent_ns;
+  // Beacon copies whose heartbeat moved (more than one: a forged copy ticks
+  // too, and the session cannot be trusted).
+  uint32_t live_beacon_copies = 0;
+  Heartbeat heartbeat;  // the last one read.
+
+  // Live, complete, one beacon copy ticking and no page found twice: a
+  // session the host may write to.
+  bool usable() const {
+    return live && pages.unambiguous() && live_beacon_copies == 1;
+  }
 };
 
 struct Discovery {
   std::string path;
   ScanStats stats;
   std::vector<SessionReport> sessions;  // newest first.
+  // Sessions left unexamined beyond kMaxSessionsExamined.
+  uint64_t sessions_ignored = 0;
 };
 
 // Watches the heartbeats of `sessions` (those with a valid beacon) until each
-// has advanced or `wait` has passed, and sets `live` and `beacon_offset`.
-// Once a session is live, the others are judged against its guest clock
-// without waiting: a different boot id, or a last heartbeat more than two
-// periods behind the live one's, means stale.
+// has advanced or `wait` has passed, and sets `live`, `live_beacon_copies`
+// and `beacon_offset`. Each session is judged by its own heartbeat alone. A
+// session with several beacon copies is watched for the whole `wait`, so
+// that a second ticking copy is seen.
 void CheckLiveness(const RamFile& file, absl::Duration wait,
                    std::vector<SessionReport>* sessions);
 
@@ -79,10 +94,18 @@ std::string SessionIdText(uint64_t id);
 absl::StatusOr<Discovery> Discover(const RamFile& file,
                                    const DiscoverOptions& options = {});
 
-// The session a command should talk to: the newest live, complete session
-// with a valid beacon. Errors carry a Failure (failure.h) and one line that
-// says what was found and what to do.
-absl::StatusOr<const SessionReport*> ChooseSession(const Discovery& discovery);
+// The session a command should talk to: the one usable session (live,
+// complete, unambiguous, valid beacon), or with `session_id` that session.
+// Several usable sessions without `session_id` fail with kAmbiguousSession,
+// naming each. Errors carry a Failure (failure.h) and one line that says
+// what was found and what to do.
+absl::StatusOr<const SessionReport*> ChooseSession(
+    const Discovery& discovery,
+    std::optional<uint64_t> session_id = std::nullopt);
+
+// Parses a session id as the user types it: "0x" and up to 16 hex digits, or
+// the hex digits alone.
+std::optional<uint64_t> ParseSessionId(absl::string_view text);
 
 }  // namespace haywire
 

@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "guest/simulated_ram.h"
+#include "haywire/host/discovery_test_support.h"
 #include "haywire/host/failure.h"
 #include "haywire/host/ram_file.h"
 #include "haywire/protocol/beacon.h"
@@ -29,92 +30,6 @@
 
 namespace haywire {
 namespace {
-
-constexpr uint64_t kRamBytes = 64ull << 20;
-constexpr uint32_t kRegionPages = 512;
-
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return absl::StrCat(dir ? dir : "/tmp", "/", name, "-", ::getpid());
-}
-
-CompanionIdentity TestIdentity() {
-  CompanionIdentity id;
-  id.pid = 777;
-  id.start_unix_ns = 1'700'000'000'000'000'000ull;
-  id.hostname = "test-guest";
-  id.kernel_release = "6.1.0-test";
-  id.boot_id = "00000000-1111-2222-3333-444444444444";
-  id.capabilities = kCapPing;
-  return id;
-}
-
-// Keeps a region's heartbeat advancing, like a running companion.
-class HeartbeatTicker {
- public:
-  explicit HeartbeatTicker(BeaconPage* beacon)
-      : thread_([this, beacon] {
-          uint64_t t = 0;
-          while (!stop_.load(std::memory_order_relaxed)) {
-            TickHeartbeat(*beacon, ++t);
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
-          }
-        }) {}
-  ~HeartbeatTicker() {
-    stop_.store(true, std::memory_order_relaxed);
-    thread_.join();
-  }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
-struct LiveRegion {
-  std::unique_ptr<SimulatedRam> ram;
-  uint64_t session_id = 0;
-  BeaconPage* beacon = nullptr;
-};
-
-LiveRegion MakeRegion(const std::string& path, uint64_t session_id,
-                      uint64_t seed, bool decoys = true) {
-  SimulatedRamOptions options;
-  options.path = path;
-  options.ram_bytes = kRamBytes;
-  options.region_pages = kRegionPages;
-  options.seed = seed;
-  options.add_decoys = decoys;
-  absl::StatusOr<std::unique_ptr<SimulatedRam>> ram =
-      SimulatedRam::Open(options);
-  EXPECT_TRUE(ram.ok()) << ram.status();
-  LiveRegion region;
-  region.ram = *std::move(ram);
-  region.session_id = session_id;
-  EXPECT_TRUE(
-      InitializeRegion(region.ram->pages(), session_id, TestIdentity()).ok());
-  region.beacon =
-      reinterpret_cast<BeaconPage*>(region.ram->pages().page(kBeaconPageIndex));
-  return region;
-}
-
-DiscoverOptions Fast() {
-  DiscoverOptions options;
-  options.live_wait = absl::Milliseconds(200);
-  return options;
-}
-
-std::unique_ptr<RamFile> OpenRam(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<RamFile>> file = RamFile::Open(path, false);
-  EXPECT_TRUE(file.ok()) << file.status();
-  return file.ok() ? *std::move(file) : nullptr;
-}
-
-const SessionReport* FindSession(const Discovery& d, uint64_t id) {
-  for (const SessionReport& s : d.sessions) {
-    if (s.pages.session_id == id) return &s;
-  }
-  return nullptr;
-}
 
 TEST(DiscoveryTest, FindsScatteredLiveSessionAmongDecoys) {
   const std::string path = TempPath("live");
@@ -154,39 +69,6 @@ TEST(DiscoveryTest, FindsScatteredLiveSessionAmongDecoys) {
   absl::StatusOr<const SessionReport*> chosen = ChooseSession(*d);
   ASSERT_TRUE(chosen.ok()) << chosen.status();
   EXPECT_EQ((*chosen)->pages.session_id, region.session_id);
-}
-
-TEST(DiscoveryTest, LiveClockJudgesStaleSessionOfTheSameBoot) {
-  const std::string path = TempPath("sameboot");
-  uint64_t stale_id = 0x5151;
-  {
-    LiveRegion old_region = MakeRegion(path, stale_id, 21, /*decoys=*/false);
-    TickHeartbeat(*old_region.beacon, 1'000'000'000);  // died at t=1 s
-  }
-  // A new companion of the same boot reuses the file; its clock is at 9 s+.
-  LiveRegion region = MakeRegion(path, 0x6262, 22, /*decoys=*/false);
-  std::atomic<bool> stop{false};
-  std::thread ticker([&] {
-    uint64_t t = 9'000'000'000;
-    while (!stop.load(std::memory_order_relaxed)) {
-      TickHeartbeat(*region.beacon, t += 2'000'000);
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-  });
-  auto file = OpenRam(path);
-  DiscoverOptions options;
-  options.live_wait = absl::Seconds(5);
-  absl::StatusOr<Discovery> d = Discover(*file, options);
-  stop.store(true);
-  ticker.join();
-  ASSERT_TRUE(d.ok());
-  const SessionReport* live = FindSession(*d, 0x6262);
-  const SessionReport* stale = FindSession(*d, stale_id);
-  ASSERT_TRUE(live != nullptr && stale != nullptr);
-  EXPECT_TRUE(live->live);
-  EXPECT_FALSE(stale->live);
-  ASSERT_TRUE(stale->silent_ns.has_value());
-  EXPECT_GE(*stale->silent_ns, 8'000'000'000u);
 }
 
 TEST(DiscoveryTest, HoleSkippingDoesNotChangeTheResult) {

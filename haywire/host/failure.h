@@ -28,6 +28,7 @@ enum class Failure {
   kTimeout,            // no response before the deadline.
   kNoSuchProcess,      // the guest has no such process.
   kGuestError,         // the companion answered with an error or garbage.
+  kAmbiguousSession,   // several live sessions; the host will not guess.
 };
 
 // `status` (must not be OK) tagged with `failure`.

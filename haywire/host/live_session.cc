@@ -31,7 +31,7 @@ SessionPages PagesFromCache(CachedSession&& cached) {
 }  // namespace
 
 Region RegionInFile(const RamFile& file, const SessionPages& pages) {
-  CHECK(pages.complete());
+  CHECK(pages.unambiguous());
   std::vector<std::byte*> table(pages.page_count);
   for (uint32_t i = 0; i < pages.page_count; ++i) {
     table[i] = file.base() + pages.offsets[i];
@@ -62,6 +62,8 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(
   if (options.use_cache) {
     std::optional<CachedSession> cached = cache.Load(ram.key());
     if (cached.has_value() &&
+        (!options.session_id.has_value() ||
+         *options.session_id == cached->session_id) &&
         VerifyCachedSession(ram, *cached, PageRange{0, kFirstBulkPage})) {
       std::vector<SessionReport> reports;
       bool ring_ok = true;
@@ -88,7 +90,7 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(
       // beacon copy, PagesFromCache.)
       Region region = RegionInFile(ram, reports[0].pages);
       if (ring_ok) CheckLiveness(ram, options.discover.live_wait, &reports);
-      if (ring_ok && reports[0].live) {
+      if (ring_ok && reports[0].live && reports[0].live_beacon_copies == 1) {
         session.report = std::move(reports[0]);
         session.region = std::move(region);
         session.from_cache = true;
@@ -102,7 +104,8 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(
 
   absl::StatusOr<Discovery> discovery = Discover(ram, options.discover);
   if (!discovery.ok()) return discovery.status();
-  absl::StatusOr<const SessionReport*> chosen = ChooseSession(*discovery);
+  absl::StatusOr<const SessionReport*> chosen =
+      ChooseSession(*discovery, options.session_id);
   if (!chosen.ok()) return chosen.status();
   session.report = **chosen;
   session.scan = discovery->stats;

@@ -13,6 +13,7 @@
 #define HAYWIRE_HOST_LIVE_SESSION_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -30,6 +31,9 @@ struct ConnectOptions {
   // Also verify the event ring's pages when the page table comes from the
   // cache (for EventReader; `watch`).
   bool verify_event_ring = false;
+  // The session to use when several are live (--session); a cached entry
+  // of another session is not used.
+  std::optional<uint64_t> session_id;
   DiscoverOptions discover;
 };
 

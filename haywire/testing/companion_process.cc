@@ -99,6 +99,11 @@ absl::StatusOr<std::unique_ptr<CompanionProcess>> CompanionProcess::Start(
       absl::StrCat("--region-size=", opts.region_size),
   };
   args.insert(args.end(), opts.extra_args.begin(), opts.extra_args.end());
+  if (opts.run_as_uid.has_value()) {
+    const std::string id = absl::StrCat(*opts.run_as_uid);
+    args.insert(args.begin(), {"/usr/bin/setpriv", absl::StrCat("--reuid=", id),
+                               absl::StrCat("--regid=", id), "--clear-groups"});
+  }
   serve->argv_ = args;
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());

@@ -71,6 +71,10 @@ struct CompanionOptions {
   std::string log_prefix;
   // The haywire binary. Empty: RunfilePath("haywire/haywire").
   std::string haywire_path;
+  // Run as this user and group id (through setpriv, with no supplementary
+  // groups), as an unprivileged guest user would run their own companion.
+  // The binary, the RAM file and the log directory must be reachable by it.
+  std::optional<uint32_t> run_as_uid;
   // Bounds on the start (until the session line) and on each stop step.
   absl::Duration start_timeout = absl::Seconds(30);
   absl::Duration stop_timeout = absl::Seconds(20);
