@@ -14,7 +14,10 @@ namespace haywire {
 
 Companion::Companion(Region region, const RequestRouter* router,
                      CompanionOptions options)
-    : region_(std::move(region)), options_(options), router_(router) {
+    : region_(std::move(region)),
+      options_(options),
+      router_(router),
+      sweeper_(options.stuck_slots) {
   for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
     request_slots_[i] = &region_.request_slot(i);
     response_slots_[i] = &region_.response_slot(i);
@@ -22,13 +25,49 @@ Companion::Companion(Region region, const RequestRouter* router,
 }
 
 bool Companion::TickIfDue(absl::Time now) {
-  if (now - last_tick_ < options_.heartbeat_interval) return false;
-  last_tick_ = now;
+  const int64_t now_ns = absl::ToUnixNanos(now);
+  const int64_t interval_ns =
+      absl::ToInt64Nanoseconds(options_.heartbeat_interval);
+  // Relaxed: a hint that keeps the lock off the loop's hot path; the
+  // decision is taken again under the lock.
+  if (now_ns - last_tick_ns_.load(std::memory_order_relaxed) < interval_ns) {
+    return false;
+  }
+  std::lock_guard<std::mutex> lock(tick_mu_);
+  if (now_ns - last_tick_ns_.load(std::memory_order_relaxed) < interval_ns) {
+    return false;
+  }
+  // Relaxed: the lock orders the two threads' ticks.
+  last_tick_ns_.store(now_ns, std::memory_order_relaxed);
   TickHeartbeat(region_.beacon(), MonotonicNowNs());
   // Statistics are informational: relaxed.
-  StoreRelaxed(region_.beacon().requests_served, served_);
-  StoreRelaxed(region_.beacon().requests_rejected, rejected_);
+  StoreRelaxed(region_.beacon().requests_served,
+               served_.load(std::memory_order_relaxed));
+  StoreRelaxed(region_.beacon().requests_rejected,
+               rejected_.load(std::memory_order_relaxed));
   return true;
+}
+
+void Companion::Watchdog(const std::atomic<bool>& stop) {
+  // Four looks per heartbeat interval at most: a handler that started just
+  // after the loop's last tick is covered within 1.25 intervals, well within
+  // the protocol's kHeartbeatPeriodNs, at about 25 wake-ups a second of a
+  // thread that does nothing else.
+  const absl::Duration period =
+      std::max(options_.heartbeat_interval * 2.5, absl::Milliseconds(1));
+  // Relaxed: flags polled for exit; no data rides on them.
+  while (!stop.load(std::memory_order_relaxed) &&
+         !watchdog_stop_.load(std::memory_order_relaxed)) {
+    absl::SleepFor(period);
+    // Relaxed: a recent value is enough (see handler_since_ns_).
+    const int64_t since = handler_since_ns_.load(std::memory_order_relaxed);
+    if (since == 0) continue;  // the loop ticks for itself
+    const absl::Time now = absl::Now();
+    if (now - absl::FromUnixNanos(since) >= options_.heartbeat_stall_limit) {
+      continue;  // stuck: let the heartbeat say so
+    }
+    TickIfDue(now);
+  }
 }
 
 absl::Time Companion::ReadClock() {
@@ -43,12 +82,23 @@ bool Companion::Serve(uint32_t slot_index) {
       ReadPublishedRequest(slot, &request_, &malformed);
   if (!taken.has_value()) return false;
   bool handled;
-  HandlerResult result = router_->Dispatch(request_, malformed, &handled);
-  if (result.status == ResponseStatus::kOk) {
-    ++served_;
-  } else {
-    ++rejected_;
+  // PING and errors the router answers itself need no clock.
+  absl::Time deadline = absl::InfiniteFuture();
+  if (router_->RunsHandler(request_, malformed)) {
+    const absl::Time start = ReadClock();
+    deadline = start + options_.handler_budget;
+    // Relaxed: see handler_since_ns_.
+    handler_since_ns_.store(absl::ToUnixNanos(start),
+                            std::memory_order_relaxed);
   }
+  HandlerResult result =
+      router_->Dispatch(request_, malformed, &handled, deadline);
+  handler_since_ns_.store(0, std::memory_order_relaxed);
+  // Single writer: a relaxed load and store, no read-modify-write needed.
+  std::atomic<uint64_t>& counter =
+      result.status == ResponseStatus::kOk ? served_ : rejected_;
+  counter.store(counter.load(std::memory_order_relaxed) + 1,
+                std::memory_order_relaxed);
   ResponseFields fields;
   fields.ticket = request_.ticket;
   fields.status = result.status;
@@ -60,10 +110,16 @@ bool Companion::Serve(uint32_t slot_index) {
       request_.type == static_cast<uint32_t>(RequestType::kPing)
           ? 0
           : MonotonicNowNs();
-  CompleteRequest(slot, *response_slots_[slot_index], *taken, fields,
-                  absl::MakeConstSpan(
-                      reinterpret_cast<const uint8_t*>(result.payload.data()),
-                      result.payload.size()));
+  const Completion completion = CompleteRequest(
+      slot, *response_slots_[slot_index], *taken, fields,
+      absl::MakeConstSpan(
+          reinterpret_cast<const uint8_t*>(result.payload.data()),
+          result.payload.size()));
+  if (completion == Completion::kDelivered) {
+    SlotWord published = *taken;
+    published.state = SlotState::kResponseReady;
+    sweeper_.Published(slot_index, published);
+  }
   return handled;
 }
 
@@ -91,7 +147,7 @@ constexpr int kMaxRoundsWithoutClock = 64;
 constexpr int kFullScanEvery = 8;
 
 int Companion::PollOnce() {
-  const uint64_t before = served_ + rejected_;
+  const uint64_t before = requests_served() + requests_rejected();
   int served = 0;
   bool handler_ran = false;
   for (uint32_t i = 0; i < kRequestSlotCount; ++i) {
@@ -113,12 +169,23 @@ int Companion::PollOnce() {
       ++rounds_without_clock_ >= kMaxRoundsWithoutClock) {
     rounds_without_clock_ = 0;
     ticked_ = TickIfDue(ReadClock());
+    // At the heartbeat's pace: sixteen loads, and a CAS for a slot found
+    // stuck.
+    if (now_ - last_sweep_ >= options_.heartbeat_interval) {
+      last_sweep_ = now_;
+      sweeper_.Sweep(request_slots_, MonotonicNowNs());
+    }
   }
-  return static_cast<int>(served_ + rejected_ - before);
+  return static_cast<int>(requests_served() + requests_rejected() - before);
 }
 
 void Companion::Serve(const std::atomic<bool>& stop) {
   SetThreadTimerSlack(options_.wait.timer_slack);
+  std::thread watchdog;
+  if (options_.heartbeat_stall_limit > absl::ZeroDuration()) {
+    watchdog_stop_.store(false, std::memory_order_relaxed);
+    watchdog = std::thread([this, &stop] { Watchdog(stop); });
+  }
   Waiter waiter(options_.wait);
   ReadClock();
   while (!stop.load(std::memory_order_relaxed)) {
@@ -155,6 +222,10 @@ void Companion::Serve(const std::atomic<bool>& stop) {
       if (i % kFullScanEvery == kFullScanEvery - 1 && AnyRequestReady()) break;
       waiter.Pause();
     }
+  }
+  if (watchdog.joinable()) {
+    watchdog_stop_.store(true, std::memory_order_relaxed);
+    watchdog.join();
   }
 }
 

@@ -18,6 +18,20 @@
 // transfer), then sleeps, briefly at first and longer the longer it stays
 // idle, up to the schedule's max_sleep, so an idle companion costs almost
 // nothing. Every wake also ticks the heartbeat when it is due.
+//
+// Bounds. A host must not be able to stall or starve the companion:
+//   * Handlers get a time budget (`handler_budget`): the deadline in their
+//     RequestContext. Handlers that walk /proc stop at it and answer what
+//     they have (a listing chunk ends early; a count that could not finish
+//     is left out), so one request cannot hold up the others for long.
+//   * While a handler runs, a watchdog thread ticks the heartbeat on the
+//     loop's behalf, so even a handler stuck in a system call does not make
+//     hosts take the companion for dead; but only for `heartbeat_stall_limit`:
+//     a loop stuck longer than that is not serving, and the heartbeat stops
+//     saying it is.
+//   * After each tick the loop sweeps the slots (guest/stuck_slots.h): a
+//     state word left in a state the companion did not set (a claim never
+//     published, garbage, a forged kInProgress) is freed after a timeout.
 #ifndef HAYWIRE_GUEST_COMPANION_H_
 #define HAYWIRE_GUEST_COMPANION_H_
 
@@ -25,10 +39,12 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 
 #include "absl/time/time.h"
 #include "guest/request_router.h"
+#include "guest/stuck_slots.h"
 #include "haywire/protocol/layout.h"
 #include "haywire/protocol/region.h"
 #include "haywire/protocol/slot.h"
@@ -52,6 +68,17 @@ struct CompanionOptions {
   // of one whole idle sleep later. About 100 extra wake-ups/s while idle.
   // Zero: no extra look.
   absl::Duration tick_recheck = absl::Milliseconds(1);
+  // How long one handler may work on a request (RequestContext::deadline).
+  // A listing chunk of a few dozen processes takes about a millisecond; a
+  // process with 100 000 open files takes a few hundred to count on kernels
+  // before 6.2.
+  absl::Duration handler_budget = absl::Milliseconds(100);
+  // While a handler runs, the watchdog ticks the heartbeat for at most this
+  // long; a loop stuck longer is reported dead by its silent heartbeat.
+  // Zero: no watchdog (the loop ticks between requests only).
+  absl::Duration heartbeat_stall_limit = absl::Seconds(1);
+  // When slots stuck in a state the companion did not set are freed.
+  StuckSlotOptions stuck_slots;
 };
 
 class Companion {
@@ -67,12 +94,22 @@ class Companion {
   // requests were answered. Also ticks the heartbeat when due.
   int PollOnce();
 
-  uint64_t requests_served() const { return served_; }
-  uint64_t requests_rejected() const { return rejected_; }
+  uint64_t requests_served() const {
+    return served_.load(std::memory_order_relaxed);
+  }
+  uint64_t requests_rejected() const {
+    return rejected_.load(std::memory_order_relaxed);
+  }
+  // Slots freed because their word was stuck (guest/stuck_slots.h).
+  uint64_t stuck_slots_freed() const { return sweeper_.freed(); }
 
  private:
   // Ticks the heartbeat if heartbeat_interval has passed; true if it did.
+  // Called by the loop and by the watchdog thread.
   bool TickIfDue(absl::Time now);
+  // The watchdog thread: ticks while a handler runs (see the header comment)
+  // until `stop` or watchdog_stop_.
+  void Watchdog(const std::atomic<bool>& stop);
   // Reads the clock into now_.
   absl::Time ReadClock();
   // True if slot `i` holds a published request (a relaxed look: only a
@@ -92,13 +129,25 @@ class Companion {
   std::array<RequestSlotPage*, kRequestSlotCount> request_slots_;
   std::array<ResponseSlotPage*, kRequestSlotCount> response_slots_;
   const RequestRouter* router_;
-  absl::Time last_tick_ = absl::InfinitePast();
+  // The last tick, as absl::ToUnixNanos: read relaxed as a hint by both
+  // threads, written under tick_mu_ (which also makes TickHeartbeat's
+  // read-modify-write of the counter single-writer).
+  std::atomic<int64_t> last_tick_ns_{0};  // 1970: the first look ticks
+  std::mutex tick_mu_;
+  // When the running handler started (absl::ToUnixNanos), 0 when none runs.
+  // Relaxed: the watchdog only needs a recent value, no data rides on it.
+  std::atomic<int64_t> handler_since_ns_{0};
+  std::atomic<bool> watchdog_stop_{false};
   absl::Time now_ = absl::InfinitePast();  // the last clock reading.
+  absl::Time last_sweep_ = absl::InfinitePast();
   int rounds_without_clock_ = 0;
   bool ticked_ = false;            // the last PollOnce() ticked the heartbeat.
   uint32_t last_served_slot_ = 0;  // looked at on every spinning pass.
-  uint64_t served_ = 0;
-  uint64_t rejected_ = 0;
+  // Written by the loop only, read by the watchdog's ticks: relaxed
+  // (informational statistics).
+  std::atomic<uint64_t> served_{0};
+  std::atomic<uint64_t> rejected_{0};
+  StuckSlotSweeper sweeper_;
   Request request_;  // scratch copy of the request being served.
 };
 

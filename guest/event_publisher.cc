@@ -48,17 +48,64 @@ absl::StatusOr<std::unique_ptr<EventPublisher>> EventPublisher::Create(
       publisher->fallback_reason_ = std::string(connector.status().message());
     }
   }
+  if (absl::Status s = publisher->PrimeAndPick(); !s.ok()) return s;
+  return publisher;
+}
+
+absl::StatusOr<std::unique_ptr<EventPublisher>>
+EventPublisher::CreateWithConnector(const ProcFs* procfs,
+                                    const EventPublisherOptions& options,
+                                    std::unique_ptr<ProcConnector> connector) {
+  std::unique_ptr<EventPublisher> publisher(
+      new EventPublisher(procfs, options));
+  publisher->connector_ = std::move(connector);
+  publisher->source_ = EventSource::kConnector;
+  if (absl::Status s = publisher->PrimeAndPick(); !s.ok()) return s;
+  return publisher;
+}
+
+absl::Status EventPublisher::PrimeAndPick() {
   // Both sources need the PID list: the connector to know the comm of
   // processes that were already running when they exit.
-  auto differ = std::make_unique<PidDiffer>(procfs);
+  auto differ = std::make_unique<PidDiffer>(procfs_);
   if (absl::Status s = differ->Prime(); !s.ok()) return s;
-  if (publisher->source_ == EventSource::kConnector) {
-    publisher->known_ = differ->known();  // the connector's cache
+  if (source_ == EventSource::kConnector) {
+    known_ = differ->known();  // the connector's cache
   } else {
-    publisher->differ_ = std::move(differ);
-    publisher->source_ = EventSource::kPidDiff;
+    differ_ = std::move(differ);
+    source_ = EventSource::kPidDiff;
   }
-  return publisher;
+  return absl::OkStatus();
+}
+
+void EventPublisher::SleepUnlessStopped(absl::Duration wait) {
+  const absl::Time until = absl::Now() + wait;
+  // Relaxed: a flag polled for exit; no data rides on it.
+  while (!stop_.load(std::memory_order_relaxed)) {
+    const absl::Duration left = until - absl::Now();
+    if (left <= absl::ZeroDuration()) return;
+    absl::SleepFor(std::min(left, kEventPublisherWait));
+  }
+}
+
+void EventPublisher::WaitAfterError(absl::string_view what,
+                                    const absl::Status& status) {
+  // Relaxed: a statistic.
+  source_errors_.fetch_add(1, std::memory_order_relaxed);
+  const uint64_t failures = backoff_.consecutive_failures() + 1;
+  const absl::Duration wait = backoff_.Failed();
+  // The first failures of a run, then one line per doubling: a failure that
+  // lasts hours logs a few lines an hour.
+  if ((failures & (failures - 1)) == 0) {
+    LOG(WARNING) << what << ": " << status.message() << " (" << failures
+                 << " in a row; retrying in " << absl::FormatDuration(wait)
+                 << ")";
+  }
+  if (options_.wait_after_error) {
+    options_.wait_after_error(wait);
+  } else {
+    SleepUnlessStopped(wait);
+  }
 }
 
 EventPublisher::~EventPublisher() { Stop(); }
@@ -122,10 +169,10 @@ void EventPublisher::RunConnector() {
     uint64_t lost = 0;
     absl::Status s = connector_->Read(kEventPublisherWait, &batch, &lost);
     if (!s.ok()) {
-      LOG(WARNING) << s.message();
-      absl::SleepFor(kEventPublisherWait);
+      WaitAfterError("connector event source", s);
       continue;
     }
+    backoff_.Succeeded();
     if (lost > 0) writer_->AddSourceLost(lost);
     // Exits dropped by a netlink overrun leave entries behind; a cache far
     // larger than any pid space is such leftovers, not live processes.
@@ -181,10 +228,12 @@ void EventPublisher::RunPidDiff() {
   while (!stop_.load(std::memory_order_relaxed)) {
     absl::StatusOr<std::vector<ProcessEvent>> events = differ_->Poll();
     if (!events.ok()) {
-      LOG(WARNING) << "pid-diff event source: " << events.status().message();
-    } else {
-      for (ProcessEvent& e : *events) Publish(std::move(e));
+      WaitAfterError("pid-diff event source", events.status());
+      next = absl::Now();  // the backoff's wait replaces the interval
+      continue;
     }
+    backoff_.Succeeded();
+    for (ProcessEvent& e : *events) Publish(std::move(e));
     // A fixed cadence, not a fixed sleep: the time a poll takes is not
     // added to the interval.
     next = std::max(next + options_.pid_diff_interval, absl::Now());

@@ -20,11 +20,18 @@
 //   * pid-diff: new pids as kExec (with the command line read then) and
 //     vanished pids as kExit without status, every `pid_diff_interval`.
 //   * auto: the connector if Open() proves it works here, else pid-diff.
+//
+// Errors: a source that fails (a netlink socket error, /proc unreadable)
+// is retried after a wait that doubles with each consecutive failure, from
+// the options' error_backoff.initial up to its max (guest/error_backoff.h),
+// and resets on the first success: a persistent failure costs a few system
+// calls and log lines a minute instead of a spin.
 #ifndef GUEST_EVENT_PUBLISHER_H_
 #define GUEST_EVENT_PUBLISHER_H_
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -34,6 +41,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "guest/error_backoff.h"
 #include "guest/pid_differ.h"
 #include "guest/proc_connector.h"
 #include "guest/procfs.h"
@@ -55,6 +63,11 @@ struct EventPublisherOptions {
   absl::Duration pid_diff_interval = absl::Milliseconds(50);
   // Bound on the connector's proof of delivery in Create().
   absl::Duration connector_verify_timeout = absl::Seconds(1);
+  // Waits after consecutive failures of the source.
+  ErrorBackoffOptions error_backoff;
+  // Test seam: when set, called with each wait after a failure instead of
+  // sleeping it (the thread then tries again at once).
+  std::function<void(absl::Duration)> wait_after_error;
 };
 
 class EventPublisher {
@@ -65,6 +78,12 @@ class EventPublisher {
   // InvalidArgument (do not create a publisher then).
   static absl::StatusOr<std::unique_ptr<EventPublisher>> Create(
       const ProcFs* procfs, const EventPublisherOptions& options);
+
+  // A publisher on a connector opened by the caller (ProcConnector::Adopt:
+  // tests use a descriptor that fails every read). Errors as Create().
+  static absl::StatusOr<std::unique_ptr<EventPublisher>> CreateWithConnector(
+      const ProcFs* procfs, const EventPublisherOptions& options,
+      std::unique_ptr<ProcConnector> connector);
 
   EventPublisher(const EventPublisher&) = delete;
   EventPublisher& operator=(const EventPublisher&) = delete;
@@ -90,15 +109,27 @@ class EventPublisher {
   uint64_t published() const {
     return published_.load(std::memory_order_relaxed);
   }
+  // Failed reads or polls of the source so far.
+  uint64_t source_errors() const {
+    return source_errors_.load(std::memory_order_relaxed);
+  }
 
  private:
   EventPublisher(const ProcFs* procfs, EventPublisherOptions options)
-      : procfs_(procfs), options_(options) {}
+      : procfs_(procfs), options_(options), backoff_(options.error_backoff) {}
 
   void Run();
   void RunConnector();
   void RunPidDiff();
   void Publish(ProcessEvent event);
+  // Counts and logs a failure of the source, then waits the backoff's next
+  // wait (or until Stop()).
+  void WaitAfterError(absl::string_view what, const absl::Status& status);
+  // Sleeps `wait`, in steps of at most kEventPublisherWait, until Stop().
+  void SleepUnlessStopped(absl::Duration wait);
+  // Primes the pid list (both sources need it) and takes the pid-diff
+  // source unless a connector was set.
+  absl::Status PrimeAndPick();
   // Fills comm, args, uid (and ppid when unknown) from /proc.
   void Enrich(ProcessEvent* event);
 
@@ -115,6 +146,8 @@ class EventPublisher {
   absl::flat_hash_map<uint32_t, KnownProcess> known_;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> published_{0};
+  std::atomic<uint64_t> source_errors_{0};
+  ErrorBackoff backoff_;
   std::thread thread_;
 };
 

@@ -52,6 +52,12 @@ class ProcConnector {
   static absl::StatusOr<std::unique_ptr<ProcConnector>> Open(
       absl::Duration verify_timeout = absl::Seconds(2));
 
+  // Takes `fd`, a netlink socket already bound and subscribed elsewhere, as
+  // is (no check). Tests adopt other descriptors to make Read() fail.
+  static std::unique_ptr<ProcConnector> Adopt(int fd) {
+    return std::unique_ptr<ProcConnector>(new ProcConnector(fd));
+  }
+
   ProcConnector(const ProcConnector&) = delete;
   ProcConnector& operator=(const ProcConnector&) = delete;
   // Unsubscribes (PROC_CN_MCAST_IGNORE) and closes the socket.

@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "haywire/protocol/requests.h"
 #include "haywire/protocol/wire_format.h"
 #include "haywire/util/clock.h"
@@ -29,19 +31,23 @@ void ProcessService::RegisterWith(RequestRouter* router) {
         return Cancel(r, c);
       });
   router->Handle<request::GetProcessInfo>(
-      [this](const ProcessInfoRequest& r, const RequestContext&) {
-        return Info(r);
+      [this](const ProcessInfoRequest& r, const RequestContext& c) {
+        return Info(r, c);
       });
 }
 
-HandlerResult ProcessService::FillChunk(ListingIterator* it, bool with_header) {
+HandlerResult ProcessService::FillChunk(ListingIterator* it, bool with_header,
+                                        absl::Time deadline) {
   WireWriter writer(kResponsePayloadBytes);
   if (with_header && !EncodeListHeader(it->header, &writer)) {
     return ErrorResult(ResponseStatus::kInternalError,
                        "listing header too large");
   }
   size_t entries = 0;
+  bool looked = false;  // at one pid at least: every chunk makes progress
   while (it->pending.has_value() || it->position < it->pids.size()) {
+    if (looked && absl::Now() >= deadline) break;  // the rest next chunk
+    looked = true;
     if (!it->pending.has_value()) {
       absl::StatusOr<ProcessEntry> entry =
           procfs_->ReadProcess(it->pids[it->position++]);
@@ -114,7 +120,7 @@ HandlerResult ProcessService::List(const ListProcessesRequest& request,
       MonotonicNowNs());
   it->header = last_snapshot_.header;
   it->header.total_processes = static_cast<uint32_t>(it->pids.size());
-  return FillChunk(it, /*with_header=*/true);
+  return FillChunk(it, /*with_header=*/true, context.deadline);
 }
 
 HandlerResult ProcessService::Continue(const IteratorRequest& request,
@@ -126,7 +132,7 @@ HandlerResult ProcessService::Continue(const IteratorRequest& request,
                        "iterator unknown or evicted; resume or restart the "
                        "listing");
   }
-  return FillChunk(it, /*with_header=*/false);
+  return FillChunk(it, /*with_header=*/false, context.deadline);
 }
 
 HandlerResult ProcessService::Cancel(const IteratorRequest& request,
@@ -138,8 +144,10 @@ HandlerResult ProcessService::Cancel(const IteratorRequest& request,
   return HandlerResult{};
 }
 
-HandlerResult ProcessService::Info(const ProcessInfoRequest& request) {
-  absl::StatusOr<ProcessInfo> info = procfs_->ReadProcessInfo(request.pid);
+HandlerResult ProcessService::Info(const ProcessInfoRequest& request,
+                                   const RequestContext& context) {
+  absl::StatusOr<ProcessInfo> info =
+      procfs_->ReadProcessInfo(request.pid, context.deadline);
   if (!info.ok()) {
     if (absl::IsNotFound(info.status())) {
       return ErrorResult(ResponseStatus::kNoSuchProcess,

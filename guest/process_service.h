@@ -18,6 +18,11 @@
 // kNoSuchProcess (a malformed request never reaches the service: the router
 // answers it with kBadRequest). Every error response carries a one-line
 // message.
+//
+// Budgets: each handler stops at its RequestContext's deadline. A listing
+// chunk then ends early (kResponseMore: the host asks for the rest), and a
+// process's open file count that is not counted in time is left out of
+// GET_PROCESS_INFO (the field is optional; `haywire info` shows "-").
 #ifndef HAYWIRE_GUEST_PROCESS_SERVICE_H_
 #define HAYWIRE_GUEST_PROCESS_SERVICE_H_
 
@@ -46,7 +51,8 @@ class ProcessService {
                          const RequestContext& context);
   HandlerResult Cancel(const IteratorRequest& request,
                        const RequestContext& context);
-  HandlerResult Info(const ProcessInfoRequest& request);
+  HandlerResult Info(const ProcessInfoRequest& request,
+                     const RequestContext& context = {});
 
   const IteratorTable& iterators() const { return iterators_; }
   uint64_t processes_skipped() const { return skipped_; }
@@ -54,7 +60,11 @@ class ProcessService {
   uint64_t snapshots_reused() const { return snapshots_reused_; }
 
  private:
-  HandlerResult FillChunk(ListingIterator* it, bool with_header);
+  // Appends entries while they fit one response page and `deadline` has not
+  // passed (at least one pid is looked at per chunk, so every chunk makes
+  // progress); the iterator continues where the chunk ended.
+  HandlerResult FillChunk(ListingIterator* it, bool with_header,
+                          absl::Time deadline);
 
   // The last PID list read, with the header read just before it. A
   // resumed listing whose first snapshot is older than this one is answered

@@ -44,7 +44,6 @@ constexpr size_t kMaxPasswdBytes = 64 << 20;
 // How long a btime read from /proc/stat is reused.
 constexpr uint64_t kBootTimeCacheNs = kNsPerSecond;
 
-using internal::CountEntriesAt;
 using internal::CutUtf8;
 using internal::FileContents;
 using internal::ParseDecimal;
@@ -430,7 +429,8 @@ absl::StatusOr<ProcessEntry> ProcFs::ReadProcess(uint32_t pid) const {
   return entry;
 }
 
-absl::StatusOr<ProcessInfo> ProcFs::ReadProcessInfo(uint32_t pid) const {
+absl::StatusOr<ProcessInfo> ProcFs::ReadProcessInfo(uint32_t pid,
+                                                    absl::Time deadline) const {
   const std::string dir = absl::StrCat(proc_root_, "/", pid);
   const ScopedFd dir_fd(
       ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -483,7 +483,7 @@ absl::StatusOr<ProcessInfo> ProcFs::ReadProcessInfo(uint32_t pid) const {
   info.exe = ReadLinkAt(dir_fd.get(), "exe");
   info.cwd = ReadLinkAt(dir_fd.get(), "cwd");
   info.root = ReadLinkAt(dir_fd.get(), "root");
-  info.fd_count = CountEntriesAt(dir_fd.get(), "fd");
+  info.fd_count = internal::CountOpenFdsAt(dir_fd.get(), deadline);
 
   absl::StatusOr<FileContents> cgroup = ReadFileAt(
       dir_fd.get(), "cgroup", kMaxSmallFileBytes, absl::StrCat(dir, "/cgroup"));

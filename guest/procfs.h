@@ -54,6 +54,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "guest/procfs_parse.h"
 #include "haywire/protocol/messages.h"
 
@@ -96,8 +97,11 @@ class ProcFs {
   // Links and files that cannot be read (kernel threads have no exe, other
   // users' links need privileges) are left empty; the process is checked to
   // be still alive after they were read, so a vanished process is NotFound
-  // rather than an entry with empty fields. Errors as ReadProcess().
-  absl::StatusOr<ProcessInfo> ReadProcessInfo(uint32_t pid) const;
+  // rather than an entry with empty fields. The open file count is left out
+  // when it cannot be had by `deadline` (internal::CountOpenFdsAt: a
+  // process may hold a million descriptors). Errors as ReadProcess().
+  absl::StatusOr<ProcessInfo> ReadProcessInfo(
+      uint32_t pid, absl::Time deadline = absl::InfiniteFuture()) const;
 
   // The system-wide numbers for a listing, from <proc_root>/{stat,uptime,
   // meminfo} and CLOCK_REALTIME. total_processes is left 0 for the caller.

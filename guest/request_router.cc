@@ -11,8 +11,15 @@ HandlerResult ErrorResult(ResponseStatus status, absl::string_view message) {
   return result;
 }
 
+bool RequestRouter::RunsHandler(const Request& request, bool malformed) const {
+  return !malformed &&
+         request.type != static_cast<uint32_t>(RequestType::kPing) &&
+         request.type < kMaxRequestTypes && handlers_[request.type];
+}
+
 HandlerResult RequestRouter::Dispatch(const Request& request, bool malformed,
-                                      bool* handler_ran) const {
+                                      bool* handler_ran,
+                                      absl::Time deadline) const {
   *handler_ran = false;
   if (malformed) {
     return ErrorResult(ResponseStatus::kBadRequest,
@@ -28,7 +35,7 @@ HandlerResult RequestRouter::Dispatch(const Request& request, bool malformed,
                                     request.type));
   }
   *handler_ran = true;
-  HandlerResult result = handlers_[request.type](request);
+  HandlerResult result = handlers_[request.type](request, deadline);
   if (result.payload.size() > kResponsePayloadBytes) {
     // A handler bug must not overflow the response page.
     return ErrorResult(

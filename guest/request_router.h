@@ -26,6 +26,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "haywire/protocol/layout.h"
 #include "haywire/protocol/message_codec.h"
 #include "haywire/protocol/messages.h"
@@ -61,9 +62,15 @@ HandlerResult Respond(const typename D::Response& response) {
 // An error answer with one human-readable line.
 HandlerResult ErrorResult(ResponseStatus status, absl::string_view message);
 
-// Who asked: the station id of the slot's owner (the host client's PID).
+// Who asked, and by when the handler must answer.
 struct RequestContext {
+  // The station id of the slot's owner (the host client's PID).
   uint32_t host_pid = 0;
+  // The handler's time budget ends here (CompanionOptions::handler_budget):
+  // a handler whose work grows with the guest (processes, open files)
+  // checks it and answers with what it has by then. Tests and direct calls
+  // have no budget.
+  absl::Time deadline = absl::InfiniteFuture();
 };
 
 class RequestRouter {
@@ -81,7 +88,8 @@ class RequestRouter {
                   "PING is answered by the router itself");
     static_assert(static_cast<size_t>(D::kType) < kMaxRequestTypes);
     handlers_[Index(D::kType)] = [handler = std::move(handler)](
-                                     const Request& request) {
+                                     const Request& request,
+                                     absl::Time deadline) {
       absl::StatusOr<typename D::Request> decoded =
           DecodeMessage<typename D::Request>(
               absl::string_view(reinterpret_cast<const char*>(request.payload),
@@ -91,7 +99,8 @@ class RequestRouter {
             ResponseStatus::kBadRequest,
             absl::StrCat(D::kName, ": ", decoded.status().message()));
       }
-      return handler(*decoded, RequestContext{.host_pid = request.host_pid});
+      return handler(*decoded, RequestContext{.host_pid = request.host_pid,
+                                              .deadline = deadline});
     };
     capabilities_ |= D::kCapabilities;
   }
@@ -102,8 +111,14 @@ class RequestRouter {
   // The answer to `request` (copied out of its slot). `malformed`: its
   // length was out of range. Sets `*handler_ran` when a handler ran (not for
   // PING or errors the router answers itself in nanoseconds).
+  // `deadline` is passed to the handler in its RequestContext.
   HandlerResult Dispatch(const Request& request, bool malformed,
-                         bool* handler_ran) const;
+                         bool* handler_ran,
+                         absl::Time deadline = absl::InfiniteFuture()) const;
+
+  // Whether Dispatch() would run a handler for `request` (and not answer it
+  // by itself: PING, malformed or unknown requests).
+  bool RunsHandler(const Request& request, bool malformed) const;
 
  private:
   // Wire numbers are small: one table entry each, up to kMaxRequestTypes.
@@ -112,7 +127,8 @@ class RequestRouter {
     return static_cast<size_t>(type);
   }
 
-  std::array<std::function<HandlerResult(const Request&)>, kMaxRequestTypes>
+  std::array<std::function<HandlerResult(const Request&, absl::Time)>,
+             kMaxRequestTypes>
       handlers_;
   uint64_t capabilities_ = kCapPing;
 };

@@ -89,6 +89,59 @@ absl::Status MlockFailure(int error_number, uint64_t bytes) {
   }
 }
 
+// Why an existing /dev/shm/<name> is refused, naming what is there: a
+// leftover of this user's companion is the usual case, but in the
+// world-writable /dev/shm another user can plant a file or a symlink at the
+// name before the companion starts, and that is never opened (O_EXCL; shm_open
+// also adds O_NOFOLLOW).
+absl::Status ExistingObjectError(const std::string& path) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) == 0) {
+    if (S_ISLNK(st.st_mode)) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          path, " already exists as a symbolic link (owned by uid ", st.st_uid,
+          "): not followed; something other than guest-serve put it there, "
+          "remove it"));
+    }
+    if (st.st_uid != geteuid()) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          path, " already exists and belongs to uid ", st.st_uid,
+          ", not to this user (uid ", geteuid(),
+          "): not used; another user may have planted it, remove it as root"));
+    }
+  }
+  return absl::AlreadyExistsError(absl::StrCat(
+      path,
+      " already exists: another guest-serve is running, or a previous one "
+      "crashed; stop it or remove the file"));
+}
+
+// The file just created must be what O_EXCL promises: a regular file of
+// this user, with no other name and no access for anyone else, empty. (A
+// POSIX default ACL on /dev/shm could otherwise widen the mode; fchmod
+// narrows it again.)
+absl::Status CheckPrivate(int fd, const std::string& path) {
+  if (fchmod(fd, S_IRUSR | S_IWUSR) != 0) {
+    const int error_number = errno;
+    return absl::ErrnoToStatus(error_number,
+                               absl::StrCat("cannot make ", path, " private"));
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    const int error_number = errno;
+    return absl::ErrnoToStatus(error_number,
+                               absl::StrCat("cannot stat ", path));
+  }
+  if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1 ||
+      (st.st_mode & 07777) != (S_IRUSR | S_IWUSR) || st.st_size != 0) {
+    return absl::PermissionDeniedError(absl::StrFormat(
+        "%s is not a new private file of this user (mode %04o, uid %d, %d "
+        "links, %d bytes); refusing to use it",
+        path, st.st_mode & 07777, st.st_uid, st.st_nlink, st.st_size));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 namespace internal {
@@ -130,18 +183,14 @@ absl::StatusOr<std::unique_ptr<ShmRegion>> ShmRegion::Create(
                           O_CREAT | O_EXCL | O_RDWR, S_IRUSR | S_IWUSR);
   if (fd < 0) {
     const int error_number = errno;
-    if (error_number == EEXIST) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          path,
-          " already exists: another guest-serve is running, or a previous one "
-          "crashed; stop it or remove the file"));
-    }
+    if (error_number == EEXIST) return ExistingObjectError(path);
     return absl::ErrnoToStatus(error_number,
                                absl::StrCat("cannot create ", path));
   }
   // From here on the object owns the name: any early return destroys it,
-  // which unmaps, closes and unlinks.
+  // which unmaps, closes and unlinks (if the name is still this file).
   std::unique_ptr<ShmRegion> region(new ShmRegion(name, fd, bytes));
+  if (absl::Status s = CheckPrivate(fd, path); !s.ok()) return s;
 
   if (ftruncate(fd, static_cast<off_t>(bytes)) != 0) {
     const int error_number = errno;
@@ -204,8 +253,20 @@ ShmRegion::ShmRegion(std::string name, int fd, uint64_t bytes)
 ShmRegion::~ShmRegion() {
   // munmap() also drops the lock.
   if (base_ != nullptr) munmap(base_, bytes_);
+  // Only our own file: if the name was removed and taken by another file
+  // (by root or our own user: /dev/shm is sticky), that file is not ours to
+  // remove.
+  bool still_ours = false;
+  struct stat ours;
+  struct stat named;
+  if (fd_ >= 0 && fstat(fd_, &ours) == 0 &&
+      lstat(path().c_str(), &named) == 0) {
+    still_ours = ours.st_dev == named.st_dev && ours.st_ino == named.st_ino;
+  }
   if (fd_ >= 0) close(fd_);
-  if (unlink_on_destroy_) shm_unlink(absl::StrCat("/", name_).c_str());
+  if (unlink_on_destroy_ && still_ours) {
+    shm_unlink(absl::StrCat("/", name_).c_str());
+  }
 }
 
 PageTable ShmRegion::pages() const {

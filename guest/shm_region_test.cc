@@ -130,6 +130,113 @@ TEST(ShmRegionTest, SecondCreateWithTheSameNameFailsAndLeavesTheFirst) {
   EXPECT_TRUE(PathExists((*first)->path()));
 }
 
+// The unprivileged user the tests plant files as (tests run as root).
+constexpr uid_t kNobody = 65534;
+
+// Whether files can be given to kNobody here (root, and not in a user
+// namespace without that uid, as Bazel's sandbox is).
+bool CanPlant() {
+  if (geteuid() != 0) return false;
+  const std::string path = "/dev/shm/" + UniqueName("can-plant");
+  const int fd =
+      open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  const bool ok = fchown(fd, kNobody, kNobody) == 0;
+  close(fd);
+  unlink(path.c_str());
+  return ok;
+}
+
+// Writes `text` to a new file at `path` owned by kNobody with mode 0666, as
+// an unprivileged guest user could before guest-serve starts.
+void PlantFile(const std::string& path, const std::string& text) {
+  const int fd =
+      open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+  ASSERT_GE(fd, 0) << std::strerror(errno);
+  ASSERT_EQ(write(fd, text.data(), text.size()),
+            static_cast<ssize_t>(text.size()));
+  ASSERT_EQ(fchown(fd, kNobody, kNobody), 0) << std::strerror(errno);
+  ASSERT_EQ(fchmod(fd, 0666), 0) << std::strerror(errno);
+  close(fd);
+}
+
+std::string FileText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(ShmRegionTest, AFilePlantedByAnotherUserIsRefusedAndLeftAlone) {
+  if (!CanPlant()) GTEST_SKIP() << "needs root to plant as uid 65534";
+  const std::string name = UniqueName("planted");
+  const std::string path = "/dev/shm/" + name;
+  PlantFile(path, "planted");
+  absl::StatusOr<std::unique_ptr<ShmRegion>> shm =
+      ShmRegion::Create(name, kRegionBytes, /*lock_in_memory=*/false);
+  ASSERT_FALSE(shm.ok());
+  EXPECT_EQ(shm.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(shm.status().message(),
+              AllOf(HasSubstr(path), HasSubstr("belongs to uid 65534"),
+                    HasSubstr("not used")));
+  // Neither used, resized nor removed: still the planter's, as planted.
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, kNobody);
+  EXPECT_EQ(FileText(path), "planted");
+  unlink(path.c_str());
+}
+
+TEST(ShmRegionTest, ASymlinkPlantedAtTheNameIsNotFollowed) {
+  if (!CanPlant()) GTEST_SKIP() << "needs root to plant as uid 65534";
+  const std::string name = UniqueName("symlink");
+  const std::string path = "/dev/shm/" + name;
+  const std::string target = "/dev/shm/" + UniqueName("symlink-target");
+  PlantFile(target, "target");
+  ASSERT_EQ(symlink(target.c_str(), path.c_str()), 0) << std::strerror(errno);
+  ASSERT_EQ(lchown(path.c_str(), kNobody, kNobody), 0);
+  absl::StatusOr<std::unique_ptr<ShmRegion>> shm =
+      ShmRegion::Create(name, kRegionBytes, /*lock_in_memory=*/false);
+  ASSERT_FALSE(shm.ok());
+  EXPECT_EQ(shm.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(shm.status().message(),
+              AllOf(HasSubstr("symbolic link"), HasSubstr("not followed")));
+  EXPECT_EQ(FileText(target), "target");  // not truncated to a region
+  unlink(path.c_str());
+  unlink(target.c_str());
+}
+
+TEST(ShmRegionTest, TheRegionIsAPrivateFileWithOneName) {
+  const std::string name = UniqueName("private");
+  const mode_t old_umask = umask(0);  // a careless umask changes nothing
+  absl::StatusOr<std::unique_ptr<ShmRegion>> shm =
+      ShmRegion::Create(name, kRegionBytes, /*lock_in_memory=*/false);
+  umask(old_umask);
+  ASSERT_TRUE(shm.ok()) << shm.status();
+  struct stat st;
+  ASSERT_EQ(lstat((*shm)->path().c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  EXPECT_EQ(st.st_uid, geteuid());
+  EXPECT_EQ(st.st_nlink, 1u);
+}
+
+TEST(ShmRegionTest, AFileThatTookTheNameIsNotRemovedAtExit) {
+  if (!CanPlant()) GTEST_SKIP() << "needs root to plant as uid 65534";
+  const std::string name = UniqueName("replaced");
+  absl::StatusOr<std::unique_ptr<ShmRegion>> shm =
+      ShmRegion::Create(name, kRegionBytes, /*lock_in_memory=*/false);
+  ASSERT_TRUE(shm.ok()) << shm.status();
+  const std::string path = (*shm)->path();
+  // An administrator removes the name while the companion runs, and
+  // another user's file takes it.
+  ASSERT_EQ(unlink(path.c_str()), 0);
+  PlantFile(path, "someone else's");
+  shm->reset();
+  EXPECT_EQ(FileText(path), "someone else's");
+  unlink(path.c_str());
+}
+
 TEST(ShmRegionTest, RejectsBadSizes) {
   const std::string name = UniqueName("sizes");
   for (uint64_t bytes : {uint64_t{0}, uint64_t{5000}, kRegionBytes + 1,

@@ -251,6 +251,16 @@ std::optional<SlotWord> ReadPublishedRequest(RequestSlotPage& slot,
   return slot_internal::ReadPublishedRequest(slot, out, malformed, [] {});
 }
 
+bool ResetStuckSlot(RequestSlotPage& slot, uint64_t observed) {
+  const SlotWord stuck = SlotWord::Unpack(observed);
+  const SlotWord free_word{SlotState::kFree, stuck.generation, 0};
+  // acq_rel like every transition (CompareExchange), though neither half
+  // carries data here: the companion wrote nothing to the slot it frees, and
+  // the next owner's claim (acquire) orders its writes after this CAS.
+  uint64_t expected = observed;
+  return CompareExchange(slot.state, expected, free_word.Pack());
+}
+
 Completion CompleteRequest(RequestSlotPage& slot, ResponseSlotPage& response,
                            const SlotWord& taken, const ResponseFields& fields,
                            absl::Span<const uint8_t> payload) {

@@ -21,6 +21,9 @@
 //   guest  CompleteRequest  kAbandoned     -> kFree          (drops response)
 //   host   ReclaimSlot      kClaimed/kRequestReady/kResponseReady of a
 //                           dead owner -> kFree
+//   guest  ResetStuckSlot   any word the companion is not serving that stayed
+//                           unchanged for its stuck-slot timeout -> kFree
+//                           (guest/stuck_slots.h decides which and when)
 //
 // Why the generation: a request served late, or a slot reclaimed from a dead
 // owner and claimed again, must never let a stale actor move the new owner's
@@ -218,6 +221,15 @@ std::optional<SlotWord> TryTakeRequest(RequestSlotPage& slot, Request* out,
 // companion serving slow requests may still give with TryTakeRequest.
 std::optional<SlotWord> ReadPublishedRequest(RequestSlotPage& slot,
                                              Request* out, bool* malformed);
+
+// Frees a slot whose word the companion found stuck: one CAS from exactly
+// `observed` (the raw 64 bits, which need not be well-formed: a hostile or
+// buggy writer may have put any bits there) to kFree with the same
+// generation and owner 0. Returns true if it did; false if the word moved
+// meanwhile (then it was not stuck). The caller must not be serving the
+// slot. Any actor that still holds the old word fails its next CAS, as after
+// ReclaimSlot.
+bool ResetStuckSlot(RequestSlotPage& slot, uint64_t observed);
 
 namespace slot_internal {
 
