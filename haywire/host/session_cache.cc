@@ -117,6 +117,11 @@ std::optional<CachedSession> SessionCache::Load(const RamFileKey& key) const {
     data.resize(done);
   }
   ::close(fd);
+  return ParseCacheEntry(data, key);
+}
+
+std::optional<CachedSession> ParseCacheEntry(absl::string_view data,
+                                             const RamFileKey& key) {
   if (data.size() < sizeof(EntryHeader) + sizeof(uint32_t)) return std::nullopt;
   EntryHeader header;
   std::memcpy(&header, data.data(), sizeof(header));

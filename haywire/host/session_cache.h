@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "haywire/host/ram_file.h"
 
 namespace haywire {
@@ -36,6 +37,13 @@ struct CachedSession {
   uint64_t session_id = 0;
   std::vector<uint64_t> offsets;  // page index -> file offset.
 };
+
+// Parses the bytes of an entry file (entry format 2): the entry, if it is
+// intact (magic, version, checksum), is the entry of `key`, and its runs
+// tile the session's pages inside the file. Never trusts the bytes: the
+// cache directory may be shared or the file replaced. Used by Load().
+std::optional<CachedSession> ParseCacheEntry(absl::string_view data,
+                                             const RamFileKey& key);
 
 // The default cache directory (see above).
 std::string DefaultCacheDir();

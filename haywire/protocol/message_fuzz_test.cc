@@ -21,40 +21,12 @@
 #include "absl/strings/string_view.h"
 #include "gtest/gtest.h"
 #include "haywire/protocol/layout.h"
+#include "haywire/protocol/message_bounds.h"
 #include "haywire/protocol/messages.h"
 #include "haywire/protocol/wire_format.h"
 
 namespace haywire {
 namespace {
-
-// Checks that decoded content is within the bounds of messages.h; returns
-// what is wrong, or "".
-std::string EntryViolation(const ProcessEntry& e) {
-  if (e.pid == 0) return "pid 0";
-  if (e.state < 0x21 || e.state > 0x7E) {
-    return absl::StrCat("state ", static_cast<int>(e.state));
-  }
-  if (e.user.size() > kMaxNameBytes) return "user too long";
-  if (e.tty.size() > kMaxNameBytes) return "tty too long";
-  if (e.comm.size() > kMaxNameBytes) return "comm too long";
-  if (e.args.size() > kMaxArgs) return "too many args";
-  size_t bytes = 0;
-  for (const std::string& arg : e.args)
-    bytes += kWireFieldHeaderBytes + arg.size();
-  if (bytes > kMaxArgsBytes) return absl::StrCat("args of ", bytes, " bytes");
-  return "";
-}
-
-std::string InfoViolation(const ProcessInfo& info) {
-  if (std::string v = EntryViolation(info.entry); !v.empty()) return v;
-  if (info.exe.size() > kMaxPathBytes) return "exe too long";
-  if (info.cwd.size() > kMaxPathBytes) return "cwd too long";
-  if (info.root.size() > kMaxPathBytes) return "root too long";
-  // messages.h: cgroup is a name (kMaxNameBytes), like comm and user.
-  if (info.cgroup.size() > kMaxNameBytes) return "cgroup too long";
-  if (info.cpus_allowed_list.size() > kMaxNameBytes) return "cpus too long";
-  return "";
-}
 
 // Every field of an entry, for comparisons that explain themselves.
 std::string Describe(const ProcessEntry& e) {
