@@ -130,10 +130,22 @@ void DiscoverAndCheck(absl::string_view bytes) {
   FUZZ_CHECK(scan->stats.valid_pages == valid);
   FUZZ_CHECK(scan->pages.size() == valid);
 
-  std::vector<SessionPages> sessions = GroupBySession(scan->pages);
+  uint64_t ignored = 0;
+  std::vector<SessionPages> sessions = GroupBySession(scan->pages, &ignored);
+  FUZZ_CHECK(sessions.size() <= kMaxSessionsExamined);
   uint64_t placed = 0;
   for (SessionPages& s : sessions) {
-    FUZZ_CHECK(s.offsets.size() == s.page_count);
+    // A dense table only for a session with at least half its pages found
+    // (memory follows the pages found, never a claimed page_count).
+    FUZZ_CHECK(s.offsets.empty() || s.offsets.size() == s.page_count);
+    FUZZ_CHECK(s.offsets.size() <= 2 * uint64_t{valid});
+    FUZZ_CHECK(s.beacon_offsets.size() <= kMaxBeaconCopies);
+    FUZZ_CHECK(s.conflicting_indices.size() <= kMaxConflictsReported);
+    if (s.offsets.empty()) {
+      FUZZ_CHECK(!s.complete());
+      placed += s.pages_found;
+      continue;
+    }
     uint32_t found = 0;
     for (uint32_t i = 0; i < s.offsets.size(); ++i) {
       const uint64_t offset = s.offsets[i];
