@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -42,6 +43,13 @@ constexpr int kPollsBeforeClock = 512;
 bool HostProcessIsGone(uint32_t pid) {
   if (pid == 0 || pid > static_cast<uint32_t>(INT32_MAX)) return true;
   return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+// CLOCK_MONOTONIC_COARSE in nanoseconds: cheap enough for every response.
+int64_t CoarseNowNs() {
+  timespec ts;
+  ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
 std::string Seconds(absl::Duration d) {
@@ -85,7 +93,9 @@ Client::Client(const LiveSession* session, ClientOptions options)
   // is a locked read-modify-write of a line the companion keeps reading.
   ring_doorbell_ = (session_->report.identity.capabilities & kCapDoorbell) != 0;
   // Connecting saw the heartbeat move just now.
-  last_proof_of_life_ = absl::Now();
+  last_activity_ns_ = CoarseNowNs();
+  beat_ = ReadHeartbeat(session_->region.beacon());
+  beat_read_at_ = absl::Now();
   ticket_base_ = 0;
   if (::getrandom(&ticket_base_, sizeof(ticket_base_), 0) !=
       sizeof(ticket_base_)) {
@@ -150,16 +160,33 @@ absl::Status Client::CheckCompanionPresent() {
 }
 
 absl::Status Client::ProveAliveAfterIdle() {
+  if (CoarseNowNs() - last_activity_ns_ <=
+      absl::ToInt64Nanoseconds(options_.idle_proof)) {
+    return absl::OkStatus();
+  }
   const absl::Time now = absl::Now();
-  if (now - last_proof_of_life_ <= options_.idle_proof) return absl::OkStatus();
   BeaconPage& beacon = session_->region.beacon();
-  const uint64_t first = ReadHeartbeat(beacon).counter;
+  const Heartbeat beat = ReadHeartbeat(beacon);
+  const uint64_t first = beat.counter;
+  // A companion that beat all along has a last beat at most a period old:
+  // its guest time has moved (nearly) as far as the host's since the last
+  // read. One that stopped has not, and neither has one the guest delays
+  // (or an emulated guest's slow clock): then wait for a beat.
+  const uint64_t host_ns =
+      static_cast<uint64_t>(absl::ToInt64Nanoseconds(now - beat_read_at_));
+  if (beat.counter != beat_.counter && beat.mono_ns >= beat_.mono_ns &&
+      beat.mono_ns - beat_.mono_ns + 2 * kHeartbeatPeriodNs >= host_ns) {
+    beat_ = beat;
+    beat_read_at_ = now;
+    return absl::OkStatus();
+  }
   const absl::Time deadline = now + options_.heartbeat_timeout;
   absl::Duration pause = absl::Microseconds(50);
   for (;;) {
     if (absl::Status s = CheckCompanionPresent(); !s.ok()) return s;
-    if (ReadHeartbeat(beacon).counter != first) {
-      last_proof_of_life_ = absl::Now();
+    if (const Heartbeat next = ReadHeartbeat(beacon); next.counter != first) {
+      beat_ = next;
+      beat_read_at_ = absl::Now();
       return absl::OkStatus();
     }
     if (absl::Now() >= deadline) {
@@ -266,7 +293,8 @@ absl::Status Client::WaitForResponse(int slot_index, const SlotWord& published,
     if (beat.counter != last_beat.counter) {
       last_beat = beat;
       last_beat_change = now;
-      last_proof_of_life_ = now;
+      beat_ = beat;
+      beat_read_at_ = now;
     }
     absl::Status failure;
     if (now - last_beat_change > options_.heartbeat_timeout) {
@@ -331,7 +359,7 @@ absl::StatusOr<Response> Client::CallRaw(RequestType type,
   if (absl::Status s = WaitForResponse(slot_index, published, type); !s.ok()) {
     return s;
   }
-  last_proof_of_life_ = absl::Now();
+  last_activity_ns_ = CoarseNowNs();
   Response response;
   const AfterResponse after =
       options_.keep_slot ? AfterResponse::kKeep : AfterResponse::kFree;

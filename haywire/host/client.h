@@ -67,10 +67,12 @@ struct ClientOptions {
   bool keep_slot = true;
   // A whole listing (every chunk, resumption and restart) ends by then.
   absl::Duration listing_timeout = absl::Seconds(60);
-  // After this long without a proof of life (a response, or a heartbeat
-  // seen moving), the next request first waits for the heartbeat to move
-  // (up to heartbeat_timeout) before it writes anything: the companion may
-  // have been killed meanwhile, and its pages handed to someone else.
+  // After this long without a response, the next request first checks that
+  // the heartbeat kept going meanwhile (it moved, and its guest time moved
+  // as far as the host's clock, less two periods), else waits for it to
+  // move (up to heartbeat_timeout), before it writes anything: the
+  // companion may have been killed meanwhile, and its pages handed to
+  // someone else.
   absl::Duration idle_proof = absl::Milliseconds(500);
 };
 
@@ -209,9 +211,13 @@ class Client {
   std::optional<KeptSlot> kept_;
   // The beacon header CheckCompanionPresent() last found valid (zero: none).
   PageHeader validated_beacon_header_ = {};
-  // When the companion last proved alive: a response, or a heartbeat seen
-  // moving (the connection's liveness check counts as one).
-  absl::Time last_proof_of_life_;
+  // When the last response (or the connection) came, on the coarse
+  // monotonic clock (a few ns to read, a few ms of resolution: enough to
+  // tell an idle spell).
+  int64_t last_activity_ns_ = 0;
+  // The last heartbeat read, and when (host clock).
+  Heartbeat beat_;
+  absl::Time beat_read_at_;
 };
 
 }  // namespace haywire

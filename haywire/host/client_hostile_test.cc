@@ -33,7 +33,9 @@ TEST(ClientHostileTest, KilledCompanionIsNotWrittenToAfterAnIdleSpell) {
   const int kept = client.kept_slot();
   ASSERT_GE(kept, 0);
   companion.Stop(/*wipe=*/false);  // SIGKILL: pages intact, heartbeat frozen
-  absl::SleepFor(absl::Milliseconds(100));
+  // Longer than two heartbeat periods: the last beat is then too old to
+  // count as a proof of life.
+  absl::SleepFor(absl::Milliseconds(400));
   RequestSlotPage& slot = session.region.request_slot(kept);
   const SlotWord before = LoadSlotWord(slot);
   RequestSlotPage copy;
