@@ -20,6 +20,7 @@
 #include "glog/logging.h"
 #include "haywire/cli/exit_codes.h"
 #include "haywire/cli/text_wrap.h"
+#include "haywire/util/terminal_text.h"
 
 DEFINE_bool(verbose, false,
             "Log diagnostics (glog INFO and above) to stderr. Without it only "
@@ -401,9 +402,14 @@ void InitLogging(const char* argv0) {
 int Fail(ExitCode code, absl::string_view message) {
   std::string line = absl::StrCat(kProgramName, ": ");
   if (message.empty()) message = ExitCodeName(code);
-  for (char c : message) {
-    line.push_back(static_cast<unsigned char>(c) < 0x20 || c == 0x7F ? ' ' : c);
+  // Line breaks and tabs become spaces (one line); anything else a terminal
+  // would obey (other controls, C1, bidi controls, invalid UTF-8: messages
+  // may quote the guest) is escaped by TerminalSafe.
+  std::string flat(message);
+  for (char& c : flat) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
+  line += TerminalSafe(flat);
   while (line.back() == ' ') line.pop_back();
   line.push_back('\n');
   std::fflush(stdout);

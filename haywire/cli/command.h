@@ -133,8 +133,9 @@ struct ProgramInfo {
 int RunMain(int argc, char** argv, const std::vector<Command>& commands,
             const ProgramInfo& program = ProgramInfo());
 
-// Prints "haywire: <message>" as a single line on stderr (newlines and other
-// control characters in `message` become spaces) and returns
+// Prints "haywire: <message>" as a single line on stderr (newlines, carriage
+// returns and tabs in `message` become spaces, everything else goes through
+// TerminalSafe, haywire/util/terminal_text.h) and returns
 // `ExitCodeValue(code)`, so a command can `return Fail(...)`.
 int Fail(ExitCode code, absl::string_view message);
 

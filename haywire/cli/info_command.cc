@@ -12,6 +12,7 @@
 #include "haywire/cli/host_flags.h"
 #include "haywire/format/process_format.h"
 #include "haywire/util/json_writer.h"
+#include "haywire/util/terminal_text.h"
 
 namespace haywire {
 namespace {
@@ -114,7 +115,8 @@ void WriteText(const ProcessInfo& info) {
   Line("Executable", TerminalSafe(info.exe.empty() ? "-" : info.exe));
   Line("Working directory", TerminalSafe(info.cwd.empty() ? "-" : info.cwd));
   Line("Root", TerminalSafe(info.root.empty() ? "-" : info.root));
-  Line("State", absl::StrCat(StatText(e), " (", std::string(1, e.state), ")"));
+  Line("State", absl::StrCat(StatText(e), " (",
+                             TerminalSafe(std::string(1, e.state)), ")"));
   Line("User",
        absl::StrCat(TerminalSafe(e.user), " (euid ", e.uid, ", ruid ", e.ruid,
                     ", suid ", info.suid, ", fsuid ", info.fsuid, ")"));

@@ -25,6 +25,7 @@
 #include "haywire/protocol/beacon.h"
 #include "haywire/protocol/process_event_codec.h"
 #include "haywire/util/json_writer.h"
+#include "haywire/util/terminal_text.h"
 
 DEFINE_bool(events, false,
             "watch: stream the guest's process events (exec, fork, exit) one "
@@ -48,16 +49,6 @@ constexpr absl::Duration kPollInterval = absl::Milliseconds(20);
 // How often a reconnect is attempted (each attempt also watches a heartbeat
 // for --live-wait-ms).
 constexpr absl::Duration kReconnectInterval = absl::Milliseconds(200);
-
-// Guest strings are printed as they are, except control characters ('?'),
-// so a hostile command line cannot drive the terminal.
-std::string Printable(absl::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  }
-  return out;
-}
 
 std::string SignalName(int signal) {
   const char* abbrev = sigabbrev_np(signal);
@@ -222,14 +213,16 @@ std::string EventTextLine(const ProcessEvent& e) {
   if (e.kind == ProcessEventKind::kExit) {
     tail = StatusText(e);
   } else {
-    tail = Printable(absl::StrJoin(e.args, " "));
+    // Guest strings go through TerminalSafe, so a hostile command line
+    // cannot drive the terminal; COMM's column is counted in columns.
+    tail = TerminalSafe(absl::StrJoin(e.args, " "));
     if (e.args_truncated) absl::StrAppend(&tail, " ...");
-    if (tail.empty()) tail = absl::StrCat("[", Printable(e.comm), "]");
+    if (tail.empty()) tail = absl::StrCat("[", TerminalSafe(e.comm), "]");
   }
-  return absl::StrFormat("%-12s %-5s %-8u %-8u %-6s %-16s %s", GuestTime(e),
+  return absl::StrFormat("%-12s %-5s %-8u %-8u %-6s %s %s", GuestTime(e),
                          ProcessEventKindName(e.kind), e.pid, e.ppid,
                          e.has_uid ? absl::StrCat(e.uid) : "-",
-                         Printable(e.comm), tail);
+                         PadToWidth(TerminalSafe(e.comm), 16), tail);
 }
 
 int RunWatchEvents(const WatchEventsOptions& options) {
@@ -286,8 +279,10 @@ int RunWatchEvents(const WatchEventsOptions& options) {
       if (!batch->events.empty()) continue;  // drain before sleeping
     } else if (absl::IsDataLoss(batch.status())) {
       // Reported once; the reader resynchronises by itself.
-      Emit(options.json ? LostJson(0, "corrupt")
-                        : absl::StrCat("-- ", batch.status().message(), " --"));
+      Emit(options.json
+               ? LostJson(0, "corrupt")
+               : absl::StrCat("-- ", TerminalSafe(batch.status().message()),
+                              " --"));
       std::fflush(stdout);
       continue;
     } else {
@@ -317,7 +312,7 @@ int RunWatchEvents(const WatchEventsOptions& options) {
     std::fprintf(stderr,
                  "haywire: companion of session %s gone (%s); waiting up to "
                  "%s for a new session\n",
-                 SessionIdText(old_session).c_str(), gone.c_str(),
+                 SessionIdText(old_session).c_str(), TerminalSafe(gone).c_str(),
                  absl::FormatDuration(options.reconnect_timeout).c_str());
     std::fflush(stderr);
     if (options.json) {

@@ -14,6 +14,7 @@
 #include "haywire/cli/exit_codes.h"
 #include "haywire/format/process_format.h"
 #include "haywire/host/discovery.h"
+#include "haywire/util/terminal_text.h"
 #include "haywire/watch/frame_text.h"
 
 namespace haywire {
@@ -76,9 +77,13 @@ class CursesSession {
   CursesSession& operator=(const CursesSession&) = delete;
 };
 
-// `text` cut to the screen width at row `y` (the rest of the row cleared).
-void PutLine(int y, const std::string& text, attr_t attrs = A_NORMAL) {
+// `text` (terminal-safe) cut to the screen width at row `y` (the rest of the
+// row cleared). The curses library here is not multibyte-aware, so non-ASCII
+// characters are drawn as '?', one per column (AsciiColumns): every column
+// stays where the batch output has it.
+void PutLine(int y, const std::string& safe_text, attr_t attrs = A_NORMAL) {
   if (y < 0 || y >= LINES) return;
+  const std::string text = AsciiColumns(safe_text);
   move(y, 0);
   clrtoeol();
   attron(attrs);
@@ -87,8 +92,8 @@ void PutLine(int y, const std::string& text, attr_t attrs = A_NORMAL) {
 }
 
 // A whole-width bar (status line, heading).
-void PutBar(int y, const std::string& text, attr_t attrs) {
-  std::string padded = text;
+void PutBar(int y, const std::string& safe_text, attr_t attrs) {
+  std::string padded = AsciiColumns(safe_text);
   if (static_cast<int>(padded.size()) < COLS) padded.resize(COLS, ' ');
   PutLine(y, padded, attrs);
 }

@@ -21,6 +21,7 @@
 #include "haywire/cli/watch_events.h"
 #include "haywire/cli/watch_screen.h"
 #include "haywire/host/discovery.h"
+#include "haywire/util/terminal_text.h"
 #include "haywire/watch/frame_json.h"
 #include "haywire/watch/frame_maker.h"
 #include "haywire/watch/frame_text.h"
@@ -58,8 +59,9 @@ uint64_t HighlightHoldNs() {
   return static_cast<uint64_t>(std::max(FLAGS_highlight_s, 0)) * 1'000'000'000;
 }
 
+// A status line on stderr; it may quote the companion's words.
 void Status(const std::string& line) {
-  std::fprintf(stderr, "haywire: watch: %s\n", line.c_str());
+  std::fprintf(stderr, "haywire: watch: %s\n", TerminalSafe(line).c_str());
   std::fflush(stderr);
 }
 

@@ -10,14 +10,18 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "haywire/util/terminal_text.h"
 
 namespace haywire {
 namespace {
 
 constexpr uint64_t kNsPerSecond = 1'000'000'000;
 
+// `line` (terminal-safe) cut to `width` columns; 0: not cut.
 std::string Trim(std::string line, size_t width) {
-  if (width > 0 && line.size() > width) line.resize(width);
+  if (width > 0 && TerminalWidth(line) > width) {
+    return TruncateToWidth(line, width);
+  }
   return line;
 }
 
@@ -76,16 +80,6 @@ std::string StartText(uint64_t start_unix_ns, uint64_t now_unix_ns) {
 std::string CpuTimeText(uint64_t cpu_time_ns) {
   const uint64_t seconds = cpu_time_ns / kNsPerSecond;
   return absl::StrFormat("%u:%02u", seconds / 60, seconds % 60);
-}
-
-std::string TerminalSafe(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    out.push_back(u >= 0x20 && u < 0x7F ? c : '?');
-  }
-  return out;
 }
 
 std::string CommandText(const ProcessEntry& entry) {
@@ -156,13 +150,15 @@ std::string PsTable(const std::vector<ProcessEntry>& processes,
       width);
   out += '\n';
   for (const ProcessEntry& e : processes) {
-    std::string user = TerminalSafe(e.user);
-    if (user.size() > 8) user = user.substr(0, 7) + "+";
+    // Widths in columns, not bytes: guest text may be UTF-8 or escapes.
+    const std::string user = PadToWidth(FitToWidth(TerminalSafe(e.user), 8), 8);
+    const std::string tty =
+        PadToWidth(TerminalSafe(e.tty.empty() ? "?" : e.tty), 8);
+    const std::string stat = PadToWidth(StatText(e), 4);
     std::string line = absl::StrFormat(
-        "%-8s %7u %4.1f %4.1f %6u %5u %-8s %-4s %5s %6s %s", user, e.pid,
-        CpuPercent(e, system), MemPercent(e, system), e.vsz_kb, e.rss_kb,
-        TerminalSafe(e.tty.empty() ? "?" : e.tty), StatText(e),
-        StartText(e.start_time_unix_ns, system.now_unix_ns),
+        "%s %7u %4.1f %4.1f %6u %5u %s %s %5s %6s %s", user, e.pid,
+        CpuPercent(e, system), MemPercent(e, system), e.vsz_kb, e.rss_kb, tty,
+        stat, StartText(e.start_time_unix_ns, system.now_unix_ns),
         CpuTimeText(e.cpu_time_ns), CommandText(e));
     out += Trim(std::move(line), width);
     out += '\n';

@@ -9,8 +9,10 @@
 // ids; ruid/rgid (JSON "ruid", "rgid") are the real ones.
 //
 // Everything shown comes from the guest and may be hostile: text output
-// replaces control characters (a process name cannot move the cursor or clear
-// the screen), JSON escapes them.
+// goes through TerminalSafe (haywire/util/terminal_text.h: control
+// characters, bidi controls and invalid UTF-8 shown as escapes, so a process
+// name cannot move the cursor or clear the screen) and columns are counted
+// in terminal columns; JSON escapes them (haywire/util/json_writer.h).
 #ifndef HAYWIRE_FORMAT_PROCESS_FORMAT_H_
 #define HAYWIRE_FORMAT_PROCESS_FORMAT_H_
 
@@ -37,11 +39,9 @@ std::string StatText(const ProcessEntry& entry);
 std::string StartText(uint64_t start_unix_ns, uint64_t now_unix_ns);
 // ps aux's TIME: cumulative CPU time as M:SS.
 std::string CpuTimeText(uint64_t cpu_time_ns);
-// The command line as ps prints it ("[comm]" for kernel threads), with
-// control characters replaced.
+// The command line as ps prints it ("[comm]" for kernel threads),
+// terminal-safe.
 std::string CommandText(const ProcessEntry& entry);
-// Guest text made safe for a terminal: control and non-ASCII bytes -> '?'.
-std::string TerminalSafe(absl::string_view text);
 
 // Sort keys of `ps --sort`: pid ppid user uid cpu mem vsz rss start time comm
 // state tty, each optionally prefixed with '-' for descending or '+'.

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -21,6 +22,24 @@ namespace {
 
 absl::StatusOr<std::unique_ptr<RamFile>> Unusable(absl::Status status) {
   return WithFailure(std::move(status), Failure::kMemFileUnusable);
+}
+
+const char* FileTypeName(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISLNK(mode)) return "a symbolic link";
+  return "a special file";
+}
+
+bool TrustedOwner(uid_t owner) { return owner == ::geteuid() || owner == 0; }
+
+std::string ParentDir(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
 }
 
 }  // namespace
@@ -38,9 +57,20 @@ absl::StatusOr<std::unique_ptr<RamFile>> RamFile::OpenUnchecked(
     return absl::InvalidArgumentError(
         "no RAM file given; pass --mem-file=PATH (QEMU's mem-path)");
   }
-  int fd = ::open(path.c_str(), (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO must not wait for a writer, nor a device for
+  // its carrier. The file type is checked right after, before anything that
+  // could block; for a regular file the flag changes nothing.
+  int fd = ::open(path.c_str(),
+                  (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     int err = errno;
+    if (err == ENXIO) {
+      // A socket (or a FIFO opened O_NONBLOCK for writing without a reader).
+      return absl::FailedPreconditionError(
+          absl::StrCat(path,
+                       " is not a regular file (a socket or special file); "
+                       "pass the RAM file QEMU was given as mem-path"));
+    }
     if (err == ENOENT) {
       return absl::NotFoundError(
           absl::StrCat(path,
@@ -81,9 +111,8 @@ absl::StatusOr<std::unique_ptr<RamFile>> RamFile::OpenUnchecked(
   }
   if (!S_ISREG(st.st_mode)) {
     return fail(absl::FailedPreconditionError(
-        absl::StrCat(path,
-                     " is not a regular file; pass the RAM file QEMU "
-                     "was given as mem-path")));
+        absl::StrCat(path, " is not a regular file (", FileTypeName(st.st_mode),
+                     "); pass the RAM file QEMU was given as mem-path")));
   }
   const uint64_t size = static_cast<uint64_t>(st.st_size);
   if (size == 0) {
@@ -107,6 +136,33 @@ absl::StatusOr<std::unique_ptr<RamFile>> RamFile::OpenUnchecked(
                  static_cast<uint64_t>(st.st_ino), size};
   return std::unique_ptr<RamFile>(
       new RamFile(path, fd, key, static_cast<std::byte*>(base), writable));
+}
+
+absl::Status CheckDefaultPathOwnership(const std::string& path) {
+  struct stat dir;
+  if (::stat(ParentDir(path).c_str(), &dir) != 0 || !S_ISDIR(dir.st_mode) ||
+      (dir.st_mode & S_IWOTH) == 0) {
+    return absl::OkStatus();  // not in a world-writable directory
+  }
+  struct stat link;
+  if (::lstat(path.c_str(), &link) != 0) {
+    return absl::OkStatus();  // missing: Open() says so
+  }
+  uid_t owner = link.st_uid;
+  if (TrustedOwner(owner) && S_ISLNK(link.st_mode)) {
+    // Our own link: what it points to must be trusted too.
+    struct stat target;
+    if (::stat(path.c_str(), &target) != 0) return absl::OkStatus();
+    owner = target.st_uid;
+  }
+  if (TrustedOwner(owner)) return absl::OkStatus();
+  return WithFailure(
+      absl::PermissionDeniedError(absl::StrCat(
+          "not using the default RAM file ", path, ": it is owned by uid ",
+          owner, ", not by you or root, in the world-writable directory ",
+          ParentDir(path), " (anyone could have planted it); pass --mem-file=",
+          path, " to use it anyway")),
+      Failure::kMemFileUnusable);
 }
 
 RamFile::~RamFile() {

@@ -5,7 +5,9 @@
 // QEMU keeps guest RAM in a file (`-object memory-backend-file,share=on,
 // mem-path=...`). Opening it checks everything a user can get wrong (missing
 // path, a directory, an empty file, a size that is not whole pages) and
-// reports each with one clear line. The file is mapped once, shared and
+// reports each with one clear line. A FIFO, socket or device is refused at
+// once: the file is opened O_NONBLOCK and its type checked before anything
+// that could block. The file is mapped once, shared and
 // without prefaulting: only the pages the host actually touches (the region's
 // pages) are ever faulted in.
 #ifndef HAYWIRE_HOST_RAM_FILE_H_
@@ -17,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace haywire {
@@ -29,6 +32,16 @@ struct RamFileKey {
   uint64_t size = 0;
   friend bool operator==(const RamFileKey&, const RamFileKey&) = default;
 };
+
+// The check for a RAM file path nobody chose explicitly (the default
+// --mem-file, /tmp/haywire-vm-mem): if the file's directory is
+// world-writable (like /tmp) and the file, or the file a symbolic link
+// there points to, is owned by neither the effective user nor root, it is
+// refused with PermissionDenied tagged Failure::kMemFileUnusable, since
+// another user could have planted it. OK otherwise, also when the file does
+// not exist (RamFile::Open reports that). A path given explicitly is the
+// user's choice and is not checked.
+absl::Status CheckDefaultPathOwnership(const std::string& path);
 
 class RamFile {
  public:

@@ -7,12 +7,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "haywire/protocol/crc32c.h"
 #include "haywire/protocol/layout.h"
 #include "haywire/protocol/page_header.h"
@@ -68,7 +72,54 @@ absl::Status MakeDirs(const std::string& dir) {
   return absl::OkStatus();
 }
 
+std::string OctalMode(mode_t mode) {
+  return absl::StrFormat("%04o", mode & 07777);
+}
+
+// A file name no other process of ours uses at the same time.
+std::string TempSuffix() {
+  static std::atomic<uint64_t> counter{0};
+  return absl::StrCat(".tmp.", ::getpid(), ".",
+                      absl::ToUnixNanos(absl::Now()) & 0xFFFFFFFF, ".",
+                      counter.fetch_add(1, std::memory_order_relaxed));
+}
+
 }  // namespace
+
+absl::Status CheckCacheDir(const std::string& dir) {
+  const uid_t me = ::geteuid();
+  struct stat link;
+  if (::lstat(dir.c_str(), &link) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "not using cache directory ", dir, ": ", std::strerror(errno)));
+  }
+  if (S_ISLNK(link.st_mode) && link.st_uid != me) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("not using cache directory ", dir,
+                     ": it is a symbolic link owned by uid ", link.st_uid,
+                     ", not by you (uid ", me, ")"));
+  }
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "not using cache directory ", dir, ": ", std::strerror(errno)));
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("not using cache directory ", dir, ": not a directory"));
+  }
+  if (st.st_uid != me) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("not using cache directory ", dir, ": owned by uid ",
+                     st.st_uid, ", not by you (uid ", me, ")"));
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "not using cache directory ", dir, ": group or world writable (mode ",
+        OctalMode(st.st_mode), "); chmod go-w it to use it"));
+  }
+  return absl::OkStatus();
+}
 
 std::string DefaultCacheDir() {
   if (const char* dir = std::getenv("HAYWIRE_CACHE_DIR"); dir && *dir) {
@@ -95,11 +146,17 @@ std::optional<CachedSession> SessionCache::Load(const RamFileKey& key) const {
   // (an entry is a few KiB of runs; at most kMaxRegionPages runs when every
   // page stands alone): no buffer that grows by doubling and faults in
   // pages it then throws away.
-  const int fd = ::open(EntryPath(key).c_str(), O_RDONLY | O_CLOEXEC);
+  //
+  // Only from a directory that is ours alone, and never through a symbolic
+  // link or from a file someone else owns.
+  if (!CheckCacheDir(dir_).ok()) return std::nullopt;
+  const int fd = ::open(EntryPath(key).c_str(),
+                        O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return std::nullopt;
   struct stat st;
   std::string data;
-  const bool sized = ::fstat(fd, &st) == 0 && st.st_size >= 0 &&
+  const bool sized = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                     st.st_uid == ::geteuid() && st.st_size >= 0 &&
                      static_cast<uint64_t>(st.st_size) <=
                          sizeof(EntryHeader) +
                              uint64_t{kMaxRegionPages} * sizeof(EntryRun) +
@@ -169,6 +226,7 @@ std::optional<CachedSession> ParseCacheEntry(absl::string_view data,
 
 absl::Status SessionCache::Store(const CachedSession& session) const {
   if (absl::Status s = MakeDirs(dir_); !s.ok()) return s;
+  if (absl::Status s = CheckCacheDir(dir_); !s.ok()) return s;
   EntryHeader header{};
   header.magic = kEntryMagic;
   header.version = kEntryVersion;
@@ -196,8 +254,12 @@ absl::Status SessionCache::Store(const CachedSession& session) const {
   data.append(reinterpret_cast<const char*>(&crc), sizeof(crc));
 
   const std::string path = EntryPath(session.key);
-  const std::string tmp = absl::StrCat(path, ".tmp.", ::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  // A new file of our own (O_EXCL: never one planted under the name, nor
+  // through a link), then renamed over the entry, which replaces a link
+  // there rather than following it.
+  const std::string tmp = absl::StrCat(path, TempSuffix());
+  int fd = ::open(tmp.c_str(),
+                  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
     return absl::InternalError(absl::StrCat("cannot write session cache ", tmp,
                                             ": ", std::strerror(errno)));
@@ -226,6 +288,7 @@ absl::Status SessionCache::Store(const CachedSession& session) const {
 }
 
 void SessionCache::Forget(const RamFileKey& key) const {
+  if (!CheckCacheDir(dir_).ok()) return;
   ::unlink(EntryPath(key).c_str());
 }
 

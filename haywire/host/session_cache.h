@@ -18,6 +18,15 @@
 // $XDG_CACHE_HOME/haywire, else $HOME/.cache/haywire, else
 // /tmp/haywire-cache-<uid>. Writes are atomic (temp file + rename), so
 // concurrent commands never read a torn entry; a corrupt entry is ignored.
+//
+// Another local user must not be able to feed entries in or make a command
+// write where it should not (the /tmp fallback is a name anyone can
+// pre-create): a directory that is not the effective user's own, or that is
+// group or world writable, or a symbolic link someone else owns, is not used
+// at all (CheckCacheDir; no read, no write, Store says why and its caller
+// warns once). Directories are created 0700; an entry is read with
+// O_NOFOLLOW and only if it is a regular file of ours; the temporary file is
+// created O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600.
 #ifndef HAYWIRE_HOST_SESSION_CACHE_H_
 #define HAYWIRE_HOST_SESSION_CACHE_H_
 
@@ -48,6 +57,12 @@ std::optional<CachedSession> ParseCacheEntry(absl::string_view data,
 // The default cache directory (see above).
 std::string DefaultCacheDir();
 
+// OK if `dir` is a directory owned by the effective user and writable by
+// nobody else (reached, if through a symbolic link, through one of the
+// user's own); otherwise FailedPrecondition saying "not using cache
+// directory DIR: ..." and why.
+absl::Status CheckCacheDir(const std::string& dir);
+
 class SessionCache {
  public:
   explicit SessionCache(std::string dir) : dir_(std::move(dir)) {}
@@ -55,7 +70,8 @@ class SessionCache {
   // The entry for `key`, if one exists, parses, and matches `key`.
   std::optional<CachedSession> Load(const RamFileKey& key) const;
 
-  // Writes (replaces) the entry for `session.key`. Creates the directory.
+  // Writes (replaces) the entry for `session.key`. Creates the directory
+  // (0700). Fails, writing nothing, if CheckCacheDir refuses it.
   absl::Status Store(const CachedSession& session) const;
 
   // Removes the entry for `key`, if any.

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "haywire/util/utf8.h"
 
 namespace haywire {
 namespace {
@@ -31,53 +32,15 @@ void AppendUnicodeEscape(uint32_t code_unit, std::string* out) {
   out->append(escape, sizeof(escape));
 }
 
-// Decodes the UTF-8 sequence starting at `s[pos]`, which must not be ASCII.
-// Returns its length (2 to 4) and stores the code point in `*code_point` if it
-// is well-formed (Unicode table 3-7: no overlong forms, no surrogates, nothing
-// above U+10FFFF). Otherwise returns 0 and stores in `*invalid_length` the
-// length of the maximal subpart of an ill-formed sequence, i.e. the bytes that
-// one U+FFFD replaces.
-size_t DecodeMultiByte(absl::string_view s, size_t pos, uint32_t* code_point,
-                       size_t* invalid_length) {
-  const auto lead = static_cast<unsigned char>(s[pos]);
-  size_t length;
-  unsigned char second_min = 0x80;
-  unsigned char second_max = 0xBF;
-  uint32_t value;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-    value = lead & 0x1F;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    value = lead & 0x0F;
-    if (lead == 0xE0) second_min = 0xA0;  // overlong
-    if (lead == 0xED) second_max = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    value = lead & 0x07;
-    if (lead == 0xF0) second_min = 0x90;  // overlong
-    if (lead == 0xF4) second_max = 0x8F;  // above U+10FFFF
-  } else {
-    // Continuation byte without a lead, C0/C1 (overlong), or F5..FF.
-    *invalid_length = 1;
-    return 0;
-  }
-  for (size_t i = 1; i < length; ++i) {
-    const unsigned char min = i == 1 ? second_min : 0x80;
-    const unsigned char max = i == 1 ? second_max : 0xBF;
-    if (pos + i >= s.size()) {
-      *invalid_length = i;
-      return 0;
-    }
-    const auto byte = static_cast<unsigned char>(s[pos + i]);
-    if (byte < min || byte > max) {
-      *invalid_length = i;
-      return 0;
-    }
-    value = (value << 6) | (byte & 0x3F);
-  }
-  *code_point = value;
-  return length;
+// Characters written as \uXXXX although JSON allows them raw: C1 controls
+// (a terminal that shows the JSON would obey them), the line and paragraph
+// separators (not valid in JavaScript string literals) and the bidirectional
+// formatting controls (which reorder what a reader sees).
+bool EscapedCodePoint(uint32_t code_point) {
+  return (code_point >= 0x80 && code_point <= 0x9F) || code_point == 0x061C ||
+         code_point == 0x200E || code_point == 0x200F ||
+         (code_point >= 0x2028 && code_point <= 0x202E) ||
+         (code_point >= 0x2066 && code_point <= 0x2069);
 }
 
 }  // namespace
@@ -121,21 +84,15 @@ void AppendJsonString(absl::string_view value, std::string* out) {
       ++pos;
       continue;
     }
-    uint32_t code_point = 0;
-    size_t invalid_length = 0;
-    const size_t length =
-        DecodeMultiByte(value, pos, &code_point, &invalid_length);
-    if (length == 0) {
+    const Utf8Char c = DecodeUtf8(value, pos);
+    if (!c.valid) {
       out->append(kReplacementCharacter.data(), kReplacementCharacter.size());
-      pos += invalid_length;
+    } else if (EscapedCodePoint(c.code_point)) {
+      AppendUnicodeEscape(c.code_point, out);
     } else {
-      if (code_point == 0x2028 || code_point == 0x2029) {
-        AppendUnicodeEscape(code_point, out);
-      } else {
-        out->append(value.data() + pos, length);
-      }
-      pos += length;
+      out->append(value.data() + pos, c.length);
     }
+    pos += c.length;
   }
   out->push_back('"');
 }

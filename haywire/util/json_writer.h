@@ -30,10 +30,15 @@
 //
 //   * Strings are always valid JSON and valid UTF-8: `"` and `\` are escaped,
 //     control characters use the short escapes (`\b`, `\f`, `\n`, `\r`, `\t`)
-//     or `\u00XX`, DEL is written as `\u007f`, U+2028/U+2029 as `\u2028` and
-//     `\u2029` (so the output is also a valid JavaScript literal), and every
-//     ill-formed UTF-8 sequence is replaced by U+FFFD, one replacement per
-//     maximal ill-formed subpart as recommended by Unicode (chapter 3.9).
+//     or `\u00XX`, DEL is written as `\u007f`, the C1 controls U+0080 to
+//     U+009F as `\u0080` to `\u009f` (so JSON shown on a terminal cannot
+//     drive it), U+2028/U+2029 as `\u2028` and `\u2029` (so the output is
+//     also a valid JavaScript literal), the bidirectional formatting
+//     controls (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) as
+//     `\u202e` etc., and every ill-formed UTF-8 sequence is replaced by
+//     U+FFFD, one replacement per maximal ill-formed subpart as recommended
+//     by Unicode (chapter 3.9). Strings from the guest may hold anything;
+//     the output never holds a raw control character or invalid UTF-8.
 //   * Doubles are written in the shortest form that reads back to the same
 //     value; NaN and infinities, which JSON cannot represent, become `null`.
 //   * Compact style emits no whitespace at all. Pretty style puts every member

@@ -66,13 +66,39 @@ TEST(JsonQuoteTest, ValidUtf8PassesThrough) {
   EXPECT_EQ(JsonQuote("\xC3\xA9"), "\"\xC3\xA9\"");                  // é
   EXPECT_EQ(JsonQuote("\xE2\x82\xAC"), "\"\xE2\x82\xAC\"");          // €
   EXPECT_EQ(JsonQuote("\xF0\x9D\x84\x9E"), "\"\xF0\x9D\x84\x9E\"");  // 𝄞
-  EXPECT_EQ(JsonQuote("\xC2\x80"), "\"\xC2\x80\"");                  // U+0080
+  EXPECT_EQ(JsonQuote("\xC2\xA0"), "\"\xC2\xA0\"");                  // U+00A0
   EXPECT_EQ(JsonQuote("\xEF\xBF\xBF"), "\"\xEF\xBF\xBF\"");          // U+FFFF
   EXPECT_EQ(JsonQuote("\xF4\x8F\xBF\xBF"), "\"\xF4\x8F\xBF\xBF\"");  // max
   EXPECT_EQ(JsonQuote("\xED\x9F\xBF"), "\"\xED\x9F\xBF\"");          // U+D7FF
   EXPECT_EQ(JsonQuote("\xEE\x80\x80"), "\"\xEE\x80\x80\"");          // U+E000
   // Line and paragraph separators are escaped for JavaScript consumers.
   EXPECT_EQ(JsonQuote("\xE2\x80\xA8\xE2\x80\xA9"), R"("\u2028\u2029")");
+}
+
+TEST(JsonQuoteTest, C1ControlsAreEscaped) {
+  for (int cp = 0x80; cp <= 0x9F; ++cp) {
+    const std::string utf8 = {static_cast<char>(0xC2), static_cast<char>(cp)};
+    char expected[16];
+    snprintf(expected, sizeof(expected), "\"\\u%04x\"", cp);
+    EXPECT_EQ(JsonQuote(utf8), expected) << "cp=" << cp;
+  }
+  // The 8-bit CSI, well-formed (C2 9B) and as a lone byte (invalid UTF-8).
+  EXPECT_EQ(JsonQuote("a\xC2\x9B"
+                      "31m"),
+            R"("a\u009b31m")");
+  EXPECT_EQ(JsonQuote("a\x9B"
+                      "31m"),
+            absl::StrCat("\"a", kFffd, "31m\""));
+}
+
+TEST(JsonQuoteTest, BidiControlsAreEscaped) {
+  EXPECT_EQ(JsonQuote("a\xE2\x80\xAE"
+                      "cba"),
+            R"("a\u202ecba")");
+  EXPECT_EQ(JsonQuote("\xE2\x80\xAA\xE2\x80\xAD\xE2\x81\xA6\xE2\x81\xA9"),
+            R"("\u202a\u202d\u2066\u2069")");
+  EXPECT_EQ(JsonQuote("\xE2\x80\x8E\xE2\x80\x8F\xD8\x9C"),
+            R"("\u200e\u200f\u061c")");
 }
 
 TEST(JsonQuoteTest, InvalidUtf8IsReplaced) {

@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "haywire/format/process_format.h"
+#include "haywire/util/terminal_text.h"
 
 namespace haywire {
 namespace {
@@ -120,15 +121,15 @@ std::string TopColumnHeading(int pid_width) {
 
 std::string TopRow(const FrameRow& row, int pid_width, bool full_command) {
   const ProcessEntry& e = row.entry;
-  std::string user = TerminalSafe(e.user);
-  if (user.size() > 8) user = user.substr(0, 7) + "+";
+  // Widths in columns, not bytes: guest text may be UTF-8 or escapes.
+  const std::string user = PadToWidth(FitToWidth(TerminalSafe(e.user), 8), 8);
   const std::string command =
       full_command ? CommandText(e) : TerminalSafe(e.comm);
-  const char state = TerminalSafe(std::string(1, e.state))[0];
+  const std::string state = TerminalSafe(std::string(1, e.state));
   const std::string cpu = row.cpu_percent >= 999.95
                               ? absl::StrFormat("%5.0f", row.cpu_percent)
                               : absl::StrFormat("%5.1f", row.cpu_percent);
-  return absl::StrFormat("%*u %-8s %3s %3d %7s %6s %6s %c %s %5.1f %9s %s",
+  return absl::StrFormat("%*u %s %3s %3d %7s %6s %6s %s %s %5.1f %9s %s",
                          pid_width, e.pid, user, PriorityText(e.priority),
                          e.nice, ScaledKib(e.vsz_kb, 7), ScaledKib(e.rss_kb, 6),
                          ScaledKib(e.shr_kb, 6), state, cpu, row.mem_percent,

@@ -364,7 +364,31 @@ TEST(WatchTextTest, BatchFrameHasTopsLines) {
   // Control characters of a hostile name never reach the terminal.
   EXPECT_EQ(lines[8],
             " 4242 root      20   0    1000    100     50 S   0.0   0.0   "
-            "0:00.00 ev?[2Jil");
+            "0:00.00 ev\\x1b[2Jil");
+}
+
+TEST(WatchTextTest, ColumnsAreCountedInColumnsNotBytes) {
+  FrameRow row;
+  row.entry = Proc(7, "n\xC3\xA4me", 0);
+  // 6 columns (8 bytes): padded to USER's 8 columns like ASCII.
+  row.entry.user = "j\xC3\xBCrg\xC3\xABn";
+  EXPECT_EQ(
+      TopRow(row, 5, false),
+      "    7 j\xC3\xBCrg\xC3\xABn    20   0    1000    100     50 S   0.0   "
+      "0.0   0:00.00 n\xC3\xA4me");
+  // 10 columns: cut to 7 and '+', never inside a character.
+  row.entry.user =
+      "\xC3\x9F\xC3\x9F\xC3\x9F\xC3\x9F\xC3\x9F\xC3\x9F\xC3\x9F\xC3\x9F\xC3\x9F"
+      "\xC3\x9F";
+  EXPECT_EQ(TopRow(row, 5, false),
+            "    7 \xC3\x9F\xC3\x9F\xC3\x9F\xC3\x9F\xC3\x9F\xC3\x9F\xC3\x9F+  "
+            "20   0    1000    100     50 S   0.0   "
+            "0.0   0:00.00 n\xC3\xA4me");
+  // A C1 CSI and a lone 0x9B in the name are shown as escapes.
+  row.entry.comm =
+      "a\xC2\x9B"
+      "b\x9B";
+  EXPECT_THAT(TopRow(row, 5, false), ::testing::EndsWith(R"(a\u009bb\x9b)"));
 }
 
 TEST(WatchJsonTest, FrameJsonParsesWithPsFieldNames) {
