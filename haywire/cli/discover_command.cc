@@ -13,6 +13,7 @@
 #include "haywire/host/discovery.h"
 #include "haywire/host/ram_file.h"
 #include "haywire/util/json_writer.h"
+#include "haywire/util/terminal_text.h"
 
 namespace haywire {
 namespace {
@@ -26,12 +27,12 @@ std::string Ms(absl::Duration d) {
   return absl::StrFormat("%.1f ms", absl::ToDoubleMilliseconds(d));
 }
 
-// A text-table cell: never empty, never wider than its column (so columns
-// stay aligned and splittable), cut with a trailing '+' like ps does.
+// A text-table cell of guest text: escaped (terminal_text.h), never empty,
+// padded or cut (with a trailing '+', like ps) to exactly its column's
+// width, so columns stay aligned and splittable.
 std::string Cell(const std::string& s, size_t width) {
-  if (s.empty()) return "-";
-  if (s.size() <= width) return s;
-  return s.substr(0, width - 1) + "+";
+  return PadToWidth(s.empty() ? "-" : FitToWidth(TerminalSafe(s), width),
+                    width);
 }
 
 void WriteJson(const Discovery& d, const SessionReport* chosen,
@@ -99,7 +100,7 @@ void WriteJson(const Discovery& d, const SessionReport* chosen,
 void WriteText(const Discovery& d, const SessionReport* chosen,
                absl::Duration total) {
   std::printf(
-      "%s: %llu pages (%s), %zu session%s\n", d.path.c_str(),
+      "%s: %llu pages (%s), %zu session%s\n", TerminalSafe(d.path).c_str(),
       static_cast<unsigned long long>(d.stats.pages_in_file),
       absl::StrFormat("%.1f MiB", d.stats.pages_in_file * kPageSize / 1048576.0)
           .c_str(),
@@ -112,13 +113,13 @@ void WriteText(const Discovery& d, const SessionReport* chosen,
   for (const SessionReport& s : d.sessions) {
     const bool ok = s.beacon_status.ok();
     std::printf(
-        "%-18s %-5s %13s %5u %-12s %7s %-16s %-20s %u%s\n",
+        "%-18s %-5s %13s %5u %-12s %7s %s %s %u%s\n",
         SessionIdText(s.pages.session_id).c_str(), s.live ? "live" : "stale",
         absl::StrCat(s.pages.pages_found, "/", s.pages.page_count).c_str(),
         s.pages.Runs(), HexOffset(s.beacon_offset).c_str(),
         ok ? absl::StrCat(s.identity.pid).c_str() : "-",
-        ok ? Cell(s.identity.hostname, 16).c_str() : "-",
-        ok ? Cell(s.identity.kernel_release, 20).c_str() : "-",
+        Cell(ok ? s.identity.hostname : "", 16).c_str(),
+        Cell(ok ? s.identity.kernel_release : "", 20).c_str(),
         static_cast<unsigned>(kProtocolVersion),
         &s == chosen ? "  <- using" : "");
     if (!s.pages.conflicting_indices.empty()) {
@@ -131,7 +132,7 @@ void WriteText(const Discovery& d, const SessionReport* chosen,
     }
     if (!ok && !s.pages.beacon_offsets.empty()) {
       std::printf("  beacon rejected: %s\n",
-                  std::string(s.beacon_status.message()).c_str());
+                  TerminalSafe(s.beacon_status.message()).c_str());
     }
     if (s.pages.duplicate_pages > 0 || s.pages.inconsistent_pages > 0) {
       std::printf("  %u duplicate and %u inconsistent pages ignored\n",
@@ -171,10 +172,15 @@ void WriteText(const Discovery& d, const SessionReport* chosen,
 
 int RunDiscover(const std::vector<std::string>&) {
   const absl::Time start = absl::Now();
-  absl::StatusOr<std::unique_ptr<RamFile>> file =
-      RamFile::Open(FLAGS_mem_file, /*writable=*/false);
-  if (!file.ok()) return FailWith(file.status());
   const ConnectOptions options = ConnectOptionsFromFlags();
+  if (options.mem_file_is_default) {
+    if (absl::Status s = CheckDefaultPathOwnership(options.mem_file); !s.ok()) {
+      return FailWith(s);
+    }
+  }
+  absl::StatusOr<std::unique_ptr<RamFile>> file =
+      RamFile::Open(options.mem_file, /*writable=*/false);
+  if (!file.ok()) return FailWith(file.status());
   absl::StatusOr<Discovery> discovery = Discover(**file, options.discover);
   if (!discovery.ok()) return FailWith(discovery.status());
   absl::StatusOr<const SessionReport*> chosen =
@@ -185,7 +191,7 @@ int RunDiscover(const std::vector<std::string>&) {
     absl::Status cached = RememberSession(options.cache_dir, **file, **chosen);
     if (!cached.ok() && FLAGS_verbose) {
       std::fprintf(stderr, "haywire: %s\n",
-                   std::string(cached.message()).c_str());
+                   TerminalSafe(cached.message()).c_str());
     }
   }
   const SessionReport* picked = chosen.ok() ? *chosen : nullptr;

@@ -74,6 +74,10 @@ absl::StatusOr<std::unique_ptr<HostConnection>> ConnectFromFlags() {
 ConnectOptions ConnectOptionsFromFlags() {
   ConnectOptions options;
   options.mem_file = FLAGS_mem_file;
+  gflags::CommandLineFlagInfo mem_file_flag;
+  options.mem_file_is_default =
+      gflags::GetCommandLineFlagInfo("mem_file", &mem_file_flag) &&
+      mem_file_flag.is_default;
   options.cache_dir = FLAGS_cache_dir;
   (void)session_validator_registered;
   if (!FLAGS_session.empty())

@@ -32,5 +32,24 @@ TEST(ClientOptionsFromFlagsTest, ShortLiveWaitKeepsTheTwoSecondFloor) {
   EXPECT_EQ(ClientOptions().heartbeat_timeout, absl::Seconds(2));
 }
 
+// Only the built-in --mem-file default is checked for a planted file
+// (CheckDefaultPathOwnership); a path the user gives is their choice.
+TEST(ConnectOptionsFromFlagsTest, KnowsWhetherTheMemFileIsTheDefault) {
+  gflags::FlagSaver saver;
+  EXPECT_TRUE(ConnectOptionsFromFlags().mem_file_is_default);
+  gflags::SetCommandLineOption("mem_file", "/tmp/another-vm");
+  const ConnectOptions options = ConnectOptionsFromFlags();
+  EXPECT_FALSE(options.mem_file_is_default);
+  EXPECT_EQ(options.mem_file, "/tmp/another-vm");
+}
+
+TEST(ConnectOptionsFromFlagsTest, SessionFlagNamesTheSession) {
+  gflags::FlagSaver saver;
+  EXPECT_FALSE(ConnectOptionsFromFlags().session_id.has_value());
+  gflags::SetCommandLineOption("session", "0x00000000000000ab");
+  EXPECT_EQ(ConnectOptionsFromFlags().session_id, 0xABu);
+  EXPECT_EQ(gflags::SetCommandLineOption("session", "nothex"), "");
+}
+
 }  // namespace
 }  // namespace haywire

@@ -14,16 +14,6 @@
 namespace haywire {
 namespace {
 
-// Guest text for a one-line message: printable ASCII only.
-std::string TerminalSafeText(absl::string_view text) {
-  std::string out;
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    out.push_back(u >= 0x20 && u < 0x7F ? c : '?');
-  }
-  return out;
-}
-
 BeaconPage& BeaconAt(const RamFile& file, uint64_t offset) {
   return *reinterpret_cast<BeaconPage*>(file.base() + offset);
 }
@@ -162,10 +152,11 @@ std::optional<uint64_t> ParseSessionId(absl::string_view text) {
 namespace {
 
 // "0x... (pid 12, host vm1, 64 pages)": how a user tells sessions apart.
+// The hostname is guest text: whoever prints the message escapes it (the
+// command line's Fail() does).
 std::string DescribeSession(const SessionReport& s) {
   return absl::StrCat(SessionIdText(s.pages.session_id), " (pid ",
-                      s.identity.pid, ", host ",
-                      TerminalSafeText(s.identity.hostname), ", ",
+                      s.identity.pid, ", host ", s.identity.hostname, ", ",
                       s.pages.pages_found, " pages)");
 }
 

@@ -51,6 +51,11 @@ absl::Status RememberSession(const std::string& cache_dir, const RamFile& file,
 absl::StatusOr<LiveSession> ConnectToLiveSession(
     const ConnectOptions& options) {
   const absl::Time start = absl::Now();
+  if (options.mem_file_is_default) {
+    if (absl::Status s = CheckDefaultPathOwnership(options.mem_file); !s.ok()) {
+      return s;
+    }
+  }
   absl::StatusOr<std::unique_ptr<RamFile>> file =
       RamFile::Open(options.mem_file, /*writable=*/true);
   if (!file.ok()) return file.status();

@@ -26,6 +26,9 @@ namespace haywire {
 
 struct ConnectOptions {
   std::string mem_file;
+  // mem_file is the built-in default, not the user's choice: it is checked
+  // with CheckDefaultPathOwnership (ram_file.h) before it is opened.
+  bool mem_file_is_default = false;
   std::string cache_dir;  // empty: DefaultCacheDir().
   bool use_cache = true;
   // Also verify the event ring's pages when the page table comes from the
