@@ -66,7 +66,10 @@ struct ClientOptions {
   // response.
   bool keep_slot = true;
   // A whole listing (every chunk, resumption and restart) ends by then.
-  absl::Duration listing_timeout = absl::Seconds(60);
+  // Generous: 40 clients listing 5000 processes at once under ASan on two
+  // busy cores took over 60 s; the cap is for a companion that makes slow
+  // progress for ever (the entry and byte caps bound a fast one).
+  absl::Duration listing_timeout = absl::Seconds(300);
   // After this long without a response, the next request first checks that
   // the heartbeat kept going meanwhile (it moved, and its guest time moved
   // as far as the host's clock, less two periods), else waits for it to
