@@ -38,7 +38,7 @@ CompanionIdentity ForgedIdentity() {
 // A forged live session in `path`'s free pages: a full region (the user's
 // own guest-serve, or pages written by hand) whose heartbeat ticks.
 TEST(DiscoveryHostileTest, ForgedLiveSessionMakesChoiceAmbiguous) {
-  const std::string path = TempPath("forged-live");
+  const std::string path = TestTempPath("forged-live");
   LiveRegion real = MakeRegion(path, 0x1111, 41, /*decoys=*/false);
   // The real companion's guest clock is at 1 s; the forgery claims a boot
   // and clock that would once have made the real one look stale.
@@ -72,7 +72,7 @@ TEST(DiscoveryHostileTest, ForgedLiveSessionMakesChoiceAmbiguous) {
 }
 
 TEST(DiscoveryHostileTest, NamedSessionMustExistAndBeLive) {
-  const std::string path = TempPath("named");
+  const std::string path = TestTempPath("named");
   LiveRegion real = MakeRegion(path, 0x1212, 43);  // with a stale decoy
   HeartbeatTicker ticker(real.beacon);
   auto file = OpenRam(path);
@@ -88,7 +88,7 @@ TEST(DiscoveryHostileTest, NamedSessionMustExistAndBeLive) {
 }
 
 TEST(DiscoveryHostileTest, DuplicatedControlPageIsIncompleteNotAGuess) {
-  const std::string path = TempPath("dup-slot");
+  const std::string path = TestTempPath("dup-slot");
   LiveRegion real = MakeRegion(path, 0x3333, 44, /*decoys=*/false);
   // A second copy of request slot page 1 (a stale frame, or a forgery).
   const uint64_t copy = FreePages(*real.ram, 1)[0];
@@ -111,7 +111,7 @@ TEST(DiscoveryHostileTest, DuplicatedControlPageIsIncompleteNotAGuess) {
 }
 
 TEST(DiscoveryHostileTest, TwoTickingBeaconCopiesAreNotUsable) {
-  const std::string path = TempPath("dup-beacon");
+  const std::string path = TestTempPath("dup-beacon");
   LiveRegion real = MakeRegion(path, 0x4444, 45, /*decoys=*/false);
   const uint64_t copy = FreePages(*real.ram, 1)[0];
   std::memcpy(real.ram->data() + copy, real.beacon, kPageSize);
@@ -137,7 +137,7 @@ TEST(DiscoveryHostileTest, TwoTickingBeaconCopiesAreNotUsable) {
 size_t HeapInUse() { return mallinfo2().uordblks; }
 
 TEST(DiscoveryHostileTest, ForgedPageCountsDoNotCostMemory) {
-  const std::string path = TempPath("huge-counts");
+  const std::string path = TestTempPath("huge-counts");
   LiveRegion real = MakeRegion(path, 0x5555, 46, /*decoys=*/false);
   HeartbeatTicker ticker(real.beacon);
   // 4000 forged pages (16 MiB of a guest user's memory), each claiming to
@@ -170,7 +170,7 @@ TEST(DiscoveryHostileTest, ForgedPageCountsDoNotCostMemory) {
 }
 
 TEST(DiscoveryHostileTest, ForgedDuplicateIndicesAreCountedNotStored) {
-  const std::string path = TempPath("many-dups");
+  const std::string path = TestTempPath("many-dups");
   LiveRegion real = MakeRegion(path, 0x6666, 47, /*decoys=*/false);
   HeartbeatTicker ticker(real.beacon);
   // One forged session: many copies of a few indices of a huge region.

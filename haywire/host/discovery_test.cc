@@ -32,7 +32,7 @@ namespace haywire {
 namespace {
 
 TEST(DiscoveryTest, FindsScatteredLiveSessionAmongDecoys) {
-  const std::string path = TempPath("live");
+  const std::string path = TestTempPath("live");
   LiveRegion region = MakeRegion(path, 0x1234567890ABCDEFull, 7);
   HeartbeatTicker ticker(region.beacon);
   auto file = OpenRam(path);
@@ -72,7 +72,7 @@ TEST(DiscoveryTest, FindsScatteredLiveSessionAmongDecoys) {
 }
 
 TEST(DiscoveryTest, HoleSkippingDoesNotChangeTheResult) {
-  const std::string path = TempPath("holes");
+  const std::string path = TestTempPath("holes");
   LiveRegion region = MakeRegion(path, 0x42, 3);
   auto file = OpenRam(path);
   ASSERT_NE(file, nullptr);
@@ -92,7 +92,7 @@ TEST(DiscoveryTest, HoleSkippingDoesNotChangeTheResult) {
 }
 
 TEST(DiscoveryTest, OnlyStaleSessionsIsNoLiveSession) {
-  const std::string path = TempPath("stale");
+  const std::string path = TestTempPath("stale");
   LiveRegion region = MakeRegion(path, 0x77, 5);  // nobody ticks it
   auto file = OpenRam(path);
   absl::StatusOr<Discovery> d = Discover(*file, Fast());
@@ -106,7 +106,7 @@ TEST(DiscoveryTest, OnlyStaleSessionsIsNoLiveSession) {
 }
 
 TEST(DiscoveryTest, LiveSessionWithMissingPageIsIncomplete) {
-  const std::string path = TempPath("missing");
+  const std::string path = TestTempPath("missing");
   LiveRegion region = MakeRegion(path, 0x99, 11);
   WipePageHeader(region.ram->pages().page(kFirstBulkPage + 5));
   HeartbeatTicker ticker(region.beacon);
@@ -125,7 +125,7 @@ TEST(DiscoveryTest, LiveSessionWithMissingPageIsIncomplete) {
 }
 
 TEST(DiscoveryTest, TruncatedFileLosesTheTailPages) {
-  const std::string path = TempPath("truncated");
+  const std::string path = TestTempPath("truncated");
   uint64_t max_offset = 0;
   {
     LiveRegion region = MakeRegion(path, 0xAB, 13, /*decoys=*/false);
@@ -143,7 +143,7 @@ TEST(DiscoveryTest, TruncatedFileLosesTheTailPages) {
 }
 
 TEST(DiscoveryTest, LiveBeaconCopyWinsOverFrozenDuplicate) {
-  const std::string path = TempPath("dup");
+  const std::string path = TestTempPath("dup");
   LiveRegion region = MakeRegion(path, 0xD0, 17, /*decoys=*/false);
   // A stale copy of the beacon page elsewhere (as page migration leaves).
   uint64_t copy_offset = 0;
@@ -176,7 +176,7 @@ void WriteHeader(const std::string& path, uint64_t offset, PageHeader header) {
 }
 
 std::string ZeroFile(const std::string& name, uint64_t bytes) {
-  const std::string path = TempPath(name);
+  const std::string path = TestTempPath(name);
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0600);
   EXPECT_GE(fd, 0);
   EXPECT_EQ(::ftruncate(fd, static_cast<off_t>(bytes)), 0);
@@ -238,12 +238,12 @@ TEST(RamFileTest, RejectsUnusableFiles) {
     std::string path;
     std::string expect;
   };
-  const std::string dir = TempPath("dir");
+  const std::string dir = TestTempPath("dir");
   ASSERT_EQ(::mkdir(dir.c_str(), 0700), 0);
   const std::string empty = ZeroFile("empty", 0);
   const std::string odd = ZeroFile("odd", 4096 * 3 + 100);
   for (const Case& c :
-       std::vector<Case>{{TempPath("does-not-exist"), "does not exist"},
+       std::vector<Case>{{TestTempPath("does-not-exist"), "does not exist"},
                          {dir, "is a directory"},
                          {empty, "is empty"},
                          {odd, "not a whole number of 4096-byte pages"}}) {

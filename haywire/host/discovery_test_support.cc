@@ -28,11 +28,6 @@ HeartbeatTicker::~HeartbeatTicker() {
   thread_.join();
 }
 
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return absl::StrCat(dir ? dir : "/tmp", "/", name, "-", ::getpid());
-}
-
 CompanionIdentity TestIdentity() {
   CompanionIdentity id;
   id.pid = 777;

@@ -18,14 +18,12 @@
 #include "haywire/host/ram_file.h"
 #include "haywire/protocol/beacon.h"
 #include "haywire/protocol/layout.h"
+#include "haywire/testing/companion_process.h"
 
 namespace haywire {
 
 inline constexpr uint64_t kRamBytes = 64ull << 20;
 inline constexpr uint32_t kRegionPages = 512;
-
-// A per-process path under $TEST_TMPDIR.
-std::string TempPath(const std::string& name);
 
 // The beacon info of the test regions (pid 777, host "test-guest").
 CompanionIdentity TestIdentity();
