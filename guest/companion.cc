@@ -77,23 +77,46 @@ absl::Time Companion::ReadClock() {
 
 bool Companion::Serve(uint32_t slot_index) {
   RequestSlotPage& slot = *request_slots_[slot_index];
+  RequestAuthenticator* const authenticator = options_.authenticator;
   bool malformed = false;
-  std::optional<SlotWord> taken =
-      ReadPublishedRequest(slot, &request_, &malformed);
+  std::optional<SlotWord> taken = ReadPublishedRequest(
+      slot, &request_, &malformed,
+      authenticator != nullptr ? WithAuth::kYes : WithAuth::kNo);
   if (!taken.has_value()) return false;
-  bool handled;
-  // PING and errors the router answers itself need no clock.
-  absl::Time deadline = absl::InfiniteFuture();
-  if (router_->RunsHandler(request_, malformed)) {
-    const absl::Time start = ReadClock();
-    deadline = start + options_.handler_budget;
-    // Relaxed: see handler_since_ns_.
-    handler_since_ns_.store(absl::ToUnixNanos(start),
-                            std::memory_order_relaxed);
+  bool handled = false;
+  HandlerResult result;
+  // With a key: the channel the request came on (null: refused, or the
+  // request is the challenge that opens one).
+  const RequestAuthenticator::Channel* channel = nullptr;
+  bool admitted = true;
+  if (authenticator != nullptr) {
+    if (request_.type == static_cast<uint32_t>(RequestType::kAuthChallenge)) {
+      result = authenticator->Challenge(request_, malformed, &channel);
+      admitted = false;  // answered here, not by the router
+    } else {
+      std::string why;
+      ResponseStatus refusal;
+      channel = authenticator->Verify(slot_index, request_, malformed, &refusal,
+                                      &why);
+      if (channel == nullptr) {
+        result = ErrorResult(refusal, why);
+        admitted = false;
+      }
+    }
   }
-  HandlerResult result =
-      router_->Dispatch(request_, malformed, &handled, deadline);
-  handler_since_ns_.store(0, std::memory_order_relaxed);
+  if (admitted) {
+    // PING and errors the router answers itself need no clock.
+    absl::Time deadline = absl::InfiniteFuture();
+    if (router_->RunsHandler(request_, malformed)) {
+      const absl::Time start = ReadClock();
+      deadline = start + options_.handler_budget;
+      // Relaxed: see handler_since_ns_.
+      handler_since_ns_.store(absl::ToUnixNanos(start),
+                              std::memory_order_relaxed);
+    }
+    result = router_->Dispatch(request_, malformed, &handled, deadline);
+    handler_since_ns_.store(0, std::memory_order_relaxed);
+  }
   // Single writer: a relaxed load and store, no read-modify-write needed.
   std::atomic<uint64_t>& counter =
       result.status == ResponseStatus::kOk ? served_ : rejected_;
@@ -110,11 +133,16 @@ bool Companion::Serve(uint32_t slot_index) {
       request_.type == static_cast<uint32_t>(RequestType::kPing)
           ? 0
           : MonotonicNowNs();
+  const auto payload = absl::MakeConstSpan(
+      reinterpret_cast<const uint8_t*>(result.payload.data()),
+      result.payload.size());
+  auth::Tag tag;
+  if (channel != nullptr) {
+    tag = authenticator->Sign(*channel, slot_index, request_, fields, payload);
+    fields.response_tag = &tag;
+  }
   const Completion completion = CompleteRequest(
-      slot, *response_slots_[slot_index], *taken, fields,
-      absl::MakeConstSpan(
-          reinterpret_cast<const uint8_t*>(result.payload.data()),
-          result.payload.size()));
+      slot, *response_slots_[slot_index], *taken, fields, payload);
   if (completion == Completion::kDelivered) {
     SlotWord published = *taken;
     published.state = SlotState::kResponseReady;

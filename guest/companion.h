@@ -32,6 +32,9 @@
 //   * After each tick the loop sweeps the slots (guest/stuck_slots.h): a
 //     state word left in a state the companion did not set (a claim never
 //     published, garbage, a forged kInProgress) is freed after a timeout.
+//
+// With a key (CompanionOptions::authenticator), every request is checked
+// before the router sees it, and every response on a channel is tagged.
 #ifndef HAYWIRE_GUEST_COMPANION_H_
 #define HAYWIRE_GUEST_COMPANION_H_
 
@@ -43,6 +46,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "guest/request_authenticator.h"
 #include "guest/request_router.h"
 #include "guest/stuck_slots.h"
 #include "haywire/protocol/layout.h"
@@ -79,6 +83,11 @@ struct CompanionOptions {
   absl::Duration heartbeat_stall_limit = absl::Seconds(1);
   // When slots stuck in a state the companion did not set are freed.
   StuckSlotOptions stuck_slots;
+  // A companion with the VM key: answers AUTH_CHALLENGE, serves other
+  // requests only on authenticated channels and tags its responses
+  // (guest/request_authenticator.h). Null: no key. Must outlive the
+  // companion; the serving loop is its only user.
+  RequestAuthenticator* authenticator = nullptr;
 };
 
 class Companion {

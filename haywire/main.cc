@@ -10,6 +10,7 @@
 #include "haywire/cli/discover_command.h"
 #include "haywire/cli/guest_serve_command.h"
 #include "haywire/cli/info_command.h"
+#include "haywire/cli/keygen_command.h"
 #include "haywire/cli/ps_command.h"
 #include "haywire/cli/watch_command.h"
 
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
       haywire::DiscoverCommand(),   haywire::PsCommand(),
       haywire::InfoCommand(),       haywire::WatchCommand(),
       haywire::GuestServeCommand(), haywire::BenchCommand(),
+      haywire::KeygenCommand(),
   };
   return haywire::RunMain(argc, argv, commands);
 }

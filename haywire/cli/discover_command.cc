@@ -5,12 +5,14 @@
 #include <cstdio>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "haywire/cli/host_flags.h"
 #include "haywire/host/discovery.h"
+#include "haywire/host/live_session.h"
 #include "haywire/host/ram_file.h"
 #include "haywire/util/json_writer.h"
 #include "haywire/util/terminal_text.h"
@@ -35,8 +37,18 @@ std::string Cell(const std::string& s, size_t width) {
                     width);
 }
 
+// What discover knows about a session's key: "unchecked" without a key
+// (or when it was not challenged), else the challenge's result, or
+// "no-answer".
+using AuthResults = absl::flat_hash_map<uint64_t, std::string>;
+
+std::string AuthOf(const AuthResults& auth, const SessionReport& s) {
+  auto it = auth.find(s.pages.session_id);
+  return it == auth.end() ? "unchecked" : it->second;
+}
+
 void WriteJson(const Discovery& d, const SessionReport* chosen,
-               absl::Duration total) {
+               absl::Duration total, const AuthResults& auth) {
   JsonWriter json(JsonWriter::Style::kPretty);
   json.BeginObject();
   json.Key("mem_file").String(d.path);
@@ -58,6 +70,7 @@ void WriteJson(const Discovery& d, const SessionReport* chosen,
     json.Key("session_id").String(SessionIdText(s.pages.session_id));
     json.Key("live").Bool(s.live);
     json.Key("usable").Bool(s.usable());
+    json.Key("auth").String(AuthOf(auth, s));
     json.Key("chosen").Bool(&s == chosen);
     json.Key("pages_found").Uint(s.pages.pages_found);
     json.Key("pages_expected").Uint(s.pages.page_count);
@@ -98,7 +111,7 @@ void WriteJson(const Discovery& d, const SessionReport* chosen,
 }
 
 void WriteText(const Discovery& d, const SessionReport* chosen,
-               absl::Duration total) {
+               absl::Duration total, const AuthResults& auth) {
   std::printf(
       "%s: %llu pages (%s), %zu session%s\n", TerminalSafe(d.path).c_str(),
       static_cast<unsigned long long>(d.stats.pages_in_file),
@@ -122,6 +135,9 @@ void WriteText(const Discovery& d, const SessionReport* chosen,
         Cell(ok ? s.identity.kernel_release : "", 20).c_str(),
         static_cast<unsigned>(kProtocolVersion),
         &s == chosen ? "  <- using" : "");
+    if (!auth.empty()) {
+      std::printf("  key: %s\n", AuthOf(auth, s).c_str());
+    }
     if (!s.pages.conflicting_indices.empty()) {
       std::printf("  page %s found more than once: not usable\n",
                   absl::StrJoin(s.pages.conflicting_indices, ", ").c_str());
@@ -172,23 +188,39 @@ void WriteText(const Discovery& d, const SessionReport* chosen,
 
 int RunDiscover(const std::vector<std::string>&) {
   const absl::Time start = absl::Now();
-  const ConnectOptions options = ConnectOptionsFromFlags();
+  const absl::StatusOr<ConnectOptions> connect = ConnectOptionsFromFlags();
+  if (!connect.ok()) return FailWith(connect.status());
+  const ConnectOptions& options = *connect;
   if (options.mem_file_is_default) {
     if (absl::Status s = CheckDefaultPathOwnership(options.mem_file); !s.ok()) {
       return FailWith(s);
     }
   }
-  absl::StatusOr<std::unique_ptr<RamFile>> file =
-      RamFile::Open(options.mem_file, /*writable=*/false);
-  if (!file.ok()) return FailWith(file.status());
-  absl::StatusOr<Discovery> discovery = Discover(**file, options.discover);
+  // Read-only, unless a key means challenging the live sessions.
+  const bool keyed = static_cast<bool>(options.challenge);
+  absl::StatusOr<std::unique_ptr<RamFile>> opened =
+      RamFile::Open(options.mem_file, /*writable=*/keyed);
+  if (!opened.ok()) return FailWith(opened.status());
+  const std::shared_ptr<RamFile> file = *std::move(opened);
+  absl::StatusOr<Discovery> discovery = Discover(*file, options.discover);
   if (!discovery.ok()) return FailWith(discovery.status());
-  absl::StatusOr<const SessionReport*> chosen =
-      ChooseSession(*discovery, options.session_id);
+  AuthResults auth;
+  absl::StatusOr<const SessionReport*> chosen;
+  if (keyed) {
+    std::vector<SessionAuthResult> results;
+    chosen = ChooseAuthenticatedSession(file, *discovery, options, &results);
+    for (const SessionAuthResult& r : results) {
+      auth[r.session_id] = r.outcome.ok()
+                               ? std::string(AuthOutcomeName(*r.outcome))
+                               : "no-answer";
+    }
+  } else {
+    chosen = ChooseSession(*discovery, options.session_id);
+  }
   const absl::Duration total = absl::Now() - start;
   if (chosen.ok()) {
     // Later commands (ps, info, watch) start from this page table.
-    absl::Status cached = RememberSession(options.cache_dir, **file, **chosen);
+    absl::Status cached = RememberSession(options.cache_dir, *file, **chosen);
     if (!cached.ok() && FLAGS_verbose) {
       std::fprintf(stderr, "haywire: %s\n",
                    TerminalSafe(cached.message()).c_str());
@@ -196,9 +228,9 @@ int RunDiscover(const std::vector<std::string>&) {
   }
   const SessionReport* picked = chosen.ok() ? *chosen : nullptr;
   if (FLAGS_json) {
-    WriteJson(*discovery, picked, total);
+    WriteJson(*discovery, picked, total, auth);
   } else {
-    WriteText(*discovery, picked, total);
+    WriteText(*discovery, picked, total, auth);
   }
   std::fflush(stdout);
   if (!chosen.ok()) return FailWith(chosen.status());
@@ -225,6 +257,12 @@ Command DiscoverCommand() {
       "pages), so when more than one live session could be used, discover "
       "lists them all and exits 13; pick one with --session=ID (every host "
       "command takes it).\n\n"
+      "With the VM's key (--key-file, or <mem-file>.key), discover also "
+      "challenges each live session to prove the key and shows the result "
+      "(authenticated, unauthenticated: the companion has no key, failed: "
+      "it does not hold this one, no-answer); only a session that proves "
+      "the key is used, even when it is the only one (exit 14 when none "
+      "does).\n\n"
       "Only data extents of the file are read, in large populated chunks; "
       "--verbose says how long the scan took. The live session's page table "
       "is cached so that ps, info and watch connect without rescanning.\n\n"
@@ -241,6 +279,8 @@ Command DiscoverCommand() {
                         ExitCode::kSessionIncomplete,
                         ExitCode::kVersionMismatch,
                         ExitCode::kAmbiguousSession,
+                        ExitCode::kUnauthenticated,
+                        ExitCode::kKeyFileUnusable,
                         ExitCode::kFailure};
   command.run = RunDiscover;
   return command;

@@ -43,6 +43,12 @@ constexpr ExitCodeInfo kExitCodes[] = {
      "guest-serve could not create its shared region."},
     {ExitCode::kAmbiguousSession, "ambiguous-session",
      "Several live sessions were found; pick one with --session=ID."},
+    {ExitCode::kUnauthenticated, "unauthenticated",
+     "No live session proved the VM key, or a message failed its "
+     "authentication; without --key-file: the companion requires a key."},
+    {ExitCode::kKeyFileUnusable, "key-file-unusable",
+     "The key file cannot be used (missing, wrong size, readable by others "
+     "or owned by another user)."},
 };
 
 // Every enumerator has exactly one row, at the index of its value.
@@ -51,7 +57,7 @@ constexpr bool TableMatchesEnum() {
     if (static_cast<int>(kExitCodes[i].code) != i) return false;
   }
   return static_cast<int>(std::size(kExitCodes)) ==
-         ExitCodeValue(ExitCode::kAmbiguousSession) + 1;
+         ExitCodeValue(ExitCode::kKeyFileUnusable) + 1;
 }
 static_assert(TableMatchesEnum(),
               "kExitCodes must list every ExitCode in order");

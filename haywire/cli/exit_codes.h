@@ -57,6 +57,14 @@ enum class ExitCode : int {
   // More than one live, complete session: the host does not guess which is
   // the real companion (any guest user can run one); pick with --session.
   kAmbiguousSession = 13,
+  // With a key: no live session proved it, or a message failed its
+  // authentication tag. Without one: the companion has a key and refuses
+  // unauthenticated requests.
+  kUnauthenticated = 14,
+  // The key file (--key-file, or the default <mem-file>.key) cannot be
+  // used: missing (when named), wrong size, readable by others, or owned by
+  // another user.
+  kKeyFileUnusable = 15,
 };
 
 // The numeric exit status, for returning from `main()`.

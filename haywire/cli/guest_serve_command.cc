@@ -3,11 +3,16 @@
 #include "haywire/cli/guest_serve_command.h"
 
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -17,14 +22,19 @@
 #include "guest/identity.h"
 #include "guest/process_service.h"
 #include "guest/procfs.h"
+#include "guest/request_authenticator.h"
 #include "guest/request_router.h"
 #include "guest/shm_region.h"
 #include "guest/simulated_ram.h"
 #include "guest/system_service.h"
+#include "haywire/auth/handshake.h"
+#include "haywire/auth/vm_key.h"
+#include "haywire/cli/key_flag.h"
 #include "haywire/cli/poll_flag.h"
 #include "haywire/cli/stop_signals.h"
 #include "haywire/protocol/event_ring.h"
 #include "haywire/protocol/region.h"
+#include "haywire/protocol/shared_access.h"
 #include "haywire/util/byte_size.h"
 
 DEFINE_string(shm_name, "vm-pagebeacon",
@@ -81,6 +91,62 @@ int SetupFail(const std::string& message) {
   return Fail(ExitCode::kGuestSetup, message);
 }
 
+// Loads the qemu_fw_cfg module when its sysfs tree is missing (Debian
+// builds it as a module). Bounded: modprobe is given 5 s.
+void LoadFwCfgModule() {
+  struct stat st;
+  if (::stat("/sys/firmware/qemu_fw_cfg", &st) == 0) return;
+  const pid_t child = ::fork();
+  if (child == 0) {
+    const char* const argv[] = {"modprobe", "-q", "qemu_fw_cfg", nullptr};
+    ::execv("/sbin/modprobe", const_cast<char* const*>(argv));
+    ::execvp("modprobe", const_cast<char* const*>(argv));
+    ::_exit(127);
+  }
+  if (child < 0) return;
+  for (int i = 0; i < 500; ++i) {
+    int status;
+    if (::waitpid(child, &status, WNOHANG) == child) return;
+    ::usleep(10'000);
+  }
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+}
+
+// The companion's key: --key-file, else (in a real guest) the one QEMU
+// passed through fw_cfg, else none. `*where` says where it came from, or
+// why there is none. An error: a key was named but cannot be used.
+absl::StatusOr<std::optional<auth::VmKey>> LoadCompanionKey(
+    bool simulated, std::string* where) {
+  if (FLAGS_key_file == kNoKey) {
+    *where = "no key (--key-file=none)";
+    return std::nullopt;
+  }
+  if (!FLAGS_key_file.empty()) {
+    absl::StatusOr<auth::VmKey> key =
+        auth::ReadKeyFile(FLAGS_key_file, auth::KeyFileCheck::kNamed);
+    if (!key.ok()) return key.status();
+    *where = absl::StrCat("the key in ", FLAGS_key_file);
+    return std::optional<auth::VmKey>(*std::move(key));
+  }
+  if (simulated) {
+    *where = "no key (simulated mode reads one only with --key-file)";
+    return std::nullopt;
+  }
+  LoadFwCfgModule();
+  absl::StatusOr<auth::VmKey> key =
+      auth::ReadKeyFile(auth::kFwCfgKeyPath, auth::KeyFileCheck::kFirmware);
+  if (!key.ok()) {
+    *where = absl::IsNotFound(key.status())
+                 ? absl::StrCat("no key (QEMU passed none: -fw_cfg name=",
+                                auth::kFwCfgKeyName, ",file=FILE)")
+                 : absl::StrCat("no key (", key.status().message(), ")");
+    return std::nullopt;
+  }
+  *where = absl::StrCat("the key QEMU passed (", auth::kFwCfgKeyPath, ")");
+  return std::optional<auth::VmKey>(*std::move(key));
+}
+
 int RunGuestServe(const std::vector<std::string>&) {
   absl::StatusOr<uint64_t> region_bytes = ParseByteSize(FLAGS_region_size);
   if (!region_bytes.ok()) {
@@ -123,6 +189,13 @@ int RunGuestServe(const std::vector<std::string>&) {
             " for a region of ", region_pages,
             " pages (raise --region-size, or "
             "--event-source=off)"));
+  }
+  std::string key_source;
+  absl::StatusOr<std::optional<auth::VmKey>> key =
+      LoadCompanionKey(!FLAGS_ram_file.empty(), &key_source);
+  if (!key.ok()) {
+    return Fail(ExitCode::kKeyFileUnusable,
+                absl::StrCat("--key-file: ", key.status().message()));
   }
   const uint64_t session_id = NewSessionId();
 
@@ -193,6 +266,7 @@ int RunGuestServe(const std::vector<std::string>&) {
   // No kCapDoorbell: the companion watches the state words themselves
   // (docs/PROTOCOL.md 4.4), so hosts need not ring.
   identity.capabilities = router.capabilities();
+  if (key->has_value()) identity.capabilities |= kCapAuthentication;
   if (events != nullptr) {
     identity.capabilities |= events->capabilities();
     identity.event_ring_first_page = kFirstBulkPage;
@@ -202,11 +276,22 @@ int RunGuestServe(const std::vector<std::string>&) {
     return SetupFail(std::string(s.message()));
   }
 
+  // With a key: the proof covers the beacon exactly as initialised.
+  std::unique_ptr<RequestAuthenticator> authenticator;
+  if (key->has_value()) {
+    std::array<uint8_t, auth::kProvenBeaconBytes> beacon;
+    LoadBytesAcquire(beacon.data(), &region.beacon(), beacon.size());
+    authenticator =
+        std::make_unique<RequestAuthenticator>(**key, session_id, beacon);
+  }
   const std::atomic<bool>& stop = InstallStopSignals();
 
   std::printf("guest-serve: session 0x%016llx, %u pages in %s, pid %u\n",
               static_cast<unsigned long long>(session_id), region_pages,
               where.c_str(), identity.pid);
+  std::printf("guest-serve: %s%s\n",
+              authenticator != nullptr ? "authenticating hosts with " : "",
+              key_source.c_str());
   if (events != nullptr) {
     if (absl::Status s = events->Start(pages, kFirstBulkPage, ring_pages);
         !s.ok()) {
@@ -232,6 +317,7 @@ int RunGuestServe(const std::vector<std::string>&) {
       absl::Milliseconds(std::clamp(FLAGS_idle_sleep_ms, 1, 90)));
   companion_options.tick_recheck =
       absl::Microseconds(std::clamp(FLAGS_tick_recheck_us, 0, 100000));
+  companion_options.authenticator = authenticator.get();
   Companion companion(region, &router, companion_options);
   companion.Serve(stop);
 
@@ -274,16 +360,23 @@ Command GuestServeCommand() {
       "the region's pages are scattered through a RAM file exactly as a real "
       "guest's pages are scattered through QEMU's memory-backend-file, and "
       "host commands read that file with --mem-file.\n\n"
+      "Authentication: with the VM's key (haywire keygen), passed by QEMU "
+      "with -fw_cfg name=opt/haywire/key,file=FILE and read by guest-serve "
+      "from /sys/firmware/qemu_fw_cfg (loading the qemu_fw_cfg module if "
+      "needed; root only), or named with --key-file, the companion proves "
+      "the key to hosts and serves only requests authenticated with it. "
+      "Without a key it serves anyone who can write the RAM file, and hosts "
+      "cannot tell it from a companion any guest user could start.\n\n"
       "Examples:\n"
       "  sudo haywire guest-serve\n"
       "  haywire guest-serve --ram-file=/tmp/haywire-vm-mem --ram-size=1G";
-  command.flags = {"shm_name",        "region_size",    "ram_file",
-                   "ram_size",        "placement_seed", "mlock",
-                   "proc_root",       "passwd_file",    "idle_sleep_ms",
-                   "tick_recheck_us", "poll",           "event_source",
-                   "event_ring_pages"};
+  command.flags = {"shm_name",         "region_size",    "ram_file",
+                   "ram_size",         "placement_seed", "mlock",
+                   "proc_root",        "passwd_file",    "idle_sleep_ms",
+                   "tick_recheck_us",  "poll",           "event_source",
+                   "event_ring_pages", "key_file"};
   command.exit_codes = {ExitCode::kOk, ExitCode::kUsage, ExitCode::kGuestSetup,
-                        ExitCode::kFailure};
+                        ExitCode::kKeyFileUnusable, ExitCode::kFailure};
   command.run = RunGuestServe;
   return command;
 }

@@ -2,7 +2,10 @@
 
 #include "haywire/cli/host_flags.h"
 
+#include "absl/strings/str_cat.h"
+#include "haywire/auth/vm_key.h"
 #include "haywire/cli/command.h"
+#include "haywire/cli/key_flag.h"
 #include "haywire/cli/poll_flag.h"
 #include "haywire/host/failure.h"
 
@@ -45,7 +48,30 @@ namespace haywire {
 
 std::vector<std::string> HostFlagNames() {
   return {"mem_file",   "json", "cache_dir", "live_wait_ms",
-          "timeout_ms", "poll", "session"};
+          "timeout_ms", "poll", "session",   "key_file"};
+}
+
+absl::StatusOr<std::shared_ptr<const auth::VmKey>> KeyFromFlags() {
+  // Read once per process: every client of a command shares the key.
+  static const absl::StatusOr<std::shared_ptr<const auth::VmKey>> key =
+      []() -> absl::StatusOr<std::shared_ptr<const auth::VmKey>> {
+    if (FLAGS_key_file == kNoKey) return nullptr;
+    const bool named = !FLAGS_key_file.empty();
+    const std::string path =
+        named ? FLAGS_key_file : auth::DefaultKeyPathFor(FLAGS_mem_file);
+    absl::StatusOr<auth::VmKey> read =
+        auth::ReadKeyFile(path, named ? auth::KeyFileCheck::kNamed
+                                      : auth::KeyFileCheck::kDefault);
+    if (!read.ok()) {
+      // No key at the default path: no key, as before keys existed.
+      if (!named && absl::IsNotFound(read.status())) return nullptr;
+      return MakeFailure(read.status().code(),
+                         absl::StrCat("--key-file: ", read.status().message()),
+                         Failure::kKeyFileUnusable);
+    }
+    return std::make_shared<const auth::VmKey>(*std::move(read));
+  }();
+  return key;
 }
 
 ClientOptions ClientOptionsFromFlags() {
@@ -57,12 +83,16 @@ ClientOptions ClientOptionsFromFlags() {
   // discovery is as slow while it answers.
   options.heartbeat_timeout = std::max(options.heartbeat_timeout,
                                        absl::Milliseconds(FLAGS_live_wait_ms));
+  // ConnectOptionsFromFlags() reported a key that cannot be read.
+  absl::StatusOr<std::shared_ptr<const auth::VmKey>> key = KeyFromFlags();
+  if (key.ok()) options.key = *key;
   return options;
 }
 
 absl::StatusOr<std::unique_ptr<HostConnection>> ConnectFromFlags() {
-  absl::StatusOr<LiveSession> session =
-      ConnectToLiveSession(ConnectOptionsFromFlags());
+  absl::StatusOr<ConnectOptions> options = ConnectOptionsFromFlags();
+  if (!options.ok()) return options.status();
+  absl::StatusOr<LiveSession> session = ConnectToLiveSession(*options);
   if (!session.ok()) return session.status();
   auto connection = std::make_unique<HostConnection>();
   connection->session = *std::move(session);
@@ -71,8 +101,23 @@ absl::StatusOr<std::unique_ptr<HostConnection>> ConnectFromFlags() {
   return connection;
 }
 
-ConnectOptions ConnectOptionsFromFlags() {
+SessionChallenge ChallengeWith(std::shared_ptr<const auth::VmKey> key) {
+  ClientOptions client = ClientOptionsFromFlags();
+  client.key = std::move(key);
+  // A forgery that never answers costs this much per session challenged.
+  client.request_timeout = std::min(client.request_timeout, kChallengeTimeout);
+  client.keep_slot = false;
+  return [client](const LiveSession& session) {
+    Client challenger(&session, client);
+    return challenger.Authenticate();
+  };
+}
+
+absl::StatusOr<ConnectOptions> ConnectOptionsFromFlags() {
   ConnectOptions options;
+  absl::StatusOr<std::shared_ptr<const auth::VmKey>> key = KeyFromFlags();
+  if (!key.ok()) return key.status();
+  if (*key != nullptr) options.challenge = ChallengeWith(*key);
   options.mem_file = FLAGS_mem_file;
   gflags::CommandLineFlagInfo mem_file_flag;
   options.mem_file_is_default =
@@ -111,6 +156,10 @@ ExitCode ExitCodeFor(const absl::Status& status) {
       return ExitCode::kGuestError;
     case Failure::kAmbiguousSession:
       return ExitCode::kAmbiguousSession;
+    case Failure::kUnauthenticated:
+      return ExitCode::kUnauthenticated;
+    case Failure::kKeyFileUnusable:
+      return ExitCode::kKeyFileUnusable;
   }
   return ExitCode::kFailure;
 }

@@ -9,8 +9,12 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "gflags/gflags.h"
+#include "haywire/auth/vm_key.h"
 #include "haywire/cli/exit_codes.h"
+#include "haywire/cli/key_flag.h"
 #include "haywire/host/client.h"
 #include "haywire/host/live_session.h"
 
@@ -26,8 +30,20 @@ namespace haywire {
 // Flag names every host command accepts.
 std::vector<std::string> HostFlagNames();
 
-// ConnectOptions from the flags above.
-ConnectOptions ConnectOptionsFromFlags();
+// The VM key of --key-file (null: no key), read once per process. Errors
+// (a named key that is missing or unusable, a default one that is
+// unusable) carry Failure::kKeyFileUnusable.
+absl::StatusOr<std::shared_ptr<const auth::VmKey>> KeyFromFlags();
+
+// How long a challenge at connect waits for its answer (at most).
+inline constexpr absl::Duration kChallengeTimeout = absl::Seconds(2);
+
+// A challenge of candidate sessions with `key` (ConnectOptions::challenge).
+SessionChallenge ChallengeWith(std::shared_ptr<const auth::VmKey> key);
+
+// ConnectOptions from the flags above (with the key's challenge when there
+// is a key); fails when the key cannot be read.
+absl::StatusOr<ConnectOptions> ConnectOptionsFromFlags();
 
 // ClientOptions from the flags above: --timeout-ms bounds each response and
 // the wait for a slot; --live-wait-ms, when above the 2 s default, how long

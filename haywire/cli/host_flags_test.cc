@@ -36,18 +36,18 @@ TEST(ClientOptionsFromFlagsTest, ShortLiveWaitKeepsTheTwoSecondFloor) {
 // (CheckDefaultPathOwnership); a path the user gives is their choice.
 TEST(ConnectOptionsFromFlagsTest, KnowsWhetherTheMemFileIsTheDefault) {
   gflags::FlagSaver saver;
-  EXPECT_TRUE(ConnectOptionsFromFlags().mem_file_is_default);
+  EXPECT_TRUE(ConnectOptionsFromFlags()->mem_file_is_default);
   gflags::SetCommandLineOption("mem_file", "/tmp/another-vm");
-  const ConnectOptions options = ConnectOptionsFromFlags();
+  const ConnectOptions options = *ConnectOptionsFromFlags();
   EXPECT_FALSE(options.mem_file_is_default);
   EXPECT_EQ(options.mem_file, "/tmp/another-vm");
 }
 
 TEST(ConnectOptionsFromFlagsTest, SessionFlagNamesTheSession) {
   gflags::FlagSaver saver;
-  EXPECT_FALSE(ConnectOptionsFromFlags().session_id.has_value());
+  EXPECT_FALSE(ConnectOptionsFromFlags()->session_id.has_value());
   gflags::SetCommandLineOption("session", "0x00000000000000ab");
-  EXPECT_EQ(ConnectOptionsFromFlags().session_id, 0xABu);
+  EXPECT_EQ(ConnectOptionsFromFlags()->session_id, 0xABu);
   EXPECT_EQ(gflags::SetCommandLineOption("session", "nothex"), "");
 }
 

@@ -146,15 +146,16 @@ struct Attached {
   absl::Time heartbeat_seen;  // host clock when `heartbeat` last changed
 };
 
-ConnectOptions EventConnectOptions() {
-  ConnectOptions options = ConnectOptionsFromFlags();
-  options.verify_event_ring = true;
+absl::StatusOr<ConnectOptions> EventConnectOptions() {
+  absl::StatusOr<ConnectOptions> options = ConnectOptionsFromFlags();
+  if (options.ok()) options->verify_event_ring = true;
   return options;
 }
 
 absl::StatusOr<Attached> Attach() {
-  absl::StatusOr<LiveSession> session =
-      ConnectToLiveSession(EventConnectOptions());
+  absl::StatusOr<ConnectOptions> options = EventConnectOptions();
+  if (!options.ok()) return options.status();
+  absl::StatusOr<LiveSession> session = ConnectToLiveSession(*options);
   if (!session.ok()) return session.status();
   Attached attached;
   attached.session = std::make_unique<LiveSession>(*std::move(session));

@@ -164,8 +164,10 @@ int RunWatchView(const std::vector<std::string>&) {
   }
   const absl::Duration interval = absl::Seconds(FLAGS_interval);
 
-  auto poller = std::make_unique<GuestPoller>(ConnectOptionsFromFlags(),
-                                              ClientOptionsFromFlags());
+  absl::StatusOr<ConnectOptions> connect = ConnectOptionsFromFlags();
+  if (!connect.ok()) return FailWith(connect.status());
+  auto poller =
+      std::make_unique<GuestPoller>(*connect, ClientOptionsFromFlags());
   // The first snapshot checks the connection while errors can still be one
   // line on a normal terminal.
   absl::StatusOr<Snapshot> first = poller->Take();

@@ -19,6 +19,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "glog/logging.h"
+#include "haywire/auth/handshake.h"
+#include "haywire/auth/message_tag.h"
 #include "haywire/host/failure.h"
 #include "haywire/protocol/beacon.h"
 #include "haywire/protocol/page_header.h"
@@ -102,6 +105,9 @@ Client::Client(const LiveSession* session, ClientOptions options)
     ticket_base_ = (uint64_t{station_id_} << 32) ^
                    static_cast<uint64_t>(absl::GetCurrentTimeNanos());
   }
+  // Below 2^62: tickets then only grow for 2^62 requests, as an
+  // authenticated channel requires (each ticket above the last).
+  ticket_base_ &= (uint64_t{1} << 62) - 1;
 }
 
 Client::~Client() { ReleaseSlot(); }
@@ -322,8 +328,146 @@ absl::Status Client::WaitForResponse(int slot_index, const SlotWord& published,
   }
 }
 
+absl::Status Client::FailedSessionError() const {
+  return MakeFailure(
+      absl::StatusCode::kPermissionDenied,
+      absl::StrCat("session ", SessionIdText(session_->report.pages.session_id),
+                   " failed authentication: nothing more is sent to it"),
+      Failure::kUnauthenticated);
+}
+
 absl::StatusOr<Response> Client::CallRaw(RequestType type,
                                          absl::string_view payload) {
+  if (session_failed_) return FailedSessionError();
+  const bool challenge = type == RequestType::kAuthChallenge;
+  if (options_.key != nullptr && !channel_.has_value() && !challenge) {
+    absl::StatusOr<AuthOutcome> outcome = Authenticate();
+    if (!outcome.ok()) return outcome.status();
+    if (*outcome != AuthOutcome::kAuthenticated) {
+      return MakeFailure(
+          absl::StatusCode::kPermissionDenied,
+          *outcome == AuthOutcome::kUnauthenticated
+              ? "the companion has no key, so nothing it says can be "
+                "trusted with --key-file: start guest-serve with the VM's "
+                "key (QEMU -fw_cfg name=opt/haywire/key,file=FILE)"
+              : "the companion failed the key challenge: it does not hold "
+                "this key (wrong --key-file, or a forged companion)",
+          Failure::kUnauthenticated);
+    }
+  }
+  absl::StatusOr<Response> response = RoundTrip(type, payload);
+  if (response.ok() && !challenge && channel_.has_value() &&
+      response->status == ResponseStatus::kUnknownChannel) {
+    // The companion no longer knows the channel (it keeps a bounded number
+    // and closes the least recently used): open a new one, once. The
+    // refused request was not served, so sending it again is safe.
+    channel_.reset();
+    absl::StatusOr<AuthOutcome> outcome = Authenticate();
+    if (!outcome.ok()) return outcome.status();
+    if (*outcome == AuthOutcome::kAuthenticated) {
+      response = RoundTrip(type, payload);
+    }
+  }
+  if (response.ok() && !challenge &&
+      (response->status == ResponseStatus::kUnauthenticated ||
+       response->status == ResponseStatus::kUnknownChannel)) {
+    const std::string detail = Printable(DecodeErrorMessage(response->payload));
+    return MakeFailure(
+        absl::StatusCode::kPermissionDenied,
+        options_.key == nullptr
+            ? "the companion has a key and refuses unauthenticated requests: "
+              "pass --key-file=FILE (the key QEMU gives the guest with "
+              "-fw_cfg name=opt/haywire/key)"
+            : absl::StrCat("the companion refused the request's "
+                           "authentication: ",
+                           detail),
+        Failure::kUnauthenticated);
+  }
+  return response;
+}
+
+absl::StatusOr<AuthOutcome> Client::Authenticate() {
+  CHECK(options_.key != nullptr) << "Authenticate() needs a key";
+  if (session_failed_) return AuthOutcome::kFailed;
+  channel_.reset();
+  // The beacon as this host sees it: the proof must cover exactly these
+  // bytes (its identity, its session id), as the companion wrote them.
+  std::array<uint8_t, auth::kProvenBeaconBytes> beacon;
+  LoadBytesAcquire(beacon.data(), &session_->region.beacon(), beacon.size());
+  PageHeader header;
+  std::memcpy(&header, beacon.data(), sizeof(header));
+  if (header.session_id != session_->report.pages.session_id) {
+    return CheckCompanionPresent().ok()
+               ? MakeFailure(absl::StatusCode::kUnavailable,
+                             "the beacon changed under the challenge",
+                             Failure::kNoLiveSession)
+               : CheckCompanionPresent();
+  }
+  const auth::Nonce nonce = auth::NewNonce();
+  AuthChallengeRequest challenge;
+  challenge.host_nonce.assign(reinterpret_cast<const char*>(nonce.data()),
+                              nonce.size());
+  absl::StatusOr<Response> raw =
+      RoundTrip(RequestType::kAuthChallenge, EncodeMessage(challenge));
+  if (!raw.ok()) return raw.status();
+  if (raw->status == ResponseStatus::kUnknownRequest ||
+      raw->status == ResponseStatus::kUnsupported) {
+    return AuthOutcome::kUnauthenticated;
+  }
+  if (absl::Status s = ResponseError(*raw, RequestType::kAuthChallenge);
+      !s.ok()) {
+    return s;
+  }
+  // A failed session is never written again, not even to hand the kept
+  // slot back (its owner's exit lets the slot be reclaimed).
+  auto fail = [this] {
+    session_failed_ = true;
+    kept_.reset();
+    return AuthOutcome::kFailed;
+  };
+  absl::StatusOr<AuthChallengeResponse> answer =
+      DecodeMessage<AuthChallengeResponse>(raw->payload);
+  if (!answer.ok()) return fail();
+  auth::ChannelParams params;
+  params.session_id = session_->report.pages.session_id;
+  params.host_nonce = nonce;
+  std::memcpy(params.companion_nonce.data(), answer->companion_nonce.data(),
+              params.companion_nonce.size());
+  params.channel_id = answer->channel_id;
+  const auth::HmacDigest proof = auth::KeyProof(*options_.key, params, beacon);
+  if (!auth::ConstantTimeEqual(
+          proof, absl::MakeConstSpan(
+                     reinterpret_cast<const uint8_t*>(answer->proof.data()),
+                     answer->proof.size()))) {
+    return fail();
+  }
+  Channel channel;
+  channel.id = params.channel_id;
+  channel.key = auth::DeriveMessageKey(*options_.key, params);
+  // The answer itself is tagged on the new channel.
+  auth::ResponseTagFields fields;
+  fields.channel_id = channel.id;
+  fields.slot = response_slot_;
+  fields.generation = response_generation_;
+  fields.ticket = raw->ticket;
+  fields.type = raw->type;
+  fields.status = raw->raw_status;
+  fields.flags = raw->flags;
+  fields.iterator_id = raw->iterator_id;
+  fields.guest_mono_ns = raw->guest_mono_ns;
+  fields.payload =
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(raw->payload.data()),
+                          raw->payload.size());
+  if (!auth::ConstantTimeEqual(auth::ResponseTag(channel.key, fields),
+                               response_tag_)) {
+    return fail();
+  }
+  channel_ = channel;
+  return AuthOutcome::kAuthenticated;
+}
+
+absl::StatusOr<Response> Client::RoundTrip(RequestType type,
+                                           absl::string_view payload) {
   if (absl::Status s = CheckCompanionPresent(); !s.ok()) {
     kept_.reset();
     return s;
@@ -341,13 +485,28 @@ absl::StatusOr<Response> Client::CallRaw(RequestType type,
   }
   RequestSlotPage& slot = session_->region.request_slot(slot_index);
   const uint64_t ticket = NextTicket();
+  const auto payload_bytes = absl::MakeConstSpan(
+      reinterpret_cast<const uint8_t*>(payload.data()), payload.size());
+  // On a channel: the request's tag, over the generation it is published
+  // with.
+  const bool tagged = channel_.has_value();
+  RequestAuth request_auth;
+  if (tagged) {
+    auth::RequestTagFields fields;
+    fields.channel_id = channel_->id;
+    fields.slot = static_cast<uint32_t>(slot_index);
+    fields.generation = PublishGeneration(held);
+    fields.ticket = ticket;
+    fields.type = static_cast<uint32_t>(type);
+    fields.payload = payload_bytes;
+    request_auth.channel_id = channel_->id;
+    request_auth.tag = auth::RequestTag(channel_->key, fields);
+  }
   SlotWord published;
   absl::Status status = PublishRequest(
-      slot, held, ticket, type,
-      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(payload.data()),
-                          payload.size()),
+      slot, held, ticket, type, payload_bytes,
       ring_doorbell_ ? &session_->region.beacon().request_doorbell : nullptr,
-      &published);
+      &published, tagged ? &request_auth : nullptr);
   if (!status.ok()) {
     if (held.state == SlotState::kClaimed) {
       ReleaseClaim(slot, held);
@@ -363,8 +522,13 @@ absl::StatusOr<Response> Client::CallRaw(RequestType type,
   Response response;
   const AfterResponse after =
       options_.keep_slot ? AfterResponse::kKeep : AfterResponse::kFree;
+  // Responses on a channel, and the challenge's answer, carry a tag.
+  const bool want_tag = tagged || type == RequestType::kAuthChallenge;
   status = ConsumeResponse(slot, session_->region.response_slot(slot_index),
-                           published, ticket, &response, after);
+                           published, ticket, &response, after,
+                           want_tag ? &response_tag_ : nullptr);
+  response_slot_ = static_cast<uint32_t>(slot_index);
+  response_generation_ = published.generation;
   SlotWord ready = published;
   ready.state = SlotState::kResponseReady;
   if (!status.ok()) {
@@ -375,6 +539,37 @@ absl::StatusOr<Response> Client::CallRaw(RequestType type,
                      absl::StrCat("invalid response to ", RequestTypeName(type),
                                   ": ", status.message())),
         Failure::kGuestError);
+  }
+  if (tagged && response.status != ResponseStatus::kUnauthenticated &&
+      response.status != ResponseStatus::kUnknownChannel) {
+    // Refusals carry no tag and deliver nothing; every other response on
+    // the channel must verify before it is looked at.
+    auth::ResponseTagFields fields;
+    fields.channel_id = channel_->id;
+    fields.slot = static_cast<uint32_t>(slot_index);
+    fields.generation = published.generation;
+    fields.ticket = ticket;
+    fields.type = response.type;
+    fields.status = response.raw_status;
+    fields.flags = response.flags;
+    fields.iterator_id = response.iterator_id;
+    fields.guest_mono_ns = response.guest_mono_ns;
+    fields.payload = absl::MakeConstSpan(
+        reinterpret_cast<const uint8_t*>(response.payload.data()),
+        response.payload.size());
+    if (!auth::ConstantTimeEqual(auth::ResponseTag(channel_->key, fields),
+                                 response_tag_)) {
+      session_failed_ = true;
+      channel_.reset();
+      return MakeFailure(
+          absl::StatusCode::kPermissionDenied,
+          absl::StrCat("the response to ", RequestTypeName(type),
+                       " failed authentication (its tag does not verify: "
+                       "altered, replayed or forged in the RAM file); "
+                       "nothing more is sent to session ",
+                       SessionIdText(session_->report.pages.session_id)),
+          Failure::kUnauthenticated);
+    }
   }
   if (after == AfterResponse::kKeep) kept_ = KeptSlot{slot_index, ready};
   if (response.type != static_cast<uint32_t>(type)) {

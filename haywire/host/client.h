@@ -23,6 +23,12 @@
 // error (Failure kinds for the exit code), and decodes the response message
 // once.
 //
+// Authentication: with ClientOptions::key, the first request is preceded by
+// an AUTH_CHALLENGE (haywire/auth/handshake.h) that must prove the key, and
+// every request and response then carries a tag (haywire/auth/
+// message_tag.h); an untagged or wrongly tagged response is never
+// delivered.
+//
 // Keep-alive: by default a Client keeps its slot after a response (it stays
 // kResponseReady, owned by this station), and its next request reuses it in
 // one CAS instead of claim + publish + free: back-to-back requests then cost
@@ -37,6 +43,7 @@
 #define HAYWIRE_HOST_CLIENT_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +51,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "haywire/auth/primitives.h"
+#include "haywire/auth/vm_key.h"
 #include "haywire/host/failure.h"
 #include "haywire/host/live_session.h"
 #include "haywire/protocol/message_codec.h"
@@ -77,6 +86,12 @@ struct ClientOptions {
   // companion may have been killed meanwhile, and its pages handed to
   // someone else.
   absl::Duration idle_proof = absl::Milliseconds(500);
+  // The VM key (--key-file). With it the client opens an authenticated
+  // channel before its first request (Authenticate) and then tags every
+  // request and checks every response's tag; a session that fails is never
+  // written to again by this client. Without it, a companion that has a
+  // key refuses every request (kUnauthenticated).
+  std::shared_ptr<const auth::VmKey> key;
 };
 
 // Caps of one listing, whatever the companion sends: entries (Linux's
@@ -176,6 +191,16 @@ class Client {
   // and idempotent; call it before idling.
   void ReleaseSlot();
 
+  // Challenges the companion to prove ClientOptions::key (which must be
+  // set) and, when it does, opens the channel later requests use. Errors
+  // are transport failures; a companion without a key or with another key
+  // is an outcome, not an error. After kFailed this client writes nothing
+  // more to the session.
+  absl::StatusOr<AuthOutcome> Authenticate();
+
+  // Whether requests go over an authenticated channel.
+  bool authenticated() const { return channel_.has_value(); }
+
   // The index of the slot kept for the next request, or -1.
   int kept_slot() const { return kept_.has_value() ? kept_->index : -1; }
 
@@ -199,6 +224,12 @@ class Client {
   static absl::Status MalformedResponse(RequestType type,
                                         const absl::Status& status);
   uint64_t NextTicket();
+  // One round trip, tagged on the channel when one is open (and the
+  // response's tag checked).
+  absl::StatusOr<Response> RoundTrip(RequestType type,
+                                     absl::string_view payload);
+  // The error every call returns once the session failed authentication.
+  absl::Status FailedSessionError() const;
 
   const LiveSession* session_;
   ClientOptions options_;
@@ -221,6 +252,19 @@ class Client {
   // The last heartbeat read, and when (host clock).
   Heartbeat beat_;
   absl::Time beat_read_at_;
+  // The authenticated channel (with a key, after Authenticate).
+  struct Channel {
+    uint64_t id = 0;
+    auth::MessageKey key = {};
+  };
+  std::optional<Channel> channel_;
+  // Set when the session failed authentication: nothing more is written.
+  bool session_failed_ = false;
+  // The response tag copied with the last response, and the slot and
+  // generation it was published under.
+  std::array<uint8_t, 16> response_tag_ = {};
+  uint32_t response_slot_ = 0;
+  uint32_t response_generation_ = 0;
 };
 
 }  // namespace haywire

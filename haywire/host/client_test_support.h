@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cstdlib>
 #include <memory>
@@ -19,11 +20,15 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "guest/companion.h"
+#include "guest/request_authenticator.h"
 #include "guest/request_router.h"
 #include "guest/simulated_ram.h"
+#include "haywire/auth/handshake.h"
+#include "haywire/auth/vm_key.h"
 #include "haywire/host/client.h"
 #include "haywire/host/live_session.h"
 #include "haywire/protocol/region.h"
+#include "haywire/protocol/shared_access.h"
 #include "haywire/protocol/wire_format.h"
 
 namespace haywire {
@@ -52,15 +57,33 @@ class TestCompanion {
     router_.Handle<D>(std::move(handler));
   }
   // Publishes the region, advertising what the router serves (minus
-  // `hidden_capabilities`, to play an older companion), and serves.
-  void Start(uint64_t hidden_capabilities = 0) {
+  // `hidden_capabilities`, to play an older companion), and serves. With
+  // `key`, as a keyed companion (guest/request_authenticator.h).
+  void Start(uint64_t hidden_capabilities = 0,
+             const auth::VmKey* key = nullptr) {
     CompanionIdentity id;
     id.pid = 1;
     id.hostname = "guest";
     id.boot_id = "boot";
     id.capabilities = router_.capabilities() & ~hidden_capabilities;
+    if (key != nullptr) id.capabilities |= kCapAuthentication;
     EXPECT_TRUE(InitializeRegion(ram_->pages(), 0xFEED, id).ok());
-    companion_ = std::make_unique<Companion>(Region(ram_->pages()), &router_);
+    if (key != nullptr) {
+      std::array<uint8_t, auth::kProvenBeaconBytes> beacon;
+      LoadBytesAcquire(beacon.data(), &Region(ram_->pages()).beacon(),
+                       beacon.size());
+      authenticator_ =
+          std::make_unique<RequestAuthenticator>(*key, 0xFEED, beacon);
+    }
+    Resume();
+  }
+  // Serves again after Stop(/*wipe=*/false), with the same channels.
+  void Resume() {
+    CompanionOptions options;
+    options.authenticator = authenticator_.get();
+    companion_ =
+        std::make_unique<Companion>(Region(ram_->pages()), &router_, options);
+    stop_.store(false);
     thread_ = std::thread([this] { companion_->Serve(stop_); });
   }
   // A clean stop wipes the region, like guest-serve on SIGTERM.
@@ -71,6 +94,13 @@ class TestCompanion {
       if (wipe) WipeRegion(ram_->pages());
     }
   }
+  // The keyed companion's authenticator (null without a key), for tests
+  // that answer a request by hand while the companion is stopped.
+  RequestAuthenticator* authenticator() { return authenticator_.get(); }
+  uint64_t requests_rejected() const {
+    return companion_ != nullptr ? companion_->requests_rejected() : 0;
+  }
+  const std::string& path() const { return path_; }
   LiveSession Connect() {
     ConnectOptions options;
     options.mem_file = path_;
@@ -86,6 +116,7 @@ class TestCompanion {
   std::string path_;
   std::unique_ptr<SimulatedRam> ram_;
   RequestRouter router_;
+  std::unique_ptr<RequestAuthenticator> authenticator_;
   std::unique_ptr<Companion> companion_;
   std::atomic<bool> stop_{false};
   std::thread thread_;

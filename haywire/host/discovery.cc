@@ -149,16 +149,13 @@ std::optional<uint64_t> ParseSessionId(absl::string_view text) {
   return id;
 }
 
-namespace {
-
-// "0x... (pid 12, host vm1, 64 pages)": how a user tells sessions apart.
-// The hostname is guest text: whoever prints the message escapes it (the
-// command line's Fail() does).
 std::string DescribeSession(const SessionReport& s) {
   return absl::StrCat(SessionIdText(s.pages.session_id), " (pid ",
                       s.identity.pid, ", host ", s.identity.hostname, ", ",
                       s.pages.pages_found, " pages)");
 }
+
+namespace {
 
 // Why a live session cannot be written to, or "".
 std::string WhyNotUsable(const SessionReport& s, const std::string& path) {

@@ -90,6 +90,10 @@ SessionReport ExamineSession(const RamFile& file, SessionPages pages);
 // A session id as every command prints it: "0x" and 16 hex digits.
 std::string SessionIdText(uint64_t id);
 
+// "0x... (pid N, host NAME, N pages)": how errors name a session. The
+// hostname is guest text: whoever prints the message escapes it.
+std::string DescribeSession(const SessionReport& s);
+
 // Full discovery of `file`.
 absl::StatusOr<Discovery> Discover(const RamFile& file,
                                    const DiscoverOptions& options = {});

@@ -29,6 +29,10 @@ enum class Failure {
   kNoSuchProcess,      // the guest has no such process.
   kGuestError,         // the companion answered with an error or garbage.
   kAmbiguousSession,   // several live sessions; the host will not guess.
+  kUnauthenticated,    // with a key: no session proved it, or a message
+                       // failed its tag; without: the companion wants one.
+  kKeyFileUnusable,    // --key-file missing, wrong size, mode or owner.
+  // Add new kinds above this line and update FailureOf's range check.
 };
 
 // `status` (must not be OK) tagged with `failure`.

@@ -4,7 +4,10 @@
 
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "glog/logging.h"
+#include "haywire/host/failure.h"
 #include "haywire/host/session_cache.h"
 #include "haywire/protocol/beacon.h"
 #include "haywire/protocol/page_table.h"
@@ -28,7 +31,95 @@ SessionPages PagesFromCache(CachedSession&& cached) {
   return pages;
 }
 
+std::string ResultText(const SessionAuthResult& r) {
+  return absl::StrCat(
+      r.description, ": ",
+      r.outcome.ok()
+          ? std::string(AuthOutcomeName(*r.outcome))
+          : absl::StrCat("no answer (", r.outcome.status().message(), ")"));
+}
+
 }  // namespace
+
+absl::StatusOr<const SessionReport*> ChooseAuthenticatedSession(
+    const std::shared_ptr<RamFile>& file, const Discovery& discovery,
+    const ConnectOptions& options, std::vector<SessionAuthResult>* out) {
+  CHECK(options.challenge) << "ChooseAuthenticatedSession needs a challenge";
+  std::vector<const SessionReport*> candidates;
+  if (options.session_id.has_value()) {
+    // ChooseSession checks the named one is live and usable.
+    absl::StatusOr<const SessionReport*> named =
+        ChooseSession(discovery, options.session_id);
+    if (!named.ok()) return named.status();
+    candidates.push_back(*named);
+  } else {
+    for (const SessionReport& s : discovery.sessions) {
+      if (s.live && s.usable()) candidates.push_back(&s);
+    }
+    if (candidates.empty()) {
+      // No live usable session: ChooseSession says why.
+      absl::StatusOr<const SessionReport*> none = ChooseSession(discovery);
+      if (!none.ok()) return none.status();
+      candidates.push_back(*none);
+    }
+  }
+  std::vector<SessionAuthResult> local;
+  std::vector<SessionAuthResult>& results = out != nullptr ? *out : local;
+  results.clear();
+  std::vector<const SessionReport*> proven;
+  for (const SessionReport* s : candidates) {
+    if (results.size() == kMaxChallengedSessions) break;
+    SessionAuthResult r;
+    r.session_id = s->pages.session_id;
+    r.description = DescribeSession(*s);
+    r.outcome = ChallengeSession(file, *s, options.challenge);
+    if (r.outcome.ok() && *r.outcome == AuthOutcome::kAuthenticated) {
+      proven.push_back(s);
+    }
+    results.push_back(std::move(r));
+  }
+  std::vector<std::string> listed;
+  for (const SessionAuthResult& r : results) listed.push_back(ResultText(r));
+  if (proven.size() == 1) return proven.front();
+  if (proven.size() > 1) {
+    return MakeFailure(
+        absl::StatusCode::kFailedPrecondition,
+        absl::StrCat(proven.size(), " live sessions in ", discovery.path,
+                     " prove the key: ", absl::StrJoin(listed, ", "),
+                     "; pick one with --session=ID"),
+        Failure::kAmbiguousSession);
+  }
+  return MakeFailure(
+      absl::StatusCode::kPermissionDenied,
+      absl::StrCat("no live session in ", discovery.path, " proves the key (",
+                   absl::StrJoin(listed, ", "),
+                   "); check that --key-file is the key QEMU gives the guest "
+                   "(-fw_cfg name=opt/haywire/key) and that guest-serve "
+                   "found it"),
+      Failure::kUnauthenticated);
+}
+
+absl::string_view AuthOutcomeName(AuthOutcome outcome) {
+  switch (outcome) {
+    case AuthOutcome::kAuthenticated:
+      return "authenticated";
+    case AuthOutcome::kUnauthenticated:
+      return "unauthenticated";
+    case AuthOutcome::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<AuthOutcome> ChallengeSession(
+    std::shared_ptr<RamFile> file, const SessionReport& report,
+    const SessionChallenge& challenge) {
+  LiveSession candidate;
+  candidate.file = std::move(file);
+  candidate.report = report;
+  candidate.region = RegionInFile(*candidate.file, report.pages);
+  return challenge(candidate);
+}
 
 Region RegionInFile(const RamFile& file, const SessionPages& pages) {
   CHECK(pages.unambiguous());
@@ -99,8 +190,19 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(
         session.report = std::move(reports[0]);
         session.region = std::move(region);
         session.from_cache = true;
-        session.elapsed = absl::Now() - start;
-        return session;
+        if (!options.challenge) {
+          session.elapsed = absl::Now() - start;
+          return session;
+        }
+        // With a key, the cached session must prove it; if it does not,
+        // the scan below challenges every live session.
+        absl::StatusOr<AuthOutcome> outcome = options.challenge(session);
+        if (outcome.ok() && *outcome == AuthOutcome::kAuthenticated) {
+          session.auth = *outcome;
+          session.elapsed = absl::Now() - start;
+          return session;
+        }
+        session.from_cache = false;
       }
     }
     // Stale, moved or corrupt: forget it and rescan.
@@ -110,8 +212,11 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(
   absl::StatusOr<Discovery> discovery = Discover(ram, options.discover);
   if (!discovery.ok()) return discovery.status();
   absl::StatusOr<const SessionReport*> chosen =
-      ChooseSession(*discovery, options.session_id);
+      options.challenge
+          ? ChooseAuthenticatedSession(session.file, *discovery, options)
+          : ChooseSession(*discovery, options.session_id);
   if (!chosen.ok()) return chosen.status();
+  if (options.challenge) session.auth = AuthOutcome::kAuthenticated;
   session.report = **chosen;
   session.scan = discovery->stats;
   session.region = RegionInFile(ram, session.report.pages);

@@ -12,9 +12,11 @@
 #ifndef HAYWIRE_HOST_LIVE_SESSION_H_
 #define HAYWIRE_HOST_LIVE_SESSION_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -23,6 +25,29 @@
 #include "haywire/protocol/region.h"
 
 namespace haywire {
+
+struct LiveSession;
+
+// What an AUTH_CHALLENGE found out about a session (haywire/auth/
+// handshake.h; the challenge itself is Client::Authenticate).
+enum class AuthOutcome {
+  kAuthenticated,    // the companion proved the key.
+  kUnauthenticated,  // the companion has no key (does not serve the
+                     // challenge).
+  kFailed,           // the proof (or the answer's tag) did not verify.
+};
+// "authenticated", "unauthenticated", "failed".
+absl::string_view AuthOutcomeName(AuthOutcome outcome);
+
+// Challenges one candidate session (with the VM key). An error means the
+// challenge got no usable answer (timeout, companion gone).
+using SessionChallenge =
+    std::function<absl::StatusOr<AuthOutcome>(const LiveSession&)>;
+
+// At most this many live sessions are challenged per connection (the
+// usable ones, those with the most pages first): each costs a round trip,
+// or a whole request timeout for a forgery that never answers.
+inline constexpr size_t kMaxChallengedSessions = 8;
 
 struct ConnectOptions {
   std::string mem_file;
@@ -38,16 +63,51 @@ struct ConnectOptions {
   // of another session is not used.
   std::optional<uint64_t> session_id;
   DiscoverOptions discover;
+  // With the VM key: how to challenge a candidate. Then only a session
+  // that proves the key is chosen, even when it is the only live one: a
+  // cached session is challenged before it is used, and after a scan every
+  // usable live session is (at most kMaxChallengedSessions); exactly one
+  // must prove the key (none: kUnauthenticated; several: ambiguous).
+  SessionChallenge challenge;
 };
 
 struct LiveSession {
-  std::unique_ptr<RamFile> file;  // mapped read-write.
+  // Mapped read-write; shared with the candidates challenged while
+  // connecting.
+  std::shared_ptr<RamFile> file;
   SessionReport report;
   Region region;
   bool from_cache = false;
   ScanStats scan;  // empty when from_cache.
   absl::Duration elapsed;
+  // Set when ConnectOptions::challenge was: the chosen session proved the
+  // key.
+  std::optional<AuthOutcome> auth;
 };
+
+// One challenged session's result (for the errors that list them, and for
+// `discover`).
+struct SessionAuthResult {
+  uint64_t session_id = 0;
+  std::string description;  // DescribeSession()
+  absl::StatusOr<AuthOutcome> outcome;
+};
+
+// With ConnectOptions::challenge: challenges the usable live sessions of
+// `discovery` (or the one options.session_id names), at most
+// kMaxChallengedSessions, and returns the one that proves the key. Fails
+// with kUnauthenticated when none does (the message lists each result),
+// kAmbiguousSession when several do. `results` (optional) receives every
+// challenge's result.
+absl::StatusOr<const SessionReport*> ChooseAuthenticatedSession(
+    const std::shared_ptr<RamFile>& file, const Discovery& discovery,
+    const ConnectOptions& options,
+    std::vector<SessionAuthResult>* results = nullptr);
+
+// Challenges `report` (live and complete) in `file` with `challenge`.
+absl::StatusOr<AuthOutcome> ChallengeSession(std::shared_ptr<RamFile> file,
+                                             const SessionReport& report,
+                                             const SessionChallenge& challenge);
 
 // Builds the Region of `pages` (which must be complete) inside `file`.
 Region RegionInFile(const RamFile& file, const SessionPages& pages);

@@ -168,6 +168,11 @@ inline constexpr uint64_t kCapEventsFromPidDiff = 1ull << 7;
 // listing's iterator was evicted resumes after the last pid it received
 // instead of starting over.
 inline constexpr uint64_t kCapListResume = 1ull << 8;
+// The companion holds the VM key: it answers AUTH_CHALLENGE, and serves
+// every other request only on an authenticated channel, with tagged
+// responses (docs/PROTOCOL.md "Authentication"). Any guest process can set
+// this bit in a beacon of its own; only the proof counts.
+inline constexpr uint64_t kCapAuthentication = 1ull << 9;
 
 inline constexpr size_t kHostnameBytes = 128;  // NUL-terminated, NUL-padded.
 inline constexpr size_t kKernelReleaseBytes = 128;
@@ -292,10 +297,11 @@ enum class RequestType : uint32_t {
   kGetMemoryMap = 6,  // reserved (future)
   kReadMemory = 7,    // reserved (future)
   kGetSystemSummary = 8,
+  kAuthChallenge = 9,
 };
 // The highest wire number in use: registry_test checks that every number
 // up to it has a descriptor in requests.h or is listed as reserved there.
-inline constexpr RequestType kLastRequestType = RequestType::kGetSystemSummary;
+inline constexpr RequestType kLastRequestType = RequestType::kAuthChallenge;
 
 // Response status codes.
 enum class ResponseStatus : uint32_t {
@@ -306,6 +312,13 @@ enum class ResponseStatus : uint32_t {
   kIteratorExpired = 4,
   kInternalError = 5,
   kUnsupported = 6,
+  // A companion with a key refused the request: it names no channel, its
+  // tag does not verify, or its ticket is not above the channel's last
+  // (replayed or reordered). Such a response carries no tag.
+  kUnauthenticated = 7,
+  // A companion with a key does not know the request's channel (closed to
+  // make room for newer ones): the host may challenge again. No tag.
+  kUnknownChannel = 8,
 };
 
 inline constexpr uint32_t kRequestPayloadOffset = 192;
@@ -334,6 +347,21 @@ static_assert(offsetof(ResponseHeader, payload_bytes) == 16);
 static_assert(offsetof(ResponseHeader, iterator_id) == 24);
 static_assert(offsetof(ResponseHeader, guest_mono_ns) == 32);
 
+// The authentication line of a request slot: the channel and tag of the
+// request, written by its owner with the request (release words, published
+// by the same CAS), and the tag of the response, written by the companion
+// with the response (release words, published by its completing CAS).
+// Copied with acquire loads, like the fields they cover.
+struct AuthLine {
+  uint64_t channel_id;       // +0: host; the channel (0: none).
+  uint8_t request_tag[16];   // +8: host; auth::RequestTag.
+  uint8_t response_tag[16];  // +24: companion; auth::ResponseTag.
+  uint8_t reserved[24];      // +40: zero.
+};
+static_assert(sizeof(AuthLine) == kCacheLineSize);
+static_assert(offsetof(AuthLine, request_tag) == 8);
+static_assert(offsetof(AuthLine, response_tag) == 24);
+
 struct RequestSlotPage {
   PageHeader header;  // 0
 
@@ -356,7 +384,10 @@ struct RequestSlotPage {
   // the owner copies it with acquire loads.
   ResponseHeader response;  // 88
 
-  uint8_t reserved0[64];  // 128: zero.
+  // Authentication line [128, 192), used on authenticated channels only
+  // (kCapAuthentication; docs/PROTOCOL.md "Authentication"). Hosts without
+  // a key leave it alone, so it may hold an earlier owner's values.
+  AuthLine auth;  // 128
   // Request payload: written (release words) and published with the request;
   // 8-byte aligned, so it is copied as whole atomic words.
   uint8_t payload[kRequestPayloadBytes];  // 192
@@ -367,6 +398,7 @@ static_assert(offsetof(RequestSlotPage, ticket) == 72);
 static_assert(offsetof(RequestSlotPage, type) == 80);
 static_assert(offsetof(RequestSlotPage, payload_bytes) == 84);
 static_assert(offsetof(RequestSlotPage, response) == 88);
+static_assert(offsetof(RequestSlotPage, auth) == 128);
 static_assert(offsetof(RequestSlotPage, payload) == kRequestPayloadOffset);
 static_assert(offsetof(RequestSlotPage, state) % kCacheLineSize == 0);
 // The whole control line is one cache line.

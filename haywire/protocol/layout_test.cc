@@ -184,8 +184,8 @@ TEST_F(RegionLayoutTest, IndependentlyWrittenWordsHaveTheirOwnCacheLines) {
     claim(&slot.state, kCacheLineSize, "control line " + n);
     EXPECT_EQ(Line(&slot.response.guest_mono_ns), Line(&slot.state));
     EXPECT_EQ(Line(&slot.ticket), Line(&slot.state));
-    claim(&slot.reserved0, kPageSize - offsetof(RequestSlotPage, reserved0),
-          "request payload " + n);
+    claim(&slot.auth, kCacheLineSize, "auth line " + n);
+    claim(&slot.payload, kRequestPayloadBytes, "request payload " + n);
     EXPECT_EQ(Addr(&slot.state) % alignof(uint64_t), 0u);
 
     ResponseSlotPage& response = region_.response_slot(i);

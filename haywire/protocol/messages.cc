@@ -61,6 +61,30 @@ absl::Status IteratorRequest::WireValidate(const IteratorRequest& r) {
   return absl::OkStatus();
 }
 
+absl::Status AuthChallengeRequest::WireValidate(const AuthChallengeRequest& r) {
+  if (r.host_nonce.size() != kNonceBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("challenge nonce of ", r.host_nonce.size(), " bytes, not ",
+                     kNonceBytes));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AuthChallengeResponse::WireValidate(
+    const AuthChallengeResponse& r) {
+  if (r.companion_nonce.size() != kNonceBytes ||
+      r.proof.size() != kProofBytes) {
+    return absl::DataLossError(absl::StrCat(
+        "challenge answer with a nonce of ", r.companion_nonce.size(),
+        " bytes and a proof of ", r.proof.size(), " (want ", kNonceBytes,
+        " and ", kProofBytes, ")"));
+  }
+  if (r.channel_id == 0) {
+    return absl::DataLossError("challenge answer names no channel");
+  }
+  return absl::OkStatus();
+}
+
 bool EncodeListHeader(const ListHeader& header, WireWriter* writer) {
   return wire::AppendRecord(ListChunk::kHeaderTag, header, writer);
 }

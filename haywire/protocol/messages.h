@@ -292,7 +292,40 @@ struct IteratorRequest {
   static absl::Status WireValidate(const IteratorRequest& r);
 };
 
+// AUTH_CHALLENGE: the host's fresh nonce (haywire/auth/handshake.h).
+struct AuthChallengeRequest {
+  static constexpr size_t kNonceBytes = 32;
+  std::string host_nonce;
+
+  static constexpr auto WireFields() {
+    return std::tuple(
+        wire::Str(1, &AuthChallengeRequest::host_nonce, kNonceBytes));
+  }
+  // InvalidArgument unless the nonce has exactly kNonceBytes.
+  static absl::Status WireValidate(const AuthChallengeRequest& r);
+};
+
 // ---- Responses --------------------------------------------------------------
+
+// AUTH_CHALLENGE's answer: the companion's nonce, the channel it opened,
+// and its proof of the key (haywire/auth/handshake.h).
+struct AuthChallengeResponse {
+  static constexpr size_t kNonceBytes = 32;
+  static constexpr size_t kProofBytes = 32;
+  std::string companion_nonce;
+  uint64_t channel_id = 0;
+  std::string proof;
+
+  static constexpr auto WireFields() {
+    using R = AuthChallengeResponse;
+    return std::tuple(wire::Str(1, &R::companion_nonce, kNonceBytes),
+                      wire::Int(2, &R::channel_id),
+                      wire::Str(3, &R::proof, kProofBytes));
+  }
+  // InvalidArgument unless nonce and proof have their sizes and the
+  // channel id is nonzero.
+  static absl::Status WireValidate(const AuthChallengeResponse& r);
+};
 
 // One response of a listing: the header (first chunk only) and entries.
 // The companion appends the records one at a time while they fit a

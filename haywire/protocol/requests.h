@@ -106,6 +106,16 @@ struct GetSystemSummary {
   using Response = SystemSummary;
 };
 
+// Prove the VM key and open an authenticated channel
+// (haywire/auth/handshake.h). Served only by a companion that has a key.
+struct AuthChallenge {
+  static constexpr RequestType kType = RequestType::kAuthChallenge;
+  static constexpr absl::string_view kName = "AUTH_CHALLENGE";
+  static constexpr uint64_t kCapabilities = kCapAuthentication;
+  using Request = AuthChallengeRequest;
+  using Response = AuthChallengeResponse;
+};
+
 }  // namespace request
 
 template <RequestDescriptor... D>
@@ -116,7 +126,8 @@ struct RequestTypeList {};
 using AllRequestTypes =
     RequestTypeList<request::Ping, request::ListProcesses,
                     request::GetProcessInfo, request::ContinueIteration,
-                    request::CancelIteration, request::GetSystemSummary>;
+                    request::CancelIteration, request::GetSystemSummary,
+                    request::AuthChallenge>;
 
 // Wire numbers the spec reserves for requests not built yet.
 inline constexpr std::array<RequestType, 2> kReservedRequestTypes = {

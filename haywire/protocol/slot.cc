@@ -62,7 +62,8 @@ std::optional<SlotWord> TryClaimSlot(RequestSlotPage& slot, uint32_t pid) {
 absl::Status PublishRequest(RequestSlotPage& slot, const SlotWord& held,
                             uint64_t ticket, RequestType type,
                             absl::Span<const uint8_t> payload,
-                            uint64_t* doorbell, SlotWord* published) {
+                            uint64_t* doorbell, SlotWord* published,
+                            const RequestAuth* auth) {
   if (payload.size() > kRequestPayloadBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("request payload of ", payload.size(),
@@ -90,6 +91,11 @@ absl::Status PublishRequest(RequestSlotPage& slot, const SlotWord& held,
   StoreRelease(slot.type, static_cast<uint32_t>(type));
   StoreRelease(slot.payload_bytes, static_cast<uint32_t>(payload.size()));
   StoreBytesRelease(slot.payload, payload.data(), payload.size());
+  if (auth != nullptr) {
+    StoreRelease(slot.auth.channel_id, auth->channel_id);
+    StoreBytesRelease(slot.auth.request_tag, auth->tag.data(),
+                      auth->tag.size());
+  }
   // Release (in the acq_rel CAS): publishes the request body above.
   if (!Transition(slot, held, ready)) {
     return absl::FailedPreconditionError(
@@ -123,7 +129,8 @@ RequestProgress PollRequest(RequestSlotPage& slot, const SlotWord& published) {
 
 absl::Status ConsumeResponse(RequestSlotPage& slot, ResponseSlotPage& response,
                              const SlotWord& published, uint64_t ticket,
-                             Response* out, AfterResponse after) {
+                             Response* out, AfterResponse after,
+                             std::array<uint8_t, 16>* response_tag) {
   SlotWord ready = With(published, SlotState::kResponseReady);
   // Acquire: pairs with the companion's release CAS to kResponseReady, so the
   // response page below is complete.
@@ -136,6 +143,10 @@ absl::Status ConsumeResponse(RequestSlotPage& slot, ResponseSlotPage& response,
   // dead could make the slot someone else's while we copy.
   ResponseHeader header;
   LoadBytesAcquire(&header, &slot.response, sizeof(header));
+  if (response_tag != nullptr) {
+    LoadBytesAcquire(response_tag->data(), slot.auth.response_tag,
+                     response_tag->size());
+  }
   Response r;
   r.ticket = header.ticket;
   r.raw_status = header.status;
@@ -234,7 +245,7 @@ bool ReleaseClaim(RequestSlotPage& slot, const SlotWord& claimed) {
 }
 
 std::optional<SlotWord> TryTakeRequest(RequestSlotPage& slot, Request* out,
-                                       bool* malformed) {
+                                       bool* malformed, WithAuth with_auth) {
   SlotWord now = LoadSlotWord(slot);
   if (now.state != SlotState::kRequestReady || !now.IsWellFormed()) {
     return std::nullopt;
@@ -242,13 +253,15 @@ std::optional<SlotWord> TryTakeRequest(RequestSlotPage& slot, Request* out,
   SlotWord taken = With(now, SlotState::kInProgress);
   // Acquire (in the CAS): pairs with the host's release to kRequestReady.
   if (!Transition(slot, now, taken)) return std::nullopt;
-  slot_internal::CopyRequest(slot, taken, out, malformed, [] {});
+  slot_internal::CopyRequest(slot, taken, out, malformed, with_auth, [] {});
   return taken;
 }
 
 std::optional<SlotWord> ReadPublishedRequest(RequestSlotPage& slot,
-                                             Request* out, bool* malformed) {
-  return slot_internal::ReadPublishedRequest(slot, out, malformed, [] {});
+                                             Request* out, bool* malformed,
+                                             WithAuth with_auth) {
+  return slot_internal::ReadPublishedRequest(slot, out, malformed, with_auth,
+                                             [] {});
 }
 
 bool ResetStuckSlot(RequestSlotPage& slot, uint64_t observed) {
@@ -279,6 +292,10 @@ Completion CompleteRequest(RequestSlotPage& slot, ResponseSlotPage& response,
   header.guest_mono_ns = fields.guest_mono_ns;
   StoreBytesRelease(&slot.response, &header, sizeof(header));
   StoreBytesRelease(response.payload, payload.data(), payload.size());
+  if (fields.response_tag != nullptr) {
+    StoreBytesRelease(slot.auth.response_tag, fields.response_tag->data(),
+                      fields.response_tag->size());
+  }
   SlotWord ready = With(taken, SlotState::kResponseReady);
   if (Transition(slot, taken, ready)) return Completion::kDelivered;
   SlotWord abandoned = With(taken, SlotState::kAbandoned);

@@ -48,6 +48,7 @@
 #ifndef HAYWIRE_PROTOCOL_SLOT_H_
 #define HAYWIRE_PROTOCOL_SLOT_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -105,6 +106,21 @@ inline SlotWord LoadSlotWord(RequestSlotPage& slot) {
 // nullopt if the slot is not free (or the CAS lost a race).
 std::optional<SlotWord> TryClaimSlot(RequestSlotPage& slot, uint32_t pid);
 
+// An authenticated request's half of the slot's AuthLine (layout.h): its
+// channel and tag (haywire/auth/message_tag.h), which covers the generation
+// the request is published with (PublishGeneration).
+struct RequestAuth {
+  uint64_t channel_id = 0;
+  std::array<uint8_t, 16> tag = {};
+};
+
+// The generation PublishRequest publishes a request held as `held` with:
+// the claim's for a claimed slot, the next one for a kept slot.
+inline uint32_t PublishGeneration(const SlotWord& held) {
+  return held.state == SlotState::kResponseReady ? held.NextGeneration()
+                                                 : held.generation;
+}
+
 // Writes the request into a slot held as `held` and publishes it. `held` is
 // either the kClaimed word TryClaimSlot returned, or the kResponseReady word
 // of a slot its owner kept after consuming its last response
@@ -115,11 +131,14 @@ std::optional<SlotWord> TryClaimSlot(RequestSlotPage& slot, uint32_t pid);
 // Fails with FailedPrecondition if the slot is no longer `held` (it was
 // reclaimed), InvalidArgument if the payload is too large or `held` is in
 // another state. On success returns the kRequestReady word to wait on. Also
-// rings the beacon's doorbell when `doorbell` is not null.
+// rings the beacon's doorbell when `doorbell` is not null, and writes the
+// AuthLine's request half when `auth` is not null (else leaves the line
+// alone: one cache line less per round trip).
 absl::Status PublishRequest(RequestSlotPage& slot, const SlotWord& held,
                             uint64_t ticket, RequestType type,
                             absl::Span<const uint8_t> payload,
-                            uint64_t* doorbell, SlotWord* published);
+                            uint64_t* doorbell, SlotWord* published,
+                            const RequestAuth* auth = nullptr);
 
 // Where a published request stands, from its owner's point of view.
 enum class RequestProgress {
@@ -153,11 +172,13 @@ enum class AfterResponse {
 // echoed ticket is not `ticket` or a length is out of range: such a response
 // is never delivered. Returns FailedPrecondition if the slot was not ours any
 // more, before or while the response was copied (the slot is then left
-// alone).
+// alone). With `response_tag` not null, also copies the AuthLine's response
+// tag there (with the response, before the slot is let go).
 absl::Status ConsumeResponse(RequestSlotPage& slot, ResponseSlotPage& response,
                              const SlotWord& published, uint64_t ticket,
                              Response* out,
-                             AfterResponse after = AfterResponse::kFree);
+                             AfterResponse after = AfterResponse::kFree,
+                             std::array<uint8_t, 16>* response_tag = nullptr);
 
 // Frees a slot kept after its response (kResponseReady of `kept`). Returns
 // false if it was not kept any more (reclaimed by a host that thought its
@@ -190,9 +211,17 @@ struct Request {
   uint64_t ticket = 0;
   uint32_t type = 0;  // raw; the companion validates it.
   uint32_t host_pid = 0;
+  uint32_t generation = 0;  // of the word the request was published with
   uint32_t payload_bytes = 0;
+  // The AuthLine's request half, copied only when asked for (a companion
+  // with a key); else zero.
+  uint64_t channel_id = 0;
+  std::array<uint8_t, 16> request_tag = {};
   uint8_t payload[kRequestPayloadBytes];
 };
+
+// Whether a request copy includes the slot's AuthLine.
+enum class WithAuth : bool { kNo = false, kYes = true };
 
 // If the slot holds a published request, moves it to kInProgress and copies
 // the request to `out`. Returns the kInProgress word, or nullopt.
@@ -200,7 +229,8 @@ struct Request {
 // answered with an error); `out->payload_bytes` is then clamped to zero and
 // `*malformed` set.
 std::optional<SlotWord> TryTakeRequest(RequestSlotPage& slot, Request* out,
-                                       bool* malformed);
+                                       bool* malformed,
+                                       WithAuth with_auth = WithAuth::kNo);
 
 // The fast path the reference companion uses: copies a published request
 // WITHOUT taking the slot, so the answer is one CAS (kRequestReady ->
@@ -219,8 +249,9 @@ std::optional<SlotWord> TryTakeRequest(RequestSlotPage& slot, Request* out,
 // new owner never sees an answer to someone else's request. What is lost is
 // only the "companion is working on it" signal of kInProgress, which a
 // companion serving slow requests may still give with TryTakeRequest.
-std::optional<SlotWord> ReadPublishedRequest(RequestSlotPage& slot,
-                                             Request* out, bool* malformed);
+std::optional<SlotWord> ReadPublishedRequest(
+    RequestSlotPage& slot, Request* out, bool* malformed,
+    WithAuth with_auth = WithAuth::kNo);
 
 // Frees a slot whose word the companion found stuck: one CAS from exactly
 // `observed` (the raw 64 bits, which need not be well-formed: a hostile or
@@ -242,10 +273,19 @@ namespace slot_internal {
 // in the test that proves a torn copy is caught.
 template <typename Between>
 void CopyRequest(RequestSlotPage& slot, const SlotWord& word, Request* out,
-                 bool* malformed, Between between) {
+                 bool* malformed, WithAuth with_auth, Between between) {
   out->ticket = LoadAcquire(slot.ticket);
   out->type = LoadAcquire(slot.type);
   out->host_pid = word.owner_pid;
+  out->generation = word.generation;
+  if (with_auth == WithAuth::kYes) {
+    out->channel_id = LoadAcquire(slot.auth.channel_id);
+    LoadBytesAcquire(out->request_tag.data(), slot.auth.request_tag,
+                     out->request_tag.size());
+  } else {
+    out->channel_id = 0;
+    out->request_tag = {};
+  }
   const uint32_t bytes = LoadAcquire(slot.payload_bytes);
   *malformed = bytes > kRequestPayloadBytes;
   out->payload_bytes = *malformed ? 0 : bytes;
@@ -256,6 +296,7 @@ void CopyRequest(RequestSlotPage& slot, const SlotWord& word, Request* out,
 template <typename Between>
 std::optional<SlotWord> ReadPublishedRequest(RequestSlotPage& slot,
                                              Request* out, bool* malformed,
+                                             WithAuth with_auth,
                                              Between between) {
   // Acquire (in LoadSlotWord): pairs with the host's release to
   // kRequestReady, so the request body copied below is the published one,
@@ -264,7 +305,7 @@ std::optional<SlotWord> ReadPublishedRequest(RequestSlotPage& slot,
   if (now.state != SlotState::kRequestReady || !now.IsWellFormed()) {
     return std::nullopt;
   }
-  CopyRequest(slot, now, out, malformed, between);
+  CopyRequest(slot, now, out, malformed, with_auth, between);
   // Seqlock-style re-check: a new owner moves the word (abandon, then claim)
   // before it writes the page, and any word of the copy that came from its
   // release stores makes that move visible to this relaxed load (acquire
@@ -291,6 +332,9 @@ struct ResponseFields {
   uint32_t flags = 0;
   uint64_t iterator_id = 0;
   uint64_t guest_mono_ns = 0;
+  // Written to the AuthLine's response half when not null (an
+  // authenticated channel's response; haywire/auth/message_tag.h).
+  const std::array<uint8_t, 16>* response_tag = nullptr;
 };
 
 // Writes the response (payload truncated is a caller bug: it must fit

@@ -234,8 +234,8 @@ TEST_F(SlotTest, InPlaceCopyTornByAWithdrawalIsRefused) {
   Request req;
   bool malformed = true;
   SlotWord pb;
-  const std::optional<SlotWord> read =
-      slot_internal::ReadPublishedRequest(slot(), &req, &malformed, [&] {
+  const std::optional<SlotWord> read = slot_internal::ReadPublishedRequest(
+      slot(), &req, &malformed, WithAuth::kNo, [&] {
         ASSERT_TRUE(AbandonRequest(slot(), pa));
         pb = ClaimAndPublish(kHostB, 0xB, std::string(512, 'b'));
       });

@@ -1,0 +1,63 @@
+// Copyright 2026 The Haywire Authors.
+
+#include "haywire/auth/handshake.h"
+
+#include <cstring>
+
+#include "absl/base/internal/endian.h"
+#include "absl/strings/string_view.h"
+#include "glog/logging.h"
+
+namespace haywire::auth {
+namespace {
+
+constexpr absl::string_view kProofLabel = "haywire-v1 proof";
+constexpr absl::string_view kChannelLabel = "haywire-v1 channel";
+
+absl::Span<const uint8_t> Bytes(absl::string_view s) {
+  return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(s.data()),
+                             s.size());
+}
+
+// params, encoded as the header comment says.
+using EncodedParams =
+    std::array<uint8_t, sizeof(uint64_t) + 2 * kNonceBytes + sizeof(uint64_t)>;
+
+EncodedParams Encode(const ChannelParams& params) {
+  EncodedParams out;
+  uint8_t* p = out.data();
+  absl::little_endian::Store64(p, params.session_id);
+  p += sizeof(uint64_t);
+  std::memcpy(p, params.host_nonce.data(), kNonceBytes);
+  p += kNonceBytes;
+  std::memcpy(p, params.companion_nonce.data(), kNonceBytes);
+  p += kNonceBytes;
+  absl::little_endian::Store64(p, params.channel_id);
+  return out;
+}
+
+}  // namespace
+
+HmacDigest KeyProof(const VmKey& key, const ChannelParams& params,
+                    absl::Span<const uint8_t> beacon) {
+  CHECK_EQ(beacon.size(), kProvenBeaconBytes);
+  const EncodedParams encoded = Encode(params);
+  return HmacSha256(key.bytes(), {Bytes(kProofLabel), encoded, beacon});
+}
+
+MessageKey DeriveMessageKey(const VmKey& key, const ChannelParams& params) {
+  const EncodedParams encoded = Encode(params);
+  HmacDigest digest = HmacSha256(key.bytes(), {Bytes(kChannelLabel), encoded});
+  MessageKey out;
+  std::memcpy(out.data(), digest.data(), out.size());
+  Wipe(absl::MakeSpan(digest));
+  return out;
+}
+
+Nonce NewNonce() {
+  Nonce nonce;
+  RandomBytes(absl::MakeSpan(nonce));
+  return nonce;
+}
+
+}  // namespace haywire::auth
