@@ -24,6 +24,7 @@
 #include "guest/companion.h"
 #include "guest/proc_file.h"
 #include "guest/process_service.h"
+#include "guest/process_service_test_support.h"
 #include "guest/procfs.h"
 #include "guest/request_router.h"
 #include "haywire/protocol/beacon.h"
@@ -121,7 +122,7 @@ TEST(HandlerBudgetTest, AListingChunkEndsAtTheDeadlineButMakesProgress) {
   HandlerResult first = service.List(ListProcessesRequest{}, late);
   ASSERT_EQ(first.status, ResponseStatus::kOk);
   ASSERT_NE(first.flags & kResponseMore, 0u);
-  // Each late chunk looks at one pid; the listing still ends.
+  // Each late chunk carries one process; the listing still ends.
   size_t chunks = 1;
   HandlerResult next = first;
   while ((next.flags & kResponseMore) != 0 && chunks < pids->size() + 100) {
@@ -129,9 +130,37 @@ TEST(HandlerBudgetTest, AListingChunkEndsAtTheDeadlineButMakesProgress) {
                             late);
     ASSERT_EQ(next.status, ResponseStatus::kOk);
     ++chunks;
+    if ((next.flags & kResponseMore) != 0) {
+      absl::StatusOr<ListChunk> chunk = DecodeMessage<ListChunk>(next.payload);
+      ASSERT_TRUE(chunk.ok()) << chunk.status();
+      EXPECT_EQ(chunk->entries.size(), 1u);
+    }
   }
   EXPECT_EQ(next.flags & kResponseMore, 0u);
   EXPECT_GT(chunks, 2u);
+}
+
+// Hosts refuse a listing that goes on without new processes, so a late
+// chunk whose first pids exited since the snapshot skips them and still
+// carries the next process that exists.
+TEST(HandlerBudgetTest, ALateChunkSkipsExitedPidsToCarryAProcess) {
+  FakeTree tree("late-chunk");
+  for (uint32_t pid = 10; pid < 15; ++pid) tree.Add(FakeFor(pid));
+  ProcFs procfs(tree.proc(), tree.passwd());
+  ProcessService service(&procfs, nullptr, 1);
+  RequestContext late{.host_pid = 9, .deadline = absl::InfinitePast()};
+  HandlerResult first = service.List(ListProcessesRequest{}, late);
+  ASSERT_EQ(first.status, ResponseStatus::kOk);
+  ASSERT_NE(first.flags & kResponseMore, 0u);
+  tree.Remove(11);
+  tree.Remove(12);
+  HandlerResult next =
+      service.Continue(IteratorRequest{.iterator_id = first.iterator_id}, late);
+  ASSERT_EQ(next.status, ResponseStatus::kOk);
+  absl::StatusOr<ListChunk> chunk = DecodeMessage<ListChunk>(next.payload);
+  ASSERT_TRUE(chunk.ok()) << chunk.status();
+  ASSERT_EQ(chunk->entries.size(), 1u);
+  EXPECT_EQ(chunk->entries[0].pid, 13u);
 }
 
 TEST(HandlerBudgetTest, OpenFilesAreCountedOrLeftOutNeverLate) {

@@ -44,10 +44,12 @@ HandlerResult ProcessService::FillChunk(ListingIterator* it, bool with_header,
                        "listing header too large");
   }
   size_t entries = 0;
-  bool looked = false;  // at one pid at least: every chunk makes progress
   while (it->pending.has_value() || it->position < it->pids.size()) {
-    if (looked && absl::Now() >= deadline) break;  // the rest next chunk
-    looked = true;
+    // The budget applies once the chunk holds an entry: every chunk but the
+    // last carries at least one process (hosts refuse a listing that goes
+    // on without new ones), even when the first pids it looks at have
+    // exited meanwhile (skipping those costs a failed open each).
+    if (entries > 0 && absl::Now() >= deadline) break;  // the rest next chunk
     if (!it->pending.has_value()) {
       absl::StatusOr<ProcessEntry> entry =
           procfs_->ReadProcess(it->pids[it->position++]);

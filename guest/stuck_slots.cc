@@ -50,7 +50,9 @@ int StuckSlotSweeper::Sweep(
     watch.watching = false;
     if (ResetStuckSlot(*slots[i], raw)) {
       ++freed;
-      ++freed_;
+      // Single writer: a relaxed load and store, no read-modify-write.
+      freed_.store(freed_.load(std::memory_order_relaxed) + 1,
+                   std::memory_order_relaxed);
     }
   }
   return freed;

@@ -38,6 +38,7 @@
 #define HAYWIRE_GUEST_STUCK_SLOTS_H_
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <optional>
 
@@ -86,8 +87,9 @@ class StuckSlotSweeper {
   int Sweep(const std::array<RequestSlotPage*, kRequestSlotCount>& slots,
             uint64_t now_mono_ns);
 
-  // Slots freed so far.
-  uint64_t freed() const { return freed_; }
+  // Slots freed so far; any thread may read it (relaxed: a statistic, no
+  // data rides on it), only the serving loop writes it.
+  uint64_t freed() const { return freed_.load(std::memory_order_relaxed); }
 
  private:
   struct Watch {
@@ -99,7 +101,7 @@ class StuckSlotSweeper {
   StuckSlotOptions options_;
   std::array<Watch, kRequestSlotCount> watch_;
   std::array<std::optional<SlotWord>, kRequestSlotCount> published_;
-  uint64_t freed_ = 0;
+  std::atomic<uint64_t> freed_{0};
 };
 
 }  // namespace haywire
