@@ -29,6 +29,7 @@
 #include "gtest/gtest.h"
 #include "guest/process_service_test_support.h"
 #include "haywire/cli/discover_e2e_support.h"
+#include "haywire/cli/guest_user_e2e_support.h"
 #include "haywire/testing/command_checks.h"
 #include "haywire/testing/companion_process.h"
 #include "haywire/testing/subprocess.h"
@@ -42,54 +43,7 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr uint32_t kNobody = 65534;
 constexpr uint32_t kInventedPid = 31337;
-
-class SharedScratch {
- public:
-  SharedScratch() {
-    char pattern[] = "/tmp/haywire-auth-XXXXXX";
-    const char* made = ::mkdtemp(pattern);
-    EXPECT_NE(made, nullptr);
-    dir_ = made == nullptr ? "/tmp" : made;
-    ::chmod(dir_.c_str(), 0755);
-    const char* old = std::getenv("TEST_TMPDIR");
-    old_tmpdir_ = old == nullptr ? "" : old;
-    ::setenv("TEST_TMPDIR", dir_.c_str(), 1);
-    binary_ = dir_ + "/haywire";
-    fs::copy_file(HaywirePath(), binary_);
-    ::chmod(binary_.c_str(), 0755);
-  }
-  ~SharedScratch() {
-    ::setenv("TEST_TMPDIR", old_tmpdir_.c_str(), 1);
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-  const std::string& dir() const { return dir_; }
-  const std::string& binary() const { return binary_; }
-
- private:
-  std::string dir_;
-  std::string old_tmpdir_;
-  std::string binary_;
-};
-
-SubprocessResult RunIn(const std::string& cache,
-                       std::vector<std::string> args) {
-  args.push_back(absl::StrCat("--cache-dir=", cache));
-  args.push_back(kLiveWaitFlag);
-  return RunHaywire(args);
-}
-
-std::vector<uint64_t> Pids(const SubprocessResult& result) {
-  std::vector<uint64_t> pids;
-  const JsonValue doc = ParseOutput(result);
-  const JsonValue& processes = doc["processes"];
-  for (size_t i = 0; i < processes.size(); ++i) {
-    pids.push_back(processes.at(i)["pid"].as_uint().value_or(0));
-  }
-  return pids;
-}
 
 std::string Keygen(const std::string& path) {
   const SubprocessResult made = RunHaywire({"keygen", "--out=" + path});
@@ -154,12 +108,12 @@ TEST(AuthenticatedCompanionE2eTest, OnlyTheCompanionWithTheKeyIsShown) {
   const std::string mem = "--mem-file=" + ram;
 
   {  // Without the key: three live sessions, no guess.
-    const SubprocessResult result = RunIn(cache, {"ps", mem});
+    const SubprocessResult result = RunWithCache(cache, {"ps", mem});
     ExpectOneLineError(result, 13);
   }
   {  // discover with the key: each session's result; the real one chosen.
     const SubprocessResult result =
-        RunIn(cache, {"discover", "--json", mem, "--key-file=" + key});
+        RunWithCache(cache, {"discover", "--json", mem, "--key-file=" + key});
     ASSERT_EQ(result.exit_code, 0) << result.DebugString();
     const JsonValue doc = ParseOutput(result);
     const std::pair<std::string, std::string> expected[] = {
@@ -176,34 +130,34 @@ TEST(AuthenticatedCompanionE2eTest, OnlyTheCompanionWithTheKeyIsShown) {
   }
   {  // ps with the key: the real processes, nothing invented, no --session.
     const SubprocessResult result =
-        RunIn(cache, {"ps", "--json", mem, "--key-file=" + key});
+        RunWithCache(cache, {"ps", "--json", mem, "--key-file=" + key});
     ASSERT_EQ(result.exit_code, 0) << result.DebugString();
-    EXPECT_THAT(Pids(result), Contains((*real)->printed_pid()));
-    EXPECT_THAT(Pids(result), Not(Contains(uint64_t{kInventedPid})));
+    EXPECT_THAT(ListedPids(result), Contains((*real)->printed_pid()));
+    EXPECT_THAT(ListedPids(result), Not(Contains(uint64_t{kInventedPid})));
   }
   {  // Again, now through the session cache discover wrote.
     const SubprocessResult result =
-        RunIn(cache, {"info", "--json", mem, "--key-file=" + key,
-                      absl::StrCat((*real)->printed_pid())});
+        RunWithCache(cache, {"info", "--json", mem, "--key-file=" + key,
+                             absl::StrCat((*real)->printed_pid())});
     ASSERT_EQ(result.exit_code, 0) << result.DebugString();
   }
   {  // The forgery with its own key cannot be picked even by name.
-    const SubprocessResult result = RunIn(
+    const SubprocessResult result = RunWithCache(
         cache, {"ps", mem, "--key-file=" + key, "--session=" + own_key_id});
     ExpectOneLineError(result, 14);
     EXPECT_THAT(result.err, HasSubstr("failed"));
   }
   {  // The real session picked by name without the key: refused, and told
      // why.
-    const SubprocessResult result =
-        RunIn(cache, {"ps", mem, "--key-file=none", "--session=" + real_id});
+    const SubprocessResult result = RunWithCache(
+        cache, {"ps", mem, "--key-file=none", "--session=" + real_id});
     ExpectOneLineError(result, 14);
     EXPECT_THAT(result.err, HasSubstr("--key-file"));
   }
   {  // A wrong key proves nothing: no session is used.
     const std::string wrong = Keygen(scratch.dir() + "/wrong.key");
     const SubprocessResult result =
-        RunIn(cache, {"ps", mem, "--key-file=" + wrong});
+        RunWithCache(cache, {"ps", mem, "--key-file=" + wrong});
     ExpectOneLineError(result, 14);
     EXPECT_THAT(result.err, HasSubstr("proves the key"));
     EXPECT_EQ(result.out, "");
@@ -212,17 +166,17 @@ TEST(AuthenticatedCompanionE2eTest, OnlyTheCompanionWithTheKeyIsShown) {
     const std::string open_key = Keygen(scratch.dir() + "/open.key");
     ASSERT_EQ(::chmod(open_key.c_str(), 0644), 0);
     const SubprocessResult result =
-        RunIn(cache, {"ps", mem, "--key-file=" + open_key});
+        RunWithCache(cache, {"ps", mem, "--key-file=" + open_key});
     ExpectOneLineError(result, 15);
     EXPECT_THAT(result.err, HasSubstr("chmod 600"));
   }
   {  // The default key: <mem-file>.key.
     fs::copy_file(key, ram + ".key");
     ASSERT_EQ(::chmod((ram + ".key").c_str(), 0600), 0);
-    const SubprocessResult result = RunIn(cache, {"ps", "--json", mem});
+    const SubprocessResult result = RunWithCache(cache, {"ps", "--json", mem});
     ASSERT_EQ(result.exit_code, 0) << result.DebugString();
-    EXPECT_THAT(Pids(result), Contains((*real)->printed_pid()));
-    EXPECT_THAT(Pids(result), Not(Contains(uint64_t{kInventedPid})));
+    EXPECT_THAT(ListedPids(result), Contains((*real)->printed_pid()));
+    EXPECT_THAT(ListedPids(result), Not(Contains(uint64_t{kInventedPid})));
   }
 }
 

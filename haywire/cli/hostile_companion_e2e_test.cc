@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +29,7 @@
 #include "gtest/gtest.h"
 #include "guest/process_service_test_support.h"
 #include "haywire/cli/discover_e2e_support.h"
+#include "haywire/cli/guest_user_e2e_support.h"
 #include "haywire/testing/command_checks.h"
 #include "haywire/testing/companion_process.h"
 #include "haywire/testing/subprocess.h"
@@ -38,60 +38,9 @@
 namespace haywire {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-constexpr uint32_t kNobody = 65534;
 constexpr uint32_t kInventedPid = 31337;
-
-// A world-readable scratch directory that stands in for TEST_TMPDIR while
-// the test runs, with a copy of the haywire binary in it.
-class SharedScratch {
- public:
-  SharedScratch() {
-    char pattern[] = "/tmp/haywire-hostile-XXXXXX";
-    const char* made = ::mkdtemp(pattern);
-    EXPECT_NE(made, nullptr);
-    dir_ = made == nullptr ? "/tmp" : made;
-    ::chmod(dir_.c_str(), 0755);
-    const char* old = std::getenv("TEST_TMPDIR");
-    old_tmpdir_ = old == nullptr ? "" : old;
-    ::setenv("TEST_TMPDIR", dir_.c_str(), 1);
-    binary_ = dir_ + "/haywire";
-    fs::copy_file(HaywirePath(), binary_);
-    ::chmod(binary_.c_str(), 0755);
-  }
-  ~SharedScratch() {
-    ::setenv("TEST_TMPDIR", old_tmpdir_.c_str(), 1);
-    std::error_code ignored;
-    fs::remove_all(dir_, ignored);
-  }
-  const std::string& dir() const { return dir_; }
-  const std::string& binary() const { return binary_; }
-
- private:
-  std::string dir_;
-  std::string old_tmpdir_;
-  std::string binary_;
-};
-
-SubprocessResult RunWithCache(const std::string& cache,
-                              std::vector<std::string> args) {
-  args.push_back(absl::StrCat("--cache-dir=", cache));
-  args.push_back(kLiveWaitFlag);
-  return RunHaywire(args);
-}
-
-// The pids of `ps --json` output.
-std::vector<uint64_t> Pids(const SubprocessResult& result) {
-  std::vector<uint64_t> pids;
-  const JsonValue doc = ParseOutput(result);
-  const JsonValue& processes = doc["processes"];
-  for (size_t i = 0; i < processes.size(); ++i) {
-    pids.push_back(processes.at(i)["pid"].as_uint().value_or(0));
-  }
-  return pids;
-}
 
 TEST(HostileCompanionE2eTest, SecondCompanionOfAnUnprivilegedUserIsNotUsed) {
   SharedScratch scratch;
@@ -152,7 +101,7 @@ TEST(HostileCompanionE2eTest, SecondCompanionOfAnUnprivilegedUserIsNotUsed) {
         RunWithCache(cache, {"ps", "--json", absl::StrCat("--mem-file=", ram),
                              absl::StrCat("--session=", real_id)});
     ASSERT_EQ(result.exit_code, 0) << result.DebugString();
-    const std::vector<uint64_t> pids = Pids(result);
+    const std::vector<uint64_t> pids = ListedPids(result);
     EXPECT_THAT(pids, ::testing::Contains((*real)->printed_pid()));
     EXPECT_THAT(pids,
                 ::testing::Not(::testing::Contains(uint64_t{kInventedPid})));
@@ -162,7 +111,8 @@ TEST(HostileCompanionE2eTest, SecondCompanionOfAnUnprivilegedUserIsNotUsed) {
         RunWithCache(cache, {"ps", "--json", absl::StrCat("--mem-file=", ram),
                              absl::StrCat("--session=", forged_id)});
     ASSERT_EQ(result.exit_code, 0) << result.DebugString();
-    EXPECT_THAT(Pids(result), ::testing::Contains(uint64_t{kInventedPid}));
+    EXPECT_THAT(ListedPids(result),
+                ::testing::Contains(uint64_t{kInventedPid}));
   }
   {  // A session id that is not one is a usage error.
     const SubprocessResult result = RunWithCache(
@@ -177,7 +127,8 @@ TEST(HostileCompanionE2eTest, SecondCompanionOfAnUnprivilegedUserIsNotUsed) {
     const SubprocessResult result =
         RunWithCache(cache, {"ps", "--json", absl::StrCat("--mem-file=", ram)});
     ASSERT_EQ(result.exit_code, 0) << result.DebugString();
-    EXPECT_THAT(Pids(result), ::testing::Contains((*real)->printed_pid()));
+    EXPECT_THAT(ListedPids(result),
+                ::testing::Contains((*real)->printed_pid()));
   }
 }
 

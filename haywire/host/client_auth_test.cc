@@ -68,6 +68,49 @@ class ClientAuthTest : public ::testing::Test {
     return -1;
   }
 
+  // Answers the GET_PROCESS_INFO published in `slot` by hand, as the
+  // companion would (its own authenticator checks and tags it), and, with
+  // `alter`, changes the answer after it was tagged ("real" becomes
+  // "fake"), as someone writing the RAM file could.
+  void AnswerByHand(int slot, bool alter) {
+    RequestSlotPage& page = session_->region.request_slot(slot);
+    Request request;
+    bool malformed = false;
+    std::optional<SlotWord> taken =
+        ReadPublishedRequest(page, &request, &malformed, WithAuth::kYes);
+    ASSERT_TRUE(taken.has_value());
+    ResponseStatus refusal;
+    std::string why;
+    const RequestAuthenticator::Channel* channel =
+        companion_.authenticator()->Verify(slot, request, malformed, &refusal,
+                                           &why);
+    ASSERT_NE(channel, nullptr) << why;
+    ProcessInfo info;
+    info.entry.pid = 42;
+    info.entry.comm = "real";
+    HandlerResult result = Respond<request::GetProcessInfo>(info);
+    ResponseFields fields;
+    fields.ticket = request.ticket;
+    fields.type = request.type;
+    const auth::Tag tag = companion_.authenticator()->Sign(
+        *channel, slot, request, fields,
+        absl::MakeConstSpan(
+            reinterpret_cast<const uint8_t*>(result.payload.data()),
+            result.payload.size()));
+    fields.response_tag = &tag;
+    if (alter) {
+      const size_t at = result.payload.find("real");
+      ASSERT_NE(at, std::string::npos);
+      result.payload.replace(at, 4, "fake");
+    }
+    ASSERT_EQ(CompleteRequest(
+                  page, session_->region.response_slot(slot), *taken, fields,
+                  absl::MakeConstSpan(
+                      reinterpret_cast<const uint8_t*>(result.payload.data()),
+                      result.payload.size())),
+              Completion::kDelivered);
+  }
+
   const auth::VmKey key_ = KeyOf(0x11);
   // One RAM file per test: a file reused from an earlier test would hold
   // that test's pages too.
@@ -213,42 +256,7 @@ TEST_F(ClientAuthTest, AlteredResponseIsDetected) {
   std::thread caller([&] { status = client.GetProcessInfo(42).status(); });
   const int slot = WaitForPublishedRequest();
   ASSERT_GE(slot, 0);
-  // Answer by hand with the companion's own authenticator.
-  RequestSlotPage& page = session_->region.request_slot(slot);
-  Request request;
-  bool malformed = false;
-  std::optional<SlotWord> taken =
-      ReadPublishedRequest(page, &request, &malformed, WithAuth::kYes);
-  ASSERT_TRUE(taken.has_value());
-  ResponseStatus refusal;
-  std::string why;
-  const RequestAuthenticator::Channel* channel =
-      companion_.authenticator()->Verify(slot, request, malformed, &refusal,
-                                         &why);
-  ASSERT_NE(channel, nullptr) << why;
-  ProcessInfo info;
-  info.entry.pid = 42;
-  info.entry.comm = "real";
-  HandlerResult result = Respond<request::GetProcessInfo>(info);
-  ResponseFields fields;
-  fields.ticket = request.ticket;
-  fields.type = request.type;
-  const auto payload = absl::MakeConstSpan(
-      reinterpret_cast<const uint8_t*>(result.payload.data()),
-      result.payload.size());
-  const auth::Tag tag = companion_.authenticator()->Sign(
-      *channel, slot, request, fields, payload);
-  fields.response_tag = &tag;
-  // The attacker's change: "real" becomes "fake" after the tag was made.
-  const size_t at = result.payload.find("real");
-  ASSERT_NE(at, std::string::npos);
-  result.payload.replace(at, 4, "fake");
-  ASSERT_EQ(CompleteRequest(
-                page, session_->region.response_slot(slot), *taken, fields,
-                absl::MakeConstSpan(
-                    reinterpret_cast<const uint8_t*>(result.payload.data()),
-                    result.payload.size())),
-            Completion::kDelivered);
+  AnswerByHand(slot, /*alter=*/true);
   caller.join();
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(FailureOf(status), Failure::kUnauthenticated);
@@ -270,34 +278,7 @@ TEST_F(ClientAuthTest, ResponseAnsweredByHandUnalteredIsDelivered) {
   std::thread caller([&] { got = client.GetProcessInfo(42); });
   const int slot = WaitForPublishedRequest();
   ASSERT_GE(slot, 0);
-  RequestSlotPage& page = session_->region.request_slot(slot);
-  Request request;
-  bool malformed = false;
-  std::optional<SlotWord> taken =
-      ReadPublishedRequest(page, &request, &malformed, WithAuth::kYes);
-  ASSERT_TRUE(taken.has_value());
-  ResponseStatus refusal;
-  std::string why;
-  const RequestAuthenticator::Channel* channel =
-      companion_.authenticator()->Verify(slot, request, malformed, &refusal,
-                                         &why);
-  ASSERT_NE(channel, nullptr) << why;
-  ProcessInfo info;
-  info.entry.pid = 42;
-  info.entry.comm = "real";
-  HandlerResult result = Respond<request::GetProcessInfo>(info);
-  ResponseFields fields;
-  fields.ticket = request.ticket;
-  fields.type = request.type;
-  const auto payload = absl::MakeConstSpan(
-      reinterpret_cast<const uint8_t*>(result.payload.data()),
-      result.payload.size());
-  const auth::Tag tag = companion_.authenticator()->Sign(
-      *channel, slot, request, fields, payload);
-  fields.response_tag = &tag;
-  ASSERT_EQ(CompleteRequest(page, session_->region.response_slot(slot), *taken,
-                            fields, payload),
-            Completion::kDelivered);
+  AnswerByHand(slot, /*alter=*/false);
   caller.join();
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->entry.comm, "real");
