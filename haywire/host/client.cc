@@ -328,6 +328,25 @@ absl::Status Client::WaitForResponse(int slot_index, const SlotWord& published,
   }
 }
 
+auth::Tag Client::ExpectedResponseTag(const Channel& channel, uint32_t slot,
+                                      uint32_t generation, uint64_t ticket,
+                                      const Response& response) {
+  auth::ResponseTagFields fields;
+  fields.channel_id = channel.id;
+  fields.slot = slot;
+  fields.generation = generation;
+  fields.ticket = ticket;
+  fields.type = response.type;
+  fields.status = response.raw_status;
+  fields.flags = response.flags;
+  fields.iterator_id = response.iterator_id;
+  fields.guest_mono_ns = response.guest_mono_ns;
+  fields.payload = absl::MakeConstSpan(
+      reinterpret_cast<const uint8_t*>(response.payload.data()),
+      response.payload.size());
+  return auth::ResponseTag(channel.key, fields);
+}
+
 absl::Status Client::FailedSessionError() const {
   return MakeFailure(
       absl::StatusCode::kPermissionDenied,
@@ -397,11 +416,10 @@ absl::StatusOr<AuthOutcome> Client::Authenticate() {
   PageHeader header;
   std::memcpy(&header, beacon.data(), sizeof(header));
   if (header.session_id != session_->report.pages.session_id) {
-    return CheckCompanionPresent().ok()
-               ? MakeFailure(absl::StatusCode::kUnavailable,
-                             "the beacon changed under the challenge",
-                             Failure::kNoLiveSession)
-               : CheckCompanionPresent();
+    if (absl::Status s = CheckCompanionPresent(); !s.ok()) return s;
+    return MakeFailure(absl::StatusCode::kUnavailable,
+                       "the beacon changed under the challenge",
+                       Failure::kNoLiveSession);
   }
   const auth::Nonce nonce = auth::NewNonce();
   AuthChallengeRequest challenge;
@@ -445,21 +463,10 @@ absl::StatusOr<AuthOutcome> Client::Authenticate() {
   channel.id = params.channel_id;
   channel.key = auth::DeriveMessageKey(*options_.key, params);
   // The answer itself is tagged on the new channel.
-  auth::ResponseTagFields fields;
-  fields.channel_id = channel.id;
-  fields.slot = response_slot_;
-  fields.generation = response_generation_;
-  fields.ticket = raw->ticket;
-  fields.type = raw->type;
-  fields.status = raw->raw_status;
-  fields.flags = raw->flags;
-  fields.iterator_id = raw->iterator_id;
-  fields.guest_mono_ns = raw->guest_mono_ns;
-  fields.payload =
-      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(raw->payload.data()),
-                          raw->payload.size());
-  if (!auth::ConstantTimeEqual(auth::ResponseTag(channel.key, fields),
-                               response_tag_)) {
+  if (!auth::ConstantTimeEqual(
+          ExpectedResponseTag(channel, response_slot_, response_generation_,
+                              raw->ticket, *raw),
+          response_tag_)) {
     return fail();
   }
   channel_ = channel;
@@ -544,21 +551,10 @@ absl::StatusOr<Response> Client::RoundTrip(RequestType type,
       response.status != ResponseStatus::kUnknownChannel) {
     // Refusals carry no tag and deliver nothing; every other response on
     // the channel must verify before it is looked at.
-    auth::ResponseTagFields fields;
-    fields.channel_id = channel_->id;
-    fields.slot = static_cast<uint32_t>(slot_index);
-    fields.generation = published.generation;
-    fields.ticket = ticket;
-    fields.type = response.type;
-    fields.status = response.raw_status;
-    fields.flags = response.flags;
-    fields.iterator_id = response.iterator_id;
-    fields.guest_mono_ns = response.guest_mono_ns;
-    fields.payload = absl::MakeConstSpan(
-        reinterpret_cast<const uint8_t*>(response.payload.data()),
-        response.payload.size());
-    if (!auth::ConstantTimeEqual(auth::ResponseTag(channel_->key, fields),
-                                 response_tag_)) {
+    if (!auth::ConstantTimeEqual(
+            ExpectedResponseTag(*channel_, static_cast<uint32_t>(slot_index),
+                                published.generation, ticket, response),
+            response_tag_)) {
       session_failed_ = true;
       channel_.reset();
       return MakeFailure(

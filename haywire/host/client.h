@@ -258,6 +258,11 @@ class Client {
     auth::MessageKey key = {};
   };
   std::optional<Channel> channel_;
+  // The tag a response on `channel` must carry (haywire/auth/message_tag.h)
+  // for the request of `ticket` published in `slot` with `generation`.
+  static auth::Tag ExpectedResponseTag(const Channel& channel, uint32_t slot,
+                                       uint32_t generation, uint64_t ticket,
+                                       const Response& response);
   // Set when the session failed authentication: nothing more is written.
   bool session_failed_ = false;
   // The response tag copied with the last response, and the slot and
