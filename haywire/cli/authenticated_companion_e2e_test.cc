@@ -43,7 +43,9 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr uint32_t kInventedPid = 31337;
+// Above the kernel's pid_max limit (4194304), so no real process on the
+// machine running the test can have it.
+constexpr uint32_t kInventedPid = 4194305;
 
 std::string Keygen(const std::string& path) {
   const SubprocessResult made = RunHaywire({"keygen", "--out=" + path});

@@ -40,7 +40,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr uint32_t kInventedPid = 31337;
+// Above the kernel's pid_max limit (4194304), so no real process on the
+// machine running the test can have it.
+constexpr uint32_t kInventedPid = 4194305;
 
 TEST(HostileCompanionE2eTest, SecondCompanionOfAnUnprivilegedUserIsNotUsed) {
   SharedScratch scratch;
