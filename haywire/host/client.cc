@@ -29,7 +29,7 @@
 namespace haywire {
 namespace {
 
-// Memory one listed entry holds (for kMaxListingBytes).
+// Memory one listed entry holds (for ClientOptions::max_listing_bytes).
 uint64_t EntryBytes(const ProcessEntry& e) {
   uint64_t bytes = sizeof(ProcessEntry) + e.user.size() + e.tty.size() +
                    e.comm.size() + e.args.size() * sizeof(std::string);
@@ -668,13 +668,13 @@ absl::StatusOr<ProcessList> Client::ListProcesses() {
           list.processes.push_back(std::move(entry));
         }
       }
-      if (list.processes.size() > kMaxListedProcesses) {
-        return fail(absl::StrCat("passed ", kMaxListedProcesses,
+      if (list.processes.size() > options_.max_listed_processes) {
+        return fail(absl::StrCat("passed ", options_.max_listed_processes,
                                  " processes without ending"));
       }
-      if (bytes > kMaxListingBytes) {
-        return fail(absl::StrCat("passed ", kMaxListingBytes >> 20,
-                                 " MiB without ending"));
+      if (bytes > options_.max_listing_bytes) {
+        return fail(absl::StrCat("passed ", options_.max_listing_bytes,
+                                 " bytes of entries without ending"));
       }
       if ((reply->flags & kResponseMore) == 0) break;
       if (absl::Now() >= deadline) {

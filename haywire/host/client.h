@@ -63,6 +63,11 @@
 
 namespace haywire {
 
+// Caps of one listing, whatever the companion sends: entries (Linux's
+// largest pid_max), and bytes of decoded entries kept in memory.
+inline constexpr uint32_t kMaxListedProcesses = 4'194'304;
+inline constexpr uint64_t kMaxListingBytes = uint64_t{256} << 20;
+
 struct ClientOptions {
   absl::Duration request_timeout = absl::Seconds(5);
   absl::Duration busy_timeout = absl::Seconds(5);
@@ -79,6 +84,9 @@ struct ClientOptions {
   // busy cores took over 60 s; the cap is for a companion that makes slow
   // progress for ever (the entry and byte caps bound a fast one).
   absl::Duration listing_timeout = absl::Seconds(300);
+  // Caps of one listing, whatever the companion sends (tests lower them).
+  uint32_t max_listed_processes = kMaxListedProcesses;
+  uint64_t max_listing_bytes = kMaxListingBytes;
   // After this long without a response, the next request first checks that
   // the heartbeat kept going meanwhile (it moved, and its guest time moved
   // as far as the host's clock, less two periods), else waits for it to
@@ -93,11 +101,6 @@ struct ClientOptions {
   // key refuses every request (kUnauthenticated).
   std::shared_ptr<const auth::VmKey> key;
 };
-
-// Caps of one listing, whatever the companion sends: entries (Linux's
-// largest pid_max), and bytes of decoded entries kept in memory.
-inline constexpr uint32_t kMaxListedProcesses = 4'194'304;
-inline constexpr uint64_t kMaxListingBytes = uint64_t{256} << 20;
 
 // What one listing returned.
 struct ProcessList {

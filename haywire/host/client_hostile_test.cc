@@ -136,5 +136,64 @@ TEST(ClientHostileTest, EndlessListingStopsAtItsTimeLimit) {
   EXPECT_GT(next_pid.load(), 101u);
 }
 
+// A companion that lists new processes quickly and for ever stops at the
+// entry cap long before the time limit; a companion whose entries are fat
+// stops at the byte cap. Without either check the listing would run until
+// listing_timeout (and, at full speed, hold gigabytes by then).
+class ListingCapsTest : public ::testing::Test {
+ protected:
+  absl::StatusOr<ProcessList> ListEndless(const ClientOptions& options) {
+    listing_.total = 4'000'000;  // never reached: the caps end it first
+    listing_.per_chunk = 20;
+    ServeFakeListing(companion_, listing_);
+    companion_.Start();
+    session_ = companion_.Connect();
+    Client client(&session_, options);
+    return client.ListProcesses();
+  }
+
+  ClientOptions CapsOptions() {
+    ClientOptions options = Quick();
+    options.listing_timeout = absl::Seconds(120);
+    return options;
+  }
+
+  FakeListing listing_;  // outlives the companion thread that serves it
+  TestCompanion companion_{"listing-caps"};
+  LiveSession session_;
+};
+
+TEST_F(ListingCapsTest, EndlessListingStopsAtTheEntryCap) {
+  ClientOptions options = CapsOptions();
+  options.max_listed_processes = 1000;
+  const absl::Time start = absl::Now();
+  absl::StatusOr<ProcessList> list = ListEndless(options);
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(FailureOf(list.status()), Failure::kGuestError);
+  EXPECT_TRUE(absl::StrContains(list.status().message(),
+                                "passed 1000 processes without ending"))
+      << list.status();
+  EXPECT_LT(absl::Now() - start, options.listing_timeout);
+  companion_.Stop();  // joins the thread that wrote listing_.next
+  // It stopped at the first chunk past the cap, not later.
+  EXPECT_LE(listing_.next, 1000u + listing_.per_chunk);
+}
+
+TEST_F(ListingCapsTest, EndlessListingStopsAtTheByteCap) {
+  ClientOptions options = CapsOptions();
+  options.max_listing_bytes = 64 << 10;
+  absl::StatusOr<ProcessList> list = ListEndless(options);
+  ASSERT_FALSE(list.ok());
+  EXPECT_EQ(FailureOf(list.status()), Failure::kGuestError);
+  EXPECT_TRUE(absl::StrContains(list.status().message(),
+                                "passed 65536 bytes of entries without ending"))
+      << list.status();
+  companion_.Stop();  // joins the thread that wrote listing_.next
+  // Each entry holds well over 64 bytes, so the cap came before 1024
+  // entries, and within one chunk of it.
+  EXPECT_LT(listing_.next, 1024u);
+  EXPECT_GT(listing_.next, 64u);
+}
+
 }  // namespace
 }  // namespace haywire

@@ -169,7 +169,8 @@ struct FakeListing {
       EncodeListHeader(h, &w);
     }
     for (uint32_t k = 0; k < per_chunk && next < total; ++k) {
-      EncodeProcessEntry(Entry(1000 + next++), &w);
+      if (!EncodeProcessEntry(Entry(1000 + next), &w)) break;  // page full
+      ++next;  // counts only the entries sent
     }
     HandlerResult r;
     r.payload = w.data();
