@@ -11,6 +11,9 @@
 #include "haywire/protocol/messages.h"
 
 namespace haywire {
+
+// The slot carries exactly an auth::Tag (layout.h kMessageTagBytes).
+static_assert(std::is_same_v<auth::Tag, MessageTag>);
 namespace {
 
 absl::Span<const uint8_t> PayloadOf(const Request& request) {

@@ -30,7 +30,7 @@ class Encoder {
     CHECK_LE(payload.size(), kMaxPayload);
     U32(static_cast<uint32_t>(payload.size()));
     Put(payload.data(), payload.size());
-    return SipHash128(key, absl::MakeConstSpan(buffer_, size_));
+    return SipHash64(key, absl::MakeConstSpan(buffer_, size_));
   }
 
  private:

@@ -2,7 +2,7 @@
 //
 // The tag every request and response of an authenticated channel carries.
 //
-// A tag is SipHash-2-4-128 under the channel's message key (handshake.h) of
+// A tag is SipHash-2-4 (64 bits) under the channel's message key (handshake.h) of
 // the message's fields, encoded little-endian in this order:
 //
 //   request:  "HWRQ" channel_id:u64 slot:u32 generation:u32 ticket:u64

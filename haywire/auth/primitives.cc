@@ -9,8 +9,8 @@
 namespace haywire::auth {
 
 static_assert(crypto_auth_hmacsha256_BYTES == kHmacBytes);
-static_assert(crypto_shorthash_siphashx24_BYTES == kTagBytes);
-static_assert(crypto_shorthash_siphashx24_KEYBYTES == kMessageKeyBytes);
+static_assert(crypto_shorthash_siphash24_BYTES == kTagBytes);
+static_assert(crypto_shorthash_siphash24_KEYBYTES == kMessageKeyBytes);
 
 void Initialize() {
   // sodium_init() is thread-safe and returns 1 once already initialised.
@@ -35,10 +35,10 @@ HmacDigest HmacSha256(absl::Span<const uint8_t> key,
   return digest;
 }
 
-Tag SipHash128(const MessageKey& key, absl::Span<const uint8_t> message) {
+Tag SipHash64(const MessageKey& key, absl::Span<const uint8_t> message) {
   Tag tag;
-  crypto_shorthash_siphashx24(tag.data(), message.data(), message.size(),
-                              key.data());
+  crypto_shorthash_siphash24(tag.data(), message.data(), message.size(),
+                             key.data());
   return tag;
 }
 

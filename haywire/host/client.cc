@@ -547,8 +547,7 @@ absl::StatusOr<Response> Client::RoundTrip(RequestType type,
                                   ": ", status.message())),
         Failure::kGuestError);
   }
-  if (tagged && response.status != ResponseStatus::kUnauthenticated &&
-      response.status != ResponseStatus::kUnknownChannel) {
+  if (tagged && ResponseCarriesTag(response.type, response.raw_status)) {
     // Refusals carry no tag and deliver nothing; every other response on
     // the channel must verify before it is looked at.
     if (!auth::ConstantTimeEqual(

@@ -270,7 +270,7 @@ class Client {
   bool session_failed_ = false;
   // The response tag copied with the last response, and the slot and
   // generation it was published under.
-  std::array<uint8_t, 16> response_tag_ = {};
+  MessageTag response_tag_ = {};
   uint32_t response_slot_ = 0;
   uint32_t response_generation_ = 0;
 };

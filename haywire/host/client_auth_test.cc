@@ -15,6 +15,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "guest/request_authenticator.h"
 #include "haywire/auth/vm_key.h"
@@ -41,6 +42,16 @@ ClientOptions WithKey(const auth::VmKey& key) {
 
 // A companion with key 0x11 that answers GET_PROCESS_INFO for any pid.
 class ClientAuthTest : public ::testing::Test {
+ public:
+  // What AnswerByHand changes after the answer was tagged, as someone
+  // writing the RAM file could.
+  enum class Alter {
+    kNothing,
+    kPayload,  // "real" becomes "fake"
+    kFlags,    // kResponseMore set: a listing that would go on
+    kTag,      // one bit of the tag
+  };
+
  protected:
   void StartKeyed(const auth::VmKey* key) {
     companion_.Handle<request::GetProcessInfo>(
@@ -69,10 +80,9 @@ class ClientAuthTest : public ::testing::Test {
   }
 
   // Answers the GET_PROCESS_INFO published in `slot` by hand, as the
-  // companion would (its own authenticator checks and tags it), and, with
-  // `alter`, changes the answer after it was tagged ("real" becomes
-  // "fake"), as someone writing the RAM file could.
-  void AnswerByHand(int slot, bool alter) {
+  // companion would (its own authenticator checks and tags it), then makes
+  // the change `alter` names.
+  void AnswerByHand(int slot, Alter alter) {
     RequestSlotPage& page = session_->region.request_slot(slot);
     Request request;
     bool malformed = false;
@@ -97,11 +107,16 @@ class ClientAuthTest : public ::testing::Test {
         absl::MakeConstSpan(
             reinterpret_cast<const uint8_t*>(result.payload.data()),
             result.payload.size()));
-    fields.response_tag = &tag;
-    if (alter) {
+    auth::Tag sent = tag;
+    fields.response_tag = &sent;
+    if (alter == Alter::kPayload) {
       const size_t at = result.payload.find("real");
       ASSERT_NE(at, std::string::npos);
       result.payload.replace(at, 4, "fake");
+    } else if (alter == Alter::kFlags) {
+      fields.flags |= kResponseMore;
+    } else if (alter == Alter::kTag) {
+      sent[3] ^= 0x10;
     }
     ASSERT_EQ(CompleteRequest(
                   page, session_->region.response_slot(slot), *taken, fields,
@@ -116,7 +131,9 @@ class ClientAuthTest : public ::testing::Test {
   // that test's pages too.
   TestCompanion companion_{absl::StrCat(
       "client-auth-",
-      ::testing::UnitTest::GetInstance()->current_test_info()->name())};
+      absl::StrReplaceAll(
+          ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+          {{"/", "-"}}))};
   std::unique_ptr<LiveSession> session_;
 };
 
@@ -245,9 +262,14 @@ TEST_F(ClientAuthTest, ReplayedRequestIsRefused) {
             static_cast<uint32_t>(ResponseStatus::kUnauthenticated));
 }
 
-// A response altered after the companion tagged it (here: its payload) is
-// not delivered; the session is then never written to again.
-TEST_F(ClientAuthTest, AlteredResponseIsDetected) {
+// A response altered after the companion tagged it (its payload, a field
+// of the control line, or the tag itself) is not delivered; the session is
+// then never written to again.
+class AlteredResponseTest
+    : public ClientAuthTest,
+      public ::testing::WithParamInterface<ClientAuthTest::Alter> {};
+
+TEST_P(AlteredResponseTest, IsDetected) {
   StartKeyed(&key_);
   Client client(session_.get(), WithKey(key_));
   ASSERT_TRUE(client.Ping().ok());
@@ -256,7 +278,7 @@ TEST_F(ClientAuthTest, AlteredResponseIsDetected) {
   std::thread caller([&] { status = client.GetProcessInfo(42).status(); });
   const int slot = WaitForPublishedRequest();
   ASSERT_GE(slot, 0);
-  AnswerByHand(slot, /*alter=*/true);
+  AnswerByHand(slot, GetParam());
   caller.join();
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(FailureOf(status), Failure::kUnauthenticated);
@@ -266,6 +288,11 @@ TEST_F(ClientAuthTest, AlteredResponseIsDetected) {
   companion_.Resume();
   EXPECT_EQ(FailureOf(client.Ping()), Failure::kUnauthenticated);
 }
+
+INSTANTIATE_TEST_SUITE_P(Alterations, AlteredResponseTest,
+                         ::testing::Values(ClientAuthTest::Alter::kPayload,
+                                           ClientAuthTest::Alter::kFlags,
+                                           ClientAuthTest::Alter::kTag));
 
 // The same response, tagged correctly, is delivered: the test above fails
 // for the alteration, not for answering by hand.
@@ -278,7 +305,7 @@ TEST_F(ClientAuthTest, ResponseAnsweredByHandUnalteredIsDelivered) {
   std::thread caller([&] { got = client.GetProcessInfo(42); });
   const int slot = WaitForPublishedRequest();
   ASSERT_GE(slot, 0);
-  AnswerByHand(slot, /*alter=*/false);
+  AnswerByHand(slot, Alter::kNothing);
   caller.join();
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->entry.comm, "real");

@@ -321,6 +321,23 @@ enum class ResponseStatus : uint32_t {
   kUnknownChannel = 8,
 };
 
+// Whether a response to a tagged request (one on an authenticated channel,
+// or an AUTH_CHALLENGE) carries a tag rather than the ticket echo
+// (ResponseHeader): every response on a channel but the two refusals, and
+// an AUTH_CHALLENGE's answer only when it opens a channel (kOk).
+inline constexpr bool ResponseCarriesTag(uint32_t raw_type,
+                                         uint32_t raw_status) {
+  if (raw_type == static_cast<uint32_t>(RequestType::kAuthChallenge)) {
+    return raw_status == static_cast<uint32_t>(ResponseStatus::kOk);
+  }
+  return raw_status !=
+             static_cast<uint32_t>(ResponseStatus::kUnauthenticated) &&
+         raw_status != static_cast<uint32_t>(ResponseStatus::kUnknownChannel);
+}
+
+// Bytes of an authenticated message's tag (haywire/auth/message_tag.h).
+inline constexpr uint32_t kMessageTagBytes = 8;
+
 inline constexpr uint32_t kRequestPayloadOffset = 192;
 inline constexpr uint32_t kRequestPayloadBytes =
     kPageSize - kRequestPayloadOffset;
@@ -332,8 +349,21 @@ inline constexpr uint32_t kResponseMore = 1u << 0;  // iteration continues.
 // (RequestSlotPage::response), next to the state word, so the host that sees
 // kResponseReady has the whole header in the same cache line; only the
 // payload is on the response page.
+//
+// On an authenticated channel (kCapAuthentication; docs/PROTOCOL.md 15) the
+// first 16 bytes do double duty, so that authentication costs no cache line
+// of its own:
+//   * while a request is pending they carry the request's AuthWords,
+//     written by its owner with the request (release words, published by
+//     the same CAS; zero from a host without a key) and copied by the
+//     companion with the request;
+//   * a tagged response (ResponseCarriesTag) carries its tag, 8 bytes, at
+//     +0 in place of the ticket echo: the tag covers the ticket the host is
+//     waiting for, so a response for another ticket fails its check.
+// Refusals, and every response on an unauthenticated channel, echo the
+// ticket.
 struct ResponseHeader {
-  uint64_t ticket;         // +0: the request's ticket, echoed.
+  uint64_t ticket;         // +0: the request's ticket, echoed; or the tag.
   uint32_t status;         // +8: ResponseStatus.
   uint32_t type;           // +12: RequestType answered.
   uint32_t payload_bytes;  // +16: <= kResponsePayloadBytes.
@@ -347,20 +377,14 @@ static_assert(offsetof(ResponseHeader, payload_bytes) == 16);
 static_assert(offsetof(ResponseHeader, iterator_id) == 24);
 static_assert(offsetof(ResponseHeader, guest_mono_ns) == 32);
 
-// The authentication line of a request slot: the channel and tag of the
-// request, written by its owner with the request (release words, published
-// by the same CAS), and the tag of the response, written by the companion
-// with the response (release words, published by its completing CAS).
-// Copied with acquire loads, like the fields they cover.
-struct AuthLine {
-  uint64_t channel_id;       // +0: host; the channel (0: none).
-  uint8_t request_tag[16];   // +8: host; auth::RequestTag.
-  uint8_t response_tag[16];  // +24: companion; auth::ResponseTag.
-  uint8_t reserved[24];      // +40: zero.
+// A pending request's authentication, in the first 16 bytes of the slot's
+// ResponseHeader (see there).
+struct AuthWords {
+  uint64_t channel_id;                    // +0: the channel (0: none).
+  uint8_t request_tag[kMessageTagBytes];  // +8: auth::RequestTag.
 };
-static_assert(sizeof(AuthLine) == kCacheLineSize);
-static_assert(offsetof(AuthLine, request_tag) == 8);
-static_assert(offsetof(AuthLine, response_tag) == 24);
+static_assert(sizeof(AuthWords) == 16);
+static_assert(sizeof(AuthWords) <= sizeof(ResponseHeader));
 
 struct RequestSlotPage {
   PageHeader header;  // 0
@@ -381,13 +405,11 @@ struct RequestSlotPage {
   uint32_t payload_bytes;  // 84: <= kRequestPayloadBytes.
   // The response: written by the companion while it serves the request, one
   // release store per word, published by its release CAS to kResponseReady;
-  // the owner copies it with acquire loads.
+  // the owner copies it with acquire loads. Its first 16 bytes carry the
+  // request's AuthWords while the request is pending (see ResponseHeader).
   ResponseHeader response;  // 88
 
-  // Authentication line [128, 192), used on authenticated channels only
-  // (kCapAuthentication; docs/PROTOCOL.md "Authentication"). Hosts without
-  // a key leave it alone, so it may hold an earlier owner's values.
-  AuthLine auth;  // 128
+  uint8_t reserved[64];  // 128: zero.
   // Request payload: written (release words) and published with the request;
   // 8-byte aligned, so it is copied as whole atomic words.
   uint8_t payload[kRequestPayloadBytes];  // 192
@@ -398,7 +420,6 @@ static_assert(offsetof(RequestSlotPage, ticket) == 72);
 static_assert(offsetof(RequestSlotPage, type) == 80);
 static_assert(offsetof(RequestSlotPage, payload_bytes) == 84);
 static_assert(offsetof(RequestSlotPage, response) == 88);
-static_assert(offsetof(RequestSlotPage, auth) == 128);
 static_assert(offsetof(RequestSlotPage, payload) == kRequestPayloadOffset);
 static_assert(offsetof(RequestSlotPage, state) % kCacheLineSize == 0);
 // The whole control line is one cache line.

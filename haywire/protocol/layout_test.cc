@@ -184,7 +184,7 @@ TEST_F(RegionLayoutTest, IndependentlyWrittenWordsHaveTheirOwnCacheLines) {
     claim(&slot.state, kCacheLineSize, "control line " + n);
     EXPECT_EQ(Line(&slot.response.guest_mono_ns), Line(&slot.state));
     EXPECT_EQ(Line(&slot.ticket), Line(&slot.state));
-    claim(&slot.auth, kCacheLineSize, "auth line " + n);
+    claim(&slot.reserved, sizeof(slot.reserved), "reserved " + n);
     claim(&slot.payload, kRequestPayloadBytes, "request payload " + n);
     EXPECT_EQ(Addr(&slot.state) % alignof(uint64_t), 0u);
 

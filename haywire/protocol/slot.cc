@@ -91,11 +91,14 @@ absl::Status PublishRequest(RequestSlotPage& slot, const SlotWord& held,
   StoreRelease(slot.type, static_cast<uint32_t>(type));
   StoreRelease(slot.payload_bytes, static_cast<uint32_t>(payload.size()));
   StoreBytesRelease(slot.payload, payload.data(), payload.size());
+  // The AuthWords share the control line with the fields above: no extra
+  // cache line, with a key or without.
+  AuthWords words = {};
   if (auth != nullptr) {
-    StoreRelease(slot.auth.channel_id, auth->channel_id);
-    StoreBytesRelease(slot.auth.request_tag, auth->tag.data(),
-                      auth->tag.size());
+    words.channel_id = auth->channel_id;
+    std::memcpy(words.request_tag, auth->tag.data(), auth->tag.size());
   }
+  StoreBytesRelease(&slot.response, &words, sizeof(words));
   // Release (in the acq_rel CAS): publishes the request body above.
   if (!Transition(slot, held, ready)) {
     return absl::FailedPreconditionError(
@@ -130,7 +133,7 @@ RequestProgress PollRequest(RequestSlotPage& slot, const SlotWord& published) {
 absl::Status ConsumeResponse(RequestSlotPage& slot, ResponseSlotPage& response,
                              const SlotWord& published, uint64_t ticket,
                              Response* out, AfterResponse after,
-                             std::array<uint8_t, 16>* response_tag) {
+                             MessageTag* response_tag) {
   SlotWord ready = With(published, SlotState::kResponseReady);
   // Acquire: pairs with the companion's release CAS to kResponseReady, so the
   // response page below is complete.
@@ -143,12 +146,16 @@ absl::Status ConsumeResponse(RequestSlotPage& slot, ResponseSlotPage& response,
   // dead could make the slot someone else's while we copy.
   ResponseHeader header;
   LoadBytesAcquire(&header, &slot.response, sizeof(header));
-  if (response_tag != nullptr) {
-    LoadBytesAcquire(response_tag->data(), slot.auth.response_tag,
-                     response_tag->size());
-  }
   Response r;
   r.ticket = header.ticket;
+  if (response_tag != nullptr &&
+      ResponseCarriesTag(header.type, header.status)) {
+    // The tag stands in for the echo; the caller checks it against
+    // `ticket`.
+    static_assert(sizeof(header.ticket) == kMessageTagBytes);
+    std::memcpy(response_tag->data(), &header.ticket, response_tag->size());
+    r.ticket = ticket;
+  }
   r.raw_status = header.status;
   r.type = header.type;
   const uint32_t payload_bytes = header.payload_bytes;
@@ -290,12 +297,12 @@ Completion CompleteRequest(RequestSlotPage& slot, ResponseSlotPage& response,
   header.flags = fields.flags;
   header.iterator_id = fields.iterator_id;
   header.guest_mono_ns = fields.guest_mono_ns;
+  if (fields.response_tag != nullptr) {
+    std::memcpy(&header.ticket, fields.response_tag->data(),
+                fields.response_tag->size());
+  }
   StoreBytesRelease(&slot.response, &header, sizeof(header));
   StoreBytesRelease(response.payload, payload.data(), payload.size());
-  if (fields.response_tag != nullptr) {
-    StoreBytesRelease(slot.auth.response_tag, fields.response_tag->data(),
-                      fields.response_tag->size());
-  }
   SlotWord ready = With(taken, SlotState::kResponseReady);
   if (Transition(slot, taken, ready)) return Completion::kDelivered;
   SlotWord abandoned = With(taken, SlotState::kAbandoned);

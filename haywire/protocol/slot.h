@@ -50,6 +50,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -106,12 +107,15 @@ inline SlotWord LoadSlotWord(RequestSlotPage& slot) {
 // nullopt if the slot is not free (or the CAS lost a race).
 std::optional<SlotWord> TryClaimSlot(RequestSlotPage& slot, uint32_t pid);
 
-// An authenticated request's half of the slot's AuthLine (layout.h): its
-// channel and tag (haywire/auth/message_tag.h), which covers the generation
-// the request is published with (PublishGeneration).
+// An authenticated message's tag (haywire/auth/message_tag.h).
+using MessageTag = std::array<uint8_t, kMessageTagBytes>;
+
+// An authenticated request's AuthWords (layout.h): its channel and tag
+// (haywire/auth/message_tag.h), which covers the generation the request is
+// published with (PublishGeneration).
 struct RequestAuth {
   uint64_t channel_id = 0;
-  std::array<uint8_t, 16> tag = {};
+  MessageTag tag = {};
 };
 
 // The generation PublishRequest publishes a request held as `held` with:
@@ -131,9 +135,8 @@ inline uint32_t PublishGeneration(const SlotWord& held) {
 // Fails with FailedPrecondition if the slot is no longer `held` (it was
 // reclaimed), InvalidArgument if the payload is too large or `held` is in
 // another state. On success returns the kRequestReady word to wait on. Also
-// rings the beacon's doorbell when `doorbell` is not null, and writes the
-// AuthLine's request half when `auth` is not null (else leaves the line
-// alone: one cache line less per round trip).
+// rings the beacon's doorbell when `doorbell` is not null. Writes the
+// request's AuthWords from `auth`, or zeros (no channel) when it is null.
 absl::Status PublishRequest(RequestSlotPage& slot, const SlotWord& held,
                             uint64_t ticket, RequestType type,
                             absl::Span<const uint8_t> payload,
@@ -172,13 +175,15 @@ enum class AfterResponse {
 // echoed ticket is not `ticket` or a length is out of range: such a response
 // is never delivered. Returns FailedPrecondition if the slot was not ours any
 // more, before or while the response was copied (the slot is then left
-// alone). With `response_tag` not null, also copies the AuthLine's response
-// tag there (with the response, before the slot is let go).
+// alone). With `response_tag` not null (an authenticated channel), a
+// response that carries a tag (ResponseCarriesTag) has it copied there and
+// its ticket is not compared: the caller must check the tag, which covers
+// `ticket`; `out->ticket` is then `ticket`.
 absl::Status ConsumeResponse(RequestSlotPage& slot, ResponseSlotPage& response,
                              const SlotWord& published, uint64_t ticket,
                              Response* out,
                              AfterResponse after = AfterResponse::kFree,
-                             std::array<uint8_t, 16>* response_tag = nullptr);
+                             MessageTag* response_tag = nullptr);
 
 // Frees a slot kept after its response (kResponseReady of `kept`). Returns
 // false if it was not kept any more (reclaimed by a host that thought its
@@ -213,14 +218,14 @@ struct Request {
   uint32_t host_pid = 0;
   uint32_t generation = 0;  // of the word the request was published with
   uint32_t payload_bytes = 0;
-  // The AuthLine's request half, copied only when asked for (a companion
-  // with a key); else zero.
+  // The request's AuthWords, copied only when asked for (a companion with a
+  // key); else zero.
   uint64_t channel_id = 0;
-  std::array<uint8_t, 16> request_tag = {};
+  MessageTag request_tag = {};
   uint8_t payload[kRequestPayloadBytes];
 };
 
-// Whether a request copy includes the slot's AuthLine.
+// Whether a request copy includes the request's AuthWords.
 enum class WithAuth : bool { kNo = false, kYes = true };
 
 // If the slot holds a published request, moves it to kInProgress and copies
@@ -279,9 +284,11 @@ void CopyRequest(RequestSlotPage& slot, const SlotWord& word, Request* out,
   out->host_pid = word.owner_pid;
   out->generation = word.generation;
   if (with_auth == WithAuth::kYes) {
-    out->channel_id = LoadAcquire(slot.auth.channel_id);
-    LoadBytesAcquire(out->request_tag.data(), slot.auth.request_tag,
-                     out->request_tag.size());
+    AuthWords auth;
+    LoadBytesAcquire(&auth, &slot.response, sizeof(auth));
+    out->channel_id = auth.channel_id;
+    std::memcpy(out->request_tag.data(), auth.request_tag,
+                out->request_tag.size());
   } else {
     out->channel_id = 0;
     out->request_tag = {};
@@ -332,9 +339,9 @@ struct ResponseFields {
   uint32_t flags = 0;
   uint64_t iterator_id = 0;
   uint64_t guest_mono_ns = 0;
-  // Written to the AuthLine's response half when not null (an
-  // authenticated channel's response; haywire/auth/message_tag.h).
-  const std::array<uint8_t, 16>* response_tag = nullptr;
+  // Written in place of the ticket echo when not null (a tagged response on
+  // an authenticated channel; ResponseHeader, haywire/auth/message_tag.h).
+  const MessageTag* response_tag = nullptr;
 };
 
 // Writes the response (payload truncated is a caller bug: it must fit

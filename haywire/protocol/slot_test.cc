@@ -127,6 +127,80 @@ TEST_F(SlotTest, ResponseFieldsAreCopied) {
   EXPECT_EQ(r.payload, std::string(kResponsePayloadBytes, '\x42'));
 }
 
+// An authenticated request's AuthWords travel in the response header's
+// first 16 bytes (layout.h), and a tagged response's tag in place of the
+// ticket echo: the companion copies the former, the owner the latter.
+TEST_F(SlotTest, AuthWordsAndTagShareTheControlLine) {
+  std::optional<SlotWord> claimed = TryClaimSlot(slot(), kHostA);
+  ASSERT_TRUE(claimed);
+  RequestAuth auth;
+  auth.channel_id = 0x0123456789ABCDEF;
+  auth.tag = {1, 2, 3, 4, 5, 6, 7, 8};
+  SlotWord published;
+  ASSERT_TRUE(PublishRequest(slot(), *claimed, 77, RequestType::kPing,
+                             Bytes("p"), nullptr, &published, &auth)
+                  .ok());
+  Request req;
+  bool malformed = false;
+  std::optional<SlotWord> taken =
+      TryTakeRequest(slot(), &req, &malformed, WithAuth::kYes);
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(req.channel_id, auth.channel_id);
+  EXPECT_EQ(req.request_tag, auth.tag);
+  EXPECT_EQ(req.ticket, 77u);
+
+  const MessageTag tag = {9, 8, 7, 6, 5, 4, 3, 2};
+  ResponseFields fields;
+  fields.ticket = 77;
+  fields.type = req.type;
+  fields.flags = kResponseMore;
+  fields.iterator_id = 5;
+  fields.response_tag = &tag;
+  ASSERT_EQ(CompleteRequest(slot(), response(), *taken, fields, Bytes("r")),
+            Completion::kDelivered);
+  // No echo: the owner's ticket stands, and the tag is handed over for the
+  // caller to check.
+  Response r;
+  MessageTag got = {};
+  ASSERT_TRUE(ConsumeResponse(slot(), response(), published, 77, &r,
+                              AfterResponse::kFree, &got)
+                  .ok());
+  EXPECT_EQ(got, tag);
+  EXPECT_EQ(r.ticket, 77u);
+  EXPECT_EQ(r.flags, kResponseMore);
+  EXPECT_EQ(r.iterator_id, 5u);
+  EXPECT_EQ(r.payload, "r");
+}
+
+// Without a key the AuthWords are zero (no channel), whatever the header
+// held before; and a refusal on a channel echoes the ticket, which is
+// checked as on any unauthenticated response.
+TEST_F(SlotTest, RefusalsEchoTheTicketAndUnkeyedRequestsNameNoChannel) {
+  ResponseHeader junk;
+  std::memset(&junk, 0xA5, sizeof(junk));
+  StoreBytesRelease(&slot().response, &junk, sizeof(junk));
+  const SlotWord published = ClaimAndPublish(kHostA, 8, "x");
+  Request req;
+  bool malformed = false;
+  std::optional<SlotWord> taken =
+      TryTakeRequest(slot(), &req, &malformed, WithAuth::kYes);
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(req.channel_id, 0u);
+  EXPECT_EQ(req.request_tag, MessageTag{});
+
+  ResponseFields fields;
+  fields.ticket = 9;  // not the request's
+  fields.status = ResponseStatus::kUnauthenticated;
+  fields.type = req.type;
+  ASSERT_EQ(CompleteRequest(slot(), response(), *taken, fields, {}),
+            Completion::kDelivered);
+  Response r;
+  MessageTag got = {};
+  const absl::Status s = ConsumeResponse(slot(), response(), published, 8, &r,
+                                         AfterResponse::kFree, &got);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+}
+
 TEST_F(SlotTest, EmptyPayloadRoundTrip) {
   const SlotWord published = ClaimAndPublish(kHostA, 6, "");
   EXPECT_EQ(Serve(0), Completion::kDelivered);
