@@ -13,6 +13,7 @@ namespace {
 
 constexpr absl::string_view kProofLabel = "haywire-v1 proof";
 constexpr absl::string_view kChannelLabel = "haywire-v1 channel";
+constexpr absl::string_view kKeyIdLabel = "haywire-v1 key id";
 
 absl::Span<const uint8_t> Bytes(absl::string_view s) {
   return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(s.data()),
@@ -52,6 +53,13 @@ MessageKey DeriveMessageKey(const VmKey& key, const ChannelParams& params) {
   std::memcpy(out.data(), digest.data(), out.size());
   Wipe(absl::MakeSpan(digest));
   return out;
+}
+
+uint64_t KeyId(const VmKey& key) {
+  const HmacDigest digest = HmacSha256(key.bytes(), {Bytes(kKeyIdLabel)});
+  uint64_t id = 0;
+  for (int i = 7; i >= 0; --i) id = id << 8 | digest[i];
+  return id;
 }
 
 Nonce NewNonce() {

@@ -61,6 +61,11 @@ MessageKey DeriveMessageKey(const VmKey& key, const ChannelParams& params);
 // A fresh random nonce.
 Nonce NewNonce();
 
+// A name for `key` that reveals nothing about it: the first 8 bytes of
+// HMAC-SHA-256(key, "haywire-v1 key id"), little-endian. Hosts remember
+// which key a session failed against by it (haywire/host/session_cache.h).
+uint64_t KeyId(const VmKey& key);
+
 }  // namespace haywire::auth
 
 #endif  // HAYWIRE_AUTH_HANDSHAKE_H_

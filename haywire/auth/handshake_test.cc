@@ -74,6 +74,14 @@ TEST(HandshakeTest, MessageKeyIsTheDocumentedHmacPrefix) {
   EXPECT_TRUE(std::equal(derived.begin(), derived.end(), full.begin()));
 }
 
+TEST(HandshakeTest, KeyIdIsTheDocumentedHmacPrefixAndNamesOneKey) {
+  const VmKey key = TestKey(1);
+  const HmacDigest full = HmacSha256(key.bytes(), {Bytes("haywire-v1 key id")});
+  EXPECT_EQ(KeyId(key), absl::little_endian::Load64(full.data()));
+  EXPECT_EQ(KeyId(key), KeyId(TestKey(1)));
+  EXPECT_NE(KeyId(key), KeyId(TestKey(2)));
+}
+
 TEST(HandshakeTest, EveryInputChangesProofAndKey) {
   const VmKey key = TestKey(1);
   const ChannelParams params = TestParams();

@@ -143,11 +143,14 @@ TEST(AuthenticatedCompanionE2eTest, OnlyTheCompanionWithTheKeyIsShown) {
                              absl::StrCat((*real)->printed_pid())});
     ASSERT_EQ(result.exit_code, 0) << result.DebugString();
   }
-  {  // The forgery with its own key cannot be picked even by name.
+  {  // The forgery with its own key cannot be picked even by name; it
+     // failed in discover above, which the cache remembers: this command
+     // does not write to it at all.
     const SubprocessResult result = RunWithCache(
         cache, {"ps", mem, "--key-file=" + key, "--session=" + own_key_id});
     ExpectOneLineError(result, 14);
     EXPECT_THAT(result.err, HasSubstr("failed"));
+    EXPECT_THAT(result.err, HasSubstr("not challenged again"));
   }
   {  // The real session picked by name without the key: refused, and told
      // why.

@@ -3,6 +3,7 @@
 #include "haywire/cli/host_flags.h"
 
 #include "absl/strings/str_cat.h"
+#include "haywire/auth/handshake.h"
 #include "haywire/auth/vm_key.h"
 #include "haywire/cli/command.h"
 #include "haywire/cli/key_flag.h"
@@ -117,7 +118,10 @@ absl::StatusOr<ConnectOptions> ConnectOptionsFromFlags() {
   ConnectOptions options;
   absl::StatusOr<std::shared_ptr<const auth::VmKey>> key = KeyFromFlags();
   if (!key.ok()) return key.status();
-  if (*key != nullptr) options.challenge = ChallengeWith(*key);
+  if (*key != nullptr) {
+    options.challenge = ChallengeWith(*key);
+    options.key_id = auth::KeyId(**key);
+  }
   options.mem_file = FLAGS_mem_file;
   gflags::CommandLineFlagInfo mem_file_flag;
   options.mem_file_is_default =

@@ -328,6 +328,12 @@ absl::Status Client::WaitForResponse(int slot_index, const SlotWord& published,
   }
 }
 
+void Client::MarkSessionFailed() {
+  session_failed_ = true;
+  // Later commands with the same key do not write to it either.
+  if (session_->remember_auth_failure) session_->remember_auth_failure();
+}
+
 auth::Tag Client::ExpectedResponseTag(const Channel& channel, uint32_t slot,
                                       uint32_t generation, uint64_t ticket,
                                       const Response& response) {
@@ -439,7 +445,7 @@ absl::StatusOr<AuthOutcome> Client::Authenticate() {
   // A failed session is never written again, not even to hand the kept
   // slot back (its owner's exit lets the slot be reclaimed).
   auto fail = [this] {
-    session_failed_ = true;
+    MarkSessionFailed();
     kept_.reset();
     return AuthOutcome::kFailed;
   };
@@ -554,7 +560,7 @@ absl::StatusOr<Response> Client::RoundTrip(RequestType type,
             ExpectedResponseTag(*channel_, static_cast<uint32_t>(slot_index),
                                 published.generation, ticket, response),
             response_tag_)) {
-      session_failed_ = true;
+      MarkSessionFailed();
       channel_.reset();
       return MakeFailure(
           absl::StatusCode::kPermissionDenied,

@@ -268,6 +268,9 @@ class Client {
                                        const Response& response);
   // Set when the session failed authentication: nothing more is written.
   bool session_failed_ = false;
+  // Sets session_failed_ and has the failure remembered (LiveSession::
+  // remember_auth_failure).
+  void MarkSessionFailed();
   // The response tag copied with the last response, and the slot and
   // generation it was published under.
   MessageTag response_tag_ = {};

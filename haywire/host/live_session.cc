@@ -36,7 +36,25 @@ std::string ResultText(const SessionAuthResult& r) {
       r.description, ": ",
       r.outcome.ok()
           ? std::string(AuthOutcomeName(*r.outcome))
-          : absl::StrCat("no answer (", r.outcome.status().message(), ")"));
+          : absl::StrCat("no answer (", r.outcome.status().message(), ")"),
+      r.remembered ? " (earlier, with this key: not challenged again)" : "");
+}
+
+void RememberFailure(const SessionCache& cache, const RamFile& file,
+                     uint64_t session_id, uint64_t key_id) {
+  absl::Status s = cache.RememberFailedSession(file.key(), session_id, key_id);
+  if (!s.ok()) LOG(WARNING) << s.message();
+}
+
+std::function<void()> FailureRecorder(const SessionCache& cache,
+                                      const RamFile& file,
+                                      const SessionReport& report,
+                                      uint64_t key_id) {
+  return
+      [cache, key = file.key(), session_id = report.pages.session_id, key_id] {
+        absl::Status s = cache.RememberFailedSession(key, session_id, key_id);
+        if (!s.ok()) LOG(WARNING) << s.message();
+      };
 }
 
 }  // namespace
@@ -67,12 +85,21 @@ absl::StatusOr<const SessionReport*> ChooseAuthenticatedSession(
   std::vector<SessionAuthResult>& results = out != nullptr ? *out : local;
   results.clear();
   std::vector<const SessionReport*> proven;
+  const SessionCache cache(CacheDirOf(options.cache_dir));
   for (const SessionReport* s : candidates) {
     if (results.size() == kMaxChallengedSessions) break;
     SessionAuthResult r;
     r.session_id = s->pages.session_id;
     r.description = DescribeSession(*s);
-    r.outcome = ChallengeSession(file, *s, options.challenge);
+    if (cache.IsFailedSession(file->key(), r.session_id, options.key_id)) {
+      r.outcome = AuthOutcome::kFailed;
+      r.remembered = true;
+    } else {
+      r.outcome = ChallengeSession(file, *s, options.challenge);
+      if (r.outcome.ok() && *r.outcome == AuthOutcome::kFailed) {
+        RememberFailure(cache, *file, r.session_id, options.key_id);
+      }
+    }
     if (r.outcome.ok() && *r.outcome == AuthOutcome::kAuthenticated) {
       proven.push_back(s);
     }
@@ -196,11 +223,23 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(
         }
         // With a key, the cached session must prove it; if it does not,
         // the scan below challenges every live session.
-        absl::StatusOr<AuthOutcome> outcome = options.challenge(session);
+        absl::StatusOr<AuthOutcome> outcome =
+            cache.IsFailedSession(ram.key(), session.report.pages.session_id,
+                                  options.key_id)
+                ? AuthOutcome::kFailed
+                : options.challenge(session);
         if (outcome.ok() && *outcome == AuthOutcome::kAuthenticated) {
           session.auth = *outcome;
+          session.remember_auth_failure =
+              FailureRecorder(cache, ram, session.report, options.key_id);
           session.elapsed = absl::Now() - start;
           return session;
+        }
+        // A failure is remembered, and the scan below does not challenge
+        // the session again.
+        if (outcome.ok() && *outcome == AuthOutcome::kFailed) {
+          RememberFailure(cache, ram, session.report.pages.session_id,
+                          options.key_id);
         }
         session.from_cache = false;
       }
@@ -216,8 +255,12 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(
           ? ChooseAuthenticatedSession(session.file, *discovery, options)
           : ChooseSession(*discovery, options.session_id);
   if (!chosen.ok()) return chosen.status();
-  if (options.challenge) session.auth = AuthOutcome::kAuthenticated;
   session.report = **chosen;
+  if (options.challenge) {
+    session.auth = AuthOutcome::kAuthenticated;
+    session.remember_auth_failure =
+        FailureRecorder(cache, ram, session.report, options.key_id);
+  }
   session.scan = discovery->stats;
   session.region = RegionInFile(ram, session.report.pages);
   if (options.use_cache) {

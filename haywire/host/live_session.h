@@ -69,6 +69,11 @@ struct ConnectOptions {
   // usable live session is (at most kMaxChallengedSessions); exactly one
   // must prove the key (none: kUnauthenticated; several: ambiguous).
   SessionChallenge challenge;
+  // auth::KeyId of the key `challenge` proves. A session that fails is
+  // remembered with it in the cache directory (SessionCache::
+  // RememberFailedSession, even with use_cache off) and is never challenged
+  // again with that key.
+  uint64_t key_id = 0;
 };
 
 struct LiveSession {
@@ -83,6 +88,10 @@ struct LiveSession {
   // Set when ConnectOptions::challenge was: the chosen session proved the
   // key.
   std::optional<AuthOutcome> auth;
+  // Set with auth: records the session as failed for the key, so that no
+  // later command writes to it (a Client calls it when a response's tag
+  // fails).
+  std::function<void()> remember_auth_failure;
 };
 
 // One challenged session's result (for the errors that list them, and for
@@ -91,6 +100,8 @@ struct SessionAuthResult {
   uint64_t session_id = 0;
   std::string description;  // DescribeSession()
   absl::StatusOr<AuthOutcome> outcome;
+  // kFailed from the failed-session list, without a challenge.
+  bool remembered = false;
 };
 
 // With ConnectOptions::challenge: challenges the usable live sessions of

@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "guest/simulated_ram.h"
@@ -189,6 +190,93 @@ TEST(LiveSessionTest, CorruptCacheEntryIsIgnored) {
   ASSERT_TRUE(s.ok()) << s.status();
   EXPECT_FALSE(s->from_cache);
   EXPECT_EQ(s->report.pages.session_id, 0x4444u);
+}
+
+// A challenge that answers `outcome` and counts the sessions it wrote to.
+struct CountingChallenge {
+  AuthOutcome outcome = AuthOutcome::kFailed;
+  std::shared_ptr<std::atomic<int>> calls =
+      std::make_shared<std::atomic<int>>();
+  SessionChallenge Get() const {
+    return [outcome = outcome, calls = calls](const LiveSession&) {
+      ++*calls;
+      return absl::StatusOr<AuthOutcome>(outcome);
+    };
+  }
+};
+
+// A session that fails the challenge is remembered for that key: no later
+// connection with the same key challenges (writes to) it again, through the
+// cache or after a scan; another key still may.
+TEST(LiveSessionTest, FailedSessionIsNeverChallengedAgainWithThatKey) {
+  const std::string path = TempPath("ram-failed");
+  const std::string cache = TempPath("cache-failed");
+  FakeCompanion companion(path, 0xFA11ED, 9);
+  // A scan first, so that the next connection finds a cache entry.
+  ASSERT_TRUE(ConnectToLiveSession(Options(path, cache)).ok());
+
+  CountingChallenge failing;
+  ConnectOptions keyed = Options(path, cache);
+  keyed.challenge = failing.Get();
+  keyed.key_id = 0x1234;
+  absl::StatusOr<LiveSession> first = ConnectToLiveSession(keyed);
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(FailureOf(first.status()), Failure::kUnauthenticated);
+  EXPECT_EQ(failing.calls->load(), 1);  // the cached path; the scan skips it
+  EXPECT_TRUE(SessionCache(cache).IsFailedSession(
+      RamFile::Open(path, false).value()->key(), 0xFA11ED, 0x1234));
+
+  for (bool use_cache : {true, false}) {
+    keyed.use_cache = use_cache;
+    absl::StatusOr<LiveSession> again = ConnectToLiveSession(keyed);
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(FailureOf(again.status()), Failure::kUnauthenticated);
+    EXPECT_TRUE(
+        absl::StrContains(again.status().message(), "not challenged again"))
+        << again.status();
+  }
+  EXPECT_EQ(failing.calls->load(), 1);
+
+  CountingChallenge other;
+  other.outcome = AuthOutcome::kAuthenticated;
+  ConnectOptions other_key = Options(path, cache);
+  other_key.challenge = other.Get();
+  other_key.key_id = 0x5678;
+  absl::StatusOr<LiveSession> right = ConnectToLiveSession(other_key);
+  ASSERT_TRUE(right.ok()) << right.status();
+  EXPECT_GE(other.calls->load(), 1);
+  ASSERT_TRUE(right->remember_auth_failure);
+
+  // A failure seen later by a client (a response's tag) is remembered too.
+  right->remember_auth_failure();
+  const int calls = other.calls->load();
+  EXPECT_FALSE(ConnectToLiveSession(other_key).ok());
+  EXPECT_EQ(other.calls->load(), calls);
+}
+
+TEST(SessionCacheTest, FailedListKeepsTheNewestAndToleratesJunk) {
+  const std::string cache = TempPath("cache-failed-list");
+  const SessionCache sessions(cache);
+  const RamFileKey key{1, 2, 3};
+  ASSERT_TRUE(sessions.RememberFailedSession(key, 7, 1).ok());
+  {
+    std::ofstream junk(sessions.FailedListPath(key), std::ios::app);
+    junk << "not a line\n\n" << std::string(40, 'f') << "\n";
+  }
+  EXPECT_TRUE(sessions.IsFailedSession(key, 7, 1));
+  EXPECT_FALSE(sessions.IsFailedSession(key, 7, 2));  // another key
+  EXPECT_FALSE(sessions.IsFailedSession(key, 8, 1));
+  EXPECT_FALSE(sessions.IsFailedSession(RamFileKey{1, 9, 3}, 7, 1));
+  for (uint64_t id = 100; id < 100 + kMaxRememberedFailures; ++id) {
+    ASSERT_TRUE(sessions.RememberFailedSession(key, id, 1).ok());
+  }
+  EXPECT_FALSE(sessions.IsFailedSession(key, 7, 1));  // the oldest, dropped
+  EXPECT_TRUE(sessions.IsFailedSession(key, 100, 1));
+  EXPECT_TRUE(sessions.IsFailedSession(key, 99 + kMaxRememberedFailures, 1));
+  std::ifstream in(sessions.FailedListPath(key));
+  std::string contents((std::istreambuf_iterator<char>(in)),
+                       std::istreambuf_iterator<char>());
+  EXPECT_EQ(contents.size(), kMaxRememberedFailures * 34);
 }
 
 TEST(SessionCacheTest, VerifyRejectsMovedOrForeignPages) {

@@ -12,9 +12,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "haywire/protocol/crc32c.h"
@@ -84,6 +88,79 @@ std::string TempSuffix() {
                       counter.fetch_add(1, std::memory_order_relaxed));
 }
 
+// The contents of `path` if it is a regular file of ours of at most
+// `max_bytes` (never through a symbolic link; O_NONBLOCK so a FIFO planted
+// under the name cannot block). One fstat, one buffer of the exact size.
+std::optional<std::string> ReadOwnFile(const std::string& path,
+                                       uint64_t max_bytes) {
+  const int fd =
+      ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) return std::nullopt;
+  struct stat st;
+  const bool sized = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                     st.st_uid == ::geteuid() && st.st_size >= 0 &&
+                     static_cast<uint64_t>(st.st_size) <= max_bytes;
+  if (!sized) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::string data(static_cast<size_t>(st.st_size), '\0');
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::pread(fd, data.data() + done, data.size() - done,
+                              static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  data.resize(done);
+  ::close(fd);
+  return data;
+}
+
+// Replaces `path` with `data`: a new file of our own (O_EXCL: never one
+// planted under the name, nor through a link), then renamed over `path`,
+// which replaces a link there rather than following it. `what` names the
+// file in errors.
+absl::Status WriteFileAtomically(const std::string& path,
+                                 absl::string_view data,
+                                 absl::string_view what) {
+  const std::string tmp = absl::StrCat(path, TempSuffix());
+  int fd = ::open(tmp.c_str(),
+                  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::InternalError(absl::StrCat("cannot write ", what, " ", tmp,
+                                            ": ", std::strerror(errno)));
+  }
+  size_t written = 0;
+  while (written < data.size()) {
+    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return absl::InternalError(absl::StrCat("cannot write ", what, " ", tmp,
+                                              ": ", std::strerror(err)));
+    }
+    written += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return absl::InternalError(absl::StrCat("cannot install ", what, " ", path,
+                                            ": ", std::strerror(err)));
+  }
+  return absl::OkStatus();
+}
+
+// One line of the failed-session list: "<session id> <key id>", both 16
+// hex digits.
+std::string FailedLine(uint64_t session_id, uint64_t key_id) {
+  return absl::StrFormat("%016x %016x", session_id, key_id);
+}
+
 }  // namespace
 
 absl::Status CheckCacheDir(const std::string& dir) {
@@ -150,31 +227,12 @@ std::optional<CachedSession> SessionCache::Load(const RamFileKey& key) const {
   // Only from a directory that is ours alone, and never through a symbolic
   // link or from a file someone else owns.
   if (!CheckCacheDir(dir_).ok()) return std::nullopt;
-  const int fd = ::open(EntryPath(key).c_str(),
-                        O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) return std::nullopt;
-  struct stat st;
-  std::string data;
-  const bool sized = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-                     st.st_uid == ::geteuid() && st.st_size >= 0 &&
-                     static_cast<uint64_t>(st.st_size) <=
-                         sizeof(EntryHeader) +
-                             uint64_t{kMaxRegionPages} * sizeof(EntryRun) +
-                             sizeof(uint32_t);
-  if (sized) {
-    data.resize(static_cast<size_t>(st.st_size));
-    size_t done = 0;
-    while (done < data.size()) {
-      const ssize_t n = ::pread(fd, data.data() + done, data.size() - done,
-                                static_cast<off_t>(done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      done += static_cast<size_t>(n);
-    }
-    data.resize(done);
-  }
-  ::close(fd);
-  return ParseCacheEntry(data, key);
+  std::optional<std::string> data = ReadOwnFile(
+      EntryPath(key), sizeof(EntryHeader) +
+                          uint64_t{kMaxRegionPages} * sizeof(EntryRun) +
+                          sizeof(uint32_t));
+  if (!data.has_value()) return std::nullopt;
+  return ParseCacheEntry(*data, key);
 }
 
 std::optional<CachedSession> ParseCacheEntry(absl::string_view data,
@@ -253,38 +311,51 @@ absl::Status SessionCache::Store(const CachedSession& session) const {
   uint32_t crc = Crc32c(data.data(), data.size());
   data.append(reinterpret_cast<const char*>(&crc), sizeof(crc));
 
-  const std::string path = EntryPath(session.key);
-  // A new file of our own (O_EXCL: never one planted under the name, nor
-  // through a link), then renamed over the entry, which replaces a link
-  // there rather than following it.
-  const std::string tmp = absl::StrCat(path, TempSuffix());
-  int fd = ::open(tmp.c_str(),
-                  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return absl::InternalError(absl::StrCat("cannot write session cache ", tmp,
-                                            ": ", std::strerror(errno)));
+  return WriteFileAtomically(EntryPath(session.key), data, "session cache");
+}
+
+std::string SessionCache::FailedListPath(const RamFileKey& key) const {
+  return absl::StrCat(dir_, "/failed-", key.device, "-", key.inode, ".txt");
+}
+
+bool SessionCache::IsFailedSession(const RamFileKey& key, uint64_t session_id,
+                                   uint64_t key_id) const {
+  if (!CheckCacheDir(dir_).ok()) return false;
+  std::optional<std::string> data =
+      ReadOwnFile(FailedListPath(key), kMaxFailedListBytes);
+  if (!data.has_value()) return false;
+  const std::string line = FailedLine(session_id, key_id);
+  for (absl::string_view l : absl::StrSplit(*data, '\n')) {
+    if (l == line) return true;
   }
-  size_t written = 0;
-  while (written < data.size()) {
-    ssize_t n = ::write(fd, data.data() + written, data.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return absl::InternalError(absl::StrCat("cannot write session cache ",
-                                              tmp, ": ", std::strerror(err)));
+  return false;
+}
+
+absl::Status SessionCache::RememberFailedSession(const RamFileKey& key,
+                                                 uint64_t session_id,
+                                                 uint64_t key_id) const {
+  if (absl::Status s = MakeDirs(dir_); !s.ok()) return s;
+  if (absl::Status s = CheckCacheDir(dir_); !s.ok()) return s;
+  const std::string line = FailedLine(session_id, key_id);
+  // Keep the newest lines that are well-formed (a line is 33 bytes), drop
+  // the oldest beyond the cap. Two commands recording at once may lose one
+  // line: the next failure of that session records it again.
+  std::vector<std::string> lines;
+  std::optional<std::string> data =
+      ReadOwnFile(FailedListPath(key), kMaxFailedListBytes);
+  if (data.has_value()) {
+    for (absl::string_view l : absl::StrSplit(*data, '\n')) {
+      if (l.size() == line.size() && l != line) lines.emplace_back(l);
     }
-    written += static_cast<size_t>(n);
   }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return absl::InternalError(absl::StrCat("cannot install session cache ",
-                                            path, ": ", std::strerror(err)));
-  }
-  return absl::OkStatus();
+  lines.push_back(line);
+  const size_t drop = lines.size() > kMaxRememberedFailures
+                          ? lines.size() - kMaxRememberedFailures
+                          : 0;
+  std::string out;
+  for (size_t i = drop; i < lines.size(); ++i)
+    absl::StrAppend(&out, lines[i], "\n");
+  return WriteFileAtomically(FailedListPath(key), out, "failed-session list");
 }
 
 void SessionCache::Forget(const RamFileKey& key) const {

@@ -27,6 +27,16 @@
 // warns once). Directories are created 0700; an entry is read with
 // O_NOFOLLOW and only if it is a regular file of ours; the temporary file is
 // created O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600.
+//
+// The cache also remembers, per RAM file, the sessions that failed
+// authentication (a proof or a response tag that did not verify; docs/
+// SECURITY.md promise 7), so that no later command with the same key writes
+// to them again: a small text file, one line per session, "<session id>
+// <key id>" in hex (the key id is auth::KeyId, which names the key without
+// revealing it), at most kMaxRememberedFailures lines, the oldest dropped
+// first. Tied to the key, so that a command run with a wrong key does not
+// bar the real companion from commands with the right one. A companion
+// restart starts a new session, which is challenged afresh.
 #ifndef HAYWIRE_HOST_SESSION_CACHE_H_
 #define HAYWIRE_HOST_SESSION_CACHE_H_
 
@@ -40,6 +50,10 @@
 #include "haywire/host/ram_file.h"
 
 namespace haywire {
+
+// Sessions kept in a RAM file's failed-session list, and its size cap.
+inline constexpr size_t kMaxRememberedFailures = 64;
+inline constexpr uint64_t kMaxFailedListBytes = 64 * 1024;
 
 struct CachedSession {
   RamFileKey key;
@@ -78,6 +92,16 @@ class SessionCache {
   void Forget(const RamFileKey& key) const;
 
   std::string EntryPath(const RamFileKey& key) const;
+
+  // Whether `session_id` failed authentication against the key `key_id`
+  // (see above). False when the directory or list is unusable.
+  bool IsFailedSession(const RamFileKey& key, uint64_t session_id,
+                       uint64_t key_id) const;
+  // Adds it to the list (atomic replace). Fails, writing nothing, if
+  // CheckCacheDir refuses the directory.
+  absl::Status RememberFailedSession(const RamFileKey& key, uint64_t session_id,
+                                     uint64_t key_id) const;
+  std::string FailedListPath(const RamFileKey& key) const;
 
  private:
   std::string dir_;
