@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "glog/logging.h"
@@ -40,9 +41,9 @@ std::string ResultText(const SessionAuthResult& r) {
       r.remembered ? " (earlier, with this key: not challenged again)" : "");
 }
 
-void RememberFailure(const SessionCache& cache, const RamFile& file,
+void RememberFailure(const SessionCache& cache, const RamFileKey& file_key,
                      uint64_t session_id, uint64_t key_id) {
-  absl::Status s = cache.RememberFailedSession(file.key(), session_id, key_id);
+  absl::Status s = cache.RememberFailedSession(file_key, session_id, key_id);
   if (!s.ok()) LOG(WARNING) << s.message();
 }
 
@@ -50,11 +51,24 @@ std::function<void()> FailureRecorder(const SessionCache& cache,
                                       const RamFile& file,
                                       const SessionReport& report,
                                       uint64_t key_id) {
-  return
-      [cache, key = file.key(), session_id = report.pages.session_id, key_id] {
-        absl::Status s = cache.RememberFailedSession(key, session_id, key_id);
-        if (!s.ok()) LOG(WARNING) << s.message();
-      };
+  return [cache, key = file.key(), session_id = report.pages.session_id,
+          key_id] { RememberFailure(cache, key, session_id, key_id); };
+}
+
+// `challenge`'s outcome for a session, unless the session failed earlier
+// with this key: then kFailed without writing to it, and *remembered is
+// set. A fresh failure is remembered.
+absl::StatusOr<AuthOutcome> ChallengeUnlessFailedBefore(
+    const SessionCache& cache, const RamFileKey& file_key, uint64_t session_id,
+    uint64_t key_id, absl::FunctionRef<absl::StatusOr<AuthOutcome>()> challenge,
+    bool* remembered) {
+  *remembered = cache.IsFailedSession(file_key, session_id, key_id);
+  if (*remembered) return AuthOutcome::kFailed;
+  absl::StatusOr<AuthOutcome> outcome = challenge();
+  if (outcome.ok() && *outcome == AuthOutcome::kFailed) {
+    RememberFailure(cache, file_key, session_id, key_id);
+  }
+  return outcome;
 }
 
 }  // namespace
@@ -91,15 +105,10 @@ absl::StatusOr<const SessionReport*> ChooseAuthenticatedSession(
     SessionAuthResult r;
     r.session_id = s->pages.session_id;
     r.description = DescribeSession(*s);
-    if (cache.IsFailedSession(file->key(), r.session_id, options.key_id)) {
-      r.outcome = AuthOutcome::kFailed;
-      r.remembered = true;
-    } else {
-      r.outcome = ChallengeSession(file, *s, options.challenge);
-      if (r.outcome.ok() && *r.outcome == AuthOutcome::kFailed) {
-        RememberFailure(cache, *file, r.session_id, options.key_id);
-      }
-    }
+    r.outcome = ChallengeUnlessFailedBefore(
+        cache, file->key(), r.session_id, options.key_id,
+        [&] { return ChallengeSession(file, *s, options.challenge); },
+        &r.remembered);
     if (r.outcome.ok() && *r.outcome == AuthOutcome::kAuthenticated) {
       proven.push_back(s);
     }
@@ -223,23 +232,18 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(
         }
         // With a key, the cached session must prove it; if it does not,
         // the scan below challenges every live session.
-        absl::StatusOr<AuthOutcome> outcome =
-            cache.IsFailedSession(ram.key(), session.report.pages.session_id,
-                                  options.key_id)
-                ? AuthOutcome::kFailed
-                : options.challenge(session);
+        // A failure is remembered, and the scan below does not challenge
+        // the session again.
+        bool remembered = false;
+        absl::StatusOr<AuthOutcome> outcome = ChallengeUnlessFailedBefore(
+            cache, ram.key(), session.report.pages.session_id, options.key_id,
+            [&] { return options.challenge(session); }, &remembered);
         if (outcome.ok() && *outcome == AuthOutcome::kAuthenticated) {
           session.auth = *outcome;
           session.remember_auth_failure =
               FailureRecorder(cache, ram, session.report, options.key_id);
           session.elapsed = absl::Now() - start;
           return session;
-        }
-        // A failure is remembered, and the scan below does not challenge
-        // the session again.
-        if (outcome.ok() && *outcome == AuthOutcome::kFailed) {
-          RememberFailure(cache, ram, session.report.pages.session_id,
-                          options.key_id);
         }
         session.from_cache = false;
       }
