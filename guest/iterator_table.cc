@@ -11,8 +11,7 @@ IteratorTable::IteratorTable(IteratorTablePage* mirror, uint64_t seed)
   Publish();
 }
 
-ListingIterator* IteratorTable::Create(uint32_t owner_pid,
-                                       std::vector<uint32_t> pids,
+ListingIterator* IteratorTable::Create(uint32_t owner_pid, RequestType type,
                                        uint64_t now_ns) {
   ListingIterator* victim = &slots_[0];
   for (ListingIterator& it : slots_) {
@@ -28,17 +27,26 @@ ListingIterator* IteratorTable::Create(uint32_t owner_pid,
   *victim = ListingIterator{};
   victim->id = id;
   victim->owner_pid = owner_pid;
+  victim->type = type;
   victim->last_used_ns = now_ns;
-  victim->pids = std::move(pids);
   Publish();
   return victim;
 }
 
+ListingIterator* IteratorTable::Create(uint32_t owner_pid,
+                                       std::vector<uint32_t> pids,
+                                       uint64_t now_ns) {
+  ListingIterator* it = Create(owner_pid, RequestType::kListProcesses, now_ns);
+  it->pids = std::move(pids);
+  Publish();
+  return it;
+}
+
 ListingIterator* IteratorTable::Find(uint64_t id, uint32_t owner_pid,
-                                     uint64_t now_ns) {
+                                     uint64_t now_ns, RequestType type) {
   if (id == 0) return nullptr;
   for (ListingIterator& it : slots_) {
-    if (it.id == id && it.owner_pid == owner_pid) {
+    if (it.id == id && it.owner_pid == owner_pid && it.type == type) {
       it.last_used_ns = now_ns;
       return &it;
     }
@@ -72,9 +80,8 @@ void IteratorTable::Publish() const {
     IteratorEntry& e = mirror_->entries[i];
     StoreRelaxed(e.iterator_id, it.id);
     StoreRelaxed(e.owner_pid, it.owner_pid);
-    StoreRelaxed(
-        e.request_type,
-        it.id == 0 ? 0u : static_cast<uint32_t>(RequestType::kListProcesses));
+    StoreRelaxed(e.request_type,
+                 it.id == 0 ? 0u : static_cast<uint32_t>(it.type));
     StoreRelaxed(e.last_used_mono_ns, it.last_used_ns);
     StoreRelaxed(e.position, static_cast<uint32_t>(it.position));
     StoreRelaxed(e.total, static_cast<uint32_t>(it.pids.size()));

@@ -3,15 +3,19 @@
 // IteratorTable: the companion's chunked-listing iterators.
 //
 // LIST_PROCESSES snapshots the PID list and hands the host an iterator id;
-// CONTINUE_ITERATION returns the next chunk; CANCEL_ITERATION frees it. The
-// table holds kIteratorCount iterators; creating one more evicts the least
-// recently used. Ids are random 64-bit numbers and every lookup also checks
+// CONTINUE_ITERATION returns the next chunk; CANCEL_ITERATION frees it.
+// GET_MEMORY_MAP listings live in the same table: their iterator holds the
+// process's open smaps instead of a PID list, and only GET_MEMORY_MAP
+// continues them (each lookup names the request type that started the
+// iteration). The table holds kIteratorCount iterators; creating one more
+// evicts the least recently used. Ids are random 64-bit numbers and every lookup also checks
 // the owner's station id, so a host can never continue another host's
 // listing: an evicted, unknown or foreign id is simply "expired".
 //
 // The table lives in the companion's private memory; Publish() mirrors it
-// into the region's IteratorTablePage (entry k = slot k: id, owner, request
-// type kListProcesses, last use, position, snapshot size; zero when unused)
+// into the region's IteratorTablePage (entry k = slot k: id, owner, the
+// request type that started it, last use, position, snapshot size (0 for a
+// map listing, whose length is known only at its end); zero when unused)
 // so a host can see what is in use. Every field is a relaxed store: the
 // mirror is informational and publishes nothing; hosts must not act on it.
 // The constructor, Create() and Release() publish; Find() does not, so the
@@ -22,11 +26,14 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <random>
 #include <vector>
 
+#include "guest/smaps_reader.h"
 #include "haywire/protocol/layout.h"
+#include "haywire/protocol/memory_messages.h"
 #include "haywire/protocol/messages.h"
 
 namespace haywire {
@@ -34,12 +41,21 @@ namespace haywire {
 struct ListingIterator {
   uint64_t id = 0;  // 0: unused
   uint32_t owner_pid = 0;
+  RequestType type = RequestType::kListProcesses;  // what started it
   uint64_t last_used_ns = 0;
+  size_t position = 0;  // entries read (for a process listing: into pids)
+
+  // LIST_PROCESSES.
   std::vector<uint32_t> pids;  // the snapshot
-  size_t position = 0;         // next index into pids
   ListHeader header;
   // An entry read but not sent because the last chunk was full.
   std::optional<ProcessEntry> pending;
+
+  // GET_MEMORY_MAP.
+  uint32_t map_pid = 0;
+  uint64_t map_after = 0;  // mappings ending at or below it are skipped
+  std::unique_ptr<SmapsReader> smaps;
+  std::optional<MemoryMapping> pending_mapping;  // read, not yet sent
 };
 
 class IteratorTable {
@@ -47,14 +63,19 @@ class IteratorTable {
   // `mirror` may be null (tests).
   explicit IteratorTable(IteratorTablePage* mirror, uint64_t seed);
 
-  // A new iterator for `owner_pid`, evicting the least recently used one
-  // when the table is full. Never returns null.
+  // A new, empty iterator of request type `type` for `owner_pid`, evicting
+  // the least recently used one when the table is full. Never returns null.
+  ListingIterator* Create(uint32_t owner_pid, RequestType type,
+                          uint64_t now_ns);
+  // A new process listing over `pids`.
   ListingIterator* Create(uint32_t owner_pid, std::vector<uint32_t> pids,
                           uint64_t now_ns);
 
-  // The live iterator `id` of `owner_pid`, or null if it is unknown,
-  // evicted, or someone else's. Marks it used.
-  ListingIterator* Find(uint64_t id, uint32_t owner_pid, uint64_t now_ns);
+  // The live iterator `id` of `owner_pid` started by a request of `type`,
+  // or null if it is unknown, evicted, someone else's or of another type.
+  // Marks it used.
+  ListingIterator* Find(uint64_t id, uint32_t owner_pid, uint64_t now_ns,
+                        RequestType type = RequestType::kListProcesses);
 
   // Frees iterator `id` (if it exists and is `owner_pid`'s). Returns whether
   // it did.
@@ -65,7 +86,7 @@ class IteratorTable {
 
   // Writes every entry's state into the mirror page (relaxed stores of the
   // six fields of all kIteratorCount entries; header and reserved bytes are
-  // never written).
+  // never written). Call after advancing an iterator found with Find().
   void Publish() const;
 
  private:

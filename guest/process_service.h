@@ -55,6 +55,8 @@ class ProcessService {
                      const RequestContext& context = {});
 
   const IteratorTable& iterators() const { return iterators_; }
+  // The table, for other listings that share it (MemoryService).
+  IteratorTable* mutable_iterators() { return &iterators_; }
   uint64_t processes_skipped() const { return skipped_; }
   // Resumptions answered from the last snapshot.
   uint64_t snapshots_reused() const { return snapshots_reused_; }

@@ -173,6 +173,8 @@ inline constexpr uint64_t kCapListResume = 1ull << 8;
 // responses (docs/PROTOCOL.md "Authentication"). Any guest process can set
 // this bit in a beacon of its own; only the proof counts.
 inline constexpr uint64_t kCapAuthentication = 1ull << 9;
+// GET_MEMORY_MAP: a process's mappings, as /proc/PID/smaps lists them.
+inline constexpr uint64_t kCapMemoryMap = 1ull << 10;
 
 inline constexpr size_t kHostnameBytes = 128;  // NUL-terminated, NUL-padded.
 inline constexpr size_t kKernelReleaseBytes = 128;
@@ -294,8 +296,8 @@ enum class RequestType : uint32_t {
   kGetProcessInfo = 3,
   kContinueIteration = 4,
   kCancelIteration = 5,
-  kGetMemoryMap = 6,  // reserved (future)
-  kReadMemory = 7,    // reserved (future)
+  kGetMemoryMap = 6,
+  kReadMemory = 7,  // reserved (future)
   kGetSystemSummary = 8,
   kAuthChallenge = 9,
 };

@@ -65,7 +65,8 @@ TEST(RegistryTest, NamesComeFromTheRegistry) {
   EXPECT_EQ(RequestTypeName(RequestType::kPing), "PING");
   EXPECT_EQ(RequestTypeName(RequestType::kGetSystemSummary),
             "GET_SYSTEM_SUMMARY");
-  EXPECT_EQ(RequestTypeName(RequestType::kGetMemoryMap), "request type 6");
+  EXPECT_EQ(RequestTypeName(RequestType::kGetMemoryMap), "GET_MEMORY_MAP");
+  EXPECT_EQ(RequestTypeName(RequestType::kReadMemory), "request type 7");
   EXPECT_EQ(RequestTypeName(static_cast<RequestType>(99)), "request type 99");
 }
 

@@ -30,6 +30,7 @@
 
 #include "absl/strings/string_view.h"
 #include "haywire/protocol/layout.h"
+#include "haywire/protocol/memory_messages.h"
 #include "haywire/protocol/message_codec.h"
 #include "haywire/protocol/messages.h"
 
@@ -106,6 +107,16 @@ struct GetSystemSummary {
   using Response = SystemSummary;
 };
 
+// A process's mappings, chunked like a process listing: the first request
+// names the pid, the next ones the iterator (memory_messages.h).
+struct GetMemoryMap {
+  static constexpr RequestType kType = RequestType::kGetMemoryMap;
+  static constexpr absl::string_view kName = "GET_MEMORY_MAP";
+  static constexpr uint64_t kCapabilities = kCapMemoryMap;
+  using Request = MemoryMapRequest;
+  using Response = MemoryMapChunk;
+};
+
 // Prove the VM key and open an authenticated channel
 // (haywire/auth/handshake.h). Served only by a companion that has a key.
 struct AuthChallenge {
@@ -127,11 +138,11 @@ using AllRequestTypes =
     RequestTypeList<request::Ping, request::ListProcesses,
                     request::GetProcessInfo, request::ContinueIteration,
                     request::CancelIteration, request::GetSystemSummary,
-                    request::AuthChallenge>;
+                    request::AuthChallenge, request::GetMemoryMap>;
 
 // Wire numbers the spec reserves for requests not built yet.
-inline constexpr std::array<RequestType, 2> kReservedRequestTypes = {
-    RequestType::kGetMemoryMap, RequestType::kReadMemory};
+inline constexpr std::array<RequestType, 1> kReservedRequestTypes = {
+    RequestType::kReadMemory};
 
 // A descriptor's facts, for code that has only a number.
 struct RequestTypeInfo {

@@ -1,0 +1,56 @@
+// Copyright 2026 The Haywire Authors.
+//
+// MemoryService: the companion's requests about a process's memory.
+//
+//   GET_MEMORY_MAP  naming a pid (and, for a resumed listing, after_address):
+//                   opens the process's /proc/PID/smaps into a new iterator
+//                   and answers with as many mappings as fit one response
+//                   page, kResponseMore and the iterator id while more may
+//                   follow; naming the iterator too: the next chunk.
+//                   CANCEL_ITERATION frees an unfinished one (ProcessService
+//                   serves it for every iterator of the shared table).
+//
+// The iterator keeps smaps open (smaps_reader.h), so a process with 65 000
+// mappings lists completely while the companion holds one read block and
+// one mapping. Errors, each with a one-line message: kNoSuchProcess for a
+// pid that does not exist or exits during the listing (its iterator is
+// freed), kIteratorExpired for an unknown, evicted or foreign iterator or
+// one of another pid, kInternalError for an smaps that cannot be read or is
+// malformed. A kernel thread has no mappings: one empty chunk.
+//
+// Budget: a chunk ends at its RequestContext's deadline once it holds a
+// mapping (the rest comes in the next chunk).
+#ifndef HAYWIRE_GUEST_MEMORY_SERVICE_H_
+#define HAYWIRE_GUEST_MEMORY_SERVICE_H_
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "guest/iterator_table.h"
+#include "guest/request_router.h"
+#include "haywire/protocol/memory_messages.h"
+
+namespace haywire {
+
+class MemoryService {
+ public:
+  // `proc_root` is where procfs is mounted; `iterators` (shared with the
+  // process listings) must outlive the service.
+  MemoryService(std::string proc_root, IteratorTable* iterators);
+
+  // Registers GET_MEMORY_MAP with `router`.
+  void RegisterWith(RequestRouter* router);
+
+  HandlerResult Map(const MemoryMapRequest& request,
+                    const RequestContext& context);
+
+ private:
+  HandlerResult FillMapChunk(ListingIterator* it, absl::Time deadline);
+
+  const std::string proc_root_;
+  IteratorTable* iterators_;
+};
+
+}  // namespace haywire
+
+#endif  // HAYWIRE_GUEST_MEMORY_SERVICE_H_

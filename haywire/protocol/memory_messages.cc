@@ -1,0 +1,58 @@
+// Copyright 2026 The Haywire Authors.
+//
+// What the field lists of memory_messages.h cannot say: checks across
+// fields, and the record helper of a map chunk.
+
+#include "haywire/protocol/memory_messages.h"
+
+#include "absl/strings/str_cat.h"
+#include "haywire/protocol/wire_format.h"
+
+namespace haywire {
+
+absl::Status MemoryMapping::WireValidate(const MemoryMapping& m) {
+  if (m.start >= m.end) {
+    return absl::DataLossError(absl::StrCat("mapping 0x", absl::Hex(m.start),
+                                            "-0x", absl::Hex(m.end),
+                                            " is empty or reversed"));
+  }
+  if ((m.perms & ~kMapPermsMask) != 0) {
+    return absl::DataLossError(absl::StrCat(
+        "mapping permissions 0x", absl::Hex(m.perms), " have unknown bits"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MemoryMapRequest::WireValidate(const MemoryMapRequest& r) {
+  if (r.pid == 0) return absl::InvalidArgumentError("request names no pid");
+  if (r.iterator_id.has_value() && *r.iterator_id == 0) {
+    return absl::InvalidArgumentError("request names iterator 0");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MemoryMapChunk::WireValidate(const MemoryMapChunk& c) {
+  for (size_t i = 1; i < c.mappings.size(); ++i) {
+    if (c.mappings[i].start < c.mappings[i - 1].end) {
+      return absl::DataLossError(
+          absl::StrCat("mapping at 0x", absl::Hex(c.mappings[i].start),
+                       " overlaps or precedes the one before it"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool EncodeMemoryMapping(const MemoryMapping& mapping, WireWriter* writer) {
+  return wire::AppendRecord(MemoryMapChunk::kMappingTag, mapping, writer);
+}
+
+std::string MemoryMapPermsText(uint32_t perms) {
+  std::string text = "----";
+  if (perms & kMapRead) text[0] = 'r';
+  if (perms & kMapWrite) text[1] = 'w';
+  if (perms & kMapExecute) text[2] = 'x';
+  text[3] = (perms & kMapShared) ? 's' : 'p';
+  return text;
+}
+
+}  // namespace haywire

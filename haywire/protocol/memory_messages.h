@@ -1,0 +1,131 @@
+// Copyright 2026 The Haywire Authors.
+//
+// A process's memory map: the messages of GET_MEMORY_MAP.
+//
+// A mapping is one entry of /proc/PID/smaps, with the fields `pmap -X` and
+// `/proc/PID/maps` show: the range, permissions, file offset, device, inode
+// and path, and per mapping its memory in KiB (Rss, Pss, Anonymous, Swap,
+// Locked and the rest). A process may have tens of thousands of mappings
+// (the kernel's default vm.max_map_count is 65530), so the map travels as a
+// listing, in chunks (MemoryMapChunk) that each fit one response page, like
+// LIST_PROCESSES: the first GET_MEMORY_MAP names the pid; while the answer
+// has kResponseMore the host asks again with the iterator id it was given;
+// CANCEL_ITERATION gives an unfinished iterator back. A host whose iterator
+// expired (evicted by other clients) resumes with `after_address`: the
+// companion then starts at the first mapping that ends above it.
+//
+// Wire form as messages.h says (TLV fields, decoders that trust nothing);
+// wire_golden_test pins the bytes.
+#ifndef HAYWIRE_PROTOCOL_MEMORY_MESSAGES_H_
+#define HAYWIRE_PROTOCOL_MEMORY_MESSAGES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "haywire/protocol/message_codec.h"
+#include "haywire/protocol/messages.h"
+
+namespace haywire {
+
+// MemoryMapping::perms bits: the four letters of maps' "rwxp" column.
+inline constexpr uint32_t kMapRead = 1u << 0;     // r
+inline constexpr uint32_t kMapWrite = 1u << 1;    // w
+inline constexpr uint32_t kMapExecute = 1u << 2;  // x
+inline constexpr uint32_t kMapShared = 1u << 3;   // s (else p: private)
+inline constexpr uint32_t kMapPermsMask = (1u << 4) - 1;
+
+// One mapping of a process, as one entry of /proc/PID/smaps describes it.
+// The path is what the kernel prints: a file's path, a pseudo-path such as
+// "[heap]", "[stack]", "[vdso]" or "[anon:name]", or empty for an
+// anonymous mapping; it is cut to kMaxPathBytes (path_truncated).
+struct MemoryMapping {
+  uint64_t start = 0;   // first address
+  uint64_t end = 0;     // one past the last; start < end
+  uint32_t perms = 0;   // kMap* bits
+  uint64_t offset = 0;  // into the file (or the page offset for anonymous)
+  uint32_t dev_major = 0;
+  uint32_t dev_minor = 0;
+  uint64_t inode = 0;
+  std::string path;
+  bool path_truncated = false;
+  // smaps' per-mapping counters, in KiB (0 when the kernel does not print
+  // one).
+  uint64_t size_kb = 0;
+  uint64_t rss_kb = 0;
+  uint64_t pss_kb = 0;
+  uint64_t shared_clean_kb = 0;
+  uint64_t shared_dirty_kb = 0;
+  uint64_t private_clean_kb = 0;
+  uint64_t private_dirty_kb = 0;
+  uint64_t referenced_kb = 0;
+  uint64_t anonymous_kb = 0;
+  uint64_t swap_kb = 0;
+  uint64_t locked_kb = 0;
+
+  static constexpr absl::string_view kWireName = "MemoryMapping";
+  static constexpr auto WireFields() {
+    using M = MemoryMapping;
+    using namespace wire;
+    return std::tuple(
+        Int(1, &M::start), Int(2, &M::end), Int(3, &M::perms),
+        Int(4, &M::offset), Int(5, &M::dev_major), Int(6, &M::dev_minor),
+        Int(7, &M::inode), Str(8, &M::path, kMaxPathBytes),
+        Flags(9, TruncatedBit(&M::path_truncated)), Int(10, &M::size_kb),
+        Int(11, &M::rss_kb), Int(12, &M::pss_kb), Int(13, &M::shared_clean_kb),
+        Int(14, &M::shared_dirty_kb), Int(15, &M::private_clean_kb),
+        Int(16, &M::private_dirty_kb), Int(17, &M::referenced_kb),
+        Int(18, &M::anonymous_kb), Int(19, &M::swap_kb),
+        Int(20, &M::locked_kb));
+  }
+  // start < end, and only kMapPermsMask bits in perms.
+  static absl::Status WireValidate(const MemoryMapping& m);
+};
+
+// GET_MEMORY_MAP: the map of process `pid`; with iterator_id, the next
+// chunk of a listing begun earlier; with after_address, a new listing of
+// the mappings that end above it (a resumption).
+struct MemoryMapRequest {
+  uint32_t pid = 0;
+  std::optional<uint64_t> iterator_id;
+  std::optional<uint64_t> after_address;
+
+  static constexpr auto WireFields() {
+    using R = MemoryMapRequest;
+    return std::tuple(wire::Int(1, &R::pid), wire::OptInt(2, &R::iterator_id),
+                      wire::OptInt(3, &R::after_address));
+  }
+  // A nonzero pid; an iterator id, when named, nonzero.
+  static absl::Status WireValidate(const MemoryMapRequest& r);
+};
+
+// One response of a map listing: the mappings, ascending and disjoint. The
+// companion appends them one at a time while they fit a response page
+// (EncodeMemoryMapping).
+struct MemoryMapChunk {
+  static constexpr uint16_t kMappingTag = 1;
+
+  std::vector<MemoryMapping> mappings;
+
+  static constexpr absl::string_view kWireName = "MemoryMapChunk";
+  static constexpr auto WireFields() {
+    return std::tuple(wire::Msgs(kMappingTag, &MemoryMapChunk::mappings));
+  }
+  // Mappings ascending and disjoint.
+  static absl::Status WireValidate(const MemoryMapChunk& c);
+};
+
+// Appends one mapping to a MemoryMapChunk being written; false, writing
+// nothing, if it does not fit.
+bool EncodeMemoryMapping(const MemoryMapping& mapping, WireWriter* writer);
+
+// "r-xp": maps' permission column.
+std::string MemoryMapPermsText(uint32_t perms);
+
+}  // namespace haywire
+
+#endif  // HAYWIRE_PROTOCOL_MEMORY_MESSAGES_H_
