@@ -11,6 +11,7 @@
 #include "haywire/cli/guest_serve_command.h"
 #include "haywire/cli/info_command.h"
 #include "haywire/cli/keygen_command.h"
+#include "haywire/cli/maps_command.h"
 #include "haywire/cli/ps_command.h"
 #include "haywire/cli/watch_command.h"
 
@@ -19,7 +20,7 @@ int main(int argc, char** argv) {
       haywire::DiscoverCommand(),   haywire::PsCommand(),
       haywire::InfoCommand(),       haywire::WatchCommand(),
       haywire::GuestServeCommand(), haywire::BenchCommand(),
-      haywire::KeygenCommand(),
+      haywire::KeygenCommand(),     haywire::MapsCommand(),
   };
   return haywire::RunMain(argc, argv, commands);
 }

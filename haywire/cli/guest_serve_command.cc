@@ -20,6 +20,7 @@
 #include "guest/companion.h"
 #include "guest/event_publisher.h"
 #include "guest/identity.h"
+#include "guest/memory_service.h"
 #include "guest/process_service.h"
 #include "guest/procfs.h"
 #include "guest/request_authenticator.h"
@@ -261,6 +262,8 @@ int RunGuestServe(const std::vector<std::string>&) {
   RequestRouter router;
   ProcessService processes(&procfs, &region.iterator_table(), session_id);
   processes.RegisterWith(&router);
+  MemoryService memory(FLAGS_proc_root, processes.mutable_iterators());
+  memory.RegisterWith(&router);
   SystemService system(&procfs, identity.hostname, identity.kernel_release);
   system.RegisterWith(&router);
   // No kCapDoorbell: the companion watches the state words themselves

@@ -1,0 +1,120 @@
+// Copyright 2026 The Haywire Authors.
+//
+// memory_fixture: a process whose memory holds known bytes at addresses it
+// announces, for the end-to-end tests of `haywire maps`, `read` and `grep`
+// (haywire/testing/memory_fixture.h starts it and reads the announcements).
+//
+//   memory_fixture [--extra-mappings=N] [--file=PATH]
+//
+// It maps and fills:
+//   marker    64 bytes "HAYWIRE-MARKER-<pid>-..." padded with '.', in an
+//             anonymous page of its own;
+//   spanning  8192 bytes of pattern 1 starting 100 bytes before a page
+//             boundary;
+//   big       3 MiB of pattern 2 (larger than any bulk window);
+//   file      two pages of PATH (created and filled with pattern 3),
+//             mapped shared from file offset 4096;
+//   extra     N single-page mappings (a region of 2N pages with every
+//             other page made read-only, so each is a mapping of its own);
+// pattern k is byte i = (i * 131 + k * 17) & 0xff. Then it prints one
+// line per region, "NAME 0xADDRESS LENGTH", and "ready", and sleeps until
+// killed. Exit code 2 for a bad argument, 1 when a mapping fails.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace {
+
+void Fill(uint8_t* p, size_t n, int k) {
+  for (size_t i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(i * 131 + k * 17);
+}
+
+void* MapAnonymous(size_t bytes) {
+  void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) {
+    std::perror("memory_fixture: mmap");
+    std::exit(1);
+  }
+  return p;
+}
+
+void Announce(const char* name, const void* address, size_t length) {
+  std::printf(
+      "%s 0x%llx %zu\n", name,
+      static_cast<unsigned long long>(reinterpret_cast<uintptr_t>(address)),
+      length);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  long extra = 0;
+  std::string file;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--extra-mappings=", 0) == 0) {
+      extra = std::strtol(arg.c_str() + 17, nullptr, 10);
+    } else if (arg.rfind("--file=", 0) == 0) {
+      file = arg.substr(7);
+    } else {
+      std::fprintf(stderr, "memory_fixture: unknown argument %s\n", argv[i]);
+      return 2;
+    }
+  }
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+
+  char* marker = static_cast<char*>(MapAnonymous(page));
+  std::memset(marker, '.', 64);
+  const int n = std::snprintf(marker, 64, "HAYWIRE-MARKER-%d-", ::getpid());
+  marker[n] = '.';  // no NUL inside the 64 bytes
+  Announce("marker", marker, 64);
+
+  uint8_t* spanning_region = static_cast<uint8_t*>(MapAnonymous(4 * page));
+  uint8_t* spanning = spanning_region + page - 100;
+  Fill(spanning, 8192, 1);
+  Announce("spanning", spanning, 8192);
+
+  const size_t big_bytes = 3 << 20;
+  uint8_t* big = static_cast<uint8_t*>(MapAnonymous(big_bytes));
+  Fill(big, big_bytes, 2);
+  Announce("big", big, big_bytes);
+
+  if (!file.empty()) {
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || ::ftruncate(fd, 3 * page) != 0) {
+      std::perror("memory_fixture: file");
+      return 1;
+    }
+    void* p =
+        ::mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, page);
+    if (p == MAP_FAILED) {
+      std::perror("memory_fixture: mmap file");
+      return 1;
+    }
+    Fill(static_cast<uint8_t*>(p), 2 * page, 3);
+    ::close(fd);
+    Announce("file", p, 2 * page);
+  }
+
+  if (extra > 0) {
+    uint8_t* region = static_cast<uint8_t*>(
+        MapAnonymous(2 * page * static_cast<size_t>(extra)));
+    for (long i = 0; i < extra; ++i) {
+      if (::mprotect(region + (2 * i + 1) * page, page, PROT_READ) != 0) {
+        std::perror("memory_fixture: mprotect");
+        return 1;
+      }
+    }
+    Announce("extra", region, 2 * page * static_cast<size_t>(extra));
+  }
+  std::printf("ready\n");
+  std::fflush(stdout);
+  for (;;) ::pause();
+}
