@@ -36,26 +36,17 @@ absl::StatusOr<MemoryMap> ListMemoryMap(Client& client, uint32_t pid,
           ResponseStatusOf(reply.status());
       if (status == ResponseStatus::kIteratorExpired &&
           request.iterator_id.has_value()) {
-        // Evicted: a new listing of what lies above the last mapping. Each
-        // resumption starts above the previous one's start, or this would
-        // go round for ever.
+        // Evicted: a new listing of what lies above the last mapping (its
+        // first chunk must then bring new mappings, like any other).
         const uint64_t after =
             map.mappings.empty() ? 0 : map.mappings.back().end;
-        if (map.resumptions > 0 && after <= request.after_address.value_or(0)) {
-          return Broken("keeps expiring without new mappings");
-        }
         ++map.resumptions;
         request.iterator_id.reset();
         request.after_address = after;
         continue;
       }
       if (FailureOf(reply.status()) == Failure::kNoSuchProcess) {
-        if (request.iterator_id.has_value()) {
-          client
-              .Call<request::CancelIteration>(
-                  {.iterator_id = *request.iterator_id})
-              .IgnoreError();
-        }
+        // The companion freed the iterator with its answer.
         return MakeFailure(
             absl::StatusCode::kNotFound,
             absl::StrCat(
@@ -102,11 +93,8 @@ absl::StatusOr<MemoryMap> ListMemoryMap(Client& client, uint32_t pid,
     if (absl::Now() >= deadline) {
       client.Call<request::CancelIteration>({.iterator_id = reply->iterator_id})
           .IgnoreError();
-      return MakeFailure(absl::StatusCode::kDeadlineExceeded,
-                         absl::StrCat("the memory map of process ", pid,
-                                      " did not end within ",
-                                      absl::FormatDuration(limits.timeout)),
-                         Failure::kTimeout);
+      return Broken(absl::StrCat("did not end within ",
+                                 absl::FormatDuration(limits.timeout)));
     }
     request.iterator_id = reply->iterator_id;
   }
