@@ -126,6 +126,10 @@ absl::StatusOr<std::vector<MemoryMapping>> ParseSmaps(
     absl::string_view contents) {
   std::vector<MemoryMapping> mappings;
   for (absl::string_view line : absl::StrSplit(contents, '\n')) {
+    if (line.size() > kMaxSmapsLineBytes) {
+      return absl::DataLossError(absl::StrCat("smaps: a line longer than ",
+                                              kMaxSmapsLineBytes, " bytes"));
+    }
     if (line.empty()) continue;
     if (IsMapsHeaderLine(line)) {
       absl::StatusOr<MemoryMapping> m = ParseMapsHeaderLine(line);

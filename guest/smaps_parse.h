@@ -30,6 +30,11 @@
 #include "haywire/protocol/memory_messages.h"
 
 namespace haywire {
+
+// The longest smaps line accepted: the kernel's longest is a path of
+// PATH_MAX bytes, escaped, after about 80 bytes of fields.
+inline constexpr size_t kMaxSmapsLineBytes = 16 << 10;
+
 namespace internal {
 
 // Whether `line` (without its newline) is an entry's header line.
@@ -44,7 +49,8 @@ absl::Status ApplySmapsFieldLine(absl::string_view line,
                                  MemoryMapping* mapping);
 
 // A whole smaps (or maps) text -> its mappings, in order. Mappings must
-// ascend without overlapping, as the kernel prints them.
+// ascend without overlapping, as the kernel prints them; no line may be
+// longer than kMaxSmapsLineBytes.
 absl::StatusOr<std::vector<MemoryMapping>> ParseSmaps(
     absl::string_view contents);
 

@@ -27,11 +27,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "guest/smaps_parse.h"
 #include "haywire/protocol/memory_messages.h"
 
 namespace haywire {
-
-inline constexpr size_t kMaxSmapsLineBytes = 16 << 10;
 
 class SmapsReader {
  public:

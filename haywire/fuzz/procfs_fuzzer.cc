@@ -1,6 +1,7 @@
 // Copyright 2026 The Haywire Authors.
 //
-// Fuzz target: the companion's /proc parsers (guest/procfs_parse.h). Any
+// Fuzz target: the companion's /proc parsers (guest/procfs_parse.h and
+// guest/smaps_parse.h, and the streaming SmapsReader over the same text). Any
 // guest user controls much of what these read: a process's comm and command
 // line, and through a user namespace or a FUSE-mounted /proc even whole
 // files. Every parser gets the whole input as the file it parses.
@@ -8,7 +9,12 @@
 // Checked: what a parser accepts is within the bounds the companion then
 // puts on the wire (names within kMaxNameBytes, command lines within
 // kMaxArgs and kMaxArgsBytes, memory figures consistent, load averages
-// bounded), and the strict number parsers read back what they accept.
+// bounded), the strict number parsers read back what they accept, and the
+// mappings an smaps parses to are valid on the wire, ascending, and what
+// the streaming reader yields from the same bytes.
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -20,7 +26,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "guest/procfs_parse.h"
+#include "guest/smaps_parse.h"
+#include "guest/smaps_reader.h"
 #include "haywire/fuzz/check.h"
+#include "haywire/protocol/memory_messages.h"
+#include "haywire/protocol/message_codec.h"
 #include "haywire/protocol/messages.h"
 
 namespace haywire {
@@ -116,6 +126,50 @@ void CheckSystemFiles(absl::string_view text) {
   FindMeminfoKb(text, "MemTotal").IgnoreError();
 }
 
+void CheckSmaps(absl::string_view text) {
+  absl::StatusOr<std::vector<MemoryMapping>> maps = ParseSmaps(text);
+  // The streaming reader, over the same bytes in a memfd.
+  const int fd = ::memfd_create("smaps", MFD_CLOEXEC);
+  FUZZ_CHECK(fd >= 0);
+  FUZZ_CHECK(::write(fd, text.data(), text.size()) ==
+             static_cast<ssize_t>(text.size()));
+  FUZZ_CHECK(::lseek(fd, 0, SEEK_SET) == 0);
+  SmapsReader reader(fd, "fuzz");
+  std::vector<MemoryMapping> streamed;
+  bool stream_ok = true;
+  for (;;) {
+    absl::StatusOr<std::optional<MemoryMapping>> next = reader.Next();
+    if (!next.ok()) {
+      stream_ok = false;
+      break;
+    }
+    if (!next->has_value()) break;
+    streamed.push_back(**next);
+  }
+  if (!maps.ok()) {
+    // The reader may fail later than the parser (it yields the mappings
+    // before a bad line) but never accepts what the parser refuses, except
+    // an empty line the parser skips in the same way.
+    FUZZ_CHECK(!stream_ok);
+    return;
+  }
+  FUZZ_CHECK(stream_ok);
+  FUZZ_CHECK(streamed.size() == maps->size());
+  MemoryMapChunk chunk;
+  for (size_t i = 0; i < maps->size(); ++i) {
+    const MemoryMapping& m = (*maps)[i];
+    FUZZ_CHECK(MemoryMapping::WireValidate(m).ok());
+    FUZZ_CHECK(m.path.size() <= kMaxPathBytes);
+    if (i > 0) FUZZ_CHECK(m.start >= (*maps)[i - 1].end);
+    FUZZ_CHECK(streamed[i].start == m.start && streamed[i].end == m.end &&
+               streamed[i].path == m.path && streamed[i].rss_kb == m.rss_kb);
+    if (i < 8) chunk.mappings.push_back(m);
+  }
+  absl::StatusOr<MemoryMapChunk> back =
+      DecodeMessage<MemoryMapChunk>(EncodeMessage(chunk));
+  FUZZ_CHECK(back.ok() && back->mappings.size() == chunk.mappings.size());
+}
+
 void CheckFixedWidth(const uint8_t* data, size_t size) {
   if (size < 16) return;
   uint32_t tty_nr;
@@ -138,6 +192,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckNumbers(text);
   CheckProcessFiles(text);
   CheckSystemFiles(text);
+  CheckSmaps(text);
   CheckFixedWidth(data, size);
   return 0;
 }

@@ -336,6 +336,46 @@ for state in S R D I T t Z X R S; do
   pid=$((pid + 1))
 done
 printf '1000 200 50 10 0 100 0\n' > "$proc/2/statm"
+# pid 2's mappings, as Linux 6.1 prints them (the procfs fuzzer's seed).
+cat > "$proc/2/smaps" <<'EOF'
+55741beeb000-55741beef000 r--p 00000000 fe:00 247476                     /usr/bin/grep
+Size:                 16 kB
+KernelPageSize:        4 kB
+MMUPageSize:           4 kB
+Rss:                  16 kB
+Pss:                   8 kB
+Pss_Dirty:             0 kB
+Shared_Clean:         16 kB
+Shared_Dirty:          0 kB
+Private_Clean:         0 kB
+Private_Dirty:         0 kB
+Referenced:           16 kB
+Anonymous:             0 kB
+KSM:                   0 kB
+LazyFree:              0 kB
+AnonHugePages:         0 kB
+ShmemPmdMapped:        0 kB
+FilePmdMapped:         0 kB
+Shared_Hugetlb:        0 kB
+Private_Hugetlb:       0 kB
+Swap:                  0 kB
+SwapPss:               0 kB
+Locked:                0 kB
+THPeligible:           0
+VmFlags: rd mr mw me 
+55741bf1e000-55741bf2e000 rw-p 00000000 00:00 0 
+Size:                 64 kB
+Rss:                  40 kB
+Pss:                  40 kB
+Anonymous:            40 kB
+Swap:                  8 kB
+Locked:                0 kB
+VmFlags: rd wr mr mw me ac 
+55742e884000-55742e8c6000 rw-p 00000000 00:00 0                          [heap]
+Size:                264 kB
+Rss:                  12 kB
+VmFlags: rd wr mr mw me ac 
+EOF
 printf '1000 200\n' > "$proc/10/statm"
 newproc 11
 printf '11 (task11 no state\n' > "$proc/11/stat"
