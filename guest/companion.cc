@@ -83,6 +83,7 @@ bool Companion::Serve(uint32_t slot_index) {
       slot, &request_, &malformed,
       authenticator != nullptr ? WithAuth::kYes : WithAuth::kNo);
   if (!taken.has_value()) return false;
+  request_.slot = slot_index;
   bool handled = false;
   HandlerResult result;
   // With a key: the channel the request came on (null: refused, or the

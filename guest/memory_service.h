@@ -9,6 +9,11 @@
 //                   follow; naming the iterator too: the next chunk.
 //                   CANCEL_ITERATION frees an unfinished one (ProcessService
 //                   serves it for every iterator of the shared table).
+//   READ_MEMORY     up to a bulk window of the process's memory from an
+//                   address, read with process_vm_readv (or, where that is
+//                   not allowed, /proc/PID/mem) and copied into the
+//                   request's slot's window; a read that stops early says
+//                   where and why (served only with bulk windows).
 //
 // The iterator keeps smaps open (smaps_reader.h), so a process with 65 000
 // mappings lists completely while the companion holds one read block and
@@ -28,27 +33,40 @@
 #include "absl/time/time.h"
 #include "guest/iterator_table.h"
 #include "guest/request_router.h"
+#include "haywire/protocol/bulk_window.h"
 #include "haywire/protocol/memory_messages.h"
+#include "haywire/protocol/region.h"
 
 namespace haywire {
 
 class MemoryService {
  public:
   // `proc_root` is where procfs is mounted; `iterators` (shared with the
-  // process listings) must outlive the service.
-  MemoryService(std::string proc_root, IteratorTable* iterators);
+  // process listings) must outlive the service. `region` (may be null when
+  // `windows` is absent) holds the slots' bulk windows.
+  MemoryService(std::string proc_root, IteratorTable* iterators,
+                const Region* region = nullptr, BulkWindowLayout windows = {});
 
-  // Registers GET_MEMORY_MAP with `router`.
+  // Registers GET_MEMORY_MAP, and READ_MEMORY when there are windows.
   void RegisterWith(RequestRouter* router);
 
   HandlerResult Map(const MemoryMapRequest& request,
                     const RequestContext& context);
+  HandlerResult Read(const ReadMemoryRequest& request,
+                     const RequestContext& context);
 
  private:
   HandlerResult FillMapChunk(ListingIterator* it, absl::Time deadline);
+  // Reads `length` bytes of `pid` at `address` into buffer_; returns the
+  // bytes read and, when fewer, the errno that stopped it.
+  uint64_t ReadProcess(uint32_t pid, uint64_t address, uint64_t length,
+                       int* error);
 
   const std::string proc_root_;
   IteratorTable* iterators_;
+  const Region* region_;
+  const BulkWindowLayout windows_;
+  std::string buffer_;  // one window's worth, reused
 };
 
 }  // namespace haywire

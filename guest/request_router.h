@@ -66,6 +66,8 @@ HandlerResult ErrorResult(ResponseStatus status, absl::string_view message);
 struct RequestContext {
   // The station id of the slot's owner (the host client's PID).
   uint32_t host_pid = 0;
+  // The slot the request came in (its bulk window is the handler's to fill).
+  uint32_t slot = 0;
   // The handler's time budget ends here (CompanionOptions::handler_budget):
   // a handler whose work grows with the guest (processes, open files)
   // checks it and answers with what it has by then. Tests and direct calls
@@ -100,6 +102,7 @@ class RequestRouter {
             absl::StrCat(D::kName, ": ", decoded.status().message()));
       }
       return handler(*decoded, RequestContext{.host_pid = request.host_pid,
+                                              .slot = request.slot,
                                               .deadline = deadline});
     };
     capabilities_ |= D::kCapabilities;

@@ -13,6 +13,7 @@
 #include "haywire/cli/keygen_command.h"
 #include "haywire/cli/maps_command.h"
 #include "haywire/cli/ps_command.h"
+#include "haywire/cli/read_command.h"
 #include "haywire/cli/watch_command.h"
 
 int main(int argc, char** argv) {
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
       haywire::InfoCommand(),       haywire::WatchCommand(),
       haywire::GuestServeCommand(), haywire::BenchCommand(),
       haywire::KeygenCommand(),     haywire::MapsCommand(),
+      haywire::ReadCommand(),
   };
   return haywire::RunMain(argc, argv, commands);
 }

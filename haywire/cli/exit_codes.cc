@@ -49,6 +49,9 @@ constexpr ExitCodeInfo kExitCodes[] = {
     {ExitCode::kKeyFileUnusable, "key-file-unusable",
      "The key file cannot be used (missing, wrong size, readable by others "
      "or owned by another user)."},
+    {ExitCode::kMemoryFault, "memory-fault",
+     "Part of the guest memory asked for is not mapped or not readable; the "
+     "bytes before it were written."},
 };
 
 // Every enumerator has exactly one row, at the index of its value.
@@ -57,7 +60,7 @@ constexpr bool TableMatchesEnum() {
     if (static_cast<int>(kExitCodes[i].code) != i) return false;
   }
   return static_cast<int>(std::size(kExitCodes)) ==
-         ExitCodeValue(ExitCode::kKeyFileUnusable) + 1;
+         ExitCodeValue(ExitCode::kMemoryFault) + 1;
 }
 static_assert(TableMatchesEnum(),
               "kExitCodes must list every ExitCode in order");

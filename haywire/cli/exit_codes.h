@@ -65,6 +65,9 @@ enum class ExitCode : int {
   // used: missing (when named), wrong size, readable by others, or owned by
   // another user.
   kKeyFileUnusable = 15,
+  // Part of the guest memory asked for is not mapped or not readable (`read`
+  // names the first such address); the bytes before it were written.
+  kMemoryFault = 16,
 };
 
 // The numeric exit status, for returning from `main()`.

@@ -33,6 +33,7 @@
 #include "haywire/cli/key_flag.h"
 #include "haywire/cli/poll_flag.h"
 #include "haywire/cli/stop_signals.h"
+#include "haywire/protocol/bulk_window.h"
 #include "haywire/protocol/event_ring.h"
 #include "haywire/protocol/region.h"
 #include "haywire/protocol/shared_access.h"
@@ -81,6 +82,11 @@ DEFINE_int32(event_ring_pages, haywire::kDefaultEventRingPages,
              "control page, the rest events; an event takes 100-2800 bytes). "
              "At least 3, and the region must hold them after its 34 control "
              "pages.");
+DEFINE_int32(bulk_window_kb, 1024,
+             "KiB of each request slot's bulk window, which READ_MEMORY fills "
+             "(one per slot: 16 of them after the event ring; 0: no windows "
+             "and no READ_MEMORY). At most 4032. The default shrinks to fit "
+             "a small --region-size.");
 DEFINE_string(passwd_file, "/etc/passwd",
               "User database for user names (read directly: the guest binary "
               "is static, so NSS is not used).");
@@ -191,6 +197,35 @@ int RunGuestServe(const std::vector<std::string>&) {
             " pages (raise --region-size, or "
             "--event-source=off)"));
   }
+  // The slots' bulk windows, after the event ring.
+  BulkWindowLayout windows;
+  if (FLAGS_bulk_window_kb < 0 || FLAGS_bulk_window_kb > 4032) {
+    return Fail(ExitCode::kUsage, "--bulk-window-kb must be 0 to 4032");
+  }
+  if (FLAGS_bulk_window_kb > 0) {
+    windows.first_page = kFirstBulkPage + ring_pages;
+    windows.pages_per_window = static_cast<uint32_t>(
+        (uint64_t{static_cast<uint32_t>(FLAGS_bulk_window_kb)} * 1024 +
+         kBulkDataBytes - 1) /
+        kBulkDataBytes);
+    const uint32_t room = region_pages - windows.first_page;
+    if (windows.total_pages() > room &&
+        gflags::GetCommandLineFlagInfoOrDie("bulk_window_kb").is_default) {
+      // The default shrinks to what a small region holds (none at all when
+      // it holds less than a page per slot).
+      windows.pages_per_window = room / kRequestSlotCount;
+    }
+    if (windows.total_pages() > room) {
+      return Fail(
+          ExitCode::kUsage,
+          absl::StrCat("--bulk-window-kb=", FLAGS_bulk_window_kb, " needs ",
+                       windows.total_pages(),
+                       " pages after the event ring; "
+                       "the region has ",
+                       region_pages - windows.first_page,
+                       " (raise --region-size or lower --bulk-window-kb)"));
+    }
+  }
   std::string key_source;
   absl::StatusOr<std::optional<auth::VmKey>> key =
       LoadCompanionKey(!FLAGS_ram_file.empty(), &key_source);
@@ -262,7 +297,8 @@ int RunGuestServe(const std::vector<std::string>&) {
   RequestRouter router;
   ProcessService processes(&procfs, &region.iterator_table(), session_id);
   processes.RegisterWith(&router);
-  MemoryService memory(FLAGS_proc_root, processes.mutable_iterators());
+  MemoryService memory(FLAGS_proc_root, processes.mutable_iterators(), &region,
+                       windows);
   memory.RegisterWith(&router);
   SystemService system(&procfs, identity.hostname, identity.kernel_release);
   system.RegisterWith(&router);
@@ -275,6 +311,8 @@ int RunGuestServe(const std::vector<std::string>&) {
     identity.event_ring_first_page = kFirstBulkPage;
     identity.event_ring_page_count = ring_pages;
   }
+  identity.bulk_window_first_page = windows.first_page;
+  identity.bulk_window_pages = windows.pages_per_window;
   if (absl::Status s = InitializeRegion(pages, session_id, identity); !s.ok()) {
     return SetupFail(std::string(s.message()));
   }
@@ -377,7 +415,7 @@ Command GuestServeCommand() {
                    "ram_size",         "placement_seed", "mlock",
                    "proc_root",        "passwd_file",    "idle_sleep_ms",
                    "tick_recheck_us",  "poll",           "event_source",
-                   "event_ring_pages", "key_file"};
+                   "event_ring_pages", "bulk_window_kb", "key_file"};
   command.exit_codes = {ExitCode::kOk, ExitCode::kUsage, ExitCode::kGuestSetup,
                         ExitCode::kKeyFileUnusable, ExitCode::kFailure};
   command.run = RunGuestServe;

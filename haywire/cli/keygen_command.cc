@@ -9,7 +9,9 @@
 #include "gflags/gflags.h"
 #include "haywire/auth/vm_key.h"
 
-DEFINE_string(out, "", "keygen: the key file to create (mode 0600).");
+DEFINE_string(out, "",
+              "The file to create, mode 0600 (keygen: the key; read: the "
+              "bytes).");
 
 namespace haywire {
 namespace {

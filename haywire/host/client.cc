@@ -533,8 +533,9 @@ absl::StatusOr<Response> Client::RoundTrip(RequestType type,
   }
   last_activity_ns_ = CoarseNowNs();
   Response response;
-  const AfterResponse after =
-      options_.keep_slot ? AfterResponse::kKeep : AfterResponse::kFree;
+  const AfterResponse after = options_.keep_slot || force_keep_
+                                  ? AfterResponse::kKeep
+                                  : AfterResponse::kFree;
   // Responses on a channel, and the challenge's answer, carry a tag.
   const bool want_tag = tagged || type == RequestType::kAuthChallenge;
   status = ConsumeResponse(slot, session_->region.response_slot(slot_index),

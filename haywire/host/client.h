@@ -55,6 +55,7 @@
 #include "haywire/auth/vm_key.h"
 #include "haywire/host/failure.h"
 #include "haywire/host/live_session.h"
+#include "haywire/protocol/memory_messages.h"
 #include "haywire/protocol/message_codec.h"
 #include "haywire/protocol/messages.h"
 #include "haywire/protocol/requests.h"
@@ -190,6 +191,20 @@ class Client {
   // and a check that the answer is about `pid`.
   absl::StatusOr<ProcessInfo> GetProcessInfo(uint32_t pid);
 
+  // READ_MEMORY: up to `length` bytes of guest process `pid` from
+  // `address`, at most one bulk window (bulk_window_capacity()), copied
+  // into `out` (room for `length` bytes). The response says how many bytes
+  // came and, when fewer than asked within the window, the first address
+  // that could not be read and why. On an authenticated channel the bytes
+  // are checked against the response's digest, which its tag covers.
+  // Errors: kVersionMismatch when the companion has no bulk windows,
+  // kNoSuchProcess, kGuestError for a window or answer out of bounds,
+  // kUnauthenticated for bytes that fail their digest.
+  absl::StatusOr<ReadMemoryResponse> ReadMemory(uint32_t pid, uint64_t address,
+                                                uint64_t length, char* out);
+  // Bytes one READ_MEMORY can return; 0 when the companion has no windows.
+  uint64_t bulk_window_capacity() const;
+
   // Hands the kept slot back (kFree) so other clients can claim it. Cheap
   // and idempotent; call it before idling.
   void ReleaseSlot();
@@ -268,6 +283,12 @@ class Client {
                                        const Response& response);
   // Set when the session failed authentication: nothing more is written.
   bool session_failed_ = false;
+  // Keep the slot after the next response even without
+  // ClientOptions::keep_slot (its bulk window is read after it).
+  bool force_keep_ = false;
+  // Slots whose bulk window pages this client has checked (headers of the
+  // session, at their indices, kind kBulk).
+  uint32_t windows_checked_ = 0;
   // Sets session_failed_ and has the failure remembered (LiveSession::
   // remember_auth_failure).
   void MarkSessionFailed();

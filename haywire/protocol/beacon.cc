@@ -46,6 +46,8 @@ void WriteBeaconInfo(BeaconPage& beacon, const CompanionIdentity& identity) {
   beacon.page_size = kPageSize;
   beacon.event_ring_first_page = identity.event_ring_first_page;
   beacon.event_ring_page_count = identity.event_ring_page_count;
+  beacon.bulk_window_first_page = identity.bulk_window_first_page;
+  beacon.bulk_window_pages = identity.bulk_window_pages;
   CopyString(beacon.hostname, sizeof(beacon.hostname), identity.hostname);
   CopyString(beacon.kernel_release, sizeof(beacon.kernel_release),
              identity.kernel_release);
@@ -83,6 +85,8 @@ absl::StatusOr<CompanionIdentity> ReadBeaconInfo(const BeaconPage& beacon) {
   identity.capabilities = copy.capabilities;
   identity.event_ring_first_page = copy.event_ring_first_page;
   identity.event_ring_page_count = copy.event_ring_page_count;
+  identity.bulk_window_first_page = copy.bulk_window_first_page;
+  identity.bulk_window_pages = copy.bulk_window_pages;
   identity.hostname = SanitizedString(copy.hostname, sizeof(copy.hostname));
   identity.kernel_release =
       SanitizedString(copy.kernel_release, sizeof(copy.kernel_release));

@@ -28,6 +28,10 @@ struct CompanionIdentity {
   // the range against the region's page count before using it.
   uint32_t event_ring_first_page = 0;
   uint32_t event_ring_page_count = 0;
+  // Where the slots' bulk windows live (bulk_window.h); 0/0 = none. The
+  // host checks the range before using it.
+  uint32_t bulk_window_first_page = 0;
+  uint32_t bulk_window_pages = 0;
   std::string hostname;
   std::string kernel_release;
   std::string boot_id;

@@ -88,7 +88,7 @@ TEST_F(BeaconTest, WritesTheLayoutFieldsOfThisProtocol) {
   for (size_t i = strlen(beacon().hostname); i < kHostnameBytes; ++i) {
     EXPECT_EQ(beacon().hostname[i], '\0') << i;
   }
-  for (uint8_t b : beacon().reserved3) EXPECT_EQ(b, 0);
+  EXPECT_EQ(beacon().reserved3, 0u);
   for (uint8_t b : beacon().reserved4) EXPECT_EQ(b, 0);
   EXPECT_EQ(beacon().reserved2, 0);
   EXPECT_EQ(beacon().info_checksum, Crc32c(bytes() + kBeaconInfoBegin,
@@ -104,6 +104,23 @@ TEST_F(BeaconTest, DoesNotTouchThePageHeader) {
   EXPECT_EQ(CheckPageHeader(h), HeaderVerdict::kValid);
   EXPECT_EQ(h.session_id, 77u);
   EXPECT_TRUE(ReadBeaconInfo(beacon()).ok());
+}
+
+TEST_F(BeaconTest, WherePagesAreCrossesTheBeacon) {
+  CompanionIdentity id = SampleIdentity();
+  id.event_ring_first_page = 34;
+  id.event_ring_page_count = 256;
+  id.bulk_window_first_page = 290;
+  id.bulk_window_pages = 261;
+  WriteBeaconInfo(beacon(), id);
+  EXPECT_EQ(beacon().bulk_window_first_page, 290u);
+  EXPECT_EQ(beacon().bulk_window_pages, 261u);
+  absl::StatusOr<CompanionIdentity> read = ReadBeaconInfo(beacon());
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->event_ring_first_page, 34u);
+  EXPECT_EQ(read->event_ring_page_count, 256u);
+  EXPECT_EQ(read->bulk_window_first_page, 290u);
+  EXPECT_EQ(read->bulk_window_pages, 261u);
 }
 
 TEST_F(BeaconTest, EmptyStrings) {

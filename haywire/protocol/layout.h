@@ -175,6 +175,9 @@ inline constexpr uint64_t kCapListResume = 1ull << 8;
 inline constexpr uint64_t kCapAuthentication = 1ull << 9;
 // GET_MEMORY_MAP: a process's mappings, as /proc/PID/smaps lists them.
 inline constexpr uint64_t kCapMemoryMap = 1ull << 10;
+// READ_MEMORY: bytes of a process's memory, delivered in the slot's bulk
+// window (bulk_window_first_page, bulk_window_pages; bulk_window.h).
+inline constexpr uint64_t kCapReadMemory = 1ull << 11;
 
 inline constexpr size_t kHostnameBytes = 128;  // NUL-terminated, NUL-padded.
 inline constexpr size_t kKernelReleaseBytes = 128;
@@ -202,8 +205,11 @@ struct BeaconPage {
   uint32_t event_ring_first_page;  // 108: region page index of the event
                                    //      ring's first page; 0 = no ring.
   uint32_t event_ring_page_count;  // 112: pages of the event ring.
-  uint8_t reserved3[12];           // 116: zero.
-  char hostname[kHostnameBytes];   // 128: uname nodename.
+  uint32_t bulk_window_first_page;  // 116: region page index of slot 0's
+                                    //      bulk window; 0 = no windows.
+  uint32_t bulk_window_pages;       // 120: pages per slot's window.
+  uint32_t reserved3;               // 124: zero.
+  char hostname[kHostnameBytes];    // 128: uname nodename.
   char kernel_release[kKernelReleaseBytes];  // 256: uname release.
   char boot_id[kBootIdBytes];  // 384: /proc/sys/kernel/random/boot_id.
   uint8_t reserved4[60];       // 448: zero.
@@ -243,6 +249,8 @@ static_assert(offsetof(BeaconPage, first_bulk_page) == 100);
 static_assert(offsetof(BeaconPage, page_size) == 104);
 static_assert(offsetof(BeaconPage, event_ring_first_page) == 108);
 static_assert(offsetof(BeaconPage, event_ring_page_count) == 112);
+static_assert(offsetof(BeaconPage, bulk_window_first_page) == 116);
+static_assert(offsetof(BeaconPage, bulk_window_pages) == 120);
 static_assert(offsetof(BeaconPage, hostname) == 128);
 static_assert(offsetof(BeaconPage, kernel_release) == 256);
 static_assert(offsetof(BeaconPage, boot_id) == 384);
@@ -297,7 +305,7 @@ enum class RequestType : uint32_t {
   kContinueIteration = 4,
   kCancelIteration = 5,
   kGetMemoryMap = 6,
-  kReadMemory = 7,  // reserved (future)
+  kReadMemory = 7,
   kGetSystemSummary = 8,
   kAuthChallenge = 9,
 };
@@ -475,8 +483,11 @@ static_assert(sizeof(IteratorTablePage) == kPageSize);
 static_assert(offsetof(IteratorTablePage, entries) == 64);
 
 // Bulk pages: a PageHeader, then kPageSize - 64 bytes of data: the event
-// ring's pages (event_ring.h) where the beacon says, else reserved.
+// ring's pages (event_ring.h) and the request slots' bulk windows
+// (bulk_window.h) where the beacon says, else reserved.
 inline constexpr uint32_t kBulkDataOffset = sizeof(PageHeader);
+inline constexpr uint32_t kBulkDataBytes = kPageSize - kBulkDataOffset;
+static_assert(kBulkDataOffset % 8 == 0 && kBulkDataBytes % 8 == 0);
 
 }  // namespace haywire
 

@@ -42,6 +42,25 @@ absl::Status MemoryMapChunk::WireValidate(const MemoryMapChunk& c) {
   return absl::OkStatus();
 }
 
+absl::Status ReadMemoryRequest::WireValidate(const ReadMemoryRequest& r) {
+  if (r.pid == 0) return absl::InvalidArgumentError("request names no pid");
+  if (r.length == 0) return absl::InvalidArgumentError("zero length");
+  if (r.address + (r.length - 1) < r.address) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("range of ", r.length, " bytes from 0x",
+                     absl::Hex(r.address), " wraps past 2^64"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadMemoryResponse::WireValidate(const ReadMemoryResponse& r) {
+  if (!r.digest.empty() && r.digest.size() != kDigestBytes) {
+    return absl::DataLossError(
+        absl::StrCat("digest of ", r.digest.size(), " bytes"));
+  }
+  return absl::OkStatus();
+}
+
 bool EncodeMemoryMapping(const MemoryMapping& mapping, WireWriter* writer) {
   return wire::AppendRecord(MemoryMapChunk::kMappingTag, mapping, writer);
 }

@@ -119,6 +119,51 @@ struct MemoryMapChunk {
   static absl::Status WireValidate(const MemoryMapChunk& c);
 };
 
+// READ_MEMORY: up to `length` bytes of process `pid`'s memory from
+// `address`, into the slot's bulk window (bulk_window.h). The range must
+// not wrap past 2^64. With `want_digest` (a host on an authenticated
+// channel) the answer carries the BLAKE2b-256 of the window bytes, so the
+// response's tag covers them.
+struct ReadMemoryRequest {
+  uint32_t pid = 0;
+  uint64_t address = 0;
+  uint64_t length = 0;
+  bool want_digest = false;
+
+  static constexpr auto WireFields() {
+    using R = ReadMemoryRequest;
+    using namespace wire;
+    return std::tuple(Int(1, &R::pid), Int(2, &R::address), Int(3, &R::length),
+                      Flags(4, Bit(&R::want_digest)));
+  }
+  // A nonzero pid and length, and a range that does not wrap.
+  static absl::Status WireValidate(const ReadMemoryRequest& r);
+};
+
+// READ_MEMORY's answer: the first `bytes` bytes of the window are the
+// process's memory from the request's address (bytes <= the length asked
+// for and the window's capacity). Fewer bytes than asked for and within
+// capacity means the read stopped: `fault_address` is the first byte that
+// could not be read and `error` why (an errno: EFAULT or EIO for memory
+// that is not mapped or not readable).
+struct ReadMemoryResponse {
+  static constexpr size_t kDigestBytes = 32;
+  uint64_t bytes = 0;
+  std::optional<uint64_t> fault_address;
+  std::optional<uint32_t> error;
+  std::string digest;  // empty, or kDigestBytes: BLAKE2b-256 of the bytes
+
+  static constexpr absl::string_view kWireName = "ReadMemoryResponse";
+  static constexpr auto WireFields() {
+    using R = ReadMemoryResponse;
+    using namespace wire;
+    return std::tuple(Int(1, &R::bytes), OptInt(2, &R::fault_address),
+                      OptInt(3, &R::error), Str(4, &R::digest, kDigestBytes));
+  }
+  // A digest is empty or whole.
+  static absl::Status WireValidate(const ReadMemoryResponse& r);
+};
+
 // Appends one mapping to a MemoryMapChunk being written; false, writing
 // nothing, if it does not fit.
 bool EncodeMemoryMapping(const MemoryMapping& mapping, WireWriter* writer);

@@ -66,7 +66,7 @@ TEST(RegistryTest, NamesComeFromTheRegistry) {
   EXPECT_EQ(RequestTypeName(RequestType::kGetSystemSummary),
             "GET_SYSTEM_SUMMARY");
   EXPECT_EQ(RequestTypeName(RequestType::kGetMemoryMap), "GET_MEMORY_MAP");
-  EXPECT_EQ(RequestTypeName(RequestType::kReadMemory), "request type 7");
+  EXPECT_EQ(RequestTypeName(RequestType::kReadMemory), "READ_MEMORY");
   EXPECT_EQ(RequestTypeName(static_cast<RequestType>(99)), "request type 99");
 }
 

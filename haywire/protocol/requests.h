@@ -117,6 +117,16 @@ struct GetMemoryMap {
   using Response = MemoryMapChunk;
 };
 
+// Bytes of a process's memory, into the slot's bulk window
+// (bulk_window.h). Served only by a companion with bulk windows.
+struct ReadMemory {
+  static constexpr RequestType kType = RequestType::kReadMemory;
+  static constexpr absl::string_view kName = "READ_MEMORY";
+  static constexpr uint64_t kCapabilities = kCapReadMemory;
+  using Request = ReadMemoryRequest;
+  using Response = ReadMemoryResponse;
+};
+
 // Prove the VM key and open an authenticated channel
 // (haywire/auth/handshake.h). Served only by a companion that has a key.
 struct AuthChallenge {
@@ -138,11 +148,11 @@ using AllRequestTypes =
     RequestTypeList<request::Ping, request::ListProcesses,
                     request::GetProcessInfo, request::ContinueIteration,
                     request::CancelIteration, request::GetSystemSummary,
-                    request::AuthChallenge, request::GetMemoryMap>;
+                    request::AuthChallenge, request::GetMemoryMap,
+                    request::ReadMemory>;
 
 // Wire numbers the spec reserves for requests not built yet.
-inline constexpr std::array<RequestType, 1> kReservedRequestTypes = {
-    RequestType::kReadMemory};
+inline constexpr std::array<RequestType, 0> kReservedRequestTypes = {};
 
 // A descriptor's facts, for code that has only a number.
 struct RequestTypeInfo {

@@ -119,6 +119,46 @@ inline void LoadBytesAcquire(void* dst, const void* shared, size_t bytes) {
   }
 }
 
+// Copies `bytes` bytes from `src` into the shared range at `shared` with
+// relaxed stores: bulk data that a later release (the slot's completing
+// CAS) publishes.
+inline void StoreBytesRelaxed(void* shared, const void* src, size_t bytes) {
+  auto* words = static_cast<uint64_t*>(shared);
+  const auto* in = static_cast<const unsigned char*>(src);
+  const size_t whole = bytes / 8;
+  for (size_t i = 0; i < whole; ++i) {
+    uint64_t word;
+    std::memcpy(&word, in + 8 * i, 8);
+    StoreRelaxed(words[i], word);
+  }
+  if (const size_t tail = bytes % 8; tail != 0) {
+    uint64_t word = 0;
+    std::memcpy(&word, in + 8 * whole, tail);
+    StoreRelaxed(words[whole], word);
+  }
+}
+
+// Copies `bytes` bytes out of the shared range at `shared` with relaxed
+// loads: for bulk data (a bulk window, layout.h) published by a release
+// the caller has already acquired (the slot's state word). A caller that
+// re-checks that word afterwards, seqlock-style, puts
+// std::atomic_thread_fence(std::memory_order_acquire) between the copy and
+// the re-check, which orders it as per-word acquire loads would, at the
+// cost of one fence instead of one LDAR per word on arm64.
+inline void LoadBytesRelaxed(void* dst, const void* shared, size_t bytes) {
+  auto* words = static_cast<uint64_t*>(const_cast<void*>(shared));
+  auto* out = static_cast<unsigned char*>(dst);
+  const size_t whole = bytes / 8;
+  for (size_t i = 0; i < whole; ++i) {
+    const uint64_t word = LoadRelaxed(words[i]);
+    std::memcpy(out + 8 * i, &word, 8);
+  }
+  if (const size_t tail = bytes % 8; tail != 0) {
+    const uint64_t word = LoadRelaxed(words[whole]);
+    std::memcpy(out + 8 * whole, &word, tail);
+  }
+}
+
 }  // namespace haywire
 
 #endif  // HAYWIRE_PROTOCOL_SHARED_ACCESS_H_

@@ -218,6 +218,10 @@ struct Request {
   uint32_t host_pid = 0;
   uint32_t generation = 0;  // of the word the request was published with
   uint32_t payload_bytes = 0;
+  // The slot it was read from: set by the companion after the copy (the
+  // copy functions do not know it), for handlers that fill the slot's bulk
+  // window.
+  uint32_t slot = 0;
   // The request's AuthWords, copied only when asked for (a companion with a
   // key); else zero.
   uint64_t channel_id = 0;

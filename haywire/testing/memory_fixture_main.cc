@@ -4,14 +4,16 @@
 // announces, for the end-to-end tests of `haywire maps`, `read` and `grep`
 // (haywire/testing/memory_fixture.h starts it and reads the announcements).
 //
-//   memory_fixture [--extra-mappings=N] [--file=PATH]
+//   memory_fixture [--extra-mappings=N] [--file=PATH] [--big-mib=N]
 //
 // It maps and fills:
 //   marker    64 bytes "HAYWIRE-MARKER-<pid>-..." padded with '.', in an
 //             anonymous page of its own;
 //   spanning  8192 bytes of pattern 1 starting 100 bytes before a page
 //             boundary;
-//   big       3 MiB of pattern 2 (larger than any bulk window);
+//   big       3 MiB (or --big-mib) of pattern 2 (larger than a bulk
+//             window);
+//   edge      one page of pattern 4 with no mapping after it;
 //   file      two pages of PATH (created and filled with pattern 3),
 //             mapped shared from file offset 4096;
 //   extra     N single-page mappings (a region of 2N pages with every
@@ -45,6 +47,24 @@ void* MapAnonymous(size_t bytes) {
   return p;
 }
 
+// Whether any mapping covers `address` (from /proc/self/maps).
+bool MappedAt(const void* address) {
+  const auto a = reinterpret_cast<uintptr_t>(address);
+  FILE* maps = std::fopen("/proc/self/maps", "r");
+  if (maps == nullptr) return true;  // cannot tell: do not announce
+  unsigned long long start, end;
+  char line[4096];
+  bool mapped = false;
+  while (std::fgets(line, sizeof(line), maps) != nullptr) {
+    if (std::sscanf(line, "%llx-%llx", &start, &end) == 2 && start <= a &&
+        a < end) {
+      mapped = true;
+    }
+  }
+  std::fclose(maps);
+  return mapped;
+}
+
 void Announce(const char* name, const void* address, size_t length) {
   std::printf(
       "%s 0x%llx %zu\n", name,
@@ -57,10 +77,14 @@ void Announce(const char* name, const void* address, size_t length) {
 int main(int argc, char** argv) {
   long extra = 0;
   std::string file;
+  size_t big_bytes = 3 << 20;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg.rfind("--extra-mappings=", 0) == 0) {
       extra = std::strtol(arg.c_str() + 17, nullptr, 10);
+    } else if (arg.rfind("--big-mib=", 0) == 0) {
+      big_bytes =
+          static_cast<size_t>(std::strtol(arg.c_str() + 10, nullptr, 10)) << 20;
     } else if (arg.rfind("--file=", 0) == 0) {
       file = arg.substr(7);
     } else {
@@ -81,10 +105,16 @@ int main(int argc, char** argv) {
   Fill(spanning, 8192, 1);
   Announce("spanning", spanning, 8192);
 
-  const size_t big_bytes = 3 << 20;
   uint8_t* big = static_cast<uint8_t*>(MapAnonymous(big_bytes));
   Fill(big, big_bytes, 2);
   Announce("big", big, big_bytes);
+
+  // Two pages, the second given back: nothing is mapped after the first
+  // (unless the kernel puts a later mapping there: then `edge` is not
+  // announced, and the tests that need it say so).
+  uint8_t* edge = static_cast<uint8_t*>(MapAnonymous(2 * page));
+  Fill(edge, page, 4);
+  ::munmap(edge + page, page);
 
   if (!file.empty()) {
     const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0600);
@@ -114,6 +144,8 @@ int main(int argc, char** argv) {
     }
     Announce("extra", region, 2 * page * static_cast<size_t>(extra));
   }
+  // Announced last: the mappings made after it could have filled the hole.
+  if (!MappedAt(edge + page)) Announce("edge", edge, page);
   std::printf("ready\n");
   std::fflush(stdout);
   for (;;) ::pause();
