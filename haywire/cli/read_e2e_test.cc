@@ -216,5 +216,40 @@ TEST_F(ReadE2eTest, AClientKilledMidReadDoesNotWedgeItsWindow) {
   }
 }
 
+// With a VM key the bytes travel under the response's tag (a BLAKE2b-256
+// digest of them in the tagged payload): the read is the same, and a
+// client without the key is refused.
+TEST(ReadKeyedE2eTest, AKeyedReadDeliversTheSameBytes) {
+  const std::string ram = TestTempPath("keyed-ram");
+  const std::string key = TestTempPath("vm.key");
+  const SubprocessResult made =
+      RunCommand({HaywirePath(), "keygen", "--out=" + key});
+  ASSERT_EQ(made.exit_code, 0) << made.DebugString();
+  CompanionOptions options;
+  options.ram_file = ram;
+  options.log_prefix = TestTempPath("keyed");
+  options.extra_args = {"--key-file=" + key, "--event-source=off"};
+  absl::StatusOr<std::unique_ptr<CompanionProcess>> companion =
+      CompanionProcess::Start(options);
+  ASSERT_TRUE(companion.ok()) << companion.status();
+  absl::StatusOr<std::unique_ptr<MemoryFixture>> fixture =
+      MemoryFixture::Start({});
+  ASSERT_TRUE(fixture.ok()) << fixture.status();
+  const MemoryFixture::Region big = (*fixture)->region("big");
+  const std::string out = TestTempPath("keyed.bin");
+  auto read = [&](const std::string& key_flag) {
+    return RunCommand({HaywirePath(), "read", "--mem-file=" + ram,
+                       "--cache-dir=" + TestTempPath("keyed-cache"),
+                       kLiveWaitFlag, key_flag, "--format=raw", "--out=" + out,
+                       absl::StrCat((*fixture)->pid()), Hex(big.address),
+                       absl::StrCat(big.length)});
+  };
+  const SubprocessResult keyed = read("--key-file=" + key);
+  ASSERT_EQ(keyed.exit_code, 0) << keyed.DebugString();
+  EXPECT_TRUE(ReadFile(out) == MemoryFixture::Pattern(2, 0, big.length));
+  const SubprocessResult keyless = read("--key-file=none");
+  EXPECT_EQ(keyless.exit_code, 14) << keyless.DebugString();
+}
+
 }  // namespace
 }  // namespace haywire
