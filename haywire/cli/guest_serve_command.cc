@@ -82,7 +82,7 @@ DEFINE_int32(event_ring_pages, haywire::kDefaultEventRingPages,
              "control page, the rest events; an event takes 100-2800 bytes). "
              "At least 3, and the region must hold them after its 34 control "
              "pages.");
-DEFINE_int32(bulk_window_kb, 1024,
+DEFINE_int32(bulk_window_kb, 256,
              "KiB of each request slot's bulk window, which READ_MEMORY fills "
              "(one per slot: 16 of them after the event ring; 0: no windows "
              "and no READ_MEMORY). At most 4032. The default shrinks to fit "

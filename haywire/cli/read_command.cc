@@ -217,7 +217,7 @@ Command ReadCommand() {
       "--mapping='[heap]' or --mapping=PATH reads every mapping with that "
       "name, as `haywire maps` lists them. LEN takes suffixes (4K, 1M) or "
       "0x hex. The companion reads with process_vm_readv (or /proc/PID/mem) "
-      "into a shared bulk window, a window (1 MiB by default) per round "
+      "into a shared bulk window, a window (256 KiB by default) per round "
       "trip. A read that reaches memory that is not mapped or not readable "
       "writes what came before, then fails with exit code 16 naming the "
       "first address it could not read.\n\n"
