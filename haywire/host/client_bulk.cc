@@ -6,7 +6,6 @@
 #include <sodium.h>
 
 #include <algorithm>
-#include <atomic>
 
 #include "absl/strings/str_cat.h"
 #include "haywire/host/client.h"
@@ -108,7 +107,7 @@ absl::StatusOr<ReadMemoryResponse> Client::ReadMemory(uint32_t pid,
   CopyFromWindow(session_->region, windows, slot, response->bytes, out);
   // Seqlock-style: the slot must still be ours, as kept, after the copy
   // (bulk_window.h); the fence orders the relaxed copy before the re-check.
-  std::atomic_thread_fence(std::memory_order_acquire);
+  AcquireFenceAfterCopy();
   if (LoadRelaxed(session_->region.request_slot(slot).state) !=
       kept_->word.Pack()) {
     kept_.reset();
