@@ -11,8 +11,8 @@ IteratorTable::IteratorTable(IteratorTablePage* mirror, uint64_t seed)
   Publish();
 }
 
-ListingIterator* IteratorTable::Create(uint32_t owner_pid, RequestType type,
-                                       uint64_t now_ns) {
+ListingIterator* IteratorTable::Claim(uint32_t owner_pid, RequestType type,
+                                      uint64_t now_ns) {
   ListingIterator* victim = &slots_[0];
   for (ListingIterator& it : slots_) {
     if (it.id == 0) {
@@ -29,14 +29,20 @@ ListingIterator* IteratorTable::Create(uint32_t owner_pid, RequestType type,
   victim->owner_pid = owner_pid;
   victim->type = type;
   victim->last_used_ns = now_ns;
-  Publish();
   return victim;
+}
+
+ListingIterator* IteratorTable::Create(uint32_t owner_pid, RequestType type,
+                                       uint64_t now_ns) {
+  ListingIterator* it = Claim(owner_pid, type, now_ns);
+  Publish();
+  return it;
 }
 
 ListingIterator* IteratorTable::Create(uint32_t owner_pid,
                                        std::vector<uint32_t> pids,
                                        uint64_t now_ns) {
-  ListingIterator* it = Create(owner_pid, RequestType::kListProcesses, now_ns);
+  ListingIterator* it = Claim(owner_pid, RequestType::kListProcesses, now_ns);
   it->pids = std::move(pids);
   Publish();
   return it;

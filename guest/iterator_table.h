@@ -90,6 +90,10 @@ class IteratorTable {
   void Publish() const;
 
  private:
+  // The iterator Create() hands out, filled in but not yet published:
+  // a free entry, or the least recently used one (evicted).
+  ListingIterator* Claim(uint32_t owner_pid, RequestType type, uint64_t now_ns);
+
   std::array<ListingIterator, kIteratorCount> slots_;
   IteratorTablePage* mirror_;
   std::mt19937_64 ids_;

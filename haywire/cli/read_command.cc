@@ -153,12 +153,8 @@ int RunRead(const std::vector<std::string>& args) {
     ranges.push_back(asked);
   }
 
+  // Without windows the first ReadMemory says so (kVersionMismatch).
   const uint64_t window = client.bulk_window_capacity();
-  if (window == 0) {
-    return Fail(ExitCode::kVersionMismatch,
-                "the companion does not serve READ_MEMORY (no bulk windows); "
-                "update guest-serve in the VM");
-  }
   const Range& last = ranges.back();
   Sink sink(fd, format == "hexdump",
             HexdumpAddressWidth(last.address + last.length));
@@ -229,8 +225,11 @@ Command ReadCommand() {
   command.flags.push_back("mapping");
   command.flags.push_back("out");
   command.flags.push_back("format");
-  command.exit_codes = {ExitCode::kOk, ExitCode::kUsage,
-                        ExitCode::kNoSuchProcess, ExitCode::kMemoryFault,
+  command.exit_codes = {ExitCode::kOk,
+                        ExitCode::kUsage,
+                        ExitCode::kNoSuchProcess,
+                        ExitCode::kMemoryFault,
+                        ExitCode::kVersionMismatch,
                         ExitCode::kGuestError};
   command.min_args = 1;
   command.max_args = 3;

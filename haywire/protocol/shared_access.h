@@ -85,57 +85,63 @@ inline T FetchAddRelease(T& word, T delta) {
 
 inline constexpr size_t WordsFor(size_t bytes) { return (bytes + 7) / 8; }
 
-// Copies `bytes` bytes from `src` into the shared range at `shared`.
-inline void StoreBytesRelease(void* shared, const void* src, size_t bytes) {
+namespace shared_access_internal {
+
+// The byte-range copies below, one loop each way, for any memory order.
+template <std::memory_order kOrder>
+inline void StoreBytes(void* shared, const void* src, size_t bytes) {
   auto* words = static_cast<uint64_t*>(shared);
   const auto* in = static_cast<const unsigned char*>(src);
   const size_t whole = bytes / 8;
   for (size_t i = 0; i < whole; ++i) {
     uint64_t word;
     std::memcpy(&word, in + 8 * i, 8);
-    StoreRelease(words[i], word);
+    std::atomic_ref<uint64_t>(words[i]).store(word, kOrder);
   }
   if (const size_t tail = bytes % 8; tail != 0) {
     uint64_t word = 0;
     std::memcpy(&word, in + 8 * whole, tail);
-    StoreRelease(words[whole], word);
+    std::atomic_ref<uint64_t>(words[whole]).store(word, kOrder);
   }
 }
 
-// Copies `bytes` bytes of the shared range at `shared` into `dst`.
-inline void LoadBytesAcquire(void* dst, const void* shared, size_t bytes) {
+template <std::memory_order kOrder>
+inline void LoadBytes(void* dst, const void* shared, size_t bytes) {
   // The words are loaded through a non-const pointer because atomic_ref
   // needs one (C++20); nothing is written.
   auto* words = static_cast<uint64_t*>(const_cast<void*>(shared));
   auto* out = static_cast<unsigned char*>(dst);
   const size_t whole = bytes / 8;
   for (size_t i = 0; i < whole; ++i) {
-    const uint64_t word = LoadAcquire(words[i]);
+    const uint64_t word = std::atomic_ref<uint64_t>(words[i]).load(kOrder);
     std::memcpy(out + 8 * i, &word, 8);
   }
   if (const size_t tail = bytes % 8; tail != 0) {
-    const uint64_t word = LoadAcquire(words[whole]);
+    const uint64_t word = std::atomic_ref<uint64_t>(words[whole]).load(kOrder);
     std::memcpy(out + 8 * whole, &word, tail);
   }
+}
+
+}  // namespace shared_access_internal
+
+// Copies `bytes` bytes from `src` into the shared range at `shared`.
+inline void StoreBytesRelease(void* shared, const void* src, size_t bytes) {
+  shared_access_internal::StoreBytes<std::memory_order_release>(shared, src,
+                                                                bytes);
+}
+
+// Copies `bytes` bytes of the shared range at `shared` into `dst`.
+inline void LoadBytesAcquire(void* dst, const void* shared, size_t bytes) {
+  shared_access_internal::LoadBytes<std::memory_order_acquire>(dst, shared,
+                                                               bytes);
 }
 
 // Copies `bytes` bytes from `src` into the shared range at `shared` with
 // relaxed stores: bulk data that a later release (the slot's completing
 // CAS) publishes.
 inline void StoreBytesRelaxed(void* shared, const void* src, size_t bytes) {
-  auto* words = static_cast<uint64_t*>(shared);
-  const auto* in = static_cast<const unsigned char*>(src);
-  const size_t whole = bytes / 8;
-  for (size_t i = 0; i < whole; ++i) {
-    uint64_t word;
-    std::memcpy(&word, in + 8 * i, 8);
-    StoreRelaxed(words[i], word);
-  }
-  if (const size_t tail = bytes % 8; tail != 0) {
-    uint64_t word = 0;
-    std::memcpy(&word, in + 8 * whole, tail);
-    StoreRelaxed(words[whole], word);
-  }
+  shared_access_internal::StoreBytes<std::memory_order_relaxed>(shared, src,
+                                                                bytes);
 }
 
 // ThreadSanitizer does not model fences (gcc refuses to compile one under
@@ -160,17 +166,8 @@ inline void LoadBytesRelaxed(void* dst, const void* shared, size_t bytes) {
 #ifdef HAYWIRE_FENCELESS
   LoadBytesAcquire(dst, shared, bytes);
 #else
-  auto* words = static_cast<uint64_t*>(const_cast<void*>(shared));
-  auto* out = static_cast<unsigned char*>(dst);
-  const size_t whole = bytes / 8;
-  for (size_t i = 0; i < whole; ++i) {
-    const uint64_t word = LoadRelaxed(words[i]);
-    std::memcpy(out + 8 * i, &word, 8);
-  }
-  if (const size_t tail = bytes % 8; tail != 0) {
-    const uint64_t word = LoadRelaxed(words[whole]);
-    std::memcpy(out + 8 * whole, &word, tail);
-  }
+  shared_access_internal::LoadBytes<std::memory_order_relaxed>(dst, shared,
+                                                               bytes);
 #endif
 }
 
