@@ -6,7 +6,7 @@
 // CONTINUE_ITERATION returns the next chunk; CANCEL_ITERATION frees it.
 // GET_MEMORY_MAP listings live in the same table: their iterator holds the
 // process's open smaps instead of a PID list, and only GET_MEMORY_MAP
-// continues them (each lookup names the request type that started the
+// continues them (SEARCH_MEMORY's likewise; each lookup names the request type that started the
 // iteration). The table holds kIteratorCount iterators; creating one more
 // evicts the least recently used. Ids are random 64-bit numbers and every lookup also checks
 // the owner's station id, so a host can never continue another host's
@@ -29,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "guest/smaps_reader.h"
@@ -56,6 +57,13 @@ struct ListingIterator {
   uint64_t map_after = 0;  // mappings ending at or below it are skipped
   std::unique_ptr<SmapsReader> smaps;
   std::optional<MemoryMapping> pending_mapping;  // read, not yet sent
+
+  // SEARCH_MEMORY (also map_pid and smaps; pending_mapping is the mapping
+  // being searched).
+  std::string search_pattern;
+  uint64_t search_next = 0;      // every hit below it has been sent
+  uint64_t search_max_hits = 0;  // 0: no limit
+  uint64_t search_hits = 0;      // sent so far
 };
 
 class IteratorTable {

@@ -10,13 +10,19 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "glog/logging.h"
+#include "guest/memory_search.h"
 #include "guest/smaps_reader.h"
+#include "haywire/protocol/message_codec.h"
 #include "haywire/protocol/requests.h"
 #include "haywire/protocol/wire_format.h"
 #include "haywire/util/clock.h"
@@ -28,12 +34,17 @@ MemoryService::MemoryService(std::string proc_root, IteratorTable* iterators,
     : proc_root_(std::move(proc_root)),
       iterators_(iterators),
       region_(region),
-      windows_(windows) {}
+      windows_(windows),
+      page_bytes_(static_cast<uint64_t>(::sysconf(_SC_PAGESIZE))) {}
 
 void MemoryService::RegisterWith(RequestRouter* router) {
   router->Handle<request::GetMemoryMap>(
       [this](const MemoryMapRequest& r, const RequestContext& c) {
         return Map(r, c);
+      });
+  router->Handle<request::SearchMemory>(
+      [this](const SearchMemoryRequest& r, const RequestContext& c) {
+        return Search(r, c);
       });
   if (region_ != nullptr && windows_.present()) {
     buffer_.resize(windows_.capacity());
@@ -47,12 +58,12 @@ void MemoryService::RegisterWith(RequestRouter* router) {
 }
 
 uint64_t MemoryService::ReadProcess(uint32_t pid, uint64_t address,
-                                    uint64_t length, int* error) {
+                                    uint64_t length, char* out, int* error) {
   *error = 0;
   // process_vm_readv stops at the first page it cannot read and returns
   // what it read before it (whole pages of the remote range), or -1 when it
   // read nothing.
-  iovec local{buffer_.data(), length};
+  iovec local{out, length};
   iovec remote{reinterpret_cast<void*>(static_cast<uintptr_t>(address)),
                length};
   const ssize_t n =
@@ -80,7 +91,7 @@ uint64_t MemoryService::ReadProcess(uint32_t pid, uint64_t address,
       *error = EFAULT;  // pread's offset cannot say it
       break;
     }
-    const ssize_t got = ::pread(fd, buffer_.data() + done, length - done,
+    const ssize_t got = ::pread(fd, out + done, length - done,
                                 static_cast<off_t>(address + done));
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) {
@@ -98,7 +109,7 @@ HandlerResult MemoryService::Read(const ReadMemoryRequest& request,
   const uint64_t length = std::min(request.length, windows_.capacity());
   int error = 0;
   const uint64_t bytes =
-      ReadProcess(request.pid, request.address, length, &error);
+      ReadProcess(request.pid, request.address, length, buffer_.data(), &error);
   if (bytes == 0 && error == ESRCH) {
     return ErrorResult(ResponseStatus::kNoSuchProcess,
                        absl::StrCat("no process ", request.pid));
@@ -127,6 +138,29 @@ HandlerResult MemoryService::Read(const ReadMemoryRequest& request,
   return Respond<request::ReadMemory>(response);
 }
 
+ListingIterator* MemoryService::OpenListing(uint32_t pid, RequestType type,
+                                            const RequestContext& context,
+                                            HandlerResult* error) {
+  absl::StatusOr<std::unique_ptr<SmapsReader>> smaps =
+      SmapsReader::Open(proc_root_, pid);
+  if (!smaps.ok()) {
+    *error =
+        absl::IsNotFound(smaps.status())
+            ? ErrorResult(ResponseStatus::kNoSuchProcess,
+                          absl::StrCat("no process ", pid))
+            : ErrorResult(ResponseStatus::kInternalError,
+                          absl::StrCat("cannot read the mappings of "
+                                       "process ",
+                                       pid, ": ", smaps.status().message()));
+    return nullptr;
+  }
+  ListingIterator* it =
+      iterators_->Create(context.host_pid, type, MonotonicNowNs());
+  it->map_pid = pid;
+  it->smaps = *std::move(smaps);
+  return it;
+}
+
 HandlerResult MemoryService::Map(const MemoryMapRequest& request,
                                  const RequestContext& context) {
   if (request.iterator_id.has_value()) {
@@ -140,23 +174,11 @@ HandlerResult MemoryService::Map(const MemoryMapRequest& request,
     }
     return FillMapChunk(it, context.deadline);
   }
-  absl::StatusOr<std::unique_ptr<SmapsReader>> smaps =
-      SmapsReader::Open(proc_root_, request.pid);
-  if (!smaps.ok()) {
-    if (absl::IsNotFound(smaps.status())) {
-      return ErrorResult(ResponseStatus::kNoSuchProcess,
-                         absl::StrCat("no process ", request.pid));
-    }
-    return ErrorResult(
-        ResponseStatus::kInternalError,
-        absl::StrCat("cannot read the mappings of process ", request.pid, ": ",
-                     smaps.status().message()));
-  }
-  ListingIterator* it = iterators_->Create(
-      context.host_pid, RequestType::kGetMemoryMap, MonotonicNowNs());
-  it->map_pid = request.pid;
+  HandlerResult error;
+  ListingIterator* it =
+      OpenListing(request.pid, RequestType::kGetMemoryMap, context, &error);
+  if (it == nullptr) return error;
   it->map_after = request.after_address.value_or(0);
-  it->smaps = *std::move(smaps);
   return FillMapChunk(it, context.deadline);
 }
 
@@ -202,6 +224,189 @@ HandlerResult MemoryService::FillMapChunk(ListingIterator* it,
   }
   HandlerResult result;
   result.payload = writer.data();
+  if (ended) {
+    iterators_->Release(it->id, it->owner_pid);
+  } else {
+    result.flags = kResponseMore;
+    result.iterator_id = it->id;
+    iterators_->Publish();
+  }
+  return result;
+}
+
+HandlerResult MemoryService::Search(const SearchMemoryRequest& request,
+                                    const RequestContext& context) {
+  if (request.iterator_id.has_value()) {
+    ListingIterator* it =
+        iterators_->Find(*request.iterator_id, context.host_pid,
+                         MonotonicNowNs(), RequestType::kSearchMemory);
+    if (it == nullptr || it->map_pid != request.pid ||
+        it->search_pattern != request.pattern) {
+      return ErrorResult(ResponseStatus::kIteratorExpired,
+                         "iterator unknown or evicted; resume the search at "
+                         "its next address");
+    }
+    return FillSearchChunk(it, context.deadline);
+  }
+  HandlerResult error;
+  ListingIterator* it =
+      OpenListing(request.pid, RequestType::kSearchMemory, context, &error);
+  if (it == nullptr) return error;
+  it->search_pattern = request.pattern;
+  it->search_next = request.from_address;
+  it->search_max_hits = request.max_hits;
+  it->search_hits = 0;
+  return FillSearchChunk(it, context.deadline);
+}
+
+namespace {
+
+// Mappings whose pages the kernel never hands to another process
+// (VM_IO/VM_PFNMAP, or outside the process's page tables).
+bool NeverReadable(const MemoryMapping& m) {
+  return (m.perms & kMapRead) == 0 || m.path == "[vvar]" ||
+         m.path == "[vvar_vclock]" || m.path == "[vsyscall]";
+}
+
+// What a search chunk says about a mapping: where it is and what it maps.
+MemoryMapping SearchMappingOf(const MemoryMapping& m) {
+  MemoryMapping lite;
+  lite.start = m.start;
+  lite.end = m.end;
+  lite.perms = m.perms;
+  lite.offset = m.offset;
+  lite.dev_major = m.dev_major;
+  lite.dev_minor = m.dev_minor;
+  lite.inode = m.inode;
+  lite.path = m.path;
+  lite.path_truncated = m.path_truncated;
+  return lite;
+}
+
+// Room kept for SearchChunk's three integers.
+constexpr size_t kSearchTrailerBytes = 64;
+
+}  // namespace
+
+HandlerResult MemoryService::FillSearchChunk(ListingIterator* it,
+                                             absl::Time deadline) {
+  MappingSearch search(it->search_pattern, kSearchBlockBytes, page_bytes_,
+                       kSearchContextBytes, &search_buffer_);
+  SearchChunk chunk;
+  // Sizes the chunk as it grows: the records appended here are the ones
+  // the chunk's encoding holds.
+  WireWriter fit(kResponsePayloadBytes - kSearchTrailerBytes);
+  const uint32_t pid = it->map_pid;
+  bool ended = false;
+  uint64_t scanned = 0;
+  for (;;) {
+    if (!it->pending_mapping.has_value()) {
+      absl::StatusOr<std::optional<MemoryMapping>> next = it->smaps->Next();
+      if (!next.ok()) {
+        iterators_->Release(it->id, it->owner_pid);
+        if (absl::IsNotFound(next.status())) {
+          return ErrorResult(
+              ResponseStatus::kNoSuchProcess,
+              absl::StrCat("process ", pid, " exited during the search"));
+        }
+        return ErrorResult(ResponseStatus::kInternalError,
+                           absl::StrCat("cannot read the mappings of process ",
+                                        pid, ": ", next.status().message()));
+      }
+      if (!next->has_value()) {
+        ended = true;
+        break;
+      }
+      const MemoryMapping& m = **next;
+      if (m.end <= it->search_next || NeverReadable(m)) {
+        it->search_next = std::max(it->search_next, m.end);
+      } else {
+        it->search_next = std::max(it->search_next, m.start);
+        it->pending_mapping = **std::move(next);
+      }
+    }
+    if (it->pending_mapping.has_value()) {
+      const MemoryMapping& m = *it->pending_mapping;
+      bool mapping_sent =
+          !chunk.mappings.empty() && chunk.mappings.back().start == m.start;
+      bool full = false;
+      bool enough = false;
+      MappingSearch::Step step;
+      if (!search.Done(it->search_next, m.end)) {
+        step = search.SearchBlock(
+            m.start, m.end, &it->search_next,
+            [&](uint64_t address, uint64_t length, char* out, int* error) {
+              return ReadProcess(pid, address, length, out, error);
+            },
+            [&](uint64_t address, absl::string_view before,
+                absl::string_view after) {
+              const size_t mark = fit.Mark();
+              MemoryMapping lite;
+              if (!mapping_sent) {
+                lite = SearchMappingOf(m);
+                if (!wire::AppendRecord(SearchChunk::kMappingTag, lite, &fit)) {
+                  full = true;
+                  return false;
+                }
+              }
+              SearchHit hit{address, std::string(before), std::string(after)};
+              if (!wire::AppendRecord(SearchChunk::kHitTag, hit, &fit)) {
+                fit.Rollback(mark);
+                full = true;
+                return false;
+              }
+              if (!mapping_sent) {
+                chunk.mappings.push_back(std::move(lite));
+                mapping_sent = true;
+              }
+              chunk.hits.push_back(std::move(hit));
+              ++it->search_hits;
+              // The last hit asked for ends the listing.
+              enough = it->search_max_hits != 0 &&
+                       it->search_hits >= it->search_max_hits;
+              return !enough;
+            });
+      }
+      scanned += step.scanned_bytes;
+      chunk.scanned_bytes += step.scanned_bytes;
+      chunk.unreadable_bytes += step.unreadable_bytes;
+      if (step.error != 0) {
+        iterators_->Release(it->id, it->owner_pid);
+        if (step.error == ESRCH) {
+          return ErrorResult(
+              ResponseStatus::kNoSuchProcess,
+              absl::StrCat("process ", pid, " exited during the search"));
+        }
+        if (step.error == EPERM || step.error == EACCES) {
+          return ErrorResult(
+              ResponseStatus::kInternalError,
+              absl::StrCat("not allowed to read the memory of process ", pid,
+                           " (guest-serve needs root or ptrace rights over "
+                           "it)"));
+        }
+        return ErrorResult(ResponseStatus::kInternalError,
+                           absl::StrCat("cannot read the memory of process ",
+                                        pid, ": ", std::strerror(step.error)));
+      }
+      if (enough) {
+        ended = true;
+        break;
+      }
+      if (full) break;
+      if (search.Done(it->search_next, m.end)) {
+        it->search_next = std::max(it->search_next, m.end);
+        it->pending_mapping.reset();
+      }
+    }
+    // Every pass moved search_next on (or sent hits): the chunk may end.
+    if (scanned >= kSearchBytesPerChunk || absl::Now() >= deadline) break;
+  }
+  chunk.next_address = it->search_next;
+  std::optional<std::string> payload =
+      EncodeMessage(chunk, kResponsePayloadBytes);
+  CHECK(payload.has_value()) << "a search chunk outgrew its response page";
+  HandlerResult result;
+  result.payload = *std::move(payload);
   if (ended) {
     iterators_->Release(it->id, it->owner_pid);
   } else {

@@ -14,6 +14,14 @@
 //                   not allowed, /proc/PID/mem) and copied into the
 //                   request's slot's window; a read that stops early says
 //                   where and why (served only with bulk windows).
+//   SEARCH_MEMORY   naming a pid and a pattern: opens smaps into a new
+//                   iterator and searches the readable mappings a block
+//                   at a time (memory_search.h), answering with the hits
+//                   that fit one response page, or what it found within
+//                   the budget, and kResponseMore while mappings remain;
+//                   naming the iterator too: the next chunk. Pseudo
+//                   mappings the kernel never lets a process read
+//                   ([vvar], [vsyscall]) are not searched.
 //
 // The iterator keeps smaps open (smaps_reader.h), so a process with 65 000
 // mappings lists completely while the companion holds one read block and
@@ -54,19 +62,34 @@ class MemoryService {
                     const RequestContext& context);
   HandlerResult Read(const ReadMemoryRequest& request,
                      const RequestContext& context);
+  HandlerResult Search(const SearchMemoryRequest& request,
+                       const RequestContext& context);
+
+  // Bytes of start positions SEARCH_MEMORY covers per read, and at most
+  // per chunk (a chunk also ends at its deadline).
+  static constexpr uint64_t kSearchBlockBytes = 1 << 20;
+  static constexpr uint64_t kSearchBytesPerChunk = 64ull << 20;
 
  private:
   HandlerResult FillMapChunk(ListingIterator* it, absl::Time deadline);
-  // Reads `length` bytes of `pid` at `address` into buffer_; returns the
+  HandlerResult FillSearchChunk(ListingIterator* it, absl::Time deadline);
+  // A new iterator of `type` over `pid`'s smaps; null, with the answer in
+  // `*error`, when smaps cannot be opened.
+  ListingIterator* OpenListing(uint32_t pid, RequestType type,
+                               const RequestContext& context,
+                               HandlerResult* error);
+  // Reads `length` bytes of `pid` at `address` into `out`; returns the
   // bytes read and, when fewer, the errno that stopped it.
   uint64_t ReadProcess(uint32_t pid, uint64_t address, uint64_t length,
-                       int* error);
+                       char* out, int* error);
 
   const std::string proc_root_;
   IteratorTable* iterators_;
   const Region* region_;
   const BulkWindowLayout windows_;
   std::string buffer_;  // one window's worth, reused
+  const uint64_t page_bytes_;
+  std::string search_buffer_;  // one search block's worth, reused
 };
 
 }  // namespace haywire

@@ -6,7 +6,11 @@
 
 #include "guest/memory_service.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -166,6 +170,134 @@ TEST_F(MemoryServiceTest, AMalformedSmapsFailsAndFreesTheIterator) {
             0u)
       << DecodeErrorMessage(result.payload);
   EXPECT_EQ(table_.in_use(), 0u);
+}
+
+}  // namespace
+}  // namespace haywire
+
+namespace haywire {
+namespace {
+
+// SEARCH_MEMORY over this test's own memory: smaps (generated) names
+// buffers of this process, which the service reads with process_vm_readv.
+class MemorySearchServiceTest : public MemoryServiceTest {
+ protected:
+  MemorySearchServiceTest() {
+    buffer_ = static_cast<char*>(::mmap(nullptr, kBytes, PROT_READ | PROT_WRITE,
+                                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0));
+    std::memset(buffer_, '.', kBytes);
+  }
+  ~MemorySearchServiceTest() override { ::munmap(buffer_, kBytes); }
+
+  // smaps of this process: the buffer (readable), then the same range
+  // listed again as unreadable and as [vvar] further up (never searched).
+  void WriteOwnSmaps() {
+    const uint64_t a = reinterpret_cast<uintptr_t>(buffer_);
+    WriteSmaps(Self(),
+               absl::StrFormat("%x-%x rw-p 00000000 00:00 0 \n"
+                               "Size: 4 kB\n"
+                               "%x-%x ---p 00000000 00:00 0 \n"
+                               "%x-%x r--p 00000000 00:00 0 [vvar]\n",
+                               a, a + kBytes, a + kBytes, a + kBytes + 0x1000,
+                               a + kBytes + 0x1000, a + kBytes + 0x2000));
+  }
+
+  static uint32_t Self() { return static_cast<uint32_t>(::getpid()); }
+
+  HandlerResult AskSearch(const SearchMemoryRequest& request) {
+    return service_.Search(request, RequestContext{.host_pid = kHost});
+  }
+
+  // Every hit, following the iterator.
+  std::vector<uint64_t> SearchAll(SearchMemoryRequest request, int* chunks) {
+    request.pid = Self();
+    std::vector<uint64_t> hits;
+    HandlerResult r = AskSearch(request);
+    for (*chunks = 1;; ++*chunks) {
+      EXPECT_EQ(r.status, ResponseStatus::kOk) << DecodeErrorMessage(r.payload);
+      absl::StatusOr<SearchChunk> chunk = DecodeMessage<SearchChunk>(r.payload);
+      EXPECT_TRUE(chunk.ok()) << chunk.status();
+      if (!chunk.ok()) return hits;
+      for (const SearchHit& h : chunk->hits) hits.push_back(h.address);
+      if ((r.flags & kResponseMore) == 0) return hits;
+      request.iterator_id = r.iterator_id;
+      r = AskSearch(request);
+    }
+  }
+
+  static constexpr size_t kBytes = 3 << 20;
+  char* buffer_;
+};
+
+TEST_F(MemorySearchServiceTest, FindsEveryCopyInReadableMappingsOnly) {
+  const std::string needle = "n33dle-in-a-test";
+  const std::vector<size_t> at = {0, 4093, (1 << 20) - 3, kBytes - 16};
+  for (size_t o : at) std::memcpy(buffer_ + o, needle.data(), needle.size());
+  WriteOwnSmaps();
+  SearchMemoryRequest request;
+  request.pattern = needle;
+  int chunks = 0;
+  const std::vector<uint64_t> hits = SearchAll(request, &chunks);
+  std::vector<uint64_t> want;
+  for (size_t o : at) want.push_back(reinterpret_cast<uintptr_t>(buffer_) + o);
+  EXPECT_EQ(hits, want);
+  EXPECT_EQ(table_.in_use(), 0u) << "the finished iterator is freed";
+}
+
+TEST_F(MemorySearchServiceTest, ManyHitsTakeManyChunksAndMaxHitsEndsIt) {
+  for (size_t i = 0; i < 20000; ++i) std::memcpy(buffer_ + 8 * i, "hit!", 4);
+  WriteOwnSmaps();
+  SearchMemoryRequest request;
+  request.pattern = "hit!";
+  int chunks = 0;
+  const std::vector<uint64_t> hits = SearchAll(request, &chunks);
+  ASSERT_EQ(hits.size(), 20000u);
+  EXPECT_GT(chunks, 50);
+  for (size_t i = 0; i < hits.size(); ++i) {
+    ASSERT_EQ(hits[i], reinterpret_cast<uintptr_t>(buffer_) + 8 * i);
+  }
+  request.max_hits = 777;
+  EXPECT_EQ(SearchAll(request, &chunks).size(), 777u);
+  EXPECT_EQ(table_.in_use(), 0u);
+  // A resumption from an address finds the rest.
+  request.max_hits = 0;
+  request.from_address = hits[19990];
+  EXPECT_EQ(SearchAll(request, &chunks),
+            std::vector<uint64_t>(hits.begin() + 19990, hits.end()));
+}
+
+TEST_F(MemorySearchServiceTest, AnIteratorOfAnotherPatternIsExpired) {
+  for (size_t i = 0; i < 20000; ++i) std::memcpy(buffer_ + 8 * i, "hit!", 4);
+  WriteOwnSmaps();
+  SearchMemoryRequest request;
+  request.pid = Self();
+  request.pattern = "hit!";
+  const HandlerResult first = AskSearch(request);
+  ASSERT_NE(first.flags & kResponseMore, 0u);
+  request.iterator_id = first.iterator_id;
+  request.pattern = "hit?";
+  EXPECT_EQ(AskSearch(request).status, ResponseStatus::kIteratorExpired);
+  // Nor does a map listing continue it.
+  MemoryMapRequest map;
+  map.pid = Self();
+  map.iterator_id = first.iterator_id;
+  EXPECT_EQ(Ask(map).status, ResponseStatus::kIteratorExpired);
+}
+
+TEST_F(MemorySearchServiceTest, AKernelThreadAndAMissingProcess) {
+  WriteSmaps(2, "");
+  SearchMemoryRequest request;
+  request.pid = 2;
+  request.pattern = "x";
+  HandlerResult r = AskSearch(request);
+  EXPECT_EQ(r.status, ResponseStatus::kOk);
+  EXPECT_EQ(r.flags & kResponseMore, 0u);
+  absl::StatusOr<SearchChunk> chunk = DecodeMessage<SearchChunk>(r.payload);
+  ASSERT_TRUE(chunk.ok()) << chunk.status();
+  EXPECT_TRUE(chunk->hits.empty());
+  EXPECT_EQ(chunk->scanned_bytes, 0u);
+  request.pid = 4194305;
+  EXPECT_EQ(AskSearch(request).status, ResponseStatus::kNoSuchProcess);
 }
 
 }  // namespace

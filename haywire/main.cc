@@ -8,6 +8,7 @@
 #include "haywire/cli/bench_command.h"
 #include "haywire/cli/command.h"
 #include "haywire/cli/discover_command.h"
+#include "haywire/cli/grep_command.h"
 #include "haywire/cli/guest_serve_command.h"
 #include "haywire/cli/info_command.h"
 #include "haywire/cli/keygen_command.h"
@@ -22,7 +23,7 @@ int main(int argc, char** argv) {
       haywire::InfoCommand(),       haywire::WatchCommand(),
       haywire::GuestServeCommand(), haywire::BenchCommand(),
       haywire::KeygenCommand(),     haywire::MapsCommand(),
-      haywire::ReadCommand(),
+      haywire::ReadCommand(),       haywire::GrepCommand(),
   };
   return haywire::RunMain(argc, argv, commands);
 }

@@ -52,6 +52,8 @@ constexpr ExitCodeInfo kExitCodes[] = {
     {ExitCode::kMemoryFault, "memory-fault",
      "Part of the guest memory asked for is not mapped or not readable; the "
      "bytes before it were written."},
+    {ExitCode::kNoMatch, "no-match",
+     "The search found no occurrence of the pattern."},
 };
 
 // Every enumerator has exactly one row, at the index of its value.
@@ -60,7 +62,7 @@ constexpr bool TableMatchesEnum() {
     if (static_cast<int>(kExitCodes[i].code) != i) return false;
   }
   return static_cast<int>(std::size(kExitCodes)) ==
-         ExitCodeValue(ExitCode::kMemoryFault) + 1;
+         ExitCodeValue(ExitCode::kNoMatch) + 1;
 }
 static_assert(TableMatchesEnum(),
               "kExitCodes must list every ExitCode in order");

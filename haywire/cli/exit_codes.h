@@ -68,6 +68,9 @@ enum class ExitCode : int {
   // Part of the guest memory asked for is not mapped or not readable (`read`
   // names the first such address); the bytes before it were written.
   kMemoryFault = 16,
+  // `grep` searched the whole of what it was asked to and found nothing
+  // (grep itself says so with 1, which here means an internal error).
+  kNoMatch = 17,
 };
 
 // The numeric exit status, for returning from `main()`.

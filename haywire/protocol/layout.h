@@ -178,6 +178,9 @@ inline constexpr uint64_t kCapMemoryMap = 1ull << 10;
 // READ_MEMORY: bytes of a process's memory, delivered in the slot's bulk
 // window (bulk_window_first_page, bulk_window_pages; bulk_window.h).
 inline constexpr uint64_t kCapReadMemory = 1ull << 11;
+// SEARCH_MEMORY: the companion searches a process's readable memory for a
+// byte pattern and sends the hits (memory_messages.h).
+inline constexpr uint64_t kCapSearchMemory = 1ull << 12;
 
 inline constexpr size_t kHostnameBytes = 128;  // NUL-terminated, NUL-padded.
 inline constexpr size_t kKernelReleaseBytes = 128;
@@ -308,10 +311,11 @@ enum class RequestType : uint32_t {
   kReadMemory = 7,
   kGetSystemSummary = 8,
   kAuthChallenge = 9,
+  kSearchMemory = 10,
 };
 // The highest wire number in use: registry_test checks that every number
 // up to it has a descriptor in requests.h or is listed as reserved there.
-inline constexpr RequestType kLastRequestType = RequestType::kAuthChallenge;
+inline constexpr RequestType kLastRequestType = RequestType::kSearchMemory;
 
 // Response status codes.
 enum class ResponseStatus : uint32_t {

@@ -5,6 +5,8 @@
 
 #include "haywire/protocol/memory_messages.h"
 
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "haywire/protocol/wire_format.h"
 
@@ -57,6 +59,49 @@ absl::Status ReadMemoryResponse::WireValidate(const ReadMemoryResponse& r) {
   if (!r.digest.empty() && r.digest.size() != kDigestBytes) {
     return absl::DataLossError(
         absl::StrCat("digest of ", r.digest.size(), " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SearchMemoryRequest::WireValidate(const SearchMemoryRequest& r) {
+  if (r.pid == 0) return absl::InvalidArgumentError("request names no pid");
+  if (r.pattern.empty()) return absl::InvalidArgumentError("empty pattern");
+  if (r.iterator_id.has_value() && *r.iterator_id == 0) {
+    return absl::InvalidArgumentError("request names iterator 0");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SearchChunk::WireValidate(const SearchChunk& c) {
+  for (size_t i = 1; i < c.mappings.size(); ++i) {
+    if (c.mappings[i].start < c.mappings[i - 1].end) {
+      return absl::DataLossError(
+          absl::StrCat("mapping at 0x", absl::Hex(c.mappings[i].start),
+                       " overlaps or precedes the one before it"));
+    }
+  }
+  // Hits and mappings both ascend: walk them together.
+  size_t m = 0;
+  std::vector<bool> used(c.mappings.size(), false);
+  for (size_t i = 0; i < c.hits.size(); ++i) {
+    const uint64_t a = c.hits[i].address;
+    if (i > 0 && a <= c.hits[i - 1].address) {
+      return absl::DataLossError(absl::StrCat(
+          "hit at 0x", absl::Hex(a), " does not follow the one before it"));
+    }
+    while (m < c.mappings.size() && c.mappings[m].end <= a) ++m;
+    if (m == c.mappings.size() || a < c.mappings[m].start) {
+      return absl::DataLossError(absl::StrCat(
+          "hit at 0x", absl::Hex(a), " lies in none of the chunk's mappings"));
+    }
+    used[m] = true;
+  }
+  for (size_t i = 0; i < used.size(); ++i) {
+    if (!used[i]) {
+      return absl::DataLossError(
+          absl::StrCat("mapping at 0x", absl::Hex(c.mappings[i].start),
+                       " holds none of the chunk's hits"));
+    }
   }
   return absl::OkStatus();
 }

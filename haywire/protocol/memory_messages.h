@@ -164,6 +164,88 @@ struct ReadMemoryResponse {
   static absl::Status WireValidate(const ReadMemoryResponse& r);
 };
 
+// SEARCH_MEMORY: the hits of `pattern` in process `pid`'s readable memory.
+// The companion reads the process's readable mappings a block at a time
+// and searches them itself, so only hits cross to the host. A hit lies
+// within one mapping (a pattern is not matched across two); hits do not
+// overlap (after a hit the search goes on after its last byte, like
+// `grep -o`). Chunked like GET_MEMORY_MAP: the first request names pid and
+// pattern, the next ones the iterator too (with the same pid and pattern);
+// `from_address` starts a listing at that address (a resumption after an
+// evicted iterator); `max_hits` (0: no limit) ends the listing after that
+// many hits.
+inline constexpr size_t kMaxSearchPatternBytes = 256;
+// Bytes of context a hit carries on each side (fewer at a mapping's edge or
+// next to memory that cannot be read).
+inline constexpr size_t kSearchContextBytes = 16;
+
+struct SearchMemoryRequest {
+  uint32_t pid = 0;
+  std::string pattern;
+  std::optional<uint64_t> iterator_id;
+  uint64_t from_address = 0;
+  uint64_t max_hits = 0;
+
+  static constexpr auto WireFields() {
+    using R = SearchMemoryRequest;
+    using namespace wire;
+    return std::tuple(Int(1, &R::pid),
+                      Str(2, &R::pattern, kMaxSearchPatternBytes),
+                      OptInt(3, &R::iterator_id), Int(4, &R::from_address),
+                      Int(5, &R::max_hits));
+  }
+  // A nonzero pid, a pattern of 1..kMaxSearchPatternBytes bytes, an
+  // iterator id, when named, nonzero.
+  static absl::Status WireValidate(const SearchMemoryRequest& r);
+};
+
+// One occurrence of the pattern at `address`, with up to
+// kSearchContextBytes of the bytes just before and just after it.
+struct SearchHit {
+  uint64_t address = 0;
+  std::string before;
+  std::string after;
+
+  static constexpr absl::string_view kWireName = "SearchHit";
+  static constexpr auto WireFields() {
+    using H = SearchHit;
+    using namespace wire;
+    return std::tuple(Int(1, &H::address),
+                      Str(2, &H::before, kSearchContextBytes),
+                      Str(3, &H::after, kSearchContextBytes));
+  }
+};
+
+// One response of a search: the hits found since the last chunk, the
+// mappings they lie in (each with at least one hit; only their range,
+// permissions, offset, device, inode and path are filled in), and how far
+// the search has come: every hit below `next_address` has been sent, and
+// a resumption starts there. `scanned_bytes` and `unreadable_bytes` count
+// this chunk's work (bytes searched; bytes of readable mappings that could
+// not be read, such as a file mapping past its file's end).
+struct SearchChunk {
+  static constexpr uint16_t kMappingTag = 1;
+  static constexpr uint16_t kHitTag = 2;
+
+  std::vector<MemoryMapping> mappings;
+  std::vector<SearchHit> hits;
+  uint64_t next_address = 0;
+  uint64_t scanned_bytes = 0;
+  uint64_t unreadable_bytes = 0;
+
+  static constexpr absl::string_view kWireName = "SearchChunk";
+  static constexpr auto WireFields() {
+    using C = SearchChunk;
+    using namespace wire;
+    return std::tuple(Msgs(kMappingTag, &C::mappings), Msgs(kHitTag, &C::hits),
+                      Int(3, &C::next_address), Int(4, &C::scanned_bytes),
+                      Int(5, &C::unreadable_bytes));
+  }
+  // Mappings ascending and disjoint, each holding a hit; hits strictly
+  // ascending, each inside one of the mappings.
+  static absl::Status WireValidate(const SearchChunk& c);
+};
+
 // Appends one mapping to a MemoryMapChunk being written; false, writing
 // nothing, if it does not fit.
 bool EncodeMemoryMapping(const MemoryMapping& mapping, WireWriter* writer);

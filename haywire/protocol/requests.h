@@ -127,6 +127,16 @@ struct ReadMemory {
   using Response = ReadMemoryResponse;
 };
 
+// Hits of a byte pattern in a process's readable memory, found by the
+// companion and sent in chunks like a map listing (memory_messages.h).
+struct SearchMemory {
+  static constexpr RequestType kType = RequestType::kSearchMemory;
+  static constexpr absl::string_view kName = "SEARCH_MEMORY";
+  static constexpr uint64_t kCapabilities = kCapSearchMemory;
+  using Request = SearchMemoryRequest;
+  using Response = SearchChunk;
+};
+
 // Prove the VM key and open an authenticated channel
 // (haywire/auth/handshake.h). Served only by a companion that has a key.
 struct AuthChallenge {
@@ -149,7 +159,7 @@ using AllRequestTypes =
                     request::GetProcessInfo, request::ContinueIteration,
                     request::CancelIteration, request::GetSystemSummary,
                     request::AuthChallenge, request::GetMemoryMap,
-                    request::ReadMemory>;
+                    request::ReadMemory, request::SearchMemory>;
 
 // Wire numbers the spec reserves for requests not built yet.
 inline constexpr std::array<RequestType, 0> kReservedRequestTypes = {};

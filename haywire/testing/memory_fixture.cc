@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -29,6 +30,10 @@ absl::StatusOr<std::unique_ptr<MemoryFixture>> MemoryFixture::Start(
     if (out.find("ready\n") != std::string::npos) {
       for (absl::string_view line : absl::StrSplit(out, '\n')) {
         const std::vector<std::string> f = absl::StrSplit(line, ' ');
+        if (f.size() == 2 && f[0] == "needle-bytes") {
+          fixture->needle_ = absl::HexStringToBytes(f[1]);
+          continue;
+        }
         if (f.size() != 3) continue;
         Region r;
         if (!absl::SimpleHexAtoi(f[1], &r.address) ||

@@ -35,14 +35,16 @@ class MemoryFixture {
       absl::Duration timeout = absl::Seconds(60));
 
   pid_t pid() const { return process_->pid(); }
-  // The announced region `name` (marker, spanning, big, file, extra, edge); a
-  // zero region when it was not announced.
+  // The announced region `name` (marker, spanning, big, file, extra, edge,
+  // needle-*, hidden-needle); a zero region when it was not announced.
   Region region(const std::string& name) const;
   // The bytes the fixture wrote at the start of pattern region `k` (1
   // spanning, 2 big, 3 file, 4 edge), `n` of them from offset `from`.
   static std::string Pattern(int k, uint64_t from, uint64_t n);
   // The marker's 64 bytes.
   std::string Marker() const;
+  // With --needles: the 16 needle bytes ("" without).
+  const std::string& needle() const { return needle_; }
 
  private:
   explicit MemoryFixture(std::unique_ptr<BackgroundProcess> process)
@@ -50,6 +52,7 @@ class MemoryFixture {
 
   std::unique_ptr<BackgroundProcess> process_;
   std::map<std::string, Region> regions_;
+  std::string needle_;
 };
 
 }  // namespace haywire

@@ -5,6 +5,7 @@
 // (haywire/testing/memory_fixture.h starts it and reads the announcements).
 //
 //   memory_fixture [--extra-mappings=N] [--file=PATH] [--big-mib=N]
+//                  [--needles]
 //
 // It maps and fills:
 //   marker    64 bytes "HAYWIRE-MARKER-<pid>-..." padded with '.', in an
@@ -18,11 +19,21 @@
 //             mapped shared from file offset 4096;
 //   extra     N single-page mappings (a region of 2N pages with every
 //             other page made read-only, so each is a mapping of its own);
+//   needle-*  with --needles: 16 random bytes (printed in hex as
+//             "needle-bytes HEX") that occur in this process's memory
+//             exactly at the announced needle-* regions and nowhere else:
+//             heap (in a malloc'd buffer), cross (across a page boundary),
+//             block (across the first MiB boundary of a 5 MiB mapping),
+//             deep (3 MiB into it), end (the last bytes of a mapping),
+//             readonly (in an r--p mapping); and once more in a PROT_NONE
+//             mapping, announced as hidden-needle, which no search may
+//             report (it is not readable);
 // pattern k is byte i = (i * 131 + k * 17) & 0xff. Then it prints one
 // line per region, "NAME 0xADDRESS LENGTH", and "ready", and sleeps until
 // killed. Exit code 2 for a bad argument, 1 when a mapping fails.
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -78,6 +89,7 @@ int main(int argc, char** argv) {
   long extra = 0;
   std::string file;
   size_t big_bytes = 3 << 20;
+  bool needles = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg.rfind("--extra-mappings=", 0) == 0) {
@@ -85,6 +97,8 @@ int main(int argc, char** argv) {
     } else if (arg.rfind("--big-mib=", 0) == 0) {
       big_bytes =
           static_cast<size_t>(std::strtol(arg.c_str() + 10, nullptr, 10)) << 20;
+    } else if (arg == "--needles") {
+      needles = true;
     } else if (arg.rfind("--file=", 0) == 0) {
       file = arg.substr(7);
     } else {
@@ -143,6 +157,45 @@ int main(int argc, char** argv) {
       }
     }
     Announce("extra", region, 2 * page * static_cast<size_t>(extra));
+  }
+  if (needles) {
+    constexpr size_t kNeedle = 16;
+    // Generated in place: no other copy of the bytes ever exists (no
+    // buffer, no string, nothing on the stack).
+    uint8_t* heap = static_cast<uint8_t*>(std::malloc(4096));
+    uint8_t* first = heap + 100;
+    if (::getrandom(first, kNeedle, 0) != static_cast<ssize_t>(kNeedle)) {
+      std::perror("memory_fixture: getrandom");
+      return 1;
+    }
+    std::printf("needle-bytes ");
+    for (size_t i = 0; i < kNeedle; ++i) std::printf("%02x", first[i]);
+    std::printf("\n");
+    Announce("needle-heap", first, kNeedle);
+    uint8_t* two = static_cast<uint8_t*>(MapAnonymous(2 * page));
+    std::memcpy(two + page - 7, first, kNeedle);
+    Announce("needle-cross", two + page - 7, kNeedle);
+    std::memcpy(two + 2 * page - kNeedle, first, kNeedle);
+    Announce("needle-end", two + 2 * page - kNeedle, kNeedle);
+    uint8_t* five = static_cast<uint8_t*>(MapAnonymous(5 << 20));
+    std::memcpy(five + (1 << 20) - 8, first, kNeedle);
+    Announce("needle-block", five + (1 << 20) - 8, kNeedle);
+    std::memcpy(five + (3 << 20) + 5, first, kNeedle);
+    Announce("needle-deep", five + (3 << 20) + 5, kNeedle);
+    uint8_t* readonly = static_cast<uint8_t*>(MapAnonymous(page));
+    std::memcpy(readonly + 200, first, kNeedle);
+    if (::mprotect(readonly, page, PROT_READ) != 0) {
+      std::perror("memory_fixture: mprotect");
+      return 1;
+    }
+    Announce("needle-readonly", readonly + 200, kNeedle);
+    uint8_t* hidden = static_cast<uint8_t*>(MapAnonymous(page));
+    std::memcpy(hidden + 300, first, kNeedle);
+    if (::mprotect(hidden, page, PROT_NONE) != 0) {
+      std::perror("memory_fixture: mprotect");
+      return 1;
+    }
+    Announce("hidden-needle", hidden + 300, kNeedle);
   }
   // Announced last: the mappings made after it could have filled the hole.
   if (!MappedAt(edge + page)) Announce("edge", edge, page);
