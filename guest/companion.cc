@@ -83,6 +83,13 @@ bool Companion::Serve(uint32_t slot_index) {
       slot, &request_, &malformed,
       authenticator != nullptr ? WithAuth::kYes : WithAuth::kNo);
   if (!taken.has_value()) return false;
+  // A request with a side effect acts only from a slot the companion has
+  // taken: the CAS fails if the owner withdrew the request after the copy,
+  // and then nothing is done (slot.h TakeCopiedRequest).
+  if (!malformed && router_->TakesSlot(request_.type)) {
+    taken = TakeCopiedRequest(slot, *taken);
+    if (!taken.has_value()) return false;
+  }
   request_.slot = slot_index;
   bool handled = false;
   HandlerResult result;

@@ -3,11 +3,13 @@
 // The companion's bounds against a real serving loop: slots a hostile host
 // process leaves stuck are freed while the other slots keep being served,
 // and a handler that blocks does not silence the heartbeat (until the stall
-// limit, after which the silence tells hosts nobody is serving).
+// limit, after which the silence tells hosts nobody is serving); a request
+// with a side effect runs only from a slot the companion has taken.
 
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include "absl/synchronization/notification.h"
@@ -19,6 +21,7 @@
 #include "guest/request_router.h"
 #include "haywire/protocol/beacon.h"
 #include "haywire/protocol/layout.h"
+#include "haywire/protocol/memory_messages.h"
 #include "haywire/protocol/message_codec.h"
 #include "haywire/protocol/messages.h"
 #include "haywire/protocol/region.h"
@@ -63,16 +66,20 @@ class ServedRegion {
   std::thread thread_;
 };
 
-// One PING through slot `index`, as a host does; true if answered within
-// `timeout`.
-bool PingThrough(Region region, uint32_t index, uint32_t station,
-                 absl::Duration timeout) {
+// One request of `type` with `payload` through slot `index`, as a host
+// does; true if answered within `timeout`.
+bool RequestThrough(Region region, uint32_t index, uint32_t station,
+                    RequestType type, const std::string& payload,
+                    absl::Duration timeout) {
   RequestSlotPage& slot = region.request_slot(index);
   std::optional<SlotWord> claimed = TryClaimSlot(slot, station);
   if (!claimed.has_value()) return false;
   SlotWord published;
-  if (!PublishRequest(slot, *claimed, 77, RequestType::kPing, {}, nullptr,
-                      &published)
+  if (!PublishRequest(
+           slot, *claimed, 77, type,
+           absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(payload.data()),
+                               payload.size()),
+           nullptr, &published)
            .ok()) {
     return false;
   }
@@ -88,6 +95,12 @@ bool PingThrough(Region region, uint32_t index, uint32_t station,
   return ConsumeResponse(slot, region.response_slot(index), published, 77,
                          &response)
       .ok();
+}
+
+bool PingThrough(Region region, uint32_t index, uint32_t station,
+                 absl::Duration timeout) {
+  return RequestThrough(region, index, station, RequestType::kPing, "",
+                        timeout);
 }
 
 TEST(CompanionBoundsTest, SlotsAHostileHostLeftStuckAreFreed) {
@@ -195,6 +208,49 @@ SlotWord PublishInfo(Region region, uint32_t index) {
       nullptr, &published);
   CHECK(status.ok()) << status;
   return published;
+}
+
+// A request with a side effect (WRITE_MEMORY) runs only once the companion
+// has taken its slot (kInProgress, so its owner can no longer withdraw it
+// and let a new owner refill the page); others are answered from the fast
+// path's copy, their slot still kRequestReady while the handler runs.
+TEST(CompanionBoundsTest, ARequestWithASideEffectRunsOnlyFromATakenSlot) {
+  RequestRouter router;
+  Region* region = nullptr;  // set before any request is published
+  std::atomic<int> write_state{-1};
+  std::atomic<int> search_state{-1};
+  router.Handle<request::WriteMemory>(
+      [&](const WriteMemoryRequest&, const RequestContext& context) {
+        write_state = static_cast<int>(
+            LoadSlotWord(region->request_slot(context.slot)).state);
+        return Respond<request::WriteMemory>({});
+      });
+  router.Handle<request::SearchMemory>(
+      [&](const SearchMemoryRequest&, const RequestContext& context) {
+        search_state = static_cast<int>(
+            LoadSlotWord(region->request_slot(context.slot)).state);
+        return Respond<request::SearchMemory>({});
+      });
+  WriteMemoryRequest write;
+  write.pid = 1;
+  write.address = 8;
+  write.data = "x";
+  SearchMemoryRequest search;
+  search.pid = 1;
+  search.pattern = "x";
+  ServedRegion served(&router, CompanionOptions{});
+  Region r = served.region();
+  region = &r;
+  ASSERT_TRUE(RequestThrough(r, 4, 555, RequestType::kWriteMemory,
+                             EncodeMessage(write), absl::Seconds(10)));
+  EXPECT_EQ(write_state.load(), static_cast<int>(SlotState::kInProgress));
+  ASSERT_TRUE(RequestThrough(r, 5, 555, RequestType::kSearchMemory,
+                             EncodeMessage(search), absl::Seconds(10)));
+  EXPECT_EQ(search_state.load(), static_cast<int>(SlotState::kRequestReady));
+  EXPECT_TRUE(
+      router.TakesSlot(static_cast<uint32_t>(RequestType::kWriteMemory)));
+  EXPECT_FALSE(
+      router.TakesSlot(static_cast<uint32_t>(RequestType::kReadMemory)));
 }
 
 TEST(CompanionBoundsTest, TheHeartbeatAdvancesWhileAHandlerBlocks) {

@@ -46,6 +46,12 @@ void MemoryService::RegisterWith(RequestRouter* router) {
       [this](const SearchMemoryRequest& r, const RequestContext& c) {
         return Search(r, c);
       });
+  if (write_log_ != nullptr) {
+    router->Handle<request::WriteMemory>(
+        [this](const WriteMemoryRequest& r, const RequestContext& c) {
+          return Write(r, c);
+        });
+  }
   if (region_ != nullptr && windows_.present()) {
     buffer_.resize(windows_.capacity());
     // Picks libsodium's fastest BLAKE2b for the digests; idempotent.
@@ -232,6 +238,49 @@ HandlerResult MemoryService::FillMapChunk(ListingIterator* it,
     iterators_->Publish();
   }
   return result;
+}
+
+HandlerResult MemoryService::Write(const WriteMemoryRequest& request,
+                                   const RequestContext& context) {
+  // process_vm_writev stops at the first page it cannot write and returns
+  // what it wrote before it, or -1 when it wrote nothing.
+  const uint64_t length = request.data.size();
+  iovec local{const_cast<char*>(request.data.data()), length};
+  iovec remote{reinterpret_cast<void*>(static_cast<uintptr_t>(request.address)),
+               length};
+  const ssize_t n = ::process_vm_writev(static_cast<pid_t>(request.pid), &local,
+                                        1, &remote, 1, 0);
+  const int error =
+      n < 0 ? errno : (static_cast<uint64_t>(n) < length ? EFAULT : 0);
+  const uint64_t bytes = n < 0 ? 0 : static_cast<uint64_t>(n);
+  std::fprintf(write_log_,
+               "guest-serve: WRITE_MEMORY from host station %u: pid %u, "
+               "address 0x%llx, length %llu: %s\n",
+               context.host_pid, request.pid,
+               static_cast<unsigned long long>(request.address),
+               static_cast<unsigned long long>(length),
+               error == 0 ? "written"
+                          : absl::StrCat("wrote ", bytes, " bytes (",
+                                         std::strerror(error), ")")
+                                .c_str());
+  std::fflush(write_log_);
+  if (bytes == 0 && error == ESRCH) {
+    return ErrorResult(ResponseStatus::kNoSuchProcess,
+                       absl::StrCat("no process ", request.pid));
+  }
+  if (bytes == 0 && (error == EPERM || error == EACCES)) {
+    return ErrorResult(
+        ResponseStatus::kInternalError,
+        absl::StrCat("not allowed to write the memory of process ", request.pid,
+                     " (guest-serve needs root or ptrace rights over it)"));
+  }
+  WriteMemoryResponse response;
+  response.bytes = bytes;
+  if (bytes < length) {
+    response.fault_address = request.address + bytes;
+    response.error = static_cast<uint32_t>(error);
+  }
+  return Respond<request::WriteMemory>(response);
 }
 
 HandlerResult MemoryService::Search(const SearchMemoryRequest& request,

@@ -22,6 +22,13 @@
 //                   naming the iterator too: the next chunk. Pseudo
 //                   mappings the kernel never lets a process read
 //                   ([vvar], [vsyscall]) are not searched.
+//   WRITE_MEMORY    only after AllowWrites(): the request's bytes written
+//                   into the process with process_vm_writev (so only
+//                   memory the process may write itself; no /proc/PID/mem
+//                   fallback, which would write read-only pages), each
+//                   write logged (pid, address, length, result). The
+//                   companion serves it only from a slot it has taken
+//                   (requests.h kTakesSlot).
 //
 // The iterator keeps smaps open (smaps_reader.h), so a process with 65 000
 // mappings lists completely while the companion holds one read block and
@@ -36,6 +43,7 @@
 #ifndef HAYWIRE_GUEST_MEMORY_SERVICE_H_
 #define HAYWIRE_GUEST_MEMORY_SERVICE_H_
 
+#include <cstdio>
 #include <string>
 
 #include "absl/time/time.h"
@@ -55,7 +63,13 @@ class MemoryService {
   MemoryService(std::string proc_root, IteratorTable* iterators,
                 const Region* region = nullptr, BulkWindowLayout windows = {});
 
-  // Registers GET_MEMORY_MAP, and READ_MEMORY when there are windows.
+  // Serve WRITE_MEMORY too, logging every write to `log` (guest-serve:
+  // stderr). Call before RegisterWith. The caller makes sure requests are
+  // authenticated (guest-serve allows writes only with a VM key).
+  void AllowWrites(std::FILE* log) { write_log_ = log; }
+
+  // Registers GET_MEMORY_MAP and SEARCH_MEMORY, READ_MEMORY when there are
+  // windows, WRITE_MEMORY when writes are allowed.
   void RegisterWith(RequestRouter* router);
 
   HandlerResult Map(const MemoryMapRequest& request,
@@ -64,6 +78,8 @@ class MemoryService {
                      const RequestContext& context);
   HandlerResult Search(const SearchMemoryRequest& request,
                        const RequestContext& context);
+  HandlerResult Write(const WriteMemoryRequest& request,
+                      const RequestContext& context);
 
   // Bytes of start positions SEARCH_MEMORY covers per read, and at most
   // per chunk (a chunk also ends at its deadline).
@@ -89,7 +105,8 @@ class MemoryService {
   const BulkWindowLayout windows_;
   std::string buffer_;  // one window's worth, reused
   const uint64_t page_bytes_;
-  std::string search_buffer_;  // one search block's worth, reused
+  std::string search_buffer_;       // one search block's worth, reused
+  std::FILE* write_log_ = nullptr;  // null: writes are not served
 };
 
 }  // namespace haywire

@@ -106,6 +106,15 @@ class RequestRouter {
                                               .deadline = deadline});
     };
     capabilities_ |= D::kCapabilities;
+    takes_slot_[Index(D::kType)] = haywire::TakesSlot<D>();
+  }
+
+  // Whether a request of wire type `type` must be taken (the slot moved
+  // to kInProgress by the CAS of TakeCopiedRequest) before Dispatch() acts
+  // on it: a request with side effects (requests.h kTakesSlot), which the
+  // companion must never perform from a copy whose owner may withdraw it.
+  bool TakesSlot(uint32_t type) const {
+    return type < kMaxRequestTypes && takes_slot_[type];
   }
 
   // kCapPing plus the capability bit of every request type with a handler.
@@ -133,6 +142,7 @@ class RequestRouter {
   std::array<std::function<HandlerResult(const Request&, absl::Time)>,
              kMaxRequestTypes>
       handlers_;
+  std::array<bool, kMaxRequestTypes> takes_slot_{};
   uint64_t capabilities_ = kCapPing;
 };
 

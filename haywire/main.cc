@@ -16,6 +16,7 @@
 #include "haywire/cli/ps_command.h"
 #include "haywire/cli/read_command.h"
 #include "haywire/cli/watch_command.h"
+#include "haywire/cli/write_command.h"
 
 int main(int argc, char** argv) {
   const std::vector<haywire::Command> commands = {
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
       haywire::GuestServeCommand(), haywire::BenchCommand(),
       haywire::KeygenCommand(),     haywire::MapsCommand(),
       haywire::ReadCommand(),       haywire::GrepCommand(),
+      haywire::WriteCommand(),
   };
   return haywire::RunMain(argc, argv, commands);
 }

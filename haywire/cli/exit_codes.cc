@@ -54,6 +54,8 @@ constexpr ExitCodeInfo kExitCodes[] = {
      "bytes before it were written."},
     {ExitCode::kNoMatch, "no-match",
      "The search found no occurrence of the pattern."},
+    {ExitCode::kWriteNotAllowed, "write-not-allowed",
+     "The companion does not allow memory writes; nothing was written."},
 };
 
 // Every enumerator has exactly one row, at the index of its value.
@@ -62,7 +64,7 @@ constexpr bool TableMatchesEnum() {
     if (static_cast<int>(kExitCodes[i].code) != i) return false;
   }
   return static_cast<int>(std::size(kExitCodes)) ==
-         ExitCodeValue(ExitCode::kNoMatch) + 1;
+         ExitCodeValue(ExitCode::kWriteNotAllowed) + 1;
 }
 static_assert(TableMatchesEnum(),
               "kExitCodes must list every ExitCode in order");

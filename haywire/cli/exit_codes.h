@@ -71,6 +71,9 @@ enum class ExitCode : int {
   // `grep` searched the whole of what it was asked to and found nothing
   // (grep itself says so with 1, which here means an internal error).
   kNoMatch = 17,
+  // `write`: the companion does not allow memory writes (guest-serve was
+  // started without --allow-memory-write); nothing was written.
+  kWriteNotAllowed = 18,
 };
 
 // The numeric exit status, for returning from `main()`.

@@ -58,7 +58,7 @@ TEST(ExitCodeTest, TableIsCompleteUniqueAndWellFormed) {
     EXPECT_FALSE(info.description.empty());
     EXPECT_EQ(info.description.back(), '.') << info.name;
   }
-  EXPECT_EQ(expected_value, 18);
+  EXPECT_EQ(expected_value, 19);
 }
 
 TEST(ExitCodeHelpTest, SubsetIsFormattedAsATable) {

@@ -87,6 +87,10 @@ DEFINE_int32(bulk_window_kb, 256,
              "(one per slot: 16 of them after the event ring; 0: no windows "
              "and no READ_MEMORY). At most 4032. The default shrinks to fit "
              "a small --region-size.");
+DEFINE_bool(allow_memory_write, false,
+            "Serve `haywire write` (WRITE_MEMORY): hosts holding the VM key "
+            "may change the memory of guest processes. Needs a key; every "
+            "write is logged on stderr.");
 DEFINE_string(passwd_file, "/etc/passwd",
               "User database for user names (read directly: the guest binary "
               "is static, so NSS is not used).");
@@ -233,6 +237,13 @@ int RunGuestServe(const std::vector<std::string>&) {
     return Fail(ExitCode::kKeyFileUnusable,
                 absl::StrCat("--key-file: ", key.status().message()));
   }
+  if (FLAGS_allow_memory_write && !key->has_value()) {
+    return Fail(ExitCode::kUsage,
+                absl::StrCat("--allow-memory-write needs the VM key (writes "
+                             "are served only on authenticated channels); "
+                             "this companion has ",
+                             key_source));
+  }
   const uint64_t session_id = NewSessionId();
 
   // The event source is chosen before the region exists, so the beacon can
@@ -299,6 +310,7 @@ int RunGuestServe(const std::vector<std::string>&) {
   processes.RegisterWith(&router);
   MemoryService memory(FLAGS_proc_root, processes.mutable_iterators(), &region,
                        windows);
+  if (FLAGS_allow_memory_write) memory.AllowWrites(stderr);
   memory.RegisterWith(&router);
   SystemService system(&procfs, identity.hostname, identity.kernel_release);
   system.RegisterWith(&router);
@@ -333,6 +345,11 @@ int RunGuestServe(const std::vector<std::string>&) {
   std::printf("guest-serve: %s%s\n",
               authenticator != nullptr ? "authenticating hosts with " : "",
               key_source.c_str());
+  if (FLAGS_allow_memory_write) {
+    std::printf(
+        "guest-serve: memory writes allowed for authenticated hosts; each "
+        "is logged on stderr\n");
+  }
   if (events != nullptr) {
     if (absl::Status s = events->Start(pages, kFirstBulkPage, ring_pages);
         !s.ok()) {
@@ -411,11 +428,11 @@ Command GuestServeCommand() {
       "Examples:\n"
       "  sudo haywire guest-serve\n"
       "  haywire guest-serve --ram-file=/tmp/haywire-vm-mem --ram-size=1G";
-  command.flags = {"shm_name",         "region_size",    "ram_file",
-                   "ram_size",         "placement_seed", "mlock",
-                   "proc_root",        "passwd_file",    "idle_sleep_ms",
-                   "tick_recheck_us",  "poll",           "event_source",
-                   "event_ring_pages", "bulk_window_kb", "key_file"};
+  command.flags = {
+      "shm_name",         "region_size",     "ram_file",  "ram_size",
+      "placement_seed",   "mlock",           "proc_root", "passwd_file",
+      "idle_sleep_ms",    "tick_recheck_us", "poll",      "event_source",
+      "event_ring_pages", "bulk_window_kb",  "key_file",  "allow_memory_write"};
   command.exit_codes = {ExitCode::kOk, ExitCode::kUsage, ExitCode::kGuestSetup,
                         ExitCode::kKeyFileUnusable, ExitCode::kFailure};
   command.run = RunGuestServe;

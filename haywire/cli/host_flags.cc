@@ -164,6 +164,8 @@ ExitCode ExitCodeFor(const absl::Status& status) {
       return ExitCode::kUnauthenticated;
     case Failure::kKeyFileUnusable:
       return ExitCode::kKeyFileUnusable;
+    case Failure::kWriteNotAllowed:
+      return ExitCode::kWriteNotAllowed;
   }
   return ExitCode::kFailure;
 }

@@ -205,6 +205,17 @@ class Client {
   // Bytes one READ_MEMORY can return; 0 when the companion has no windows.
   uint64_t bulk_window_capacity() const;
 
+  // WRITE_MEMORY: `data` (1 to kMaxWriteBytes bytes) into guest process
+  // `pid` at `address`. Sent only on an authenticated channel to a
+  // companion that advertises kCapWriteMemory. The response says how many
+  // bytes were written and, when fewer, the first address that could not
+  // be. Errors: kWriteNotAllowed (the companion does not allow writes),
+  // kUnauthenticated (no authenticated channel: nothing is sent),
+  // kNoSuchProcess, kGuestError for an answer out of bounds.
+  absl::StatusOr<WriteMemoryResponse> WriteMemory(uint32_t pid,
+                                                  uint64_t address,
+                                                  absl::string_view data);
+
   // Hands the kept slot back (kFree) so other clients can claim it. Cheap
   // and idempotent; call it before idling.
   void ReleaseSlot();

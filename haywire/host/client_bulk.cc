@@ -1,7 +1,8 @@
 // Copyright 2026 The Haywire Authors.
 //
-// Client's reads through the request slots' bulk windows
-// (haywire/protocol/bulk_window.h): READ_MEMORY.
+// Client's requests on a process's memory: READ_MEMORY through the
+// request slots' bulk windows (haywire/protocol/bulk_window.h), and
+// WRITE_MEMORY.
 
 #include <sodium.h>
 
@@ -134,6 +135,50 @@ absl::StatusOr<ReadMemoryResponse> Client::ReadMemory(uint32_t pid,
     }
   }
   release();
+  return response;
+}
+
+absl::StatusOr<WriteMemoryResponse> Client::WriteMemory(
+    uint32_t pid, uint64_t address, absl::string_view data) {
+  if ((session_->report.identity.capabilities & kCapWriteMemory) == 0) {
+    return MakeFailure(absl::StatusCode::kPermissionDenied,
+                       "the companion does not allow memory writes (start "
+                       "guest-serve with --allow-memory-write; that needs "
+                       "the VM key)",
+                       Failure::kWriteNotAllowed);
+  }
+  // With a key, CallRaw opens the channel (or fails) before it sends.
+  if (options_.key == nullptr && !authenticated()) {
+    return MakeFailure(absl::StatusCode::kPermissionDenied,
+                       "a write needs an authenticated session: pass the VM "
+                       "key with --key-file (or keep it at <mem-file>.key)",
+                       Failure::kUnauthenticated);
+  }
+  WriteMemoryRequest request;
+  request.pid = pid;
+  request.address = address;
+  request.data = std::string(data);
+  absl::StatusOr<WriteMemoryResponse> response =
+      Call<request::WriteMemory>(request);
+  if (!response.ok()) {
+    if (FailureOf(response.status()) == Failure::kNoSuchProcess) {
+      return MakeFailure(
+          absl::StatusCode::kNotFound,
+          absl::StrCat("no process with pid ", pid, " in the guest"),
+          Failure::kNoSuchProcess);
+    }
+    return response.status();
+  }
+  if (response->bytes > data.size() ||
+      (response->bytes < data.size() &&
+       response->fault_address != address + response->bytes)) {
+    return MakeFailure(absl::StatusCode::kDataLoss,
+                       absl::StrCat("the companion's WRITE_MEMORY answer "
+                                    "claims ",
+                                    response->bytes, " bytes of ", data.size(),
+                                    " without naming where it stopped"),
+                       Failure::kGuestError);
+  }
   return response;
 }
 

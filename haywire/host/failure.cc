@@ -31,7 +31,7 @@ std::optional<Failure> FailureOf(const absl::Status& status) {
   if (!payload.has_value()) return std::nullopt;
   int value = 0;
   if (!absl::SimpleAtoi(std::string(*payload), &value) || value < 0 ||
-      value > static_cast<int>(Failure::kKeyFileUnusable)) {
+      value > static_cast<int>(Failure::kWriteNotAllowed)) {
     return std::nullopt;
   }
   return static_cast<Failure>(value);

@@ -32,6 +32,7 @@ enum class Failure {
   kUnauthenticated,    // with a key: no session proved it, or a message
                        // failed its tag; without: the companion wants one.
   kKeyFileUnusable,    // --key-file missing, wrong size, mode or owner.
+  kWriteNotAllowed,    // the companion does not serve memory writes.
   // Add new kinds above this line and update FailureOf's range check.
 };
 

@@ -181,6 +181,10 @@ inline constexpr uint64_t kCapReadMemory = 1ull << 11;
 // SEARCH_MEMORY: the companion searches a process's readable memory for a
 // byte pattern and sends the hits (memory_messages.h).
 inline constexpr uint64_t kCapSearchMemory = 1ull << 12;
+// WRITE_MEMORY: the companion writes into a process's memory. Only a
+// companion started with --allow-memory-write and holding the VM key sets
+// it, and it serves writes only on authenticated channels.
+inline constexpr uint64_t kCapWriteMemory = 1ull << 13;
 
 inline constexpr size_t kHostnameBytes = 128;  // NUL-terminated, NUL-padded.
 inline constexpr size_t kKernelReleaseBytes = 128;
@@ -312,10 +316,11 @@ enum class RequestType : uint32_t {
   kGetSystemSummary = 8,
   kAuthChallenge = 9,
   kSearchMemory = 10,
+  kWriteMemory = 11,
 };
 // The highest wire number in use: registry_test checks that every number
 // up to it has a descriptor in requests.h or is listed as reserved there.
-inline constexpr RequestType kLastRequestType = RequestType::kSearchMemory;
+inline constexpr RequestType kLastRequestType = RequestType::kWriteMemory;
 
 // Response status codes.
 enum class ResponseStatus : uint32_t {

@@ -106,6 +106,17 @@ absl::Status SearchChunk::WireValidate(const SearchChunk& c) {
   return absl::OkStatus();
 }
 
+absl::Status WriteMemoryRequest::WireValidate(const WriteMemoryRequest& r) {
+  if (r.pid == 0) return absl::InvalidArgumentError("request names no pid");
+  if (r.data.empty()) return absl::InvalidArgumentError("no bytes to write");
+  if (r.address + (r.data.size() - 1) < r.address) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("range of ", r.data.size(), " bytes from 0x",
+                     absl::Hex(r.address), " wraps past 2^64"));
+  }
+  return absl::OkStatus();
+}
+
 bool EncodeMemoryMapping(const MemoryMapping& mapping, WireWriter* writer) {
   return wire::AppendRecord(MemoryMapChunk::kMappingTag, mapping, writer);
 }

@@ -246,6 +246,44 @@ struct SearchChunk {
   static absl::Status WireValidate(const SearchChunk& c);
 };
 
+// WRITE_MEMORY: `data` written into process `pid`'s memory at `address`
+// (with process_vm_writev: only memory the process itself may write).
+// Longer writes are several requests.
+inline constexpr size_t kMaxWriteBytes = 3072;
+
+struct WriteMemoryRequest {
+  uint32_t pid = 0;
+  uint64_t address = 0;
+  std::string data;
+
+  static constexpr auto WireFields() {
+    using R = WriteMemoryRequest;
+    using namespace wire;
+    return std::tuple(Int(1, &R::pid), Int(2, &R::address),
+                      Str(3, &R::data, kMaxWriteBytes));
+  }
+  // A nonzero pid, 1 to kMaxWriteBytes bytes, a range that does not wrap.
+  static absl::Status WireValidate(const WriteMemoryRequest& r);
+};
+
+// WRITE_MEMORY's answer: the first `bytes` bytes were written; fewer than
+// asked means the write stopped at `fault_address` (= address + bytes),
+// for `error` (an errno: EFAULT for memory that is not mapped or not
+// writable).
+struct WriteMemoryResponse {
+  uint64_t bytes = 0;
+  std::optional<uint64_t> fault_address;
+  std::optional<uint32_t> error;
+
+  static constexpr absl::string_view kWireName = "WriteMemoryResponse";
+  static constexpr auto WireFields() {
+    using R = WriteMemoryResponse;
+    using namespace wire;
+    return std::tuple(Int(1, &R::bytes), OptInt(2, &R::fault_address),
+                      OptInt(3, &R::error));
+  }
+};
+
 // Appends one mapping to a MemoryMapChunk being written; false, writing
 // nothing, if it does not fit.
 bool EncodeMemoryMapping(const MemoryMapping& mapping, WireWriter* writer);

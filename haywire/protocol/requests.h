@@ -137,6 +137,19 @@ struct SearchMemory {
   using Response = SearchChunk;
 };
 
+// Bytes written into a process's memory. A write has a side effect that no
+// failed completion can undo, so the companion acts on it only once it has
+// taken the slot (kTakesSlot; guest/request_router.h), never on the fast
+// path's untaken copy.
+struct WriteMemory {
+  static constexpr RequestType kType = RequestType::kWriteMemory;
+  static constexpr absl::string_view kName = "WRITE_MEMORY";
+  static constexpr uint64_t kCapabilities = kCapWriteMemory;
+  static constexpr bool kTakesSlot = true;
+  using Request = WriteMemoryRequest;
+  using Response = WriteMemoryResponse;
+};
+
 // Prove the VM key and open an authenticated channel
 // (haywire/auth/handshake.h). Served only by a companion that has a key.
 struct AuthChallenge {
@@ -149,17 +162,28 @@ struct AuthChallenge {
 
 }  // namespace request
 
+// Whether the companion must take D's slot (kRequestReady -> kInProgress)
+// before it acts on a request: true for requests with side effects, which
+// declare `static constexpr bool kTakesSlot = true`.
+template <RequestDescriptor D>
+constexpr bool TakesSlot() {
+  if constexpr (requires { D::kTakesSlot; }) {
+    return D::kTakesSlot;
+  } else {
+    return false;
+  }
+}
+
 template <RequestDescriptor... D>
 struct RequestTypeList {};
 
 // Every descriptor above. A descriptor missing here has no dispatch and no
 // name; registry_test catches it.
-using AllRequestTypes =
-    RequestTypeList<request::Ping, request::ListProcesses,
-                    request::GetProcessInfo, request::ContinueIteration,
-                    request::CancelIteration, request::GetSystemSummary,
-                    request::AuthChallenge, request::GetMemoryMap,
-                    request::ReadMemory, request::SearchMemory>;
+using AllRequestTypes = RequestTypeList<
+    request::Ping, request::ListProcesses, request::GetProcessInfo,
+    request::ContinueIteration, request::CancelIteration,
+    request::GetSystemSummary, request::AuthChallenge, request::GetMemoryMap,
+    request::ReadMemory, request::SearchMemory, request::WriteMemory>;
 
 // Wire numbers the spec reserves for requests not built yet.
 inline constexpr std::array<RequestType, 0> kReservedRequestTypes = {};

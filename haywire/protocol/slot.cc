@@ -271,6 +271,17 @@ std::optional<SlotWord> ReadPublishedRequest(RequestSlotPage& slot,
                                              [] {});
 }
 
+std::optional<SlotWord> TakeCopiedRequest(RequestSlotPage& slot,
+                                          const SlotWord& copied) {
+  if (copied.state != SlotState::kRequestReady) return std::nullopt;
+  const SlotWord taken = With(copied, SlotState::kInProgress);
+  // acq_rel like every transition: the acquire half pairs again with the
+  // host's release to kRequestReady; the copy was already ordered by the
+  // fast path's own acquire loads and re-check.
+  if (!Transition(slot, copied, taken)) return std::nullopt;
+  return taken;
+}
+
 bool ResetStuckSlot(RequestSlotPage& slot, uint64_t observed) {
   const SlotWord stuck = SlotWord::Unpack(observed);
   const SlotWord free_word{SlotState::kFree, stuck.generation, 0};

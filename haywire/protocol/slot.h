@@ -262,6 +262,18 @@ std::optional<SlotWord> ReadPublishedRequest(
     RequestSlotPage& slot, Request* out, bool* malformed,
     WithAuth with_auth = WithAuth::kNo);
 
+// Takes a request the fast path copied: one CAS from exactly `copied` (the
+// word ReadPublishedRequest returned) to kInProgress. Returns the
+// kInProgress word, or nullopt if the word moved since the copy (the owner
+// withdrew the request, or the slot changed hands): the copy must then be
+// dropped without acting on it. Success proves the copy is the request
+// published under `copied` (every publish moves the generation), so a
+// request with a side effect (WRITE_MEMORY) is performed only after it:
+// a torn or withdrawn request can never act. CompleteRequest then answers
+// from the returned word.
+std::optional<SlotWord> TakeCopiedRequest(RequestSlotPage& slot,
+                                          const SlotWord& copied);
+
 // Frees a slot whose word the companion found stuck: one CAS from exactly
 // `observed` (the raw 64 bits, which need not be well-formed: a hostile or
 // buggy writer may have put any bits there) to kFree with the same

@@ -350,6 +350,45 @@ TEST_F(SlotTest, InPlaceAnswerToAWithdrawnRequestIsLost) {
   EXPECT_EQ(rb.payload, "B fo tseuqer");
 }
 
+// A request with a side effect is acted on only once taken: the fast
+// path's copy is taken with one CAS from exactly the word it copied under,
+// which succeeds while the request stands and fails once it was withdrawn,
+// even when the slot already holds the next owner's request (the write is
+// then never performed, and B's request is served normally).
+TEST_F(SlotTest, ACopiedRequestIsTakenOnlyWhileItStands) {
+  const SlotWord pa = ClaimAndPublish(kHostA, 0xA, "write of A");
+  Request req;
+  bool malformed = true;
+  const std::optional<SlotWord> copied =
+      ReadPublishedRequest(slot(), &req, &malformed);
+  ASSERT_TRUE(copied.has_value());
+  const std::optional<SlotWord> taken = TakeCopiedRequest(slot(), *copied);
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(taken->state, SlotState::kInProgress);
+  EXPECT_EQ(taken->generation, pa.generation);
+  EXPECT_EQ(LoadSlotWord(slot()), *taken);
+  // While it is in progress, A can only abandon (kAbandoned), and the
+  // answer then frees the slot instead of publishing.
+  EXPECT_EQ(Answer(0, *taken, req), Completion::kDelivered);
+  Response ra;
+  ASSERT_TRUE(ConsumeResponse(slot(), response(), pa, 0xA, &ra).ok());
+
+  // Withdrawn after the copy, and the slot refilled by B.
+  const SlotWord pa2 = ClaimAndPublish(kHostA, 0xA2, "second write of A");
+  const std::optional<SlotWord> copied2 =
+      ReadPublishedRequest(slot(), &req, &malformed);
+  ASSERT_TRUE(copied2.has_value());
+  ASSERT_TRUE(AbandonRequest(slot(), pa2));
+  EXPECT_FALSE(TakeCopiedRequest(slot(), *copied2).has_value());
+  const SlotWord pb = ClaimAndPublish(kHostB, 0xB, "request of B");
+  EXPECT_FALSE(TakeCopiedRequest(slot(), *copied2).has_value());
+  EXPECT_EQ(LoadSlotWord(slot()), pb);
+  ASSERT_EQ(Serve(0), Completion::kDelivered);
+  Response rb;
+  ASSERT_TRUE(ConsumeResponse(slot(), response(), pb, 0xB, &rb).ok());
+  EXPECT_EQ(rb.ticket, 0xBu);
+}
+
 // A abandons before the companion takes the request; B claims and publishes
 // on the same slot; a companion that had read A's word before all that
 // cannot take or complete anything with it.

@@ -2,6 +2,8 @@
 
 #include "haywire/testing/memory_fixture.h"
 
+#include <signal.h>
+
 #include <utility>
 
 #include "absl/status/status.h"
@@ -9,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "haywire/testing/subprocess.h"
 
@@ -66,6 +69,36 @@ std::string MemoryFixture::Pattern(int k, uint64_t from, uint64_t n) {
     bytes[i] = static_cast<char>((from + i) * 131 + k * 17);
   }
   return bytes;
+}
+
+absl::StatusOr<std::string> MemoryFixture::ReportMarker(
+    absl::Duration timeout) {
+  constexpr absl::string_view kPrefix = "marker-now ";
+  auto reports = [this] {
+    std::vector<std::string> out;
+    for (absl::string_view line :
+         absl::StrSplit(process_->Stdout(), '\n', absl::SkipEmpty())) {
+      if (absl::ConsumePrefix(&line, kPrefix)) out.emplace_back(line);
+    }
+    return out;
+  };
+  const size_t before = reports().size();
+  if (::kill(pid(), SIGUSR1) != 0) {
+    return absl::InternalError("cannot signal memory_fixture");
+  }
+  const absl::Time deadline = absl::Now() + timeout;
+  for (;;) {
+    // A report is whole once its newline is in (StrSplit dropped none).
+    const std::string out = process_->Stdout();
+    std::vector<std::string> now = reports();
+    if (now.size() > before && !out.empty() && out.back() == '\n') {
+      return absl::HexStringToBytes(now.back());
+    }
+    if (absl::Now() >= deadline) {
+      return absl::DeadlineExceededError("memory_fixture did not report");
+    }
+    absl::SleepFor(absl::Milliseconds(5));
+  }
 }
 
 std::string MemoryFixture::Marker() const {

@@ -43,6 +43,10 @@ class MemoryFixture {
   static std::string Pattern(int k, uint64_t from, uint64_t n);
   // The marker's 64 bytes.
   std::string Marker() const;
+  // The marker's 64 bytes as the fixture itself reads them now (it prints
+  // them on SIGUSR1), within `timeout`.
+  absl::StatusOr<std::string> ReportMarker(
+      absl::Duration timeout = absl::Seconds(30));
   // With --needles: the 16 needle bytes ("" without).
   const std::string& needle() const { return needle_; }
 

@@ -30,8 +30,11 @@
 //             report (it is not readable);
 // pattern k is byte i = (i * 131 + k * 17) & 0xff. Then it prints one
 // line per region, "NAME 0xADDRESS LENGTH", and "ready", and sleeps until
-// killed. Exit code 2 for a bad argument, 1 when a mapping fails.
+// killed. On SIGUSR1 it prints the marker's 64 bytes as they are now, in
+// hex: "marker-now HEX" (so a test sees what a `haywire write` changed, as
+// the process itself sees it). Exit code 2 for a bad argument, 1 when a mapping fails.
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <unistd.h>
@@ -43,6 +46,10 @@
 #include <string>
 
 namespace {
+
+volatile sig_atomic_t report_marker = 0;
+
+void OnReport(int) { report_marker = 1; }
 
 void Fill(uint8_t* p, size_t n, int k) {
   for (size_t i = 0; i < n; ++i) p[i] = static_cast<uint8_t>(i * 131 + k * 17);
@@ -199,7 +206,21 @@ int main(int argc, char** argv) {
   }
   // Announced last: the mappings made after it could have filled the hole.
   if (!MappedAt(edge + page)) Announce("edge", edge, page);
+  struct sigaction report = {};
+  report.sa_handler = OnReport;
+  ::sigaction(SIGUSR1, &report, nullptr);
   std::printf("ready\n");
   std::fflush(stdout);
-  for (;;) ::pause();
+  for (;;) {
+    ::pause();
+    if (report_marker != 0) {
+      report_marker = 0;
+      std::printf("marker-now ");
+      for (int i = 0; i < 64; ++i) {
+        std::printf("%02x", static_cast<unsigned char>(marker[i]));
+      }
+      std::printf("\n");
+      std::fflush(stdout);
+    }
+  }
 }
