@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gflags/gflags.h"
+#include "guest/command_line_service.h"
 #include "guest/companion.h"
 #include "guest/event_publisher.h"
 #include "guest/identity.h"
@@ -312,6 +313,8 @@ int RunGuestServe(const std::vector<std::string>&) {
                        windows);
   if (FLAGS_allow_memory_write) memory.AllowWrites(stderr);
   memory.RegisterWith(&router);
+  CommandLineService command_lines(FLAGS_proc_root, &region, windows);
+  command_lines.RegisterWith(&router);
   SystemService system(&procfs, identity.hostname, identity.kernel_release);
   system.RegisterWith(&router);
   // No kCapDoorbell: the companion watches the state words themselves

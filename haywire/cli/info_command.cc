@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "haywire/cli/host_flags.h"
 #include "haywire/format/process_format.h"
+#include "haywire/host/whole_command_line.h"
 #include "haywire/util/json_writer.h"
 #include "haywire/util/terminal_text.h"
 
@@ -174,6 +175,12 @@ int RunInfo(const std::vector<std::string>& args) {
   if (!connection.ok()) return FailWith(connection.status());
   absl::StatusOr<ProcessInfo> info = (*connection)->client->GetProcessInfo(pid);
   if (!info.ok()) return FailWith(info.status());
+  uint64_t budget = kMaxCommandLineBytes;
+  if (absl::Status s =
+          CompleteCommandLine(*(*connection)->client, &info->entry, &budget);
+      !s.ok()) {
+    return FailWith(s);
+  }
   if (FLAGS_json) {
     WriteJson(*info);
   } else {
@@ -195,8 +202,9 @@ Command InfoCommand() {
       "ps columns plus /proc/PID/status memory fields (VmPeak, VmSize, "
       "VmRSS, VmSwap...), user and group ids, executable, working directory, "
       "open file count, cgroup, signal masks, context switches and page "
-      "faults. --json uses the field names of `ps --json` plus the extra "
-      "ones.\n\n"
+      "faults, and the whole command line (up to 1 MiB; a longer one is cut "
+      "there and marked). --json uses the field names of `ps --json` plus "
+      "the extra ones.\n\n"
       "Examples:\n"
       "  haywire info 1\n"
       "  haywire info --json 4242";

@@ -11,6 +11,7 @@
 #include "gflags/gflags.h"
 #include "haywire/cli/host_flags.h"
 #include "haywire/format/process_format.h"
+#include "haywire/host/whole_command_line.h"
 #include "haywire/util/json_writer.h"
 
 DEFINE_string(sort, "pid",
@@ -28,6 +29,10 @@ size_t TerminalWidth() {
   }
   return 80;
 }
+
+// What `ps --json` fetches of whole command lines in all; the processes
+// past it keep the listing's cut ones (args_truncated).
+constexpr uint64_t kAllCommandLinesBytes = 256ull << 20;
 
 int RunPs(const std::vector<std::string>&) {
   // A bad --sort is a bad command line: report it before touching the RAM
@@ -50,6 +55,16 @@ int RunPs(const std::vector<std::string>&) {
     return Fail(ExitCode::kUsage, s.message());
   }
   if (FLAGS_json) {
+    // Whole command lines for scripts (the table keeps the listing's, cut
+    // to the terminal anyway), up to kAllCommandLinesBytes in all.
+    uint64_t budget = kAllCommandLinesBytes;
+    for (ProcessEntry& e : list->processes) {
+      if (absl::Status s =
+              CompleteCommandLine(*(*connection)->client, &e, &budget);
+          !s.ok()) {
+        return FailWith(s);
+      }
+    }
     JsonWriter json(JsonWriter::Style::kCompact);
     json.BeginObject();
     json.Key("session_id")
@@ -99,7 +114,9 @@ Command PsCommand() {
       "processes that exit meanwhile are left out.\n\n"
       "--json prints {\"processes\": [{\"pid\", \"ppid\", \"uid\", \"user\", "
       "\"state\", \"comm\", \"args\", \"vsz_kb\", \"rss_kb\", \"start_time\", "
-      "\"cpu_time_ms\", \"cpu_percent\", \"mem_percent\", ...}]}.\n\n"
+      "\"cpu_time_ms\", \"cpu_percent\", \"mem_percent\", ...}]}, with "
+      "whole command lines in \"args\" (up to 1 MiB each; longer ones are "
+      "cut and have \"args_truncated\": true).\n\n"
       "Examples:\n"
       "  haywire ps\n"
       "  haywire ps --sort=-rss --mem-file=/dev/hugepages/vm";

@@ -55,6 +55,7 @@
 #include "haywire/auth/vm_key.h"
 #include "haywire/host/failure.h"
 #include "haywire/host/live_session.h"
+#include "haywire/protocol/bulk_window.h"
 #include "haywire/protocol/memory_messages.h"
 #include "haywire/protocol/message_codec.h"
 #include "haywire/protocol/messages.h"
@@ -205,6 +206,15 @@ class Client {
   // Bytes one READ_MEMORY can return; 0 when the companion has no windows.
   uint64_t bulk_window_capacity() const;
 
+  // GET_COMMAND_LINE: the bytes of guest process `pid`'s command line
+  // (NUL-terminated arguments, as /proc/PID/cmdline holds them) from
+  // `offset`, at most one bulk window, appended to `out`. Returns whether
+  // the command line ended within them. Checked like ReadMemory's bytes.
+  // Errors: kVersionMismatch when the companion does not serve it (no bulk
+  // windows, or older), kNoSuchProcess, kGuestError, kUnauthenticated.
+  absl::StatusOr<bool> GetCommandLine(uint32_t pid, uint64_t offset,
+                                      std::string* out);
+
   // WRITE_MEMORY: `data` (1 to kMaxWriteBytes bytes) into guest process
   // `pid` at `address`. Sent only on an authenticated channel to a
   // companion that advertises kCapWriteMemory. The response says how many
@@ -303,6 +313,32 @@ class Client {
   // Sets session_failed_ and has the failure remembered (LiveSession::
   // remember_auth_failure).
   void MarkSessionFailed();
+  // The windows the companion announced, checked against the region;
+  // kVersionMismatch (naming `what`) when it has none or lacks
+  // `capability`, kGuestError when they do not fit.
+  absl::StatusOr<BulkWindowLayout> UsableWindows(uint64_t capability,
+                                                 absl::string_view what) const;
+  // After a bulk request answered OK with the slot kept (force_keep_):
+  // copies the `bytes` the answer filled of the slot's window into `out`,
+  // checking the window's pages once per slot and that the slot did not
+  // change hands during the copy; with `want_digest`, compares `digest`
+  // with the BLAKE2b-256 of what it copied (a mismatch fails the session).
+  // `what` names the request in errors. Hands the slot back unless
+  // ClientOptions::keep_slot.
+  absl::Status ReceiveWindow(const BulkWindowLayout& windows, uint64_t bytes,
+                             bool want_digest, absl::string_view digest,
+                             absl::string_view what, char* out);
+  // Call<D> keeping the slot for ReceiveWindow; on an error the slot is
+  // handed back as usual.
+  template <RequestDescriptor D>
+  absl::StatusOr<typename D::Response> CallForWindow(
+      const typename D::Request& request) {
+    force_keep_ = true;
+    absl::StatusOr<typename D::Response> response = Call<D>(request);
+    force_keep_ = false;
+    if (!response.ok() && !options_.keep_slot) ReleaseSlot();
+    return response;
+  }
   // The response tag copied with the last response, and the slot and
   // generation it was published under.
   MessageTag response_tag_ = {};

@@ -29,18 +29,18 @@ uint64_t Client::bulk_window_capacity() const {
   return WindowsOf(*session_).capacity();
 }
 
-absl::StatusOr<ReadMemoryResponse> Client::ReadMemory(uint32_t pid,
-                                                      uint64_t address,
-                                                      uint64_t length,
-                                                      char* out) {
+absl::StatusOr<BulkWindowLayout> Client::UsableWindows(
+    uint64_t capability, absl::string_view what) const {
   const CompanionIdentity& identity = session_->report.identity;
   const BulkWindowLayout windows = WindowsOf(*session_);
-  if ((identity.capabilities & kCapReadMemory) == 0 || !windows.present()) {
-    return MakeFailure(absl::StatusCode::kUnimplemented,
-                       "the companion does not serve READ_MEMORY (no bulk "
-                       "windows); update guest-serve in the VM, or start it "
-                       "without --bulk-window-kb=0",
-                       Failure::kVersionMismatch);
+  if ((identity.capabilities & capability) == 0 || !windows.present()) {
+    return MakeFailure(
+        absl::StatusCode::kUnimplemented,
+        absl::StrCat("the companion does not serve ", what,
+                     " (no bulk windows, or an older guest-serve); update "
+                     "guest-serve in the VM, or start it without "
+                     "--bulk-window-kb=0"),
+        Failure::kVersionMismatch);
   }
   if (absl::Status s = ValidateBulkWindows(
           windows, session_->region.page_count(),
@@ -50,42 +50,25 @@ absl::StatusOr<ReadMemoryResponse> Client::ReadMemory(uint32_t pid,
                        absl::StrCat("the companion's beacon: ", s.message()),
                        Failure::kGuestError);
   }
-  ReadMemoryRequest request;
-  request.pid = pid;
-  request.address = address;
-  request.length = std::min(length, windows.capacity());
-  request.want_digest = authenticated() || options_.key != nullptr;
-  force_keep_ = true;
-  absl::StatusOr<ReadMemoryResponse> response =
-      Call<request::ReadMemory>(request);
-  force_keep_ = false;
+  return windows;
+}
+
+absl::Status Client::ReceiveWindow(const BulkWindowLayout& windows,
+                                   uint64_t bytes, bool want_digest,
+                                   absl::string_view digest,
+                                   absl::string_view what, char* out) {
   auto release = [this] {
     if (!options_.keep_slot) ReleaseSlot();
   };
-  if (!response.ok()) {
+  auto broken = [&](absl::string_view why) {
     release();
-    if (FailureOf(response.status()) == Failure::kNoSuchProcess) {
-      return MakeFailure(
-          absl::StatusCode::kNotFound,
-          absl::StrCat("no process with pid ", pid, " in the guest"),
-          Failure::kNoSuchProcess);
-    }
-    return response.status();
-  }
-  auto broken = [&](absl::string_view what) {
-    release();
-    return MakeFailure(
-        absl::StatusCode::kDataLoss,
-        absl::StrCat("the companion's READ_MEMORY answer ", what),
-        Failure::kGuestError);
+    return MakeFailure(absl::StatusCode::kDataLoss,
+                       absl::StrCat("the companion's ", what, " answer ", why),
+                       Failure::kGuestError);
   };
-  if (response->bytes > request.length) {
-    return broken(absl::StrCat("claims ", response->bytes,
-                               " bytes for a read of ", request.length));
-  }
-  if (response->bytes < request.length &&
-      response->fault_address != address + response->bytes) {
-    return broken("stops early without naming the address after its bytes");
+  if (bytes > windows.capacity()) {
+    return broken(absl::StrCat("claims ", bytes, " bytes of a ",
+                               windows.capacity(), "-byte window"));
   }
   if (!kept_.has_value()) return broken("left no slot to read");
   const uint32_t slot = static_cast<uint32_t>(kept_->index);
@@ -105,7 +88,7 @@ absl::StatusOr<ReadMemoryResponse> Client::ReadMemory(uint32_t pid,
     }
     windows_checked_ |= 1u << slot;
   }
-  CopyFromWindow(session_->region, windows, slot, response->bytes, out);
+  CopyFromWindow(session_->region, windows, slot, bytes, out);
   // Seqlock-style: the slot must still be ours, as kept, after the copy
   // (bulk_window.h); the fence orders the relaxed copy before the re-check.
   AcquireFenceAfterCopy();
@@ -117,25 +100,103 @@ absl::StatusOr<ReadMemoryResponse> Client::ReadMemory(uint32_t pid,
                        "was read",
                        Failure::kGuestError);
   }
-  if (request.want_digest) {
-    unsigned char digest[ReadMemoryResponse::kDigestBytes];
-    crypto_generichash(digest, sizeof(digest),
-                       reinterpret_cast<const unsigned char*>(out),
-                       response->bytes, nullptr, 0);
-    if (response->digest.size() != sizeof(digest) ||
-        sodium_memcmp(digest, response->digest.data(), sizeof(digest)) != 0) {
-      release();
+  release();
+  if (want_digest) {
+    unsigned char expected[crypto_generichash_BYTES];
+    crypto_generichash(expected, sizeof(expected),
+                       reinterpret_cast<const unsigned char*>(out), bytes,
+                       nullptr, 0);
+    if (digest.size() != sizeof(expected) ||
+        sodium_memcmp(expected, digest.data(), sizeof(expected)) != 0) {
       MarkSessionFailed();
       return MakeFailure(
           absl::StatusCode::kPermissionDenied,
-          "the bytes of a READ_MEMORY answer do not match its authenticated "
-          "digest (altered in the RAM file); nothing more is sent to this "
-          "session",
+          absl::StrCat("the bytes of a ", what,
+                       " answer do not match its authenticated digest "
+                       "(altered in the RAM file); nothing more is sent to "
+                       "this session"),
           Failure::kUnauthenticated);
     }
   }
-  release();
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ReadMemoryResponse> Client::ReadMemory(uint32_t pid,
+                                                      uint64_t address,
+                                                      uint64_t length,
+                                                      char* out) {
+  absl::StatusOr<BulkWindowLayout> windows =
+      UsableWindows(kCapReadMemory, "READ_MEMORY");
+  if (!windows.ok()) return windows.status();
+  ReadMemoryRequest request;
+  request.pid = pid;
+  request.address = address;
+  request.length = std::min(length, windows->capacity());
+  request.want_digest = authenticated() || options_.key != nullptr;
+  absl::StatusOr<ReadMemoryResponse> response =
+      CallForWindow<request::ReadMemory>(request);
+  if (!response.ok()) {
+    if (FailureOf(response.status()) == Failure::kNoSuchProcess) {
+      return MakeFailure(
+          absl::StatusCode::kNotFound,
+          absl::StrCat("no process with pid ", pid, " in the guest"),
+          Failure::kNoSuchProcess);
+    }
+    return response.status();
+  }
+  if (response->bytes > request.length ||
+      (response->bytes < request.length &&
+       response->fault_address != address + response->bytes)) {
+    if (!options_.keep_slot) ReleaseSlot();
+    return MakeFailure(
+        absl::StatusCode::kDataLoss,
+        absl::StrCat("the companion's READ_MEMORY answer ",
+                     response->bytes > request.length
+                         ? absl::StrCat("claims ", response->bytes,
+                                        " bytes for a read of ", request.length)
+                         : std::string("stops early without naming the "
+                                       "address after its bytes")),
+        Failure::kGuestError);
+  }
+  if (absl::Status s =
+          ReceiveWindow(*windows, response->bytes, request.want_digest,
+                        response->digest, "READ_MEMORY", out);
+      !s.ok()) {
+    return s;
+  }
   return response;
+}
+
+absl::StatusOr<bool> Client::GetCommandLine(uint32_t pid, uint64_t offset,
+                                            std::string* out) {
+  absl::StatusOr<BulkWindowLayout> windows =
+      UsableWindows(kCapCommandLine, "GET_COMMAND_LINE");
+  if (!windows.ok()) return windows.status();
+  CommandLineRequest request;
+  request.pid = pid;
+  request.offset = offset;
+  request.want_digest = authenticated() || options_.key != nullptr;
+  absl::StatusOr<CommandLineResponse> response =
+      CallForWindow<request::GetCommandLine>(request);
+  if (!response.ok()) {
+    if (FailureOf(response.status()) == Failure::kNoSuchProcess) {
+      return MakeFailure(
+          absl::StatusCode::kNotFound,
+          absl::StrCat("no process with pid ", pid, " in the guest"),
+          Failure::kNoSuchProcess);
+    }
+    return response.status();
+  }
+  const size_t before = out->size();
+  out->resize(before + std::min(response->bytes, windows->capacity()));
+  if (absl::Status s = ReceiveWindow(*windows, response->bytes,
+                                     request.want_digest, response->digest,
+                                     "GET_COMMAND_LINE", out->data() + before);
+      !s.ok()) {
+    out->resize(before);
+    return s;
+  }
+  return response->ended;
 }
 
 absl::StatusOr<WriteMemoryResponse> Client::WriteMemory(

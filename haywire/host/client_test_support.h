@@ -27,6 +27,7 @@
 #include "haywire/auth/vm_key.h"
 #include "haywire/host/client.h"
 #include "haywire/host/live_session.h"
+#include "haywire/protocol/bulk_window.h"
 #include "haywire/protocol/region.h"
 #include "haywire/protocol/shared_access.h"
 #include "haywire/protocol/wire_format.h"
@@ -56,6 +57,12 @@ class TestCompanion {
   void Handle(F handler) {
     router_.Handle<D>(std::move(handler));
   }
+  // Gives each slot a bulk window of one page (call before Start()); the
+  // layout, for handlers that fill windows.
+  BulkWindowLayout UseBulkWindows() {
+    windows_ = BulkWindowLayout{kFirstBulkPage, 1};
+    return windows_;
+  }
   // Publishes the region, advertising what the router serves (minus
   // `hidden_capabilities`, to play an older companion), and serves. With
   // `key`, as a keyed companion (guest/request_authenticator.h).
@@ -67,6 +74,8 @@ class TestCompanion {
     id.boot_id = "boot";
     id.capabilities = router_.capabilities() & ~hidden_capabilities;
     if (key != nullptr) id.capabilities |= kCapAuthentication;
+    id.bulk_window_first_page = windows_.first_page;
+    id.bulk_window_pages = windows_.pages_per_window;
     EXPECT_TRUE(InitializeRegion(ram_->pages(), 0xFEED, id).ok());
     if (key != nullptr) {
       std::array<uint8_t, auth::kProvenBeaconBytes> beacon;
@@ -116,6 +125,7 @@ class TestCompanion {
   std::string path_;
   std::unique_ptr<SimulatedRam> ram_;
   RequestRouter router_;
+  BulkWindowLayout windows_;
   std::unique_ptr<RequestAuthenticator> authenticator_;
   std::unique_ptr<Companion> companion_;
   std::atomic<bool> stop_{false};

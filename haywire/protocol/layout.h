@@ -185,6 +185,10 @@ inline constexpr uint64_t kCapSearchMemory = 1ull << 12;
 // companion started with --allow-memory-write and holding the VM key sets
 // it, and it serves writes only on authenticated channels.
 inline constexpr uint64_t kCapWriteMemory = 1ull << 13;
+// GET_COMMAND_LINE: a process's whole command line, delivered in the
+// slot's bulk window (LIST_PROCESSES and GET_PROCESS_INFO cut it at
+// kMaxArgsBytes).
+inline constexpr uint64_t kCapCommandLine = 1ull << 14;
 
 inline constexpr size_t kHostnameBytes = 128;  // NUL-terminated, NUL-padded.
 inline constexpr size_t kKernelReleaseBytes = 128;
@@ -317,10 +321,11 @@ enum class RequestType : uint32_t {
   kAuthChallenge = 9,
   kSearchMemory = 10,
   kWriteMemory = 11,
+  kGetCommandLine = 12,
 };
 // The highest wire number in use: registry_test checks that every number
 // up to it has a descriptor in requests.h or is listed as reserved there.
-inline constexpr RequestType kLastRequestType = RequestType::kWriteMemory;
+inline constexpr RequestType kLastRequestType = RequestType::kGetCommandLine;
 
 // Response status codes.
 enum class ResponseStatus : uint32_t {

@@ -117,6 +117,19 @@ absl::Status WriteMemoryRequest::WireValidate(const WriteMemoryRequest& r) {
   return absl::OkStatus();
 }
 
+absl::Status CommandLineRequest::WireValidate(const CommandLineRequest& r) {
+  if (r.pid == 0) return absl::InvalidArgumentError("request names no pid");
+  return absl::OkStatus();
+}
+
+absl::Status CommandLineResponse::WireValidate(const CommandLineResponse& r) {
+  if (!r.digest.empty() && r.digest.size() != kDigestBytes) {
+    return absl::DataLossError(
+        absl::StrCat("digest of ", r.digest.size(), " bytes"));
+  }
+  return absl::OkStatus();
+}
+
 bool EncodeMemoryMapping(const MemoryMapping& mapping, WireWriter* writer) {
   return wire::AppendRecord(MemoryMapChunk::kMappingTag, mapping, writer);
 }

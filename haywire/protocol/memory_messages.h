@@ -1,8 +1,10 @@
 // Copyright 2026 The Haywire Authors.
 //
-// A process's memory map: the messages of GET_MEMORY_MAP.
+// A process's memory: the messages of GET_MEMORY_MAP, READ_MEMORY,
+// SEARCH_MEMORY, WRITE_MEMORY and GET_COMMAND_LINE (a command line lives
+// in the process's memory; the kernel reads it from there).
 //
-// A mapping is one entry of /proc/PID/smaps, with the fields `pmap -X` and
+// The memory map: a mapping is one entry of /proc/PID/smaps, with the fields `pmap -X` and
 // `/proc/PID/maps` show: the range, permissions, file offset, device, inode
 // and path, and per mapping its memory in KiB (Rss, Pss, Anonymous, Swap,
 // Locked and the rest). A process may have tens of thousands of mappings
@@ -282,6 +284,45 @@ struct WriteMemoryResponse {
     return std::tuple(Int(1, &R::bytes), OptInt(2, &R::fault_address),
                       OptInt(3, &R::error));
   }
+};
+
+// GET_COMMAND_LINE: the bytes of /proc/PID/cmdline from `offset`, as many
+// as fit the slot's bulk window (each argument ends in a NUL, as the
+// kernel keeps them). A host that needs more asks again from where the
+// bytes ended. With `want_digest` the answer carries the BLAKE2b-256 of the
+// window bytes, like READ_MEMORY's.
+struct CommandLineRequest {
+  uint32_t pid = 0;
+  uint64_t offset = 0;
+  bool want_digest = false;
+
+  static constexpr auto WireFields() {
+    using R = CommandLineRequest;
+    using namespace wire;
+    return std::tuple(Int(1, &R::pid), Int(2, &R::offset),
+                      Flags(3, Bit(&R::want_digest)));
+  }
+  // A nonzero pid.
+  static absl::Status WireValidate(const CommandLineRequest& r);
+};
+
+// The first `bytes` bytes of the window are the command line's from the
+// request's offset; `ended` says that it ends there (no byte follows).
+struct CommandLineResponse {
+  static constexpr size_t kDigestBytes = 32;
+  uint64_t bytes = 0;
+  bool ended = false;
+  std::string digest;  // empty, or kDigestBytes: BLAKE2b-256 of the bytes
+
+  static constexpr absl::string_view kWireName = "CommandLineResponse";
+  static constexpr auto WireFields() {
+    using R = CommandLineResponse;
+    using namespace wire;
+    return std::tuple(Int(1, &R::bytes), Flags(2, Bit(&R::ended)),
+                      Str(3, &R::digest, kDigestBytes));
+  }
+  // A digest is empty or whole.
+  static absl::Status WireValidate(const CommandLineResponse& r);
 };
 
 // Appends one mapping to a MemoryMapChunk being written; false, writing

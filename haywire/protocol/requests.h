@@ -150,6 +150,16 @@ struct WriteMemory {
   using Response = WriteMemoryResponse;
 };
 
+// A process's whole command line, read from an offset into the slot's bulk
+// window (bulk_window.h). Served only by a companion with bulk windows.
+struct GetCommandLine {
+  static constexpr RequestType kType = RequestType::kGetCommandLine;
+  static constexpr absl::string_view kName = "GET_COMMAND_LINE";
+  static constexpr uint64_t kCapabilities = kCapCommandLine;
+  using Request = CommandLineRequest;
+  using Response = CommandLineResponse;
+};
+
 // Prove the VM key and open an authenticated channel
 // (haywire/auth/handshake.h). Served only by a companion that has a key.
 struct AuthChallenge {
@@ -179,11 +189,13 @@ struct RequestTypeList {};
 
 // Every descriptor above. A descriptor missing here has no dispatch and no
 // name; registry_test catches it.
-using AllRequestTypes = RequestTypeList<
-    request::Ping, request::ListProcesses, request::GetProcessInfo,
-    request::ContinueIteration, request::CancelIteration,
-    request::GetSystemSummary, request::AuthChallenge, request::GetMemoryMap,
-    request::ReadMemory, request::SearchMemory, request::WriteMemory>;
+using AllRequestTypes =
+    RequestTypeList<request::Ping, request::ListProcesses,
+                    request::GetProcessInfo, request::ContinueIteration,
+                    request::CancelIteration, request::GetSystemSummary,
+                    request::AuthChallenge, request::GetMemoryMap,
+                    request::ReadMemory, request::SearchMemory,
+                    request::WriteMemory, request::GetCommandLine>;
 
 // Wire numbers the spec reserves for requests not built yet.
 inline constexpr std::array<RequestType, 0> kReservedRequestTypes = {};
