@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -110,12 +111,22 @@ uint64_t MemoryService::ReadProcess(uint32_t pid, uint64_t address,
   return done;
 }
 
+bool MemoryService::HasNoUserMemory(uint32_t pid, int error) const {
+  // The kernel answers ESRCH for a process without an mm: a kernel thread,
+  // or a zombie. Its /proc directory tells it from one that is gone.
+  if (error != ESRCH) return false;
+  struct stat st;
+  return ::stat(absl::StrCat(proc_root_, "/", pid).c_str(), &st) == 0;
+}
+
 HandlerResult MemoryService::Read(const ReadMemoryRequest& request,
                                   const RequestContext& context) {
   const uint64_t length = std::min(request.length, windows_.capacity());
   int error = 0;
   const uint64_t bytes =
       ReadProcess(request.pid, request.address, length, buffer_.data(), &error);
+  // No user memory at all: the read faults at its first byte.
+  if (HasNoUserMemory(request.pid, error)) error = EFAULT;
   if (bytes == 0 && error == ESRCH) {
     return ErrorResult(ResponseStatus::kNoSuchProcess,
                        absl::StrCat("no process ", request.pid));
@@ -250,9 +261,9 @@ HandlerResult MemoryService::Write(const WriteMemoryRequest& request,
                length};
   const ssize_t n = ::process_vm_writev(static_cast<pid_t>(request.pid), &local,
                                         1, &remote, 1, 0);
-  const int error =
-      n < 0 ? errno : (static_cast<uint64_t>(n) < length ? EFAULT : 0);
+  int error = n < 0 ? errno : (static_cast<uint64_t>(n) < length ? EFAULT : 0);
   const uint64_t bytes = n < 0 ? 0 : static_cast<uint64_t>(n);
+  if (HasNoUserMemory(request.pid, error)) error = EFAULT;
   std::fprintf(write_log_,
                "guest-serve: WRITE_MEMORY from host station %u: pid %u, "
                "address 0x%llx, length %llu: %s\n",

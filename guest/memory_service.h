@@ -36,7 +36,8 @@
 // pid that does not exist or exits during the listing (its iterator is
 // freed), kIteratorExpired for an unknown, evicted or foreign iterator or
 // one of another pid, kInternalError for an smaps that cannot be read or is
-// malformed. A kernel thread has no mappings: one empty chunk.
+// malformed. A kernel thread has no mappings: one empty chunk (a search
+// finds nothing), and a read or write of it faults at its first byte.
 //
 // Budget: a chunk ends at its RequestContext's deadline once it holds a
 // mapping (the rest comes in the next chunk).
@@ -94,6 +95,9 @@ class MemoryService {
   ListingIterator* OpenListing(uint32_t pid, RequestType type,
                                const RequestContext& context,
                                HandlerResult* error);
+  // Whether `error` (from process_vm_readv/writev) means that `pid` exists
+  // but has no user memory (a kernel thread, a zombie).
+  bool HasNoUserMemory(uint32_t pid, int error) const;
   // Reads `length` bytes of `pid` at `address` into `out`; returns the
   // bytes read and, when fewer, the errno that stopped it.
   uint64_t ReadProcess(uint32_t pid, uint64_t address, uint64_t length,
