@@ -178,6 +178,23 @@ ListingIterator* MemoryService::OpenListing(uint32_t pid, RequestType type,
   return it;
 }
 
+std::optional<std::optional<MemoryMapping>> MemoryService::NextMapping(
+    ListingIterator* it, absl::string_view during, HandlerResult* error) {
+  absl::StatusOr<std::optional<MemoryMapping>> next = it->smaps->Next();
+  if (next.ok()) return *std::move(next);
+  const uint32_t pid = it->map_pid;
+  iterators_->Release(it->id, it->owner_pid);
+  *error =
+      absl::IsNotFound(next.status())
+          ? ErrorResult(
+                ResponseStatus::kNoSuchProcess,
+                absl::StrCat("process ", pid, " exited during the ", during))
+          : ErrorResult(ResponseStatus::kInternalError,
+                        absl::StrCat("cannot read the mappings of process ",
+                                     pid, ": ", next.status().message()));
+  return std::nullopt;
+}
+
 HandlerResult MemoryService::Map(const MemoryMapRequest& request,
                                  const RequestContext& context) {
   if (request.iterator_id.has_value()) {
@@ -209,19 +226,10 @@ HandlerResult MemoryService::FillMapChunk(ListingIterator* it,
     // applies only once this one holds one.
     if (entries > 0 && absl::Now() >= deadline) break;
     if (!it->pending_mapping.has_value()) {
-      absl::StatusOr<std::optional<MemoryMapping>> next = it->smaps->Next();
-      if (!next.ok()) {
-        const uint32_t pid = it->map_pid;
-        iterators_->Release(it->id, it->owner_pid);
-        if (absl::IsNotFound(next.status())) {
-          return ErrorResult(
-              ResponseStatus::kNoSuchProcess,
-              absl::StrCat("process ", pid, " exited during the listing"));
-        }
-        return ErrorResult(ResponseStatus::kInternalError,
-                           absl::StrCat("cannot read the mappings of process ",
-                                        pid, ": ", next.status().message()));
-      }
+      HandlerResult error;
+      std::optional<std::optional<MemoryMapping>> next =
+          NextMapping(it, "listing", &error);
+      if (!next.has_value()) return error;
       if (!next->has_value()) {
         ended = true;
         break;
@@ -361,18 +369,10 @@ HandlerResult MemoryService::FillSearchChunk(ListingIterator* it,
   uint64_t scanned = 0;
   for (;;) {
     if (!it->pending_mapping.has_value()) {
-      absl::StatusOr<std::optional<MemoryMapping>> next = it->smaps->Next();
-      if (!next.ok()) {
-        iterators_->Release(it->id, it->owner_pid);
-        if (absl::IsNotFound(next.status())) {
-          return ErrorResult(
-              ResponseStatus::kNoSuchProcess,
-              absl::StrCat("process ", pid, " exited during the search"));
-        }
-        return ErrorResult(ResponseStatus::kInternalError,
-                           absl::StrCat("cannot read the mappings of process ",
-                                        pid, ": ", next.status().message()));
-      }
+      HandlerResult error;
+      std::optional<std::optional<MemoryMapping>> next =
+          NextMapping(it, "search", &error);
+      if (!next.has_value()) return error;
       if (!next->has_value()) {
         ended = true;
         break;

@@ -45,6 +45,7 @@
 #define HAYWIRE_GUEST_MEMORY_SERVICE_H_
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "absl/time/time.h"
@@ -90,6 +91,11 @@ class MemoryService {
  private:
   HandlerResult FillMapChunk(ListingIterator* it, absl::Time deadline);
   HandlerResult FillSearchChunk(ListingIterator* it, absl::Time deadline);
+  // The next mapping of `it` (an inner nullopt at the end); on an error
+  // the iterator is released, `*error` holds the answer (naming what was
+  // `during`) and the outer optional is empty.
+  std::optional<std::optional<MemoryMapping>> NextMapping(
+      ListingIterator* it, absl::string_view during, HandlerResult* error);
   // A new iterator of `type` over `pid`'s smaps; null, with the answer in
   // `*error`, when smaps cannot be opened.
   ListingIterator* OpenListing(uint32_t pid, RequestType type,

@@ -22,6 +22,14 @@ BulkWindowLayout WindowsOf(const LiveSession& session) {
                           session.report.identity.bulk_window_pages};
 }
 
+// `status`, or for the companion's "no process" the host's own message.
+absl::Status NamingThePid(const absl::Status& status, uint32_t pid) {
+  if (FailureOf(status) != Failure::kNoSuchProcess) return status;
+  return MakeFailure(absl::StatusCode::kNotFound,
+                     absl::StrCat("no process with pid ", pid, " in the guest"),
+                     Failure::kNoSuchProcess);
+}
+
 }  // namespace
 
 uint64_t Client::bulk_window_capacity() const {
@@ -135,15 +143,7 @@ absl::StatusOr<ReadMemoryResponse> Client::ReadMemory(uint32_t pid,
   request.want_digest = authenticated() || options_.key != nullptr;
   absl::StatusOr<ReadMemoryResponse> response =
       CallForWindow<request::ReadMemory>(request);
-  if (!response.ok()) {
-    if (FailureOf(response.status()) == Failure::kNoSuchProcess) {
-      return MakeFailure(
-          absl::StatusCode::kNotFound,
-          absl::StrCat("no process with pid ", pid, " in the guest"),
-          Failure::kNoSuchProcess);
-    }
-    return response.status();
-  }
+  if (!response.ok()) return NamingThePid(response.status(), pid);
   if (response->bytes > request.length ||
       (response->bytes < request.length &&
        response->fault_address != address + response->bytes)) {
@@ -178,15 +178,7 @@ absl::StatusOr<bool> Client::GetCommandLine(uint32_t pid, uint64_t offset,
   request.want_digest = authenticated() || options_.key != nullptr;
   absl::StatusOr<CommandLineResponse> response =
       CallForWindow<request::GetCommandLine>(request);
-  if (!response.ok()) {
-    if (FailureOf(response.status()) == Failure::kNoSuchProcess) {
-      return MakeFailure(
-          absl::StatusCode::kNotFound,
-          absl::StrCat("no process with pid ", pid, " in the guest"),
-          Failure::kNoSuchProcess);
-    }
-    return response.status();
-  }
+  if (!response.ok()) return NamingThePid(response.status(), pid);
   const size_t before = out->size();
   out->resize(before + std::min(response->bytes, windows->capacity()));
   if (absl::Status s = ReceiveWindow(*windows, response->bytes,
@@ -221,15 +213,7 @@ absl::StatusOr<WriteMemoryResponse> Client::WriteMemory(
   request.data = std::string(data);
   absl::StatusOr<WriteMemoryResponse> response =
       Call<request::WriteMemory>(request);
-  if (!response.ok()) {
-    if (FailureOf(response.status()) == Failure::kNoSuchProcess) {
-      return MakeFailure(
-          absl::StatusCode::kNotFound,
-          absl::StrCat("no process with pid ", pid, " in the guest"),
-          Failure::kNoSuchProcess);
-    }
-    return response.status();
-  }
+  if (!response.ok()) return NamingThePid(response.status(), pid);
   if (response->bytes > data.size() ||
       (response->bytes < data.size() &&
        response->fault_address != address + response->bytes)) {
