@@ -336,6 +336,14 @@ bool NeverReadable(const MemoryMapping& m) {
          m.path == "[vvar_vclock]" || m.path == "[vsyscall]";
 }
 
+// Anonymous memory with no page resident or swapped holds only zeros: a
+// search would read it page by page (terabytes, for a sanitizer's shadow
+// or a runtime's reservation) to find nothing but zero patterns.
+bool UntouchedAnonymous(const MemoryMapping& m) {
+  const bool anonymous = m.inode == 0 && (m.path.empty() || m.path[0] == '[');
+  return anonymous && m.rss_kb == 0 && m.swap_kb == 0;
+}
+
 // What a search chunk says about a mapping: where it is and what it maps.
 MemoryMapping SearchMappingOf(const MemoryMapping& m) {
   MemoryMapping lite;
@@ -378,7 +386,8 @@ HandlerResult MemoryService::FillSearchChunk(ListingIterator* it,
         break;
       }
       const MemoryMapping& m = **next;
-      if (m.end <= it->search_next || NeverReadable(m)) {
+      if (m.end <= it->search_next || NeverReadable(m) ||
+          UntouchedAnonymous(m)) {
         it->search_next = std::max(it->search_next, m.end);
       } else {
         it->search_next = std::max(it->search_next, m.start);

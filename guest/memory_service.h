@@ -21,7 +21,9 @@
 //                   the budget, and kResponseMore while mappings remain;
 //                   naming the iterator too: the next chunk. Pseudo
 //                   mappings the kernel never lets a process read
-//                   ([vvar], [vsyscall]) are not searched.
+//                   ([vvar], [vsyscall]) and anonymous mappings with no
+//                   page resident or swapped (only zeros) are not
+//                   searched.
 //   WRITE_MEMORY    only after AllowWrites(): the request's bytes written
 //                   into the process with process_vm_writev (so only
 //                   memory the process may write itself; no /proc/PID/mem

@@ -191,15 +191,19 @@ class MemorySearchServiceTest : public MemoryServiceTest {
 
   // smaps of this process: the buffer (readable), then the same range
   // listed again as unreadable and as [vvar] further up (never searched).
-  void WriteOwnSmaps() {
+  // `resident`: the buffer's smaps entry counts resident pages (an
+  // anonymous mapping without any is not searched).
+  void WriteOwnSmaps(bool resident = true) {
     const uint64_t a = reinterpret_cast<uintptr_t>(buffer_);
     WriteSmaps(Self(),
                absl::StrFormat("%x-%x rw-p 00000000 00:00 0 \n"
-                               "Size: 4 kB\n"
+                               "Size: 3072 kB\n"
+                               "Rss: %d kB\n"
                                "%x-%x ---p 00000000 00:00 0 \n"
                                "%x-%x r--p 00000000 00:00 0 [vvar]\n",
-                               a, a + kBytes, a + kBytes, a + kBytes + 0x1000,
-                               a + kBytes + 0x1000, a + kBytes + 0x2000));
+                               a, a + kBytes, resident ? 3072 : 0, a + kBytes,
+                               a + kBytes + 0x1000, a + kBytes + 0x1000,
+                               a + kBytes + 0x2000));
   }
 
   static uint32_t Self() { return static_cast<uint32_t>(::getpid()); }
@@ -242,6 +246,15 @@ TEST_F(MemorySearchServiceTest, FindsEveryCopyInReadableMappingsOnly) {
   for (size_t o : at) want.push_back(reinterpret_cast<uintptr_t>(buffer_) + o);
   EXPECT_EQ(hits, want);
   EXPECT_EQ(table_.in_use(), 0u) << "the finished iterator is freed";
+}
+
+TEST_F(MemorySearchServiceTest, AnonymousMemoryWithNothingResidentIsSkipped) {
+  std::memcpy(buffer_ + 100, "n33dle", 6);
+  WriteOwnSmaps(/*resident=*/false);
+  SearchMemoryRequest request;
+  request.pattern = "n33dle";
+  int chunks = 0;
+  EXPECT_TRUE(SearchAll(request, &chunks).empty());
 }
 
 TEST_F(MemorySearchServiceTest, ManyHitsTakeManyChunksAndMaxHitsEndsIt) {

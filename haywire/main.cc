@@ -13,6 +13,7 @@
 #include "haywire/cli/info_command.h"
 #include "haywire/cli/keygen_command.h"
 #include "haywire/cli/maps_command.h"
+#include "haywire/cli/physmap_command.h"
 #include "haywire/cli/ps_command.h"
 #include "haywire/cli/read_command.h"
 #include "haywire/cli/watch_command.h"
@@ -25,7 +26,7 @@ int main(int argc, char** argv) {
       haywire::GuestServeCommand(), haywire::BenchCommand(),
       haywire::KeygenCommand(),     haywire::MapsCommand(),
       haywire::ReadCommand(),       haywire::GrepCommand(),
-      haywire::WriteCommand(),
+      haywire::WriteCommand(),      haywire::PhysmapCommand(),
   };
   return haywire::RunMain(argc, argv, commands);
 }

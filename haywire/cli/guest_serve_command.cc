@@ -22,6 +22,7 @@
 #include "guest/event_publisher.h"
 #include "guest/identity.h"
 #include "guest/memory_service.h"
+#include "guest/page_map_service.h"
 #include "guest/process_service.h"
 #include "guest/procfs.h"
 #include "guest/request_authenticator.h"
@@ -315,6 +316,17 @@ int RunGuestServe(const std::vector<std::string>&) {
   memory.RegisterWith(&router);
   CommandLineService command_lines(FLAGS_proc_root, &region, windows);
   command_lines.RegisterWith(&router);
+  // The region's own frames: in a guest, its mapping's pagemap; simulated,
+  // the pages' offsets in the RAM file (which stands for guest RAM).
+  RegionFrames frames;
+  frames.pages = region_pages;
+  if (ram != nullptr) {
+    frames.simulated_offsets = &ram->page_offsets();
+  } else {
+    frames.base = shm->data();
+  }
+  PageMapService page_maps(FLAGS_proc_root, &region, windows, frames);
+  page_maps.RegisterWith(&router);
   SystemService system(&procfs, identity.hostname, identity.kernel_release);
   system.RegisterWith(&router);
   // No kCapDoorbell: the companion watches the state words themselves

@@ -19,6 +19,7 @@
 #include "gflags/gflags.h"
 #include "haywire/cli/host_flags.h"
 #include "haywire/format/hexdump.h"
+#include "haywire/host/guest_physical.h"
 #include "haywire/host/memory_map_listing.h"
 #include "haywire/util/byte_size.h"
 #include "haywire/util/terminal_text.h"
@@ -28,6 +29,11 @@ DEFINE_string(mapping, "",
               "('[heap]', '[stack]', '/usr/lib/x86_64-linux-gnu/libc.so.6'), "
               "instead of ADDR and LEN.");
 DECLARE_string(out);  // keygen_command.cc
+DEFINE_bool(direct, false,
+            "Read the bytes straight from the RAM file: the companion only "
+            "says where the process's pages lie in guest-physical memory. "
+            "Pages not in guest RAM (never touched, swapped out) stop the "
+            "read; without --direct the companion reads them.");
 DEFINE_string(format, "",
               "hexdump (like xxd, the default on a terminal and with "
               "neither --out nor a pipe) or raw (the bytes themselves; the "
@@ -78,6 +84,53 @@ class Sink {
   bool hexdump_;
   int address_width_;
 };
+
+// --direct: the ranges read from the RAM file (guest_physical.h), a
+// chunk at a time.
+int ReadRangesDirect(Client& client, const LiveSession& session, uint32_t pid,
+                     const std::vector<Range>& ranges, int fd, bool hexdump) {
+  absl::StatusOr<RamLayout> layout = CalibrateRamLayout(client, session);
+  if (!layout.ok()) return FailWith(layout.status());
+  constexpr uint64_t kChunk = 16 << 20;
+  const Range& last = ranges.back();
+  Sink sink(fd, hexdump, HexdumpAddressWidth(last.address + last.length));
+  std::string buffer;
+  uint64_t total = 0;
+  for (const Range& range : ranges) {
+    for (uint64_t done = 0; done < range.length;) {
+      const uint64_t address = range.address + done;
+      const uint64_t n = std::min(kChunk, range.length - done);
+      buffer.resize(n);
+      absl::StatusOr<DirectRead> got =
+          ReadDirect(client, session, *layout, pid, address, n, buffer.data());
+      if (!got.ok()) return FailWith(got.status());
+      if (!sink.Write(address, absl::string_view(buffer.data(), got->bytes))) {
+        return Fail(
+            ExitCode::kFailure,
+            absl::StrCat("cannot write the output: ", std::strerror(errno)));
+      }
+      done += got->bytes;
+      total += got->bytes;
+      if (got->stopped_at.has_value()) {
+        return Fail(
+            ExitCode::kMemoryFault,
+            absl::StrCat("cannot read process ", pid, "'s memory at 0x",
+                         absl::Hex(*got->stopped_at), " directly: its page is ",
+                         got->why, "; ",
+                         total == 0 ? std::string("nothing was read before it")
+                                    : absl::StrCat("the ", total,
+                                                   " bytes before it were "
+                                                   "written"),
+                         " (without --direct the companion reads it)"));
+      }
+    }
+  }
+  if (fd != STDOUT_FILENO && ::close(fd) != 0) {
+    return Fail(ExitCode::kFailure,
+                absl::StrCat("--out=", FLAGS_out, ": ", std::strerror(errno)));
+  }
+  return ExitCodeValue(ExitCode::kOk);
+}
 
 int RunRead(const std::vector<std::string>& args) {
   uint32_t pid = 0;
@@ -153,6 +206,10 @@ int RunRead(const std::vector<std::string>& args) {
     ranges.push_back(asked);
   }
 
+  if (FLAGS_direct) {
+    return ReadRangesDirect(client, (*connection)->session, pid, ranges, fd,
+                            format == "hexdump");
+  }
   // Without windows the first ReadMemory says so (kVersionMismatch).
   const uint64_t window = client.bulk_window_capacity();
   const Range& last = ranges.back();
@@ -203,7 +260,9 @@ Command ReadCommand() {
   command.name = "read";
   command.summary = "Show bytes of a guest process's memory (like xxd)";
   command.usage =
-      "[--mem-file=PATH] [--out=FILE] [--format=hexdump|raw] PID ADDR [LEN]\n"
+      "[--mem-file=PATH] [--out=FILE] [--format=hexdump|raw] [--direct] PID "
+      "ADDR "
+      "[LEN]\n"
       "       haywire read [...] --mapping=NAME PID";
   command.help =
       "Reads LEN bytes (default 256) of a guest process's memory from ADDR "
@@ -217,6 +276,13 @@ Command ReadCommand() {
       "trip. A read that reaches memory that is not mapped or not readable "
       "writes what came before, then fails with exit code 16 naming the "
       "first address it could not read.\n\n"
+      "--direct reads the bytes from the RAM file itself: the companion only "
+      "translates the process's pages to guest-physical frames (twice: pages "
+      "that moved meanwhile are read again), and the host places them in "
+      "the file by a layout calibrated from the region's own pages. Pages "
+      "that are not in guest RAM (never touched, swapped out) stop it with "
+      "exit code 16. Not in a simulated guest (its processes have no frames "
+      "in the RAM file).\n\n"
       "Examples:\n"
       "  haywire read 4242 0x7f1c2a000000 64\n"
       "  haywire read --mapping='[heap]' --out=heap.bin 4242\n"
@@ -225,6 +291,7 @@ Command ReadCommand() {
   command.flags.push_back("mapping");
   command.flags.push_back("out");
   command.flags.push_back("format");
+  command.flags.push_back("direct");
   command.exit_codes = {ExitCode::kOk,
                         ExitCode::kUsage,
                         ExitCode::kNoSuchProcess,

@@ -215,6 +215,16 @@ class Client {
   absl::StatusOr<bool> GetCommandLine(uint32_t pid, uint64_t offset,
                                       std::string* out);
 
+  // GET_PAGE_MAP: the pagemap entries (memory_messages.h) of up to `pages`
+  // pages of guest process `pid` from virtual page `first_page` (pid 0:
+  // the companion's region pages, by index), at most one bulk window's
+  // worth, appended to `out`. Returns the guest's page size. Checked like
+  // ReadMemory's bytes. Errors: kVersionMismatch when the companion does
+  // not serve it, kNoSuchProcess, kGuestError, kUnauthenticated.
+  absl::StatusOr<uint32_t> GetPageMap(uint32_t pid, uint64_t first_page,
+                                      uint64_t pages,
+                                      std::vector<uint64_t>* out);
+
   // WRITE_MEMORY: `data` (1 to kMaxWriteBytes bytes) into guest process
   // `pid` at `address`. Sent only on an authenticated channel to a
   // companion that advertises kCapWriteMemory. The response says how many

@@ -191,6 +191,41 @@ absl::StatusOr<bool> Client::GetCommandLine(uint32_t pid, uint64_t offset,
   return response->ended;
 }
 
+absl::StatusOr<uint32_t> Client::GetPageMap(uint32_t pid, uint64_t first_page,
+                                            uint64_t pages,
+                                            std::vector<uint64_t>* out) {
+  absl::StatusOr<BulkWindowLayout> windows =
+      UsableWindows(kCapPageMap, "GET_PAGE_MAP");
+  if (!windows.ok()) return windows.status();
+  PageMapRequest request;
+  request.pid = pid;
+  request.first_page = first_page;
+  request.pages = std::min(pages, windows->capacity() / kPageMapEntryBytes);
+  request.want_digest = authenticated() || options_.key != nullptr;
+  absl::StatusOr<PageMapResponse> response =
+      CallForWindow<request::GetPageMap>(request);
+  if (!response.ok()) return NamingThePid(response.status(), pid);
+  if (response->pages > request.pages) {
+    if (!options_.keep_slot) ReleaseSlot();
+    return MakeFailure(
+        absl::StatusCode::kDataLoss,
+        absl::StrCat("the companion's GET_PAGE_MAP answer claims ",
+                     response->pages, " entries for ", request.pages, " pages"),
+        Failure::kGuestError);
+  }
+  const size_t before = out->size();
+  out->resize(before + response->pages);
+  if (absl::Status s =
+          ReceiveWindow(*windows, response->pages * kPageMapEntryBytes,
+                        request.want_digest, response->digest, "GET_PAGE_MAP",
+                        reinterpret_cast<char*>(out->data() + before));
+      !s.ok()) {
+    out->resize(before);
+    return s;
+  }
+  return response->page_bytes;
+}
+
 absl::StatusOr<WriteMemoryResponse> Client::WriteMemory(
     uint32_t pid, uint64_t address, absl::string_view data) {
   if ((session_->report.identity.capabilities & kCapWriteMemory) == 0) {

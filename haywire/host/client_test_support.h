@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -110,6 +111,10 @@ class TestCompanion {
     return companion_ != nullptr ? companion_->requests_rejected() : 0;
   }
   const std::string& path() const { return path_; }
+  // Where each region page lies in the RAM file.
+  const std::vector<uint64_t>& page_offsets() const {
+    return ram_->page_offsets();
+  }
   LiveSession Connect() {
     ConnectOptions options;
     options.mem_file = path_;

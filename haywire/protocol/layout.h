@@ -189,6 +189,10 @@ inline constexpr uint64_t kCapWriteMemory = 1ull << 13;
 // slot's bulk window (LIST_PROCESSES and GET_PROCESS_INFO cut it at
 // kMaxArgsBytes).
 inline constexpr uint64_t kCapCommandLine = 1ull << 14;
+// GET_PAGE_MAP: where a process's pages, and the region's own pages, lie in
+// guest-physical memory (/proc/PID/pagemap entries in the slot's bulk
+// window).
+inline constexpr uint64_t kCapPageMap = 1ull << 15;
 
 inline constexpr size_t kHostnameBytes = 128;  // NUL-terminated, NUL-padded.
 inline constexpr size_t kKernelReleaseBytes = 128;
@@ -322,10 +326,11 @@ enum class RequestType : uint32_t {
   kSearchMemory = 10,
   kWriteMemory = 11,
   kGetCommandLine = 12,
+  kGetPageMap = 13,
 };
 // The highest wire number in use: registry_test checks that every number
 // up to it has a descriptor in requests.h or is listed as reserved there.
-inline constexpr RequestType kLastRequestType = RequestType::kGetCommandLine;
+inline constexpr RequestType kLastRequestType = RequestType::kGetPageMap;
 
 // Response status codes.
 enum class ResponseStatus : uint32_t {

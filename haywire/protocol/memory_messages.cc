@@ -130,6 +130,27 @@ absl::Status CommandLineResponse::WireValidate(const CommandLineResponse& r) {
   return absl::OkStatus();
 }
 
+absl::Status PageMapRequest::WireValidate(const PageMapRequest& r) {
+  if (r.pages == 0) return absl::InvalidArgumentError("no pages asked for");
+  if (r.first_page + (r.pages - 1) < r.first_page) {
+    return absl::InvalidArgumentError("page range wraps past 2^64");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PageMapResponse::WireValidate(const PageMapResponse& r) {
+  if (r.page_bytes < 4096 || r.page_bytes > (1u << 20) ||
+      (r.page_bytes & (r.page_bytes - 1)) != 0) {
+    return absl::DataLossError(
+        absl::StrCat("page size of ", r.page_bytes, " bytes"));
+  }
+  if (!r.digest.empty() && r.digest.size() != kDigestBytes) {
+    return absl::DataLossError(
+        absl::StrCat("digest of ", r.digest.size(), " bytes"));
+  }
+  return absl::OkStatus();
+}
+
 bool EncodeMemoryMapping(const MemoryMapping& mapping, WireWriter* writer) {
   return wire::AppendRecord(MemoryMapChunk::kMappingTag, mapping, writer);
 }

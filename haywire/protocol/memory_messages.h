@@ -1,8 +1,8 @@
 // Copyright 2026 The Haywire Authors.
 //
 // A process's memory: the messages of GET_MEMORY_MAP, READ_MEMORY,
-// SEARCH_MEMORY, WRITE_MEMORY and GET_COMMAND_LINE (a command line lives
-// in the process's memory; the kernel reads it from there).
+// SEARCH_MEMORY, WRITE_MEMORY, GET_COMMAND_LINE (a command line lives in
+// the process's memory; the kernel reads it from there) and GET_PAGE_MAP.
 //
 // The memory map: a mapping is one entry of /proc/PID/smaps, with the fields `pmap -X` and
 // `/proc/PID/maps` show: the range, permissions, file offset, device, inode
@@ -323,6 +323,59 @@ struct CommandLineResponse {
   }
   // A digest is empty or whole.
   static absl::Status WireValidate(const CommandLineResponse& r);
+};
+
+// GET_PAGE_MAP: where pages lie in guest-physical memory, as the kernel's
+// /proc/PID/pagemap says: one little-endian 64-bit entry per virtual page,
+// bit 63 present, bit 62 swapped, bits 0-54 the page frame number when
+// present (the companion reads it as root). With `pid` 0 the pages are the
+// companion's own 4 KiB region pages, by region page index, and their frame
+// numbers count 4 KiB units (page_bytes 4096) whatever the guest's page
+// size: the host pairs their
+// frames with the file offsets where discovery found them to place
+// guest-physical memory in the RAM file (haywire/host/ram_layout.h). The
+// entries fill the slot's bulk window from its start; with `want_digest`
+// the answer carries their BLAKE2b-256, like READ_MEMORY's.
+inline constexpr uint64_t kPageMapPresent = 1ull << 63;
+inline constexpr uint64_t kPageMapSwapped = 1ull << 62;
+inline constexpr uint64_t kPageMapFrameMask = (1ull << 55) - 1;
+inline constexpr uint64_t kPageMapEntryBytes = 8;
+
+struct PageMapRequest {
+  uint32_t pid = 0;         // 0: the companion's region
+  uint64_t first_page = 0;  // virtual page number (or region page index)
+  uint64_t pages = 0;       // at most a window's worth are answered
+  bool want_digest = false;
+
+  static constexpr auto WireFields() {
+    using R = PageMapRequest;
+    using namespace wire;
+    return std::tuple(Int(1, &R::pid), Int(2, &R::first_page),
+                      Int(3, &R::pages), Flags(4, Bit(&R::want_digest)));
+  }
+  // At least one page, and a range that does not wrap.
+  static absl::Status WireValidate(const PageMapRequest& r);
+};
+
+// The first `pages` entries of the window are those of the request's pages
+// from first_page (fewer than asked: a window's worth, or the end of the
+// region); `page_bytes` is the guest's page size.
+struct PageMapResponse {
+  static constexpr size_t kDigestBytes = 32;
+  uint64_t pages = 0;
+  uint32_t page_bytes = 0;
+  std::string digest;
+
+  static constexpr absl::string_view kWireName = "PageMapResponse";
+  static constexpr auto WireFields() {
+    using R = PageMapResponse;
+    using namespace wire;
+    return std::tuple(Int(1, &R::pages), Int(2, &R::page_bytes),
+                      Str(3, &R::digest, kDigestBytes));
+  }
+  // A page size that is a power of two from 4 KiB to 1 MiB; a digest empty
+  // or whole.
+  static absl::Status WireValidate(const PageMapResponse& r);
 };
 
 // Appends one mapping to a MemoryMapChunk being written; false, writing

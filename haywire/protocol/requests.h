@@ -160,6 +160,16 @@ struct GetCommandLine {
   using Response = CommandLineResponse;
 };
 
+// Pagemap entries of a process's pages (or of the region's own pages) into
+// the slot's bulk window. Served only by a companion with bulk windows.
+struct GetPageMap {
+  static constexpr RequestType kType = RequestType::kGetPageMap;
+  static constexpr absl::string_view kName = "GET_PAGE_MAP";
+  static constexpr uint64_t kCapabilities = kCapPageMap;
+  using Request = PageMapRequest;
+  using Response = PageMapResponse;
+};
+
 // Prove the VM key and open an authenticated channel
 // (haywire/auth/handshake.h). Served only by a companion that has a key.
 struct AuthChallenge {
@@ -189,13 +199,12 @@ struct RequestTypeList {};
 
 // Every descriptor above. A descriptor missing here has no dispatch and no
 // name; registry_test catches it.
-using AllRequestTypes =
-    RequestTypeList<request::Ping, request::ListProcesses,
-                    request::GetProcessInfo, request::ContinueIteration,
-                    request::CancelIteration, request::GetSystemSummary,
-                    request::AuthChallenge, request::GetMemoryMap,
-                    request::ReadMemory, request::SearchMemory,
-                    request::WriteMemory, request::GetCommandLine>;
+using AllRequestTypes = RequestTypeList<
+    request::Ping, request::ListProcesses, request::GetProcessInfo,
+    request::ContinueIteration, request::CancelIteration,
+    request::GetSystemSummary, request::AuthChallenge, request::GetMemoryMap,
+    request::ReadMemory, request::SearchMemory, request::WriteMemory,
+    request::GetCommandLine, request::GetPageMap>;
 
 // Wire numbers the spec reserves for requests not built yet.
 inline constexpr std::array<RequestType, 0> kReservedRequestTypes = {};
