@@ -92,6 +92,8 @@ TEST(ClientBulkTest, WindowBytesAlteredUnderAKeyAreCaught) {
   EXPECT_EQ(FailureOf(s), Failure::kUnauthenticated) << s;
   EXPECT_TRUE(absl::StrContains(s.message(), "authenticated digest")) << s;
   EXPECT_EQ(FailureOf(client.Ping()), Failure::kUnauthenticated);
+  // The handler's locals (declared after the companion) outlive its thread.
+  companion.Stop();
 }
 
 }  // namespace

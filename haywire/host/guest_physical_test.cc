@@ -44,6 +44,10 @@ class GuestPhysicalTest : public ::testing::Test {
         });
   }
 
+  // The handler's data (the members below the companion) outlives its
+  // thread.
+  ~GuestPhysicalTest() override { companion_.Stop(); }
+
   // Serves the region's frames (their file offsets: an identity layout)
   // and the process's entries, page by page from kBase.
   HandlerResult Answer(const PageMapRequest& r, const RequestContext& c) {

@@ -53,6 +53,9 @@ class CommandLineCompanion {
   explicit CommandLineCompanion(const std::string& name) : companion_(name) {
     windows_ = companion_.UseBulkWindows();
   }
+  // The handler's data (the members below the companion) outlives its
+  // thread.
+  ~CommandLineCompanion() { companion_.Stop(); }
 
   // Serves `bytes` (from each request's offset); `Answer` may change what
   // is sent.
@@ -247,6 +250,8 @@ TEST(WholeCommandLineTest, WindowBytesAlteredUnderAKeyAreCaught) {
   EXPECT_TRUE(absl::StrContains(s.message(), "authenticated digest")) << s;
   // Nothing more is sent to the session.
   EXPECT_EQ(FailureOf(client.Ping()), Failure::kUnauthenticated);
+  // The handler's locals (declared after the companion) outlive its thread.
+  companion.Stop();
 }
 
 }  // namespace
