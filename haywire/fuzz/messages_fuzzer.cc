@@ -1,9 +1,11 @@
 // Copyright 2026 The Haywire Authors.
 //
-// Fuzz target: every payload decoder of messages.h and
-// process_event_codec.h, on bytes a companion (responses, events) or a host
-// (requests) wrote into a slot or the event ring. Each decoder gets the
-// whole input. What a decoder accepts must be within the bounds of
+// Fuzz target: every payload decoder of messages.h, memory_messages.h and
+// process_event_codec.h (the request and response message of every
+// descriptor of the request registry, requests.h, so a new request type is
+// fuzzed as soon as it is registered), on bytes a companion (responses,
+// events) or a host (requests) wrote into a slot or the event ring. Each
+// decoder gets the whole input. What a decoder accepts must be within the bounds of
 // messages.h (message_bounds.h), and must survive a round trip: encoding
 // the decoded message and decoding that again gives a message that encodes
 // to the same bytes (the decoder produced nothing the encoder would cut or
@@ -20,6 +22,7 @@
 #include "haywire/protocol/message_codec.h"
 #include "haywire/protocol/messages.h"
 #include "haywire/protocol/process_event_codec.h"
+#include "haywire/protocol/requests.h"
 
 namespace haywire {
 namespace {
@@ -54,6 +57,16 @@ std::string ChunkBounds(const ListChunk& chunk) {
   return "";
 }
 
+// The request and response of every registered request type, with no
+// bounds beyond their decoders' own (WireValidate): the round trip is the
+// check.
+template <RequestDescriptor... D>
+void DecodeEveryRegistered(absl::string_view payload, RequestTypeList<D...>) {
+  const auto none = [](const auto&) { return std::string(); };
+  (DecodeAndCheck<typename D::Request>(payload, none), ...);
+  (DecodeAndCheck<typename D::Response>(payload, none), ...);
+}
+
 }  // namespace
 }  // namespace haywire
 
@@ -77,6 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   DecodeAndCheck<ListChunk>(payload, ChunkBounds);
   DecodeAndCheck<ProcessInfo>(payload, InfoViolation);
   DecodeAndCheck<SystemSummary>(payload, SummaryViolation);
+  DecodeEveryRegistered(payload, AllRequestTypes{});
   const std::string message = DecodeErrorMessage(payload);
   FUZZ_CHECK(message.size() <= kMaxErrorMessageBytes);
   if (!message.empty()) {
