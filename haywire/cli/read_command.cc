@@ -8,9 +8,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -85,13 +87,23 @@ class Sink {
   int address_width_;
 };
 
-// --direct: the ranges read from the RAM file (guest_physical.h), a
-// chunk at a time.
-int ReadRangesDirect(Client& client, const LiveSession& session, uint32_t pid,
-                     const std::vector<Range>& ranges, int fd, bool hexdump) {
-  absl::StatusOr<RamLayout> layout = CalibrateRamLayout(client, session);
-  if (!layout.ok()) return FailWith(layout.status());
-  constexpr uint64_t kChunk = 16 << 20;
+// What one step of a read brought: `bytes` at the start of the buffer,
+// and, when the read stopped, where, why (the words after the address)
+// and what to try.
+struct Step {
+  uint64_t bytes = 0;
+  std::optional<uint64_t> stopped_at;
+  std::string why;
+  std::string hint;
+};
+// Reads up to `remaining` bytes at `address` into `buffer` (resized as
+// needed).
+using StepReader = absl::FunctionRef<absl::StatusOr<Step>(
+    uint64_t address, uint64_t remaining, std::string* buffer)>;
+
+// Writes `ranges` of process `pid` to `fd`, a step at a time; the exit code.
+int CopyRanges(uint32_t pid, const std::vector<Range>& ranges, int fd,
+               bool hexdump, StepReader read) {
   const Range& last = ranges.back();
   Sink sink(fd, hexdump, HexdumpAddressWidth(last.address + last.length));
   std::string buffer;
@@ -99,10 +111,7 @@ int ReadRangesDirect(Client& client, const LiveSession& session, uint32_t pid,
   for (const Range& range : ranges) {
     for (uint64_t done = 0; done < range.length;) {
       const uint64_t address = range.address + done;
-      const uint64_t n = std::min(kChunk, range.length - done);
-      buffer.resize(n);
-      absl::StatusOr<DirectRead> got =
-          ReadDirect(client, session, *layout, pid, address, n, buffer.data());
+      absl::StatusOr<Step> got = read(address, range.length - done, &buffer);
       if (!got.ok()) return FailWith(got.status());
       if (!sink.Write(address, absl::string_view(buffer.data(), got->bytes))) {
         return Fail(
@@ -115,13 +124,12 @@ int ReadRangesDirect(Client& client, const LiveSession& session, uint32_t pid,
         return Fail(
             ExitCode::kMemoryFault,
             absl::StrCat("cannot read process ", pid, "'s memory at 0x",
-                         absl::Hex(*got->stopped_at), " directly: its page is ",
-                         got->why, "; ",
+                         absl::Hex(*got->stopped_at), got->why, "; ",
                          total == 0 ? std::string("nothing was read before it")
                                     : absl::StrCat("the ", total,
                                                    " bytes before it were "
                                                    "written"),
-                         " (without --direct the companion reads it)"));
+                         got->hint));
       }
     }
   }
@@ -130,6 +138,30 @@ int ReadRangesDirect(Client& client, const LiveSession& session, uint32_t pid,
                 absl::StrCat("--out=", FLAGS_out, ": ", std::strerror(errno)));
   }
   return ExitCodeValue(ExitCode::kOk);
+}
+
+// --direct: from the RAM file (guest_physical.h), 16 MiB at a time.
+int ReadRangesDirect(Client& client, const LiveSession& session, uint32_t pid,
+                     const std::vector<Range>& ranges, int fd, bool hexdump) {
+  absl::StatusOr<RamLayout> layout = CalibrateRamLayout(client, session);
+  if (!layout.ok()) return FailWith(layout.status());
+  constexpr uint64_t kChunk = 16 << 20;
+  return CopyRanges(
+      pid, ranges, fd, hexdump,
+      [&](uint64_t address, uint64_t remaining,
+          std::string* buffer) -> absl::StatusOr<Step> {
+        const uint64_t n = std::min(kChunk, remaining);
+        buffer->resize(n);
+        absl::StatusOr<DirectRead> got = ReadDirect(
+            client, session, *layout, pid, address, n, buffer->data());
+        if (!got.ok()) return got.status();
+        Step step{got->bytes, got->stopped_at, "", ""};
+        if (got->stopped_at.has_value()) {
+          step.why = absl::StrCat(" directly: its page is ", got->why);
+          step.hint = " (without --direct the companion reads it)";
+        }
+        return step;
+      });
 }
 
 int RunRead(const std::vector<std::string>& args) {
@@ -212,45 +244,25 @@ int RunRead(const std::vector<std::string>& args) {
   }
   // Without windows the first ReadMemory says so (kVersionMismatch).
   const uint64_t window = client.bulk_window_capacity();
-  const Range& last = ranges.back();
-  Sink sink(fd, format == "hexdump",
-            HexdumpAddressWidth(last.address + last.length));
-  std::string buffer(window, '\0');
-  uint64_t total = 0;
-  for (const Range& range : ranges) {
-    for (uint64_t done = 0; done < range.length;) {
-      const uint64_t address = range.address + done;
-      absl::StatusOr<ReadMemoryResponse> got =
-          client.ReadMemory(pid, address, range.length - done, buffer.data());
-      if (!got.ok()) return FailWith(got.status());
-      if (!sink.Write(address, absl::string_view(buffer.data(), got->bytes))) {
-        return Fail(
-            ExitCode::kFailure,
-            absl::StrCat("cannot write the output: ", std::strerror(errno)));
-      }
-      done += got->bytes;
-      total += got->bytes;
-      if (got->fault_address.has_value()) {
-        return Fail(
-            ExitCode::kMemoryFault,
-            absl::StrCat(
-                "cannot read process ", pid, "'s memory at 0x",
-                absl::Hex(*got->fault_address), " (",
-                std::strerror(static_cast<int>(got->error.value_or(EFAULT))),
-                "): not mapped or not readable; ",
-                total == 0 ? std::string("nothing was read before it")
-                           : absl::StrCat("the ", total,
-                                          " bytes before it were "
-                                          "written"),
-                " (haywire maps ", pid, " shows the mappings)"));
-      }
-    }
-  }
-  if (fd != STDOUT_FILENO && ::close(fd) != 0) {
-    return Fail(ExitCode::kFailure,
-                absl::StrCat("--out=", FLAGS_out, ": ", std::strerror(errno)));
-  }
-  return ExitCodeValue(ExitCode::kOk);
+  return CopyRanges(
+      pid, ranges, fd, format == "hexdump",
+      [&](uint64_t address, uint64_t remaining,
+          std::string* buffer) -> absl::StatusOr<Step> {
+        buffer->resize(window);
+        absl::StatusOr<ReadMemoryResponse> got =
+            client.ReadMemory(pid, address, remaining, buffer->data());
+        if (!got.ok()) return got.status();
+        Step step{got->bytes, got->fault_address, "", ""};
+        if (got->fault_address.has_value()) {
+          step.why = absl::StrCat(
+              " (",
+              std::strerror(static_cast<int>(got->error.value_or(EFAULT))),
+              "): not mapped or not readable");
+          step.hint =
+              absl::StrCat(" (haywire maps ", pid, " shows the mappings)");
+        }
+        return step;
+      });
 }
 
 }  // namespace
