@@ -21,12 +21,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "glog/logging.h"
-#include "guest/memory_search.h"
 #include "guest/smaps_reader.h"
 #include "haywire/protocol/message_codec.h"
 #include "haywire/protocol/requests.h"
 #include "haywire/protocol/wire_format.h"
 #include "haywire/util/clock.h"
+#include "haywire/util/mapping_search.h"
 
 namespace haywire {
 

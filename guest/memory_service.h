@@ -16,13 +16,13 @@
 //                   where and why (served only with bulk windows).
 //   SEARCH_MEMORY   naming a pid and a pattern: opens smaps into a new
 //                   iterator and searches the readable mappings a block
-//                   at a time (memory_search.h), answering with the hits
-//                   that fit one response page, or what it found within
-//                   the budget, and kResponseMore while mappings remain;
-//                   naming the iterator too: the next chunk. Pseudo
-//                   mappings the kernel never lets a process read
-//                   ([vvar], [vsyscall]) and anonymous mappings with no
-//                   page resident or swapped (only zeros) are not
+//                   at a time (haywire/util/mapping_search.h), answering
+//                   with the hits that fit one response page, or what it
+//                   found within the budget, and kResponseMore while
+//                   mappings remain; naming the iterator too: the next
+//                   chunk. Pseudo mappings the kernel never lets a process
+//                   read ([vvar], [vsyscall]) and anonymous mappings with
+//                   no page resident or swapped (only zeros) are not
 //                   searched.
 //   WRITE_MEMORY    only after AllowWrites(): the request's bytes written
 //                   into the process with process_vm_writev (so only

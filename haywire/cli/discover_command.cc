@@ -11,9 +11,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "haywire/cli/host_flags.h"
+#include "haywire/format/ram_layout_format.h"
+#include "haywire/host/client.h"
 #include "haywire/host/discovery.h"
+#include "haywire/host/guest_physical.h"
 #include "haywire/host/live_session.h"
 #include "haywire/host/ram_file.h"
+#include "haywire/protocol/layout.h"
 #include "haywire/util/json_writer.h"
 #include "haywire/util/terminal_text.h"
 
@@ -47,8 +51,42 @@ std::string AuthOf(const AuthResults& auth, const SessionReport& s) {
   return it == auth.end() ? "unchecked" : it->second;
 }
 
+// The chosen session's RAM layout (ram_layout.h), calibrated through its
+// companion, or why there is none.
+struct LayoutFound {
+  std::optional<RamLayout> layout;
+  std::string error;
+};
+
+LayoutFound CalibrateChosen(const std::shared_ptr<RamFile>& file,
+                            const SessionReport& report, bool keyed) {
+  LayoutFound found;
+  if (!file->writable()) {
+    found.error = "the RAM file is not writable by this user";
+    return found;
+  }
+  if ((report.identity.capabilities & kCapPageMap) == 0) {
+    found.error = "the companion does not translate pages (GET_PAGE_MAP)";
+    return found;
+  }
+  LiveSession session;
+  session.file = file;
+  session.report = report;
+  session.region = RegionInFile(*file, report.pages);
+  if (keyed) session.auth = AuthOutcome::kAuthenticated;
+  Client client(&session, ClientOptionsFromFlags());
+  absl::StatusOr<RamLayout> layout = CalibrateRamLayout(client, session);
+  if (layout.ok()) {
+    found.layout = *std::move(layout);
+  } else {
+    found.error = std::string(layout.status().message());
+  }
+  return found;
+}
+
 void WriteJson(const Discovery& d, const SessionReport* chosen,
-               absl::Duration total, const AuthResults& auth) {
+               absl::Duration total, const AuthResults& auth,
+               const LayoutFound& layout) {
   JsonWriter json(JsonWriter::Style::kPretty);
   json.BeginObject();
   json.Key("mem_file").String(d.path);
@@ -105,13 +143,21 @@ void WriteJson(const Discovery& d, const SessionReport* chosen,
   } else {
     json.Null();
   }
+  json.Key("ram_layout");
+  if (layout.layout.has_value()) {
+    WriteRamLayoutJson(*layout.layout, &json);
+  } else {
+    json.Null();
+  }
+  if (!layout.error.empty()) json.Key("ram_layout_error").String(layout.error);
   json.EndObject();
   absl::StatusOr<std::string> out = std::move(json).Finish();
   std::printf("%s\n", out.ok() ? out->c_str() : "{}");
 }
 
 void WriteText(const Discovery& d, const SessionReport* chosen,
-               absl::Duration total, const AuthResults& auth) {
+               absl::Duration total, const AuthResults& auth,
+               const LayoutFound& layout) {
   std::printf(
       "%s: %llu pages (%s), %zu session%s\n", TerminalSafe(d.path).c_str(),
       static_cast<unsigned long long>(d.stats.pages_in_file),
@@ -137,6 +183,13 @@ void WriteText(const Discovery& d, const SessionReport* chosen,
         &s == chosen ? "  <- using" : "");
     if (!auth.empty()) {
       std::printf("  key: %s\n", AuthOf(auth, s).c_str());
+    }
+    if (&s == chosen && layout.layout.has_value()) {
+      std::printf("  guest RAM: %s\n",
+                  RamLayoutSummary(*layout.layout).c_str());
+    } else if (&s == chosen && !layout.error.empty()) {
+      std::printf("  guest RAM layout unknown: %s\n",
+                  TerminalSafe(layout.error).c_str());
     }
     if (!s.pages.conflicting_indices.empty()) {
       std::printf("  page %s found more than once: not usable\n",
@@ -196,10 +249,15 @@ int RunDiscover(const std::vector<std::string>&) {
       return FailWith(s);
     }
   }
-  // Read-only, unless a key means challenging the live sessions.
+  // Read-write, to challenge the live sessions (with a key) and calibrate
+  // the chosen one's RAM layout; without a key a read-only file is enough
+  // to discover.
   const bool keyed = static_cast<bool>(options.challenge);
   absl::StatusOr<std::unique_ptr<RamFile>> opened =
-      RamFile::Open(options.mem_file, /*writable=*/keyed);
+      RamFile::Open(options.mem_file, /*writable=*/true);
+  if (!opened.ok() && !keyed) {
+    opened = RamFile::Open(options.mem_file, /*writable=*/false);
+  }
   if (!opened.ok()) return FailWith(opened.status());
   const std::shared_ptr<RamFile> file = *std::move(opened);
   absl::StatusOr<Discovery> discovery = Discover(*file, options.discover);
@@ -217,6 +275,8 @@ int RunDiscover(const std::vector<std::string>&) {
   } else {
     chosen = ChooseSession(*discovery, options.session_id);
   }
+  LayoutFound layout;
+  if (chosen.ok()) layout = CalibrateChosen(file, **chosen, keyed);
   const absl::Duration total = absl::Now() - start;
   if (chosen.ok()) {
     // Later commands (ps, info, watch) start from this page table.
@@ -228,9 +288,9 @@ int RunDiscover(const std::vector<std::string>&) {
   }
   const SessionReport* picked = chosen.ok() ? *chosen : nullptr;
   if (FLAGS_json) {
-    WriteJson(*discovery, picked, total, auth);
+    WriteJson(*discovery, picked, total, auth, layout);
   } else {
-    WriteText(*discovery, picked, total, auth);
+    WriteText(*discovery, picked, total, auth, layout);
   }
   std::fflush(stdout);
   if (!chosen.ok()) return FailWith(chosen.status());
@@ -263,6 +323,12 @@ Command DiscoverCommand() {
       "it does not hold this one, no-answer); only a session that proves "
       "the key is used, even when it is the only one (exit 14 when none "
       "does).\n\n"
+      "For the session it uses, discover also asks the companion where its "
+      "region pages lie in guest-physical memory and, from where it found "
+      "them in the file, derives the RAM file's layout (x86 pc/q35 or arm64 "
+      "virt; what read --direct and grep --direct use): --json's "
+      "ram_layout, with how many region pages confirmed it, or "
+      "ram_layout_error.\n\n"
       "Only data extents of the file are read, in large populated chunks; "
       "--verbose says how long the scan took. The live session's page table "
       "is cached so that ps, info and watch connect without rescanning.\n\n"

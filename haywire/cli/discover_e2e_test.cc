@@ -105,6 +105,18 @@ TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsJson) {
   EXPECT_EQ((*decoy)["live"].as_bool(), false) << *decoy;
   EXPECT_EQ((*decoy)["chosen"].as_bool(), false) << *decoy;
   EXPECT_NE((*decoy)["session_id"].as_string(), live_id);
+
+  // The chosen session's companion placed every region page: a simulated
+  // guest's frames are its pages' file offsets, so the layout is x86's,
+  // from guest-physical 0 at file offset 0.
+  const JsonValue& layout = doc["ram_layout"];
+  ASSERT_TRUE(layout.is_object()) << doc;
+  EXPECT_EQ(layout["confirming_pairs"].as_uint(), kRegionPages) << layout;
+  ASSERT_TRUE(layout["segments"].is_array()) << layout;
+  ASSERT_GE(layout["segments"].size(), 1u) << layout;
+  EXPECT_EQ(layout["segments"].at(0)["guest_physical"].as_string(), "0x0");
+  EXPECT_EQ(layout["segments"].at(0)["file_offset"].as_string(), "0x0");
+  EXPECT_TRUE(doc["ram_layout_error"].is_null()) << doc;
 }
 
 TEST(DiscoverE2eTest, ReportsLiveSessionAndStaleDecoyAsText) {

@@ -15,6 +15,8 @@
 #include "gflags/gflags.h"
 #include "haywire/cli/host_flags.h"
 #include "haywire/format/search_hit_format.h"
+#include "haywire/host/direct_search.h"
+#include "haywire/host/guest_physical.h"
 #include "haywire/host/memory_search.h"
 #include "haywire/util/hex_bytes.h"
 
@@ -23,6 +25,7 @@ DEFINE_bool(hex, false,
             "text; the context is shown in hex too.");
 DEFINE_uint64(max_count, 0,
               "Stop after this many hits, like grep -m (0: every hit).");
+DECLARE_bool(direct);  // read_command.cc
 
 namespace haywire {
 namespace {
@@ -66,19 +69,28 @@ int RunGrep(const std::vector<std::string>& args) {
   MemorySearchOptions options;
   options.max_hits = FLAGS_max_count;
   bool first = true;
-  absl::StatusOr<MemorySearchSummary> summary = SearchMemory(
-      client, pid, pattern, options, [&](const MemorySearchHit& hit) {
-        const SearchHitView view{hit.address, hit.mapping, hit.before, pattern,
-                                 hit.after};
-        if (FLAGS_json) {
-          output_ok =
-              WriteAll(absl::StrCat(first ? "\n" : ",\n", SearchHitJson(view)));
-        } else {
-          output_ok = WriteAll(SearchHitLine(view, FLAGS_hex, color));
-        }
-        first = false;
-        return output_ok;  // a closed pipe ends the search
-      });
+  auto on_hit = [&](const MemorySearchHit& hit) {
+    const SearchHitView view{hit.address, hit.mapping, hit.before, pattern,
+                             hit.after};
+    if (FLAGS_json) {
+      output_ok =
+          WriteAll(absl::StrCat(first ? "\n" : ",\n", SearchHitJson(view)));
+    } else {
+      output_ok = WriteAll(SearchHitLine(view, FLAGS_hex, color));
+    }
+    first = false;
+    return output_ok;  // a closed pipe ends the search
+  };
+  absl::StatusOr<MemorySearchSummary> summary;
+  if (FLAGS_direct) {
+    absl::StatusOr<DirectReader> reader =
+        DirectReader::Create(client, (*connection)->session, pid);
+    summary = reader.ok()
+                  ? SearchMemoryDirect(*reader, pattern, options, on_hit)
+                  : reader.status();
+  } else {
+    summary = SearchMemory(client, pid, pattern, options, on_hit);
+  }
   if (!summary.ok()) {
     std::fflush(stdout);
     return FailWith(summary.status());
@@ -106,7 +118,8 @@ Command GrepCommand() {
   command.summary =
       "Find a string or bytes in a guest process's memory (like grep -boa)";
   command.usage =
-      "[--mem-file=PATH] [--hex] [--max-count=N] [--json] PID PATTERN";
+      "[--mem-file=PATH] [--hex] [--max-count=N] [--direct] [--json] PID "
+      "PATTERN";
   command.help =
       "Searches every readable mapping of a guest process for PATTERN (text "
       "as given, or with --hex bytes such as 'de ad be ef'; 1 to 256 "
@@ -118,6 +131,13 @@ Command GrepCommand() {
       "space. Hits do not overlap and lie within one mapping each; memory "
       "the kernel will not let the companion read is skipped (counted in "
       "--json's unreadable_bytes).\n\n"
+      "--direct searches the RAM file instead: the companion only lists the "
+      "mappings and translates their pages to guest-physical frames, and "
+      "the host reads and searches the pages that are in guest RAM itself "
+      "(the guest does almost no work). Pages not in guest RAM (never "
+      "touched, swapped out) are skipped and counted as unreadable, and "
+      "mappings with nothing resident are not searched; without --direct "
+      "the companion also reads swapped pages. Not in a simulated guest.\n\n"
       "--json prints {\"pid\": N, \"pattern\": \"hex\", \"hits\": "
       "[{\"address\": \"0x...\", \"mapping\": \"[heap]\", "
       "\"mapping_start\": \"0x...\", \"mapping_offset\": N, \"perms\": "
@@ -132,11 +152,13 @@ Command GrepCommand() {
   command.flags = HostFlagNames();
   command.flags.push_back("hex");
   command.flags.push_back("max_count");
+  command.flags.push_back("direct");
   command.exit_codes = {ExitCode::kOk,
                         ExitCode::kNoMatch,
                         ExitCode::kUsage,
                         ExitCode::kNoSuchProcess,
                         ExitCode::kVersionMismatch,
+                        ExitCode::kTimeout,
                         ExitCode::kGuestError};
   command.min_args = 2;
   command.max_args = 2;

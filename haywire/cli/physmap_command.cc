@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "haywire/cli/host_flags.h"
+#include "haywire/format/ram_layout_format.h"
 #include "haywire/host/guest_physical.h"
 #include "haywire/host/physical_map.h"
 #include "haywire/util/json_writer.h"
@@ -20,30 +21,13 @@ namespace {
 
 std::string HexText(uint64_t v) { return absl::StrCat("0x", absl::Hex(v)); }
 
-void LayoutJson(const RamLayout& layout, JsonWriter* json) {
-  json->BeginObject();
-  json->Key("machine").String(layout.machine);
-  json->Key("partial").Bool(layout.partial);
-  json->Key("confirming_pairs").Uint(layout.confirming_pairs);
-  json->Key("segments").BeginArray();
-  for (const RamSegment& s : layout.segments) {
-    json->BeginObject();
-    json->Key("guest_physical").String(HexText(s.guest_physical));
-    json->Key("file_offset").String(HexText(s.file_offset));
-    json->Key("bytes").Uint(s.bytes);
-    json->EndObject();
-  }
-  json->EndArray();
-  json->EndObject();
-}
-
 std::string Json(const PhysicalMap& map, const RamLayout& layout) {
   JsonWriter json(JsonWriter::Style::kPretty);
   json.BeginObject();
   json.Key("pid").Uint(map.pid);
   json.Key("page_bytes").Uint(map.page_bytes);
   json.Key("ram_layout");
-  LayoutJson(layout, &json);
+  WriteRamLayoutJson(layout, &json);
   json.Key("mappings").BeginArray();
   for (const PhysicalMapping& pm : map.mappings) {
     json.BeginObject();
@@ -77,11 +61,7 @@ std::string Json(const PhysicalMap& map, const RamLayout& layout) {
 }
 
 std::string Table(const PhysicalMap& map, const RamLayout& layout) {
-  std::string out = absl::StrFormat(
-      "guest RAM: %s, %d segment%s%s; %d region pages agree\n", layout.machine,
-      layout.segments.size(), layout.segments.size() == 1 ? "" : "s",
-      layout.partial ? " (above 2 GiB not yet placed)" : "",
-      layout.confirming_pairs);
+  std::string out = absl::StrCat("guest RAM: ", RamLayoutSummary(layout), "\n");
   absl::StrAppendFormat(&out, "%-16s %10s %8s %8s %8s  %-18s %s\n", "Address",
                         "Kbytes", "Present", "Swapped", "Absent", "First frame",
                         "Mapping");

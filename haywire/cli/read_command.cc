@@ -32,10 +32,11 @@ DEFINE_string(mapping, "",
               "instead of ADDR and LEN.");
 DECLARE_string(out);  // keygen_command.cc
 DEFINE_bool(direct, false,
-            "Read the bytes straight from the RAM file: the companion only "
-            "says where the process's pages lie in guest-physical memory. "
-            "Pages not in guest RAM (never touched, swapped out) stop the "
-            "read; without --direct the companion reads them.");
+            "read, grep: take the bytes straight from the RAM file; the "
+            "companion only says where the process's pages lie in "
+            "guest-physical memory. Pages not in guest RAM (never touched, "
+            "swapped out) stop a read and are skipped by a search; without "
+            "--direct the companion reads them.");
 DEFINE_string(format, "",
               "hexdump (like xxd, the default on a terminal and with "
               "neither --out nor a pipe) or raw (the bytes themselves; the "
@@ -143,8 +144,9 @@ int CopyRanges(uint32_t pid, const std::vector<Range>& ranges, int fd,
 // --direct: from the RAM file (guest_physical.h), 16 MiB at a time.
 int ReadRangesDirect(Client& client, const LiveSession& session, uint32_t pid,
                      const std::vector<Range>& ranges, int fd, bool hexdump) {
-  absl::StatusOr<RamLayout> layout = CalibrateRamLayout(client, session);
-  if (!layout.ok()) return FailWith(layout.status());
+  absl::StatusOr<DirectReader> reader =
+      DirectReader::Create(client, session, pid);
+  if (!reader.ok()) return FailWith(reader.status());
   constexpr uint64_t kChunk = 16 << 20;
   return CopyRanges(
       pid, ranges, fd, hexdump,
@@ -152,8 +154,8 @@ int ReadRangesDirect(Client& client, const LiveSession& session, uint32_t pid,
           std::string* buffer) -> absl::StatusOr<Step> {
         const uint64_t n = std::min(kChunk, remaining);
         buffer->resize(n);
-        absl::StatusOr<DirectRead> got = ReadDirect(
-            client, session, *layout, pid, address, n, buffer->data());
+        absl::StatusOr<DirectRead> got =
+            reader->Read(address, n, buffer->data());
         if (!got.ok()) return got.status();
         Step step{got->bytes, got->stopped_at, "", ""};
         if (got->stopped_at.has_value()) {

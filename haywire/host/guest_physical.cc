@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "haywire/host/failure.h"
@@ -76,55 +77,72 @@ absl::StatusOr<RamLayout> CalibrateRamLayout(Client& client,
   return layout;
 }
 
-absl::StatusOr<DirectRead> ReadDirect(Client& client,
-                                      const LiveSession& session,
-                                      const RamLayout& layout, uint32_t pid,
-                                      uint64_t address, uint64_t length,
-                                      char* out) {
-  DirectRead result;
-  if (length == 0) return result;
-  // The guest's page size, from a first translation of the first page.
+absl::StatusOr<uint32_t> GuestPageBytes(Client& client, uint32_t pid) {
   absl::StatusOr<PageMapEntries> probe = FetchPageMap(client, pid, 0, 1);
   if (!probe.ok()) return probe.status();
-  const uint64_t pb = probe->page_bytes;
-  const uint64_t first_page = address / pb;
-  const uint64_t last_page = (address + (length - 1)) / pb;
-  const uint64_t pages = last_page - first_page + 1;
-  absl::StatusOr<PageMapEntries> before =
-      FetchPageMap(client, pid, first_page, pages);
-  if (!before.ok()) return before.status();
-  if (before->page_bytes != pb || before->entries.size() != pages) {
-    return Broken("changed its page size or came short");
+  return probe->page_bytes;
+}
+
+absl::StatusOr<DirectReader> DirectReader::Create(Client& client,
+                                                  const LiveSession& session,
+                                                  uint32_t pid) {
+  absl::StatusOr<RamLayout> layout = CalibrateRamLayout(client, session);
+  if (!layout.ok()) return layout.status();
+  absl::StatusOr<uint32_t> page_bytes = GuestPageBytes(client, pid);
+  if (!page_bytes.ok()) return page_bytes.status();
+  return DirectReader(client, session, *std::move(layout), pid, *page_bytes);
+}
+
+DirectReader::DirectReader(Client& client, const LiveSession& session,
+                           RamLayout layout, uint32_t pid, uint32_t page_bytes)
+    : client_(client),
+      session_(session),
+      layout_(std::move(layout)),
+      pid_(pid),
+      page_bytes_(page_bytes) {}
+
+PageState DirectReader::Place(uint64_t entry, uint64_t* file_offset) const {
+  if ((entry & kPageMapPresent) == 0) {
+    return (entry & kPageMapSwapped) != 0 ? PageState::kSwapped
+                                          : PageState::kNotPresent;
   }
-  // Where each page's bytes lie in the file, or why they cannot be read.
-  auto place = [&](uint64_t entry,
-                   std::string* why) -> std::optional<uint64_t> {
-    if ((entry & kPageMapPresent) == 0) {
-      *why = (entry & kPageMapSwapped) != 0 ? "swapped out"
-                                            : "not present in guest RAM";
-      return std::nullopt;
+  const uint64_t pb = page_bytes_;
+  const uint64_t physical = (entry & kPageMapFrameMask) * pb;
+  const std::optional<uint64_t> first = layout_.FileOffset(physical);
+  const std::optional<uint64_t> last = layout_.FileOffset(physical + pb - 1);
+  if (!first.has_value() || !last.has_value() || *last - *first != pb - 1 ||
+      *first + pb > session_.file->size()) {
+    return PageState::kOutsideRam;
+  }
+  *file_offset = *first;
+  return PageState::kRead;
+}
+
+absl::Status DirectReader::ReadPlaced(uint64_t first_page, uint64_t address,
+                                      uint64_t length,
+                                      const std::vector<Placed>& placed,
+                                      char* out) const {
+  const uint64_t pb = page_bytes_;
+  const uint64_t last_byte = address + (length - 1);
+  for (size_t i = 0; i < placed.size();) {
+    size_t j = i + 1;
+    while (j < placed.size() && placed[j].k == placed[j - 1].k + 1 &&
+           placed[j].file_offset == placed[j - 1].file_offset + pb) {
+      ++j;
     }
-    const uint64_t physical = (entry & kPageMapFrameMask) * pb;
-    std::optional<uint64_t> offset = layout.FileOffset(physical);
-    if (!offset.has_value() ||
-        !layout.FileOffset(physical + pb - 1).has_value() ||
-        *offset + pb > session.file->size()) {
-      *why = absl::StrCat("at guest-physical 0x", absl::Hex(physical),
-                          ", outside the guest RAM the layout places");
-      return std::nullopt;
-    }
-    return offset;
-  };
-  // Reads the part of page k that the range covers.
-  auto read_page = [&](uint64_t k, uint64_t file_offset) -> absl::Status {
-    const uint64_t page_start = (first_page + k) * pb;
-    const uint64_t from = std::max(page_start, address);
-    const uint64_t to = std::min(page_start + pb, address + length);
+    // The run's bytes within the range (inclusive ends: the range may end
+    // at the top of the address space).
+    const uint64_t run_start = (first_page + placed[i].k) * pb;
+    const uint64_t run_last = run_start + ((j - i) * pb - 1);
+    const uint64_t from = std::max(run_start, address);
+    const uint64_t to_last = std::min(run_last, last_byte);
+    const uint64_t bytes = to_last - from + 1;
     uint64_t done = 0;
-    while (done < to - from) {
-      const ssize_t n = ::pread(
-          session.file->fd(), out + (from - address) + done, to - from - done,
-          static_cast<off_t>(file_offset + (from - page_start) + done));
+    while (done < bytes) {
+      const ssize_t n = ::pread(session_.file->fd(),
+                                out + (from - address) + done, bytes - done,
+                                static_cast<off_t>(placed[i].file_offset +
+                                                   (from - run_start) + done));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         return absl::InternalError(
@@ -133,57 +151,106 @@ absl::StatusOr<DirectRead> ReadDirect(Client& client,
       }
       done += static_cast<uint64_t>(n);
     }
-    return absl::OkStatus();
+    i = j;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PagesRead> DirectReader::ReadPresent(uint64_t address,
+                                                    uint64_t length,
+                                                    char* out) {
+  PagesRead result;
+  if (length == 0) return result;
+  const uint64_t pb = page_bytes_;
+  const uint64_t first_page = address / pb;
+  const uint64_t pages = (address + (length - 1)) / pb - first_page + 1;
+  result.first_page = first_page;
+  auto translate = [&]() -> absl::StatusOr<std::vector<uint64_t>> {
+    absl::StatusOr<PageMapEntries> got =
+        FetchPageMap(client_, pid_, first_page, pages);
+    if (!got.ok()) return got.status();
+    if (got->page_bytes != pb || got->entries.size() != pages) {
+      return Broken("changed its page size or came short");
+    }
+    return std::move(got->entries);
   };
-  std::vector<uint64_t> entries = before->entries;
-  uint64_t readable = pages;  // pages up to the first unreadable one
-  std::string why;
+  absl::StatusOr<std::vector<uint64_t>> entries = translate();
+  if (!entries.ok()) return entries.status();
+  result.entries = *std::move(entries);
+  result.states.resize(pages);
+  std::vector<Placed> placed;
   for (uint64_t k = 0; k < pages; ++k) {
-    std::optional<uint64_t> offset = place(entries[k], &why);
-    if (!offset.has_value()) {
-      readable = k;
-      break;
-    }
-    if (absl::Status s = read_page(k, *offset); !s.ok()) return s;
+    uint64_t offset = 0;
+    result.states[k] = Place(result.entries[k], &offset);
+    if (result.states[k] == PageState::kRead) placed.push_back({k, offset});
   }
-  // Translate again; read again what moved, until nothing does.
-  for (int round = 0;; ++round) {
-    absl::StatusOr<PageMapEntries> after =
-        FetchPageMap(client, pid, first_page, readable);
+  if (absl::Status s = ReadPlaced(first_page, address, length, placed, out);
+      !s.ok()) {
+    return s;
+  }
+  // Translate again; read again what moved, until nothing read last did.
+  constexpr uint64_t kIdentity = kPageMapPresent | kPageMapFrameMask;
+  for (int round = 0; !placed.empty(); ++round) {
+    absl::StatusOr<std::vector<uint64_t>> after = translate();
     if (!after.ok()) return after.status();
-    if (after->entries.size() != readable) {
-      return Broken("came short on the second translation");
-    }
-    std::vector<uint64_t> moved;
-    for (uint64_t k = 0; k < readable; ++k) {
-      if ((after->entries[k] & (kPageMapPresent | kPageMapFrameMask)) !=
-          (entries[k] & (kPageMapPresent | kPageMapFrameMask))) {
-        moved.push_back(k);
+    std::vector<Placed> moved;
+    for (const Placed& p : placed) {
+      const uint64_t now = (*after)[p.k];
+      if ((now & kIdentity) == (result.entries[p.k] & kIdentity)) continue;
+      result.entries[p.k] = now;
+      if (round == kMaxRereadRounds) {
+        result.states[p.k] = PageState::kKeptMoving;
+        continue;
       }
+      uint64_t offset = 0;
+      result.states[p.k] = Place(now, &offset);
+      if (result.states[p.k] == PageState::kRead)
+        moved.push_back({p.k, offset});
     }
-    if (moved.empty()) break;
-    if (round == kMaxRereadRounds) {
-      readable = moved.front();
-      why = "kept moving while it was read";
-      break;
+    if (absl::Status s = ReadPlaced(first_page, address, length, moved, out);
+        !s.ok()) {
+      return s;
     }
-    entries = after->entries;
-    for (uint64_t k : moved) {
-      std::optional<uint64_t> offset = place(entries[k], &why);
-      if (!offset.has_value()) {
-        readable = k;
-        break;
-      }
-      if (absl::Status s = read_page(k, *offset); !s.ok()) return s;
-      ++result.pages_read_again;
-    }
+    result.pages_read_again += moved.size();
+    placed = std::move(moved);
   }
-  const uint64_t end =
-      readable == pages ? address + length : (first_page + readable) * pb;
-  result.bytes = std::max(end, address) - address;
-  if (readable < pages) {
-    result.stopped_at = std::max((first_page + readable) * pb, address);
-    result.why = why;
+  return result;
+}
+
+std::string DirectReader::Why(const PagesRead& read, size_t k) const {
+  switch (read.states[k]) {
+    case PageState::kRead:
+      return "read";
+    case PageState::kNotPresent:
+      return "not present in guest RAM";
+    case PageState::kSwapped:
+      return "swapped out";
+    case PageState::kOutsideRam:
+      return absl::StrCat(
+          "at guest-physical 0x",
+          absl::Hex((read.entries[k] & kPageMapFrameMask) * page_bytes_),
+          ", outside the guest RAM the layout places");
+    case PageState::kKeptMoving:
+      return "kept moving while it was read";
+  }
+  return "unreadable";
+}
+
+absl::StatusOr<DirectRead> DirectReader::Read(uint64_t address, uint64_t length,
+                                              char* out) {
+  DirectRead result;
+  absl::StatusOr<PagesRead> pages = ReadPresent(address, length, out);
+  if (!pages.ok()) return pages.status();
+  result.bytes = length;
+  result.pages_read_again = pages->pages_read_again;
+  for (size_t k = 0; k < pages->states.size(); ++k) {
+    if (pages->states[k] == PageState::kRead) continue;
+    const uint64_t stop =
+        std::max((pages->first_page + k) * page_bytes_, address);
+    result.bytes = stop - address;
+    result.stopped_at = stop;
+    result.why = Why(*pages, k);
+    break;
   }
   return result;
 }

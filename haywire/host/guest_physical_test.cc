@@ -68,7 +68,7 @@ class GuestPhysicalTest : public ::testing::Test {
         entries.push_back(
             p >= kBase / kPage && k < process_.size() ? process_[k] : 0);
       }
-      if (move_page_ >= 0 && translations_ == 2) {
+      if (move_page_ >= 0 && translations_ == 1) {  // the first one
         process_[move_page_] = kPageMapPresent | moved_to_frame_;
       }
     }
@@ -121,8 +121,9 @@ TEST_F(GuestPhysicalTest, CalibratesAndReadsPlantedPagesExactly) {
   EXPECT_EQ(layout->confirming_pairs, companion_.page_offsets().size());
 
   std::string out(want.size() - 150, '\0');
-  absl::StatusOr<DirectRead> got = ReadDirect(
-      client, session, *layout, kPid, kBase + 100, out.size(), out.data());
+  DirectReader reader(client, session, *layout, kPid, kPage);
+  absl::StatusOr<DirectRead> got =
+      reader.Read(kBase + 100, out.size(), out.data());
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_FALSE(got->stopped_at.has_value());
   EXPECT_EQ(got->bytes, out.size());
@@ -140,8 +141,8 @@ TEST_F(GuestPhysicalTest, APageThatMovesIsReadAgainFromItsNewFrame) {
   absl::StatusOr<RamLayout> layout = CalibrateRamLayout(client, session);
   ASSERT_TRUE(layout.ok()) << layout.status();
   std::string out(2 * kPage, '\0');
-  absl::StatusOr<DirectRead> got =
-      ReadDirect(client, session, *layout, kPid, kBase, out.size(), out.data());
+  DirectReader reader(client, session, *layout, kPid, kPage);
+  absl::StatusOr<DirectRead> got = reader.Read(kBase, out.size(), out.data());
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_EQ(got->pages_read_again, 1u);
   EXPECT_TRUE(out == std::string(kPage, 'x') + std::string(kPage, 'z'));
@@ -168,14 +169,44 @@ TEST_F(GuestPhysicalTest, PagesNotInGuestRamStopTheRead) {
       process_ = {kPageMapPresent | frame, c.entry};
     }
     std::string out(2 * kPage, '\0');
-    absl::StatusOr<DirectRead> got = ReadDirect(client, session, *layout, kPid,
-                                                kBase, out.size(), out.data());
+    DirectReader reader(client, session, *layout, kPid, kPage);
+    absl::StatusOr<DirectRead> got = reader.Read(kBase, out.size(), out.data());
     ASSERT_TRUE(got.ok()) << got.status();
     EXPECT_EQ(got->bytes, kPage) << c.why;
     EXPECT_EQ(got->stopped_at, kBase + kPage);
     EXPECT_TRUE(absl::StrContains(got->why, c.why)) << got->why;
     EXPECT_EQ(out.substr(0, kPage), std::string(kPage, 'p'));
   }
+}
+
+TEST_F(GuestPhysicalTest, ReadPresentReadsEveryPageInRamAroundTheGaps) {
+  // Frames out of order (c before b) and a page not in RAM between.
+  const uint64_t a = PlantFrame('a');
+  const uint64_t c = PlantFrame('c');
+  const uint64_t b = PlantFrame('b');
+  process_ = {kPageMapPresent | a, 0, kPageMapPresent | b, kPageMapPresent | c,
+              kPageMapSwapped};
+  companion_.Start();
+  LiveSession session = companion_.Connect();
+  Client client(&session, Quick());
+  absl::StatusOr<DirectReader> reader =
+      DirectReader::Create(client, session, kPid);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ(reader->page_bytes(), kPage);
+  std::string out(5 * kPage, '-');
+  absl::StatusOr<PagesRead> got =
+      reader->ReadPresent(kBase, out.size(), out.data());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->first_page, kBase / kPage);
+  EXPECT_EQ(got->states,
+            (std::vector<PageState>{PageState::kRead, PageState::kNotPresent,
+                                    PageState::kRead, PageState::kRead,
+                                    PageState::kSwapped}));
+  EXPECT_TRUE(out == std::string(kPage, 'a') + std::string(kPage, '-') +
+                         std::string(kPage, 'b') + std::string(kPage, 'c') +
+                         std::string(kPage, '-'));
+  EXPECT_EQ(reader->Why(*got, 1), "not present in guest RAM");
+  EXPECT_EQ(reader->Why(*got, 4), "swapped out");
 }
 
 TEST_F(GuestPhysicalTest, AnAnswerClaimingMoreEntriesThanAskedFails) {

@@ -17,9 +17,9 @@ absl::StatusOr<PhysicalMap> MapPhysical(Client& client, uint32_t pid,
   PhysicalMap out;
   out.pid = pid;
   // The guest's page size, from one translation.
-  absl::StatusOr<PageMapEntries> probe = FetchPageMap(client, pid, 0, 1);
-  if (!probe.ok()) return probe.status();
-  out.page_bytes = probe->page_bytes;
+  absl::StatusOr<uint32_t> page_bytes = GuestPageBytes(client, pid);
+  if (!page_bytes.ok()) return page_bytes.status();
+  out.page_bytes = *page_bytes;
   const uint64_t pb = out.page_bytes;
   for (MemoryMapping& m : map->mappings) {
     PhysicalMapping pm;

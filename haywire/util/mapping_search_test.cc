@@ -1,6 +1,6 @@
 // Copyright 2026 The Haywire Authors.
 
-#include "guest/memory_search.h"
+#include "haywire/util/mapping_search.h"
 
 #include <cerrno>
 #include <cstring>

@@ -1,7 +1,8 @@
 // Copyright 2026 The Haywire Authors.
 //
 // MappingSearch: finds a byte pattern in one mapping of a process, a block
-// at a time, for SEARCH_MEMORY.
+// at a time: in the companion for SEARCH_MEMORY, on the host for
+// `grep --direct`.
 //
 // The search keeps one number between blocks, `next`: every hit that
 // starts below it has been reported. A block reads the mapping from a
@@ -16,9 +17,10 @@
 // Memory that cannot be read (a file mapping past the file's end, a page
 // the kernel will not hand out) is skipped a page at a time and counted;
 // the hits on either side of it are still found. The reader is a function,
-// so tests can search any bytes; the companion reads with process_vm_readv.
-#ifndef HAYWIRE_GUEST_MEMORY_SEARCH_H_
-#define HAYWIRE_GUEST_MEMORY_SEARCH_H_
+// so tests can search any bytes; the companion reads with process_vm_readv,
+// the host from the RAM file.
+#ifndef HAYWIRE_UTIL_MAPPING_SEARCH_H_
+#define HAYWIRE_UTIL_MAPPING_SEARCH_H_
 
 #include <cstdint>
 #include <string>
@@ -77,4 +79,4 @@ class MappingSearch {
 
 }  // namespace haywire
 
-#endif  // HAYWIRE_GUEST_MEMORY_SEARCH_H_
+#endif  // HAYWIRE_UTIL_MAPPING_SEARCH_H_
