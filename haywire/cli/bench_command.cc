@@ -17,6 +17,7 @@
 #include "gflags/gflags.h"
 #include "haywire/cli/host_flags.h"
 #include "haywire/cli/poll_flag.h"
+#include "haywire/cli/read_bench.h"
 #include "haywire/host/discovery.h"
 #include "haywire/util/clock.h"
 #include "haywire/util/json_writer.h"
@@ -184,6 +185,7 @@ int RunBench(const std::vector<std::string>&) {
   absl::StatusOr<std::unique_ptr<HostConnection>> connection =
       ConnectFromFlags();
   if (!connection.ok()) return FailWith(connection.status());
+  if (ReadBenchRequested()) return RunReadBench(**connection);
   const HostConnection& c = **connection;
   const uint32_t pid =
       FLAGS_info_pid != 0 ? FLAGS_info_pid : c.session.report.identity.pid;
@@ -262,7 +264,9 @@ Command BenchCommand() {
   command.summary = "Measure round trips to the companion";
   command.usage =
       "[--mem-file=PATH] [--requests=N] [--clients=N] [--poll=MODE] "
-      "[--keep-slot=false] [--json]";
+      "[--keep-slot=false] [--json]\n"
+      "       haywire bench --read-pid=PID [--read-mapping=NAME] "
+      "[--read-rounds=N] [--json]";
   command.help =
       "Measures round trips through the shared region against the live "
       "companion of --mem-file (a real VM, or guest-serve in simulated mode): "
@@ -278,17 +282,26 @@ Command BenchCommand() {
       "Like every haywire client, each keeps its slot between requests; "
       "--keep-slot=false measures claiming and freeing a slot every time. "
       "docs/PERFORMANCE.md explains the numbers and what limits them.\n\n"
+      "--read-pid=PID measures reads of a guest process's memory instead "
+      "(a real VM: a simulated guest's processes are not in its RAM file): "
+      "its --read-mapping (default its largest), read through the companion "
+      "(bulk windows, as `haywire read`), read straight from the RAM file "
+      "(as `haywire read --direct`), and a plain pread of as many bytes "
+      "from the RAM file (the floor), in --read-rounds interleaved rounds; "
+      "it prints each way's p50 and MiB/s and the direct read's speed "
+      "relative to the other two.\n\n"
       "--json prints {\"ping\": {\"p50_ns\", \"p90_ns\", \"p99_ns\", "
       "\"p999_ns\", \"max_ns\", \"min_ns\", \"mean_ns\", \"count\", "
       "\"per_second\"}, \"info\": {...}, \"clients\", \"requests\", ...}.\n\n"
       "Examples:\n"
       "  haywire bench\n"
       "  haywire bench --clients=4 --requests=100000 --json\n"
-      "  haywire bench --wake-trials=20 --wake-idle-ms=1000";
+      "  haywire bench --wake-trials=20 --wake-idle-ms=1000\n"
+      "  haywire bench --read-pid=412 --read-mapping=/dev/shm/vm-pagebeacon";
   command.flags = HostFlagNames();
-  for (const char* flag :
-       {"requests", "clients", "warmup", "info_pid", "wake_trials",
-        "wake_idle_ms", "keep_slot", "info"}) {
+  for (const char* flag : {"requests", "clients", "warmup", "info_pid",
+                           "wake_trials", "wake_idle_ms", "keep_slot", "info",
+                           "read_pid", "read_mapping", "read_rounds"}) {
     command.flags.push_back(flag);
   }
   command.run = RunBench;

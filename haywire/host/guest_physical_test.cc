@@ -61,14 +61,17 @@ class GuestPhysicalTest : public ::testing::Test {
       }
     } else {
       std::lock_guard<std::mutex> lock(mu_);
-      ++translations_;
+      bool covers_move = false;
       for (uint64_t p = r.first_page;
            p < r.first_page + r.pages && entries.size() < most; ++p) {
         const uint64_t k = p - kBase / kPage;
         entries.push_back(
             p >= kBase / kPage && k < process_.size() ? process_[k] : 0);
+        covers_move |= move_page_ >= 0 && p >= kBase / kPage &&
+                       k == static_cast<uint64_t>(move_page_);
       }
-      if (move_page_ >= 0 && translations_ == 1) {  // the first one
+      // The page moves right after its first translation.
+      if (covers_move && ++move_translations_ == 1) {
         process_[move_page_] = kPageMapPresent | moved_to_frame_;
       }
     }
@@ -99,8 +102,8 @@ class GuestPhysicalTest : public ::testing::Test {
   BulkWindowLayout windows_;
   std::mutex mu_;
   std::vector<uint64_t> process_;  // entries from kBase
-  int translations_ = 0;
   int move_page_ = -1;
+  int move_translations_ = 0;  // translations of move_page_
   uint64_t moved_to_frame_ = 0;
   bool lie_pages_ = false;
   uint64_t next_frame_ = 100;
@@ -207,6 +210,48 @@ TEST_F(GuestPhysicalTest, ReadPresentReadsEveryPageInRamAroundTheGaps) {
                          std::string(kPage, '-'));
   EXPECT_EQ(reader->Why(*got, 1), "not present in guest RAM");
   EXPECT_EQ(reader->Why(*got, 4), "swapped out");
+}
+
+TEST_F(GuestPhysicalTest, ALongReadTranslatesInWindowsAndRereadsMovedPages) {
+  // 2600 pages: more entries than one bulk window holds, so each
+  // translation takes several requests. Page 1500 is not in RAM; page
+  // 2100 moves between its first translation and its second.
+  constexpr size_t kPages = 2600;
+  std::string want(kPages * kPage, '-');
+  for (size_t k = 0; k < kPages; ++k) {
+    if (k == 1500) {
+      process_.push_back(0);
+      continue;
+    }
+    const char fill = static_cast<char>('A' + k % 26);
+    process_.push_back(kPageMapPresent | PlantFrame(fill));
+    want.replace(k * kPage, kPage, kPage, fill);
+  }
+  move_page_ = 2100;
+  moved_to_frame_ = PlantFrame('z');
+  want.replace(2100 * kPage, kPage, kPage, 'z');
+  companion_.Start();
+  LiveSession session = companion_.Connect();
+  Client client(&session, Quick());
+  absl::StatusOr<RamLayout> layout = CalibrateRamLayout(client, session);
+  ASSERT_TRUE(layout.ok()) << layout.status();
+  DirectReader reader(client, session, *layout, kPid, kPage);
+  std::string out(want.size(), '-');
+  absl::StatusOr<PagesRead> got =
+      reader.ReadPresent(kBase, out.size(), out.data());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->pages_read_again, 1u);
+  ASSERT_EQ(got->states.size(), kPages);
+  for (size_t k = 0; k < kPages; ++k) {
+    EXPECT_EQ(got->states[k],
+              k == 1500 ? PageState::kNotPresent : PageState::kRead)
+        << k;
+  }
+  EXPECT_TRUE(out == want);
+  // Page 2100 was translated before it was read, after (it had moved),
+  // and once more after it was read again.
+  std::lock_guard<std::mutex> lock(mu_);
+  EXPECT_EQ(move_translations_, 3);
 }
 
 TEST_F(GuestPhysicalTest, AnAnswerClaimingMoreEntriesThanAskedFails) {
