@@ -3,7 +3,6 @@
 #include "guest/command_line_service.h"
 
 #include <fcntl.h>
-#include <sodium.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,7 +10,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "glog/logging.h"
 #include "haywire/protocol/requests.h"
 
 namespace haywire {
@@ -25,8 +23,6 @@ void CommandLineService::RegisterWith(RequestRouter* router) {
   if (region_ == nullptr || !windows_.present()) return;
   // One byte past a window tells whether the command line goes on.
   buffer_.resize(windows_.capacity() + 1);
-  // Picks libsodium's fastest BLAKE2b for the digests; idempotent.
-  if (sodium_init() < 0) LOG(FATAL) << "libsodium cannot initialise";
   router->Handle<request::GetCommandLine>(
       [this](const CommandLineRequest& r, const RequestContext& c) {
         return Get(r, c);
@@ -76,11 +72,7 @@ HandlerResult CommandLineService::Get(const CommandLineRequest& request,
   CopyToWindow(*region_, windows_, context.slot, buffer_.data(),
                response.bytes);
   if (request.want_digest) {
-    response.digest.resize(CommandLineResponse::kDigestBytes);
-    crypto_generichash(reinterpret_cast<unsigned char*>(response.digest.data()),
-                       response.digest.size(),
-                       reinterpret_cast<const unsigned char*>(buffer_.data()),
-                       response.bytes, nullptr, 0);
+    response.digest = WindowDigestOf(context, buffer_.data(), response.bytes);
   }
   return Respond<request::GetCommandLine>(response);
 }

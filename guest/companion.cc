@@ -122,7 +122,9 @@ bool Companion::Serve(uint32_t slot_index) {
       handler_since_ns_.store(absl::ToUnixNanos(start),
                               std::memory_order_relaxed);
     }
-    result = router_->Dispatch(request_, malformed, &handled, deadline);
+    result =
+        router_->Dispatch(request_, malformed, &handled, deadline,
+                          channel != nullptr ? &channel->window_key : nullptr);
     handler_since_ns_.store(0, std::memory_order_relaxed);
   }
   // Single writer: a relaxed load and store, no read-modify-write needed.

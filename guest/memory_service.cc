@@ -3,7 +3,6 @@
 #include "guest/memory_service.h"
 
 #include <fcntl.h>
-#include <sodium.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -55,8 +54,6 @@ void MemoryService::RegisterWith(RequestRouter* router) {
   }
   if (region_ != nullptr && windows_.present()) {
     buffer_.resize(windows_.capacity());
-    // Picks libsodium's fastest BLAKE2b for the digests; idempotent.
-    if (sodium_init() < 0) LOG(FATAL) << "libsodium cannot initialise";
     router->Handle<request::ReadMemory>(
         [this](const ReadMemoryRequest& r, const RequestContext& c) {
           return Read(r, c);
@@ -146,11 +143,7 @@ HandlerResult MemoryService::Read(const ReadMemoryRequest& request,
     response.error = static_cast<uint32_t>(error != 0 ? error : EFAULT);
   }
   if (request.want_digest) {
-    response.digest.resize(ReadMemoryResponse::kDigestBytes);
-    crypto_generichash(reinterpret_cast<unsigned char*>(response.digest.data()),
-                       response.digest.size(),
-                       reinterpret_cast<const unsigned char*>(buffer_.data()),
-                       bytes, nullptr, 0);
+    response.digest = WindowDigestOf(context, buffer_.data(), bytes);
   }
   return Respond<request::ReadMemory>(response);
 }

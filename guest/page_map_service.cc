@@ -3,7 +3,6 @@
 #include "guest/page_map_service.h"
 
 #include <fcntl.h>
-#include <sodium.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,7 +11,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "glog/logging.h"
 #include "haywire/protocol/requests.h"
 
 namespace haywire {
@@ -28,8 +26,6 @@ PageMapService::PageMapService(std::string proc_root, const Region* region,
 void PageMapService::RegisterWith(RequestRouter* router) {
   if (region_ == nullptr || !windows_.present()) return;
   buffer_.resize(windows_.capacity() / kPageMapEntryBytes);
-  // Picks libsodium's fastest BLAKE2b for the digests; idempotent.
-  if (sodium_init() < 0) LOG(FATAL) << "libsodium cannot initialise";
   router->Handle<request::GetPageMap>(
       [this](const PageMapRequest& r, const RequestContext& c) {
         return Get(r, c);
@@ -143,11 +139,8 @@ HandlerResult PageMapService::Get(const PageMapRequest& request,
   response.page_bytes =
       static_cast<uint32_t>(request.pid == 0 ? kPageSize : page_bytes_);
   if (request.want_digest) {
-    response.digest.resize(PageMapResponse::kDigestBytes);
-    crypto_generichash(reinterpret_cast<unsigned char*>(response.digest.data()),
-                       response.digest.size(),
-                       reinterpret_cast<const unsigned char*>(bytes), length,
-                       nullptr, 0);
+    response.digest =
+        WindowDigestOf(context, reinterpret_cast<const char*>(bytes), length);
   }
   return Respond<request::GetPageMap>(response);
 }

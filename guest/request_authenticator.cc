@@ -63,11 +63,13 @@ HandlerResult RequestAuthenticator::Challenge(const Request& request,
       if (it->second.last_used < oldest->second.last_used) oldest = it;
     }
     auth::Wipe(absl::MakeSpan(oldest->second.key));
+    auth::Wipe(absl::MakeSpan(oldest->second.window_key));
     channels_.erase(oldest);
   }
   Channel& opened = channels_[params.channel_id];
   opened.id = params.channel_id;
   opened.key = auth::DeriveMessageKey(key_, params);
+  opened.window_key = auth::DeriveWindowKey(key_, params);
   opened.last_ticket = request.ticket;  // the challenge used this ticket
   opened.last_used = ++use_clock_;
   *channel = &opened;

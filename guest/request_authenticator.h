@@ -49,8 +49,9 @@ class RequestAuthenticator {
   struct Channel {
     uint64_t id = 0;
     auth::MessageKey key = {};
-    uint64_t last_ticket = 0;  // the highest ticket served
-    uint64_t last_used = 0;    // for LRU eviction
+    auth::MessageKey window_key = {};  // bulk window digests
+    uint64_t last_ticket = 0;          // the highest ticket served
+    uint64_t last_used = 0;            // for LRU eviction
   };
 
   // `beacon` is the first auth::kProvenBeaconBytes of the companion's

@@ -17,9 +17,19 @@ bool RequestRouter::RunsHandler(const Request& request, bool malformed) const {
          request.type < kMaxRequestTypes && handlers_[request.type];
 }
 
-HandlerResult RequestRouter::Dispatch(const Request& request, bool malformed,
-                                      bool* handler_ran,
-                                      absl::Time deadline) const {
+std::string WindowDigestOf(const RequestContext& context, const char* bytes,
+                           size_t length) {
+  if (context.window_key == nullptr) return "";
+  const auth::WindowDigest digest = auth::SipHash128(
+      *context.window_key,
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(bytes), length));
+  return std::string(reinterpret_cast<const char*>(digest.data()),
+                     digest.size());
+}
+
+HandlerResult RequestRouter::Dispatch(
+    const Request& request, bool malformed, bool* handler_ran,
+    absl::Time deadline, const auth::MessageKey* window_key) const {
   *handler_ran = false;
   if (malformed) {
     return ErrorResult(ResponseStatus::kBadRequest,
@@ -35,7 +45,7 @@ HandlerResult RequestRouter::Dispatch(const Request& request, bool malformed,
                                     request.type));
   }
   *handler_ran = true;
-  HandlerResult result = handlers_[request.type](request, deadline);
+  HandlerResult result = handlers_[request.type](request, deadline, window_key);
   if (result.payload.size() > kResponsePayloadBytes) {
     // A handler bug must not overflow the response page.
     return ErrorResult(

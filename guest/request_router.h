@@ -27,6 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "haywire/auth/primitives.h"
 #include "haywire/protocol/layout.h"
 #include "haywire/protocol/message_codec.h"
 #include "haywire/protocol/messages.h"
@@ -73,7 +74,17 @@ struct RequestContext {
   // checks it and answers with what it has by then. Tests and direct calls
   // have no budget.
   absl::Time deadline = absl::InfiniteFuture();
+  // The channel's window key when the request came on an authenticated
+  // channel (request_authenticator.h), else null: what WindowDigestOf
+  // digests a bulk window's bytes with.
+  const auth::MessageKey* window_key = nullptr;
 };
+
+// The digest a response on `context`'s channel carries for the `length`
+// bytes at `bytes` it put in its bulk window (auth::SipHash128 under the
+// window key; docs/PROTOCOL.md 15), or an empty string off a channel.
+std::string WindowDigestOf(const RequestContext& context, const char* bytes,
+                           size_t length);
 
 class RequestRouter {
  public:
@@ -91,7 +102,8 @@ class RequestRouter {
     static_assert(static_cast<size_t>(D::kType) < kMaxRequestTypes);
     handlers_[Index(D::kType)] = [handler = std::move(handler)](
                                      const Request& request,
-                                     absl::Time deadline) {
+                                     absl::Time deadline,
+                                     const auth::MessageKey* window_key) {
       absl::StatusOr<typename D::Request> decoded =
           DecodeMessage<typename D::Request>(
               absl::string_view(reinterpret_cast<const char*>(request.payload),
@@ -103,7 +115,8 @@ class RequestRouter {
       }
       return handler(*decoded, RequestContext{.host_pid = request.host_pid,
                                               .slot = request.slot,
-                                              .deadline = deadline});
+                                              .deadline = deadline,
+                                              .window_key = window_key});
     };
     capabilities_ |= D::kCapabilities;
     takes_slot_[Index(D::kType)] = haywire::TakesSlot<D>();
@@ -123,10 +136,12 @@ class RequestRouter {
   // The answer to `request` (copied out of its slot). `malformed`: its
   // length was out of range. Sets `*handler_ran` when a handler ran (not for
   // PING or errors the router answers itself in nanoseconds).
-  // `deadline` is passed to the handler in its RequestContext.
+  // `deadline` and `window_key` are passed to the handler in its
+  // RequestContext.
   HandlerResult Dispatch(const Request& request, bool malformed,
                          bool* handler_ran,
-                         absl::Time deadline = absl::InfiniteFuture()) const;
+                         absl::Time deadline = absl::InfiniteFuture(),
+                         const auth::MessageKey* window_key = nullptr) const;
 
   // Whether Dispatch() would run a handler for `request` (and not answer it
   // by itself: PING, malformed or unknown requests).
@@ -139,7 +154,8 @@ class RequestRouter {
     return static_cast<size_t>(type);
   }
 
-  std::array<std::function<HandlerResult(const Request&, absl::Time)>,
+  std::array<std::function<HandlerResult(const Request&, absl::Time,
+                                         const auth::MessageKey*)>,
              kMaxRequestTypes>
       handlers_;
   std::array<bool, kMaxRequestTypes> takes_slot_{};

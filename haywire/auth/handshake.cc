@@ -14,6 +14,7 @@ namespace {
 constexpr absl::string_view kProofLabel = "haywire-v1 proof";
 constexpr absl::string_view kChannelLabel = "haywire-v1 channel";
 constexpr absl::string_view kKeyIdLabel = "haywire-v1 key id";
+constexpr absl::string_view kWindowLabel = "haywire-v1 window";
 
 absl::Span<const uint8_t> Bytes(absl::string_view s) {
   return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(s.data()),
@@ -46,13 +47,26 @@ HmacDigest KeyProof(const VmKey& key, const ChannelParams& params,
   return HmacSha256(key.bytes(), {Bytes(kProofLabel), encoded, beacon});
 }
 
-MessageKey DeriveMessageKey(const VmKey& key, const ChannelParams& params) {
+namespace {
+
+MessageKey DeriveKey(const VmKey& key, absl::string_view label,
+                     const ChannelParams& params) {
   const EncodedParams encoded = Encode(params);
-  HmacDigest digest = HmacSha256(key.bytes(), {Bytes(kChannelLabel), encoded});
+  HmacDigest digest = HmacSha256(key.bytes(), {Bytes(label), encoded});
   MessageKey out;
   std::memcpy(out.data(), digest.data(), out.size());
   Wipe(absl::MakeSpan(digest));
   return out;
+}
+
+}  // namespace
+
+MessageKey DeriveMessageKey(const VmKey& key, const ChannelParams& params) {
+  return DeriveKey(key, kChannelLabel, params);
+}
+
+MessageKey DeriveWindowKey(const VmKey& key, const ChannelParams& params) {
+  return DeriveKey(key, kWindowLabel, params);
 }
 
 uint64_t KeyId(const VmKey& key) {

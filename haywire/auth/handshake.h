@@ -9,6 +9,7 @@
 //
 //   proof       = HMAC-SHA-256(K, "haywire-v1 proof"   || params || beacon)
 //   message key = HMAC-SHA-256(K, "haywire-v1 channel" || params)[0, 16)
+//   window key  = HMAC-SHA-256(K, "haywire-v1 window"  || params)[0, 16)
 //   params      = session_id (u64 LE) || host_nonce || companion_nonce ||
 //                 channel_id (u64 LE)
 //   beacon      = the first 512 bytes of the session's beacon page: its page
@@ -57,6 +58,11 @@ HmacDigest KeyProof(const VmKey& key, const ChannelParams& params,
 
 // The channel's message key (message_tag.h).
 MessageKey DeriveMessageKey(const VmKey& key, const ChannelParams& params);
+
+// The channel's window key: SipHash128 under it is the digest of a bulk
+// window's bytes (docs/PROTOCOL.md 15). A key of its own, so that no
+// digest can ever pass for a tag or the other way round.
+MessageKey DeriveWindowKey(const VmKey& key, const ChannelParams& params);
 
 // A fresh random nonce.
 Nonce NewNonce();

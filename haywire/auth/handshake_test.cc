@@ -74,6 +74,19 @@ TEST(HandshakeTest, MessageKeyIsTheDocumentedHmacPrefix) {
   EXPECT_TRUE(std::equal(derived.begin(), derived.end(), full.begin()));
 }
 
+TEST(HandshakeTest, WindowKeyIsTheDocumentedHmacPrefixAndNotTheMessageKey) {
+  const VmKey key = TestKey(1);
+  const ChannelParams params = TestParams();
+  const HmacDigest full = HmacSha256(
+      key.bytes(), {Bytes("haywire-v1 window"), EncodedParams(params)});
+  const MessageKey window_key = DeriveWindowKey(key, params);
+  EXPECT_TRUE(std::equal(window_key.begin(), window_key.end(), full.begin()));
+  EXPECT_NE(window_key, DeriveMessageKey(key, params));
+  ChannelParams other = params;
+  other.channel_id ^= 1;
+  EXPECT_NE(DeriveWindowKey(key, other), window_key);
+}
+
 TEST(HandshakeTest, KeyIdIsTheDocumentedHmacPrefixAndNamesOneKey) {
   const VmKey key = TestKey(1);
   const HmacDigest full = HmacSha256(key.bytes(), {Bytes("haywire-v1 key id")});

@@ -42,6 +42,16 @@ Tag SipHash64(const MessageKey& key, absl::Span<const uint8_t> message) {
   return tag;
 }
 
+WindowDigest SipHash128(const MessageKey& key,
+                        absl::Span<const uint8_t> message) {
+  static_assert(crypto_shorthash_siphashx24_BYTES == kWindowDigestBytes);
+  static_assert(crypto_shorthash_siphashx24_KEYBYTES == kMessageKeyBytes);
+  WindowDigest digest;
+  crypto_shorthash_siphashx24(digest.data(), message.data(), message.size(),
+                              key.data());
+  return digest;
+}
+
 bool ConstantTimeEqual(absl::Span<const uint8_t> a,
                        absl::Span<const uint8_t> b) {
   if (a.size() != b.size()) return false;

@@ -70,6 +70,16 @@ TEST(SipHash64Test, ReferenceVectors) {
   }
 }
 
+TEST(SipHash128Test, ReferenceVectors) {
+  MessageKey key;
+  for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i);
+  const uint8_t message[] = {0};
+  // vectors_sip128[0] and [1]: the empty message and the byte 00.
+  EXPECT_EQ(Hex(SipHash128(key, {})), "a3817f04ba25a8e66df67214c7550293");
+  EXPECT_EQ(Hex(SipHash128(key, absl::MakeConstSpan(message, 1))),
+            "da87c1d86b99af44347659119b22fc45");
+}
+
 TEST(SipHash64Test, EveryKeyBitAndMessageBitMatters) {
   MessageKey key{};
   const std::string message = "slot 3, generation 7, ticket 42";

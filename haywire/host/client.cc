@@ -468,6 +468,7 @@ absl::StatusOr<AuthOutcome> Client::Authenticate() {
   Channel channel;
   channel.id = params.channel_id;
   channel.key = auth::DeriveMessageKey(*options_.key, params);
+  channel.window_key = auth::DeriveWindowKey(*options_.key, params);
   // The answer itself is tagged on the new channel.
   if (!auth::ConstantTimeEqual(
           ExpectedResponseTag(channel, response_slot_, response_generation_,

@@ -305,6 +305,7 @@ class Client {
   struct Channel {
     uint64_t id = 0;
     auth::MessageKey key = {};
+    auth::MessageKey window_key = {};  // bulk window digests
   };
   std::optional<Channel> channel_;
   // The tag a response on `channel` must carry (haywire/auth/message_tag.h)

@@ -66,22 +66,19 @@ TEST(ClientBulkTest, WindowBytesAlteredUnderAKeyAreCaught) {
   TestCompanion companion("tampered");
   const BulkWindowLayout windows = companion.UseBulkWindows();
   const std::string honest(64, 'h');
-  companion.Handle<request::ReadMemory>([&](const ReadMemoryRequest& r,
-                                            const RequestContext& c) {
-    EXPECT_TRUE(r.want_digest);
-    ReadMemoryResponse response;
-    response.bytes = honest.size();
-    response.digest.resize(ReadMemoryResponse::kDigestBytes);
-    crypto_generichash(reinterpret_cast<unsigned char*>(response.digest.data()),
-                       response.digest.size(),
-                       reinterpret_cast<const unsigned char*>(honest.data()),
-                       honest.size(), nullptr, 0);
-    std::string altered = honest;
-    altered[7] = 'X';  // as anyone who can write the RAM file could
-    CopyToWindow(companion.region(), windows, c.slot, altered.data(),
-                 altered.size());
-    return Respond<request::ReadMemory>(response);
-  });
+  companion.Handle<request::ReadMemory>(
+      [&](const ReadMemoryRequest& r, const RequestContext& c) {
+        EXPECT_TRUE(r.want_digest);
+        ReadMemoryResponse response;
+        response.bytes = honest.size();
+        response.digest = WindowDigestOf(c, honest.data(), honest.size());
+        EXPECT_EQ(response.digest.size(), ReadMemoryResponse::kDigestBytes);
+        std::string altered = honest;
+        altered[7] = 'X';  // as anyone who can write the RAM file could
+        CopyToWindow(companion.region(), windows, c.slot, altered.data(),
+                     altered.size());
+        return Respond<request::ReadMemory>(response);
+      });
   companion.Start(0, &key);
   LiveSession session = companion.Connect();
   ClientOptions options = Quick();

@@ -220,23 +220,20 @@ TEST(WholeCommandLineTest, WindowBytesAlteredUnderAKeyAreCaught) {
   TestCompanion companion("tampered");
   const BulkWindowLayout windows = companion.UseBulkWindows();
   const std::string honest = Cmdline({"/bin/x", std::string(3000, 'h')});
-  companion.Handle<request::GetCommandLine>([&](const CommandLineRequest& r,
-                                                const RequestContext& c) {
-    EXPECT_TRUE(r.want_digest);
-    CommandLineResponse response;
-    response.bytes = honest.size();
-    response.ended = true;
-    response.digest.resize(CommandLineResponse::kDigestBytes);
-    crypto_generichash(reinterpret_cast<unsigned char*>(response.digest.data()),
-                       response.digest.size(),
-                       reinterpret_cast<const unsigned char*>(honest.data()),
-                       honest.size(), nullptr, 0);
-    std::string altered = honest;
-    altered[100] = 'X';
-    CopyToWindow(companion.region(), windows, c.slot, altered.data(),
-                 altered.size());
-    return Respond<request::GetCommandLine>(response);
-  });
+  companion.Handle<request::GetCommandLine>(
+      [&](const CommandLineRequest& r, const RequestContext& c) {
+        EXPECT_TRUE(r.want_digest);
+        CommandLineResponse response;
+        response.bytes = honest.size();
+        response.ended = true;
+        response.digest = WindowDigestOf(c, honest.data(), honest.size());
+        EXPECT_EQ(response.digest.size(), CommandLineResponse::kDigestBytes);
+        std::string altered = honest;
+        altered[100] = 'X';
+        CopyToWindow(companion.region(), windows, c.slot, altered.data(),
+                     altered.size());
+        return Respond<request::GetCommandLine>(response);
+      });
   companion.Start(0, &key);
   LiveSession session = companion.Connect();
   ClientOptions options = Quick();

@@ -124,8 +124,9 @@ struct MemoryMapChunk {
 // READ_MEMORY: up to `length` bytes of process `pid`'s memory from
 // `address`, into the slot's bulk window (bulk_window.h). The range must
 // not wrap past 2^64. With `want_digest` (a host on an authenticated
-// channel) the answer carries the BLAKE2b-256 of the window bytes, so the
-// response's tag covers them.
+// channel) the answer carries the window digest of the bytes (SipHash-2-4
+// with a 128-bit output under the channel's window key; docs/PROTOCOL.md
+// 15), so the response's tag covers them.
 struct ReadMemoryRequest {
   uint32_t pid = 0;
   uint64_t address = 0;
@@ -149,11 +150,11 @@ struct ReadMemoryRequest {
 // could not be read and `error` why (an errno: EFAULT or EIO for memory
 // that is not mapped or not readable).
 struct ReadMemoryResponse {
-  static constexpr size_t kDigestBytes = 32;
+  static constexpr size_t kDigestBytes = 16;
   uint64_t bytes = 0;
   std::optional<uint64_t> fault_address;
   std::optional<uint32_t> error;
-  std::string digest;  // empty, or kDigestBytes: BLAKE2b-256 of the bytes
+  std::string digest;  // empty, or kDigestBytes: the window digest
 
   static constexpr absl::string_view kWireName = "ReadMemoryResponse";
   static constexpr auto WireFields() {
@@ -289,8 +290,8 @@ struct WriteMemoryResponse {
 // GET_COMMAND_LINE: the bytes of /proc/PID/cmdline from `offset`, as many
 // as fit the slot's bulk window (each argument ends in a NUL, as the
 // kernel keeps them). A host that needs more asks again from where the
-// bytes ended. With `want_digest` the answer carries the BLAKE2b-256 of the
-// window bytes, like READ_MEMORY's.
+// bytes ended. With `want_digest` the answer carries the window digest of
+// the bytes, like READ_MEMORY's.
 struct CommandLineRequest {
   uint32_t pid = 0;
   uint64_t offset = 0;
@@ -309,10 +310,10 @@ struct CommandLineRequest {
 // The first `bytes` bytes of the window are the command line's from the
 // request's offset; `ended` says that it ends there (no byte follows).
 struct CommandLineResponse {
-  static constexpr size_t kDigestBytes = 32;
+  static constexpr size_t kDigestBytes = 16;
   uint64_t bytes = 0;
   bool ended = false;
-  std::string digest;  // empty, or kDigestBytes: BLAKE2b-256 of the bytes
+  std::string digest;  // empty, or kDigestBytes: the window digest
 
   static constexpr absl::string_view kWireName = "CommandLineResponse";
   static constexpr auto WireFields() {
@@ -335,7 +336,7 @@ struct CommandLineResponse {
 // frames with the file offsets where discovery found them to place
 // guest-physical memory in the RAM file (haywire/host/ram_layout.h). The
 // entries fill the slot's bulk window from its start; with `want_digest`
-// the answer carries their BLAKE2b-256, like READ_MEMORY's.
+// the answer carries their window digest, like READ_MEMORY's.
 inline constexpr uint64_t kPageMapPresent = 1ull << 63;
 inline constexpr uint64_t kPageMapSwapped = 1ull << 62;
 inline constexpr uint64_t kPageMapFrameMask = (1ull << 55) - 1;
@@ -361,7 +362,7 @@ struct PageMapRequest {
 // from first_page (fewer than asked: a window's worth, or the end of the
 // region); `page_bytes` is the guest's page size.
 struct PageMapResponse {
-  static constexpr size_t kDigestBytes = 32;
+  static constexpr size_t kDigestBytes = 16;
   uint64_t pages = 0;
   uint32_t page_bytes = 0;
   std::string digest;
