@@ -16,6 +16,7 @@
 #include "haywire/cli/physmap_command.h"
 #include "haywire/cli/ps_command.h"
 #include "haywire/cli/read_command.h"
+#include "haywire/cli/vms_command.h"
 #include "haywire/cli/watch_command.h"
 #include "haywire/cli/write_command.h"
 
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
       haywire::KeygenCommand(),     haywire::MapsCommand(),
       haywire::ReadCommand(),       haywire::GrepCommand(),
       haywire::WriteCommand(),      haywire::PhysmapCommand(),
+      haywire::VmsCommand(),
   };
   return haywire::RunMain(argc, argv, commands);
 }

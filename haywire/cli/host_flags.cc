@@ -9,6 +9,7 @@
 #include "haywire/cli/key_flag.h"
 #include "haywire/cli/poll_flag.h"
 #include "haywire/host/failure.h"
+#include "haywire/host/vm_finder.h"
 
 DEFINE_string(mem_file, "/tmp/haywire-vm-mem",
               "The VM's RAM file: QEMU's -object "
@@ -30,6 +31,11 @@ DEFINE_string(session, "",
               "session. Without it the host refuses to guess (exit 13): any "
               "guest user can run a companion of their own.");
 
+DEFINE_string(vm, "",
+              "The VM to look at, by its QEMU -name (or QEMU's pid), instead "
+              "of --mem-file: its RAM file is read from QEMU's command line "
+              "(haywire vms lists the VMs).");
+
 DEFINE_int32(timeout_ms, 5000,
              "How long to wait for each response (and for a free request "
              "slot), in milliseconds.");
@@ -48,8 +54,44 @@ const bool session_validator_registered =
 namespace haywire {
 
 std::vector<std::string> HostFlagNames() {
-  return {"mem_file",   "json", "cache_dir", "live_wait_ms",
-          "timeout_ms", "poll", "session",   "key_file"};
+  return {"mem_file",     "json",       "cache_dir",
+          "live_wait_ms", "timeout_ms", "poll",
+          "session",      "key_file",   "vm"};
+}
+
+absl::Status ApplyVmFlag() {
+  // Once per process: --mem-file then names the VM's RAM file.
+  static const absl::Status applied = []() -> absl::Status {
+    if (FLAGS_vm.empty()) return absl::OkStatus();
+    gflags::CommandLineFlagInfo mem_file;
+    if (gflags::GetCommandLineFlagInfo("mem_file", &mem_file) &&
+        !mem_file.is_default) {
+      return MakeFailure(absl::StatusCode::kInvalidArgument,
+                         "give --vm or --mem-file, not both",
+                         Failure::kMemFileUnusable);
+    }
+    absl::StatusOr<std::vector<RunningVm>> vms = FindRunningVms();
+    if (!vms.ok()) {
+      return MakeFailure(vms.status().code(), vms.status().message(),
+                         Failure::kMemFileUnusable);
+    }
+    absl::StatusOr<RunningVm> vm = SelectVm(*vms, FLAGS_vm);
+    if (!vm.ok()) {
+      return MakeFailure(vm.status().code(),
+                         absl::StrCat("--vm: ", vm.status().message()),
+                         Failure::kMemFileUnusable);
+    }
+    if (!vm->ram.problem.empty()) {
+      return MakeFailure(
+          absl::StatusCode::kFailedPrecondition,
+          absl::StrCat("VM ", FLAGS_vm, " (QEMU pid ", vm->qemu_pid,
+                       ") cannot be read by Haywire: ", vm->ram.problem),
+          Failure::kMemFileUnusable);
+    }
+    gflags::SetCommandLineOption("mem_file", vm->ram.ram_file.c_str());
+    return absl::OkStatus();
+  }();
+  return applied;
 }
 
 absl::StatusOr<std::shared_ptr<const auth::VmKey>> KeyFromFlags() {
@@ -115,6 +157,7 @@ SessionChallenge ChallengeWith(std::shared_ptr<const auth::VmKey> key) {
 }
 
 absl::StatusOr<ConnectOptions> ConnectOptionsFromFlags() {
+  if (absl::Status vm = ApplyVmFlag(); !vm.ok()) return vm;
   ConnectOptions options;
   absl::StatusOr<std::shared_ptr<const auth::VmKey>> key = KeyFromFlags();
   if (!key.ok()) return key.status();

@@ -24,11 +24,19 @@ DECLARE_string(cache_dir);
 DECLARE_int32(live_wait_ms);
 DECLARE_int32(timeout_ms);
 DECLARE_string(session);
+DECLARE_string(vm);
 
 namespace haywire {
 
 // Flag names every host command accepts.
 std::vector<std::string> HostFlagNames();
+
+// With --vm=NAME: finds that VM (haywire/host/vm_finder.h) and sets
+// --mem-file to its RAM file, once per process. Errors (no such VM,
+// several, RAM not in a shared file, --mem-file given too) carry
+// Failure::kMemFileUnusable and say what to do. ConnectOptionsFromFlags
+// calls it first.
+absl::Status ApplyVmFlag();
 
 // The VM key of --key-file (null: no key), read once per process. Errors
 // (a named key that is missing or unusable, a default one that is

@@ -3,8 +3,9 @@
 // `JsonValue` is a parsed JSON document (RFC 8259) held as a tree, and
 // `ParseJson()` builds one with nlohmann-json's parser. It is the reading
 // counterpart of `JsonWriter` (json_writer.h): tests use it to check what
-// `haywire ... --json` prints, so it accepts exactly what RFC 8259 allows and
-// reports anything else as an error instead of guessing.
+// `haywire ... --json` prints, and `haywire vms` to read QEMU's JSON
+// options, so it accepts exactly what RFC 8259 allows and reports anything
+// else as an error instead of guessing.
 //
 // Example:
 //
