@@ -2,12 +2,8 @@
 
 #include "haywire/cli/read_bench.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -17,6 +13,7 @@
 #include "haywire/cli/command.h"
 #include "haywire/host/guest_physical.h"
 #include "haywire/host/memory_map_listing.h"
+#include "haywire/host/ram_file.h"
 #include "haywire/util/clock.h"
 #include "haywire/util/json_writer.h"
 #include "haywire/util/terminal_text.h"
@@ -43,22 +40,6 @@ constexpr const char* kWayNames[kWays] = {"pread", "direct", "companion",
 uint64_t Median(std::vector<uint64_t> v) {
   std::sort(v.begin(), v.end());
   return v[v.size() / 2];
-}
-
-absl::Status PreadAll(int fd, char* out, uint64_t length, uint64_t offset) {
-  uint64_t done = 0;
-  while (done < length) {
-    const ssize_t n = ::pread(fd, out + done, length - done,
-                              static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      return absl::InternalError(
-          absl::StrCat("cannot read the RAM file: ",
-                       n < 0 ? std::strerror(errno) : "it ends early"));
-    }
-    done += static_cast<uint64_t>(n);
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -91,8 +72,8 @@ int RunReadBench(HostConnection& connection) {
   }
   const uint64_t address = mapping->start;
   const uint64_t length = mapping->end - mapping->start;
-  const int fd = connection.session.file->fd();
-  if (length > connection.session.file->size()) {
+  const RamFile& file = *connection.session.file;
+  if (length > file.size()) {
     return Fail(ExitCode::kUsage, "the mapping is larger than guest RAM");
   }
   absl::StatusOr<DirectReader> reader =
@@ -105,11 +86,14 @@ int RunReadBench(HostConnection& connection) {
   auto read_once = [&](Way way) -> absl::StatusOr<uint64_t> {
     const uint64_t start = MonotonicNowNs();
     switch (way) {
-      case kPread:
-        if (absl::Status s = PreadAll(fd, buffer.data(), length, 0); !s.ok()) {
-          return s;
+      case kPread: {
+        absl::StatusOr<uint64_t> got = file.ReadAt(0, length, buffer.data());
+        if (!got.ok()) return got.status();
+        if (*got != length) {
+          return absl::InternalError("cannot read the RAM file: it ends early");
         }
         break;
+      }
       case kDirect: {
         absl::StatusOr<DirectRead> got =
             reader->Read(address, length, buffer.data());

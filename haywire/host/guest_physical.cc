@@ -2,11 +2,7 @@
 
 #include "haywire/host/guest_physical.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -137,19 +133,12 @@ absl::Status DirectReader::ReadPlaced(uint64_t first_page, uint64_t address,
     const uint64_t from = std::max(run_start, address);
     const uint64_t to_last = std::min(run_last, last_byte);
     const uint64_t bytes = to_last - from + 1;
-    uint64_t done = 0;
-    while (done < bytes) {
-      const ssize_t n = ::pread(session_.file->fd(),
-                                out + (from - address) + done, bytes - done,
-                                static_cast<off_t>(placed[i].file_offset +
-                                                   (from - run_start) + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        return absl::InternalError(
-            absl::StrCat("cannot read the RAM file: ",
-                         n < 0 ? std::strerror(errno) : "it ends early"));
-      }
-      done += static_cast<uint64_t>(n);
+    absl::StatusOr<uint64_t> got =
+        session_.file->ReadAt(placed[i].file_offset + (from - run_start), bytes,
+                              out + (from - address));
+    if (!got.ok()) return got.status();
+    if (*got != bytes) {
+      return absl::InternalError("cannot read the RAM file: it ends early");
     }
     i = j;
   }

@@ -172,4 +172,23 @@ RamFile::~RamFile() {
 
 uint64_t RamFile::page_count() const { return key_.size / kPageSize; }
 
+absl::StatusOr<uint64_t> RamFile::ReadAt(uint64_t offset, uint64_t len,
+                                         void* out) const {
+  char* bytes = static_cast<char*>(out);
+  uint64_t done = 0;
+  while (done < len) {
+    const ssize_t n = ::pread(fd_, bytes + done, len - done,
+                              static_cast<off_t>(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      return absl::InternalError(absl::StrCat("cannot read ", path_,
+                                              " at offset ", offset + done,
+                                              ": ", std::strerror(errno)));
+    }
+    if (n == 0) break;
+    done += static_cast<uint64_t>(n);
+  }
+  return done;
+}
+
 }  // namespace haywire

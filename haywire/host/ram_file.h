@@ -60,6 +60,12 @@ class RamFile {
   int fd() const { return fd_; }
   uint64_t size() const { return key_.size; }
   uint64_t page_count() const;
+
+  // Reads up to `len` bytes at file offset `offset` into `out` with pread
+  // (retrying interrupted and partial reads); returns how many, fewer only
+  // at the end of the file. Errors name the path and the offset.
+  absl::StatusOr<uint64_t> ReadAt(uint64_t offset, uint64_t len,
+                                  void* out) const;
   const RamFileKey& key() const { return key_; }
   bool writable() const { return writable_; }
 

@@ -80,26 +80,6 @@ void ExaminePage(const std::byte* page, uint64_t offset, ScanResult* result) {
   }
 }
 
-// Reads up to `len` bytes at `offset`; returns how many (short only at end
-// of file).
-absl::StatusOr<uint64_t> ReadFully(const RamFile& file, uint64_t offset,
-                                   uint64_t len, std::byte* out) {
-  uint64_t done = 0;
-  while (done < len) {
-    ssize_t n = ::pread(file.fd(), out + done, len - done,
-                        static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      return absl::InternalError(absl::StrCat("cannot read ", file.path(),
-                                              " at offset ", offset + done,
-                                              ": ", std::strerror(errno)));
-    }
-    if (n == 0) break;
-    done += static_cast<uint64_t>(n);
-  }
-  return done;
-}
-
 }  // namespace
 
 absl::StatusOr<ScanResult> ScanRamFile(const RamFile& file,
@@ -121,7 +101,7 @@ absl::StatusOr<ScanResult> ScanRamFile(const RamFile& file,
   for (const Extent& extent : extents) {
     for (uint64_t at = extent.begin; at < extent.end; at += chunk_bytes) {
       const uint64_t want = std::min(chunk_bytes, extent.end - at);
-      absl::StatusOr<uint64_t> got = ReadFully(file, at, want, buffer.data());
+      absl::StatusOr<uint64_t> got = file.ReadAt(at, want, buffer.data());
       if (!got.ok()) return got.status();
       for (uint64_t off = 0; off + kPageSize <= *got; off += kPageSize) {
         ExaminePage(buffer.data() + off, at + off, &result);

@@ -409,14 +409,9 @@ bool VerifyCachedSession(const RamFile& file, const CachedSession& cached,
       ++run;
     }
     const size_t bytes = size_t{run} * kPageSize;
-    size_t done = 0;
-    while (done < bytes) {
-      ssize_t n = ::pread(file.fd(), buffer.get() + done, bytes - done,
-                          static_cast<off_t>(cached.offsets[i] + done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      done += static_cast<size_t>(n);
-    }
+    absl::StatusOr<uint64_t> got =
+        file.ReadAt(cached.offsets[i], bytes, buffer.get());
+    if (!got.ok() || *got != bytes) return false;
     for (uint32_t k = 0; k < run; ++k) {
       if (!header_ok(ReadPageHeader(buffer.get() + size_t{k} * kPageSize),
                      i + k)) {
