@@ -7,6 +7,7 @@
 #include "guest/smaps_reader.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -111,8 +112,8 @@ TEST(SmapsReaderTest, StreamingEqualsParsingTheWholeFile) {
 }
 
 TEST(SmapsReaderTest, ALiveProcessReadsAsItsWholeSmaps) {
-  // A child that maps something recognisable and then only sleeps, so its
-  // smaps is the same for both reads.
+  // A child that maps something recognisable and then only sleeps; it is
+  // stopped before the two reads that are compared.
   absl::StatusOr<std::unique_ptr<ForkedChild>> child = ForkedChild::Start([] {
     void* p = ::mmap(nullptr, 5 << 20, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -140,6 +141,30 @@ TEST(SmapsReaderTest, ALiveProcessReadsAsItsWholeSmaps) {
     }
     if (touched) break;
     absl::SleepFor(absl::Milliseconds(10));
+  }
+  // Freeze the child, then read its whole smaps once more: a sleeping
+  // process can still change its mappings (a sanitizer's runtime maps
+  // memory on its own), a stopped one cannot.
+  ASSERT_EQ(::kill(pid, SIGSTOP), 0);
+  for (int i = 0; i < 500; ++i) {
+    std::ifstream status(absl::StrCat("/proc/", pid, "/stat"));
+    std::string stat_line;
+    std::getline(status, stat_line);
+    const size_t close = stat_line.rfind(')');
+    if (close != std::string::npos && close + 2 < stat_line.size() &&
+        stat_line[close + 2] == 'T') {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    absl::StatusOr<std::vector<MemoryMapping>> parsed =
+        internal::ParseSmaps(text.str());
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    whole = *parsed;
   }
   absl::StatusOr<std::unique_ptr<SmapsReader>> reader =
       SmapsReader::Open("/proc", static_cast<uint32_t>(pid));

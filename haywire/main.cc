@@ -20,8 +20,12 @@
 #include "haywire/cli/watch_command.h"
 #include "haywire/cli/write_command.h"
 
+#ifdef HAYWIRE_WITH_EXPORTER
+#include "haywire/cli/exporter_command.h"
+#endif
+
 int main(int argc, char** argv) {
-  const std::vector<haywire::Command> commands = {
+  std::vector<haywire::Command> commands = {
       haywire::DiscoverCommand(),   haywire::PsCommand(),
       haywire::InfoCommand(),       haywire::WatchCommand(),
       haywire::GuestServeCommand(), haywire::BenchCommand(),
@@ -30,5 +34,8 @@ int main(int argc, char** argv) {
       haywire::WriteCommand(),      haywire::PhysmapCommand(),
       haywire::VmsCommand(),
   };
+#ifdef HAYWIRE_WITH_EXPORTER
+  commands.push_back(haywire::ExporterCommand());
+#endif
   return haywire::RunMain(argc, argv, commands);
 }

@@ -397,7 +397,22 @@ void InitLogging(const char* argv0) {
   }
 }
 
+// Every flag occurrence of the command line RunMain parsed (FlagValues).
+std::vector<internal::FlagArg>& ParsedFlags() {
+  static auto* flags = new std::vector<internal::FlagArg>();
+  return *flags;
+}
+
 }  // namespace
+
+std::vector<std::string> FlagValues(absl::string_view name) {
+  const std::string wanted = internal::DashesToUnderscores(name);
+  std::vector<std::string> values;
+  for (const internal::FlagArg& flag : ParsedFlags()) {
+    if (flag.name == wanted) values.push_back(flag.value);
+  }
+  return values;
+}
 
 int Fail(ExitCode code, absl::string_view message) {
   std::string line = absl::StrCat(kProgramName, ": ");
@@ -561,6 +576,7 @@ int RunMain(int argc, char** argv, const std::vector<Command>& commands,
   gflags::ParseCommandLineNonHelpFlags(&canonical_argc, &canonical_argv_ptr,
                                        /*remove_flags=*/true);
 
+  ParsedFlags() = parsed.flags;
   InitLogging(canonical[0].c_str());
   return command->run(command_args);
 }

@@ -142,6 +142,12 @@ int Fail(ExitCode code, absl::string_view message);
 // As above with `status.message()`. An OK status prints the name of `code`.
 int Fail(ExitCode code, const absl::Status& status);
 
+// Every value the command line gave the flag `name` (either spelling), in
+// order. gflags keeps only the last; commands that take a flag several
+// times (`watch --all --mem-file=A --mem-file=B`) read them all here. Empty
+// before RunMain has parsed the command line or when the flag was not given.
+std::vector<std::string> FlagValues(absl::string_view name);
+
 namespace internal {
 
 // Returns the gflags type name ("bool", "int32", "uint64", "double",

@@ -59,6 +59,19 @@ std::vector<std::string> HostFlagNames() {
           "session",      "key_file",   "vm"};
 }
 
+namespace {
+
+// The key file of the --vm VM's QEMU command line (-fw_cfg
+// name=opt/haywire/key,file=PATH); "" without --vm or such an option.
+std::string& VmKeyFileStorage() {
+  static auto* path = new std::string();
+  return *path;
+}
+
+std::string VmKeyFile() { return VmKeyFileStorage(); }
+
+}  // namespace
+
 absl::Status ApplyVmFlag() {
   // Once per process: --mem-file then names the VM's RAM file.
   static const absl::Status applied = []() -> absl::Status {
@@ -89,35 +102,42 @@ absl::Status ApplyVmFlag() {
           Failure::kMemFileUnusable);
     }
     gflags::SetCommandLineOption("mem_file", vm->ram.ram_file.c_str());
+    VmKeyFileStorage() = vm->ram.key_file;
     return absl::OkStatus();
   }();
   return applied;
 }
 
+absl::StatusOr<std::shared_ptr<const auth::VmKey>> KeyForMemFile(
+    const std::string& mem_file, const std::string& qemu_key_file) {
+  if (FLAGS_key_file == kNoKey) return nullptr;
+  const bool named = !FLAGS_key_file.empty() || !qemu_key_file.empty();
+  const std::string path = !FLAGS_key_file.empty() ? FLAGS_key_file
+                           : !qemu_key_file.empty()
+                               ? qemu_key_file
+                               : auth::DefaultKeyPathFor(mem_file);
+  absl::StatusOr<auth::VmKey> read = auth::ReadKeyFile(
+      path, named ? auth::KeyFileCheck::kNamed : auth::KeyFileCheck::kDefault);
+  if (!read.ok()) {
+    // No key at the default path: no key, as before keys existed.
+    if (!named && absl::IsNotFound(read.status())) return nullptr;
+    return MakeFailure(read.status().code(),
+                       absl::StrCat("--key-file: ", read.status().message()),
+                       Failure::kKeyFileUnusable);
+  }
+  return std::make_shared<const auth::VmKey>(*std::move(read));
+}
+
 absl::StatusOr<std::shared_ptr<const auth::VmKey>> KeyFromFlags() {
   // Read once per process: every client of a command shares the key.
+  // After --vm has set --mem-file and VmKeyFile() (its failure is
+  // ConnectOptionsFromFlags' to report).
   static const absl::StatusOr<std::shared_ptr<const auth::VmKey>> key =
-      []() -> absl::StatusOr<std::shared_ptr<const auth::VmKey>> {
-    if (FLAGS_key_file == kNoKey) return nullptr;
-    const bool named = !FLAGS_key_file.empty();
-    const std::string path =
-        named ? FLAGS_key_file : auth::DefaultKeyPathFor(FLAGS_mem_file);
-    absl::StatusOr<auth::VmKey> read =
-        auth::ReadKeyFile(path, named ? auth::KeyFileCheck::kNamed
-                                      : auth::KeyFileCheck::kDefault);
-    if (!read.ok()) {
-      // No key at the default path: no key, as before keys existed.
-      if (!named && absl::IsNotFound(read.status())) return nullptr;
-      return MakeFailure(read.status().code(),
-                         absl::StrCat("--key-file: ", read.status().message()),
-                         Failure::kKeyFileUnusable);
-    }
-    return std::make_shared<const auth::VmKey>(*std::move(read));
-  }();
+      (ApplyVmFlag().IgnoreError(), KeyForMemFile(FLAGS_mem_file, VmKeyFile()));
   return key;
 }
 
-ClientOptions ClientOptionsFromFlags() {
+ClientOptions ClientOptionsWithKey(std::shared_ptr<const auth::VmKey> key) {
   ClientOptions options;
   options.request_timeout = absl::Milliseconds(std::max(FLAGS_timeout_ms, 1));
   options.busy_timeout = options.request_timeout;
@@ -126,10 +146,14 @@ ClientOptions ClientOptionsFromFlags() {
   // discovery is as slow while it answers.
   options.heartbeat_timeout = std::max(options.heartbeat_timeout,
                                        absl::Milliseconds(FLAGS_live_wait_ms));
+  options.key = std::move(key);
+  return options;
+}
+
+ClientOptions ClientOptionsFromFlags() {
   // ConnectOptionsFromFlags() reported a key that cannot be read.
   absl::StatusOr<std::shared_ptr<const auth::VmKey>> key = KeyFromFlags();
-  if (key.ok()) options.key = *key;
-  return options;
+  return ClientOptionsWithKey(key.ok() ? *key : nullptr);
 }
 
 absl::StatusOr<std::unique_ptr<HostConnection>> ConnectFromFlags() {
@@ -145,8 +169,7 @@ absl::StatusOr<std::unique_ptr<HostConnection>> ConnectFromFlags() {
 }
 
 SessionChallenge ChallengeWith(std::shared_ptr<const auth::VmKey> key) {
-  ClientOptions client = ClientOptionsFromFlags();
-  client.key = std::move(key);
+  ClientOptions client = ClientOptionsWithKey(std::move(key));
   // A forgery that never answers costs this much per session challenged.
   client.request_timeout = std::min(client.request_timeout, kChallengeTimeout);
   client.keep_slot = false;
@@ -156,26 +179,32 @@ SessionChallenge ChallengeWith(std::shared_ptr<const auth::VmKey> key) {
   };
 }
 
-absl::StatusOr<ConnectOptions> ConnectOptionsFromFlags() {
-  if (absl::Status vm = ApplyVmFlag(); !vm.ok()) return vm;
+ConnectOptions ConnectOptionsWithKey(const std::string& mem_file,
+                                     std::shared_ptr<const auth::VmKey> key) {
   ConnectOptions options;
-  absl::StatusOr<std::shared_ptr<const auth::VmKey>> key = KeyFromFlags();
-  if (!key.ok()) return key.status();
-  if (*key != nullptr) {
-    options.challenge = ChallengeWith(*key);
-    options.key_id = auth::KeyId(**key);
+  if (key != nullptr) {
+    options.key_id = auth::KeyId(*key);
+    options.challenge = ChallengeWith(std::move(key));
   }
-  options.mem_file = FLAGS_mem_file;
-  gflags::CommandLineFlagInfo mem_file_flag;
-  options.mem_file_is_default =
-      gflags::GetCommandLineFlagInfo("mem_file", &mem_file_flag) &&
-      mem_file_flag.is_default;
+  options.mem_file = mem_file;
   options.cache_dir = FLAGS_cache_dir;
   (void)session_validator_registered;
   if (!FLAGS_session.empty())
     options.session_id = ParseSessionId(FLAGS_session);
   options.discover.live_wait =
       absl::Milliseconds(std::max(FLAGS_live_wait_ms, 0));
+  return options;
+}
+
+absl::StatusOr<ConnectOptions> ConnectOptionsFromFlags() {
+  if (absl::Status vm = ApplyVmFlag(); !vm.ok()) return vm;
+  absl::StatusOr<std::shared_ptr<const auth::VmKey>> key = KeyFromFlags();
+  if (!key.ok()) return key.status();
+  ConnectOptions options = ConnectOptionsWithKey(FLAGS_mem_file, *key);
+  gflags::CommandLineFlagInfo mem_file_flag;
+  options.mem_file_is_default =
+      gflags::GetCommandLineFlagInfo("mem_file", &mem_file_flag) &&
+      mem_file_flag.is_default;
   return options;
 }
 

@@ -38,7 +38,8 @@ std::vector<std::string> HostFlagNames();
 // calls it first.
 absl::Status ApplyVmFlag();
 
-// The VM key of --key-file (null: no key), read once per process. Errors
+// The VM key of --key-file (null: no key), read once per process: as
+// KeyForMemFile() for --mem-file (and, with --vm, the VM's QEMU key file). Errors
 // (a named key that is missing or unusable, a default one that is
 // unusable) carry Failure::kKeyFileUnusable.
 absl::StatusOr<std::shared_ptr<const auth::VmKey>> KeyFromFlags();
@@ -46,12 +47,29 @@ absl::StatusOr<std::shared_ptr<const auth::VmKey>> KeyFromFlags();
 // How long a challenge at connect waits for its answer (at most).
 inline constexpr absl::Duration kChallengeTimeout = absl::Seconds(2);
 
+// The key of the VM whose RAM file is `mem_file`: none with
+// --key-file=none; the file --key-file names; else the file QEMU hands the
+// guest (`qemu_key_file`, from -fw_cfg name=opt/haywire/key,file=PATH on
+// QEMU's command line, for a VM found with --vm); else `<mem_file>.key` when
+// it exists (null when it does not). Not cached: for commands that look at
+// several VMs. Errors as KeyFromFlags().
+absl::StatusOr<std::shared_ptr<const auth::VmKey>> KeyForMemFile(
+    const std::string& mem_file, const std::string& qemu_key_file = "");
+
 // A challenge of candidate sessions with `key` (ConnectOptions::challenge).
 SessionChallenge ChallengeWith(std::shared_ptr<const auth::VmKey> key);
 
 // ConnectOptions from the flags above (with the key's challenge when there
 // is a key); fails when the key cannot be read.
 absl::StatusOr<ConnectOptions> ConnectOptionsFromFlags();
+
+// ConnectOptions for the RAM file `mem_file` with `key` (null: none), the
+// other settings from the flags above. --vm is not consulted.
+ConnectOptions ConnectOptionsWithKey(const std::string& mem_file,
+                                     std::shared_ptr<const auth::VmKey> key);
+
+// ClientOptions from the flags above, with `key` (null: none).
+ClientOptions ClientOptionsWithKey(std::shared_ptr<const auth::VmKey> key);
 
 // ClientOptions from the flags above: --timeout-ms bounds each response and
 // the wait for a slot; --live-wait-ms, when above the 2 s default, how long

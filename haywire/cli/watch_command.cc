@@ -3,6 +3,7 @@
 #include "haywire/cli/watch_command.h"
 
 #include "haywire/cli/host_flags.h"
+#include "haywire/cli/watch_all.h"
 #include "haywire/cli/watch_events.h"
 #include "haywire/cli/watch_view_command.h"
 
@@ -10,6 +11,12 @@ namespace haywire {
 namespace {
 
 int RunWatch(const std::vector<std::string>& args) {
+  if (FLAGS_all) {
+    if (FLAGS_events) {
+      return Fail(ExitCode::kUsage, "--all and --events cannot be combined");
+    }
+    return RunWatchAll();
+  }
   if (!FLAGS_events) return RunWatchView(args);
   absl::StatusOr<WatchEventsOptions> options = WatchEventsOptionsFromFlags();
   if (!options.ok()) return Fail(ExitCode::kUsage, options.status().message());
@@ -27,7 +34,8 @@ Command WatchCommand() {
   command.usage =
       "[--mem-file=PATH] [--interval=SECONDS] [--sort-by=COLUMN] "
       "[--filter=TEXT] [--batch [--iterations=N] [--json]] | --events "
-      "[--json] [--max-events=N] [--duration=SECONDS]";
+      "[--json] [--max-events=N] [--duration=SECONDS] | --all "
+      "[--vm=NAME]... [--mem-file=PATH]... [--batch [--json]]";
   command.help =
       WatchViewHelp() +
       "\n\n"
@@ -51,10 +59,14 @@ Command WatchCommand() {
       "then {\"type\":\"exec\"|\"fork\"|\"exit\",\"sequence\",\"pid\","
       "\"ppid\",\"uid\",\"comm\",\"args\",\"exit_code\",\"exit_signal\",...}, "
       "{\"type\":\"lost\",\"count\":N,\"reason\":...} and "
-      "{\"type\":\"companion_gone\",...}.\n\n"
+      "{\"type\":\"companion_gone\",...}.\n\n" +
+      WatchAllHelp() +
+      "\n\n"
       "Examples:\n"
       "  haywire watch --events\n"
-      "  haywire watch --events --json --duration=10 > events.jsonl";
+      "  haywire watch --events --json --duration=10 > events.jsonl\n"
+      "  haywire watch --all\n"
+      "  haywire watch --all --batch --json --iterations=1";
   command.flags = HostFlagNames();
   for (const std::string& flag : WatchEventsFlagNames()) {
     command.flags.push_back(flag);
@@ -62,6 +74,7 @@ Command WatchCommand() {
   for (const std::string& flag : WatchViewFlagNames()) {
     command.flags.push_back(flag);
   }
+  command.flags.push_back("all");
   command.run = RunWatch;
   return command;
 }

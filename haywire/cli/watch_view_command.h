@@ -14,6 +14,11 @@
 
 #include "haywire/cli/command.h"
 
+// Shared with `watch --all` (watch_all.h).
+DECLARE_double(interval);
+DECLARE_bool(batch);
+DECLARE_int32(iterations);
+
 namespace haywire {
 
 // The view's run function, help paragraphs and the flags it adds to the host

@@ -11,9 +11,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "haywire/auth/vm_key.h"
 #include "haywire/util/byte_size.h"
 #include "haywire/util/json_value.h"
-
 namespace haywire {
 namespace {
 
@@ -141,6 +141,11 @@ QemuRam ParseQemuCommandLine(const std::vector<std::string>& argv) {
       m_bytes = ParseSize(Get(ParseKeyValues(value, "size"), "size"), true);
     } else if (option == "mem-path") {
       legacy_mem_path = value;
+    } else if (option == "fw_cfg") {
+      const Options o = ParseKeyValues(value, "name");
+      if (Get(o, "name") == auth::kFwCfgKeyName && o.count("file") > 0) {
+        out.key_file = Get(o, "file");
+      }
     }
   }
   out.ram_bytes = m_bytes;

@@ -37,6 +37,10 @@ struct QemuRam {
   std::string ram_file;    // the RAM backend's mem-path; "" when none
   bool shared = false;     // that backend maps its file shared (share=on)
   uint64_t ram_bytes = 0;  // the backend's size, else -m; 0 when unknown
+  // The VM key QEMU hands the guest, from -fw_cfg
+  // name=opt/haywire/key,file=PATH (libvirt's <sysinfo type='fwcfg'> entry
+  // becomes the same option); "" when none.
+  std::string key_file;
   // What keeps Haywire from reading the RAM, and the option that would let
   // it; "" when the RAM is a shared file.
   std::string problem;

@@ -49,6 +49,22 @@ TEST(QemuCommandLineTest, SharedFileAsMachineMemoryBackend) {
   EXPECT_EQ(ram.problem, "");
 }
 
+TEST(QemuCommandLineTest, KeyHandedToTheGuestByFwCfg) {
+  // README's line with the key; libvirt's <sysinfo type='fwcfg'> entry
+  // gives the same option. Other fw_cfg entries are not keys.
+  const QemuRam ram = ParseQemuCommandLine(
+      Words("qemu-system-x86_64 -fw_cfg name=opt/com.example/x,file=/etc/x "
+            "-object memory-backend-file,id=mem,size=1G,mem-path=/tmp/m,"
+            "share=on -machine q35,memory-backend=mem -fw_cfg "
+            "name=opt/haywire/key,file=/var/lib/haywire/web1.key"));
+  EXPECT_EQ(ram.key_file, "/var/lib/haywire/web1.key");
+  const QemuRam other = ParseQemuCommandLine(
+      Words("qemu-system-x86_64 -fw_cfg name=opt/com.example/x,file=/etc/x "
+            "-object memory-backend-file,id=mem,size=1G,mem-path=/tmp/m,"
+            "share=on -machine q35,memory-backend=mem"));
+  EXPECT_EQ(other.key_file, "");
+}
+
 TEST(QemuCommandLineTest, DoubledCommasAreCommasInValues) {
   const QemuRam ram = ParseQemuCommandLine(
       Words("qemu-system-aarch64 -M virt,memory-backend=ram0 -object "

@@ -68,14 +68,15 @@ absl::StatusOr<std::vector<RunningVm>> FindRunningVms(
     RunningVm vm;
     vm.qemu_pid = pid;
     vm.ram = ParseQemuCommandLine(argv);
-    if (!vm.ram.ram_file.empty() && vm.ram.ram_file[0] != '/') {
+    // Relative paths are QEMU's: joined to its working directory.
+    for (std::string* path : {&vm.ram.ram_file, &vm.ram.key_file}) {
+      if (path->empty() || (*path)[0] == '/') continue;
       char cwd[4096];
       const ssize_t n =
           ::readlink(absl::StrCat(base, "/cwd").c_str(), cwd, sizeof(cwd) - 1);
       if (n > 0) {
-        vm.ram.ram_file =
-            absl::StrCat(absl::string_view(cwd, static_cast<size_t>(n)), "/",
-                         vm.ram.ram_file);
+        *path = absl::StrCat(absl::string_view(cwd, static_cast<size_t>(n)),
+                             "/", *path);
       }
     }
     vms.push_back(std::move(vm));

@@ -2,6 +2,7 @@
 
 #include "haywire/watch/guest_poller.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -37,6 +38,11 @@ GuestPoller::~GuestPoller() = default;
 
 uint64_t GuestPoller::session_id() const {
   return connection_ ? connection_->session.report.pages.session_id : 0;
+}
+
+std::optional<AuthOutcome> GuestPoller::auth() const {
+  if (connection_ == nullptr) return std::nullopt;
+  return connection_->session.auth;
 }
 
 absl::Status GuestPoller::Connect() {
@@ -104,6 +110,9 @@ absl::StatusOr<Snapshot> GuestPoller::Take() {
 
 std::string GoneReason(const absl::Status& status) {
   const absl::string_view message = status.message();
+  if (FailureOf(status) == Failure::kNoBeacon) {
+    return "no beacon in the RAM file: start guest-serve in the VM";
+  }
   if (absl::StrContains(message, "is gone")) {
     return "session wiped: guest-serve stopped";
   }
@@ -114,7 +123,9 @@ std::string GoneReason(const absl::Status& status) {
     // "heartbeat stale for 2.0 s - is guest-serve..." -> up to " -".
     return std::string(message.substr(0, message.find(" -")));
   }
-  std::string reason(message.substr(0, 100));
+  // The first clause says what is wrong; what to do follows a "; ".
+  std::string reason(
+      message.substr(0, std::min(message.find("; "), size_t{160})));
   for (char& c : reason) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
   }

@@ -18,6 +18,7 @@
 #define HAYWIRE_WATCH_GUEST_POLLER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -38,6 +39,9 @@ class GuestPoller {
   bool connected() const { return connection_ != nullptr; }
   // The session of the current connection; 0 when not connected.
   uint64_t session_id() const;
+  // What the connection's challenge found (nullopt: not connected, or
+  // connected without a key).
+  std::optional<AuthOutcome> auth() const;
 
  private:
   struct Connection;
