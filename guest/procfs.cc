@@ -380,9 +380,21 @@ absl::StatusOr<ProcessEntry> ProcFs::ReadEntryAt(
     return statm_text.status();
   }
 
+  // cgroup, for the host's container column: optional (a kernel without
+  // cgroups has no such file); unreadable means unknown.
+  std::string cgroup;
+  absl::StatusOr<FileContents> cgroup_text = ReadFileAt(
+      dir_fd, "cgroup", kMaxSmallFileBytes, absl::StrCat(dir, "/cgroup"));
+  if (cgroup_text.ok()) cgroup = internal::CgroupPathOf(cgroup_text->data);
+
   ProcessEntry entry;
   entry.pid = pid;
   entry.shr_kb = shr_kb;
+  entry.cgroup = std::move(cgroup);
+  if (!status->ns_pids.empty()) {
+    entry.ns_pid = status->ns_pids.back();
+    entry.ns_level = static_cast<uint32_t>(status->ns_pids.size() - 1);
+  }
   entry.ppid = stat->ppid;
   // procps's uid, gid and USER are the effective ids.
   entry.uid = status->uid[1];

@@ -271,6 +271,34 @@ absl::Status ParseIds(absl::string_view key, absl::string_view value,
 
 }  // namespace
 
+std::string CgroupPathOf(absl::string_view contents) {
+  std::string unified;
+  std::string first_v1;
+  bool any = false;
+  // Lines are "hierarchy-ID:controller-list:cgroup-path"; the path may
+  // itself hold colons.
+  for (const absl::string_view line : absl::StrSplit(contents, '\n')) {
+    const size_t first = line.find(':');
+    if (first == absl::string_view::npos) continue;
+    const size_t second = line.find(':', first + 1);
+    if (second == absl::string_view::npos) continue;
+    const absl::string_view id = line.substr(0, first);
+    const absl::string_view controllers =
+        line.substr(first + 1, second - first - 1);
+    const absl::string_view path = line.substr(second + 1);
+    any = true;
+    if (id == "0" && controllers.empty()) {
+      unified = std::string(path);
+    } else if (first_v1.empty() && path != "/") {
+      first_v1 = std::string(path);
+    }
+  }
+  if (!unified.empty() && unified != "/")
+    return CutUtf8(unified, kMaxNameBytes);
+  if (!first_v1.empty()) return CutUtf8(first_v1, kMaxNameBytes);
+  return any ? "/" : "";
+}
+
 absl::StatusOr<StatusFields> ParseStatusFields(absl::string_view contents) {
   StatusFields status;
   bool have_uid = false;
@@ -293,6 +321,16 @@ absl::StatusOr<StatusFields> ParseStatusFields(absl::string_view contents) {
       status.umask = umask;
     } else if (key == "Cpus_allowed_list") {
       status.cpus_allowed_list = CutUtf8(value, kMaxNameBytes);
+    } else if (key == "NSpid") {
+      for (const absl::string_view word :
+           absl::StrSplit(value, absl::ByAnyChar(" \t"), absl::SkipEmpty())) {
+        uint32_t pid = 0;
+        if (status.ns_pids.size() == kMaxPidNamespaceLevels ||
+            !absl::SimpleAtoi(word, &pid) || pid == 0) {
+          return BadStatusValue(key, value);
+        }
+        status.ns_pids.push_back(pid);
+      }
     } else {
       for (const KbField& field : kKbFields) {
         if (key != field.key) continue;

@@ -151,12 +151,26 @@ struct StatusFields {
            sig_ignored = 0, sig_caught = 0;
   uint64_t voluntary_ctxt_switches = 0, nonvoluntary_ctxt_switches = 0;
   std::string cpus_allowed_list;  // cut to kMaxNameBytes
+  // NSpid: the pid in each PID namespace from the reader's down to the
+  // process's own (one entry when they are the same); empty when absent
+  // (kernels before 4.1). At most kMaxPidNamespaceLevels entries.
+  std::vector<uint32_t> ns_pids;
 };
+
+// The kernel nests PID namespaces at most 32 deep.
+inline constexpr size_t kMaxPidNamespaceLevels = 33;
 
 // Parses /proc/PID/status. Uid: and Gid: are required (every process has
 // them); the fields above are validated when present; other lines, including
 // ones this code does not know, are ignored.
 absl::StatusOr<StatusFields> ParseStatusFields(absl::string_view contents);
+
+// The cgroup a process's /proc/PID/cgroup names: the cgroup v2 ("0::")
+// path unless it is missing or "/", else the first cgroup v1 path that is
+// not "/" (Docker and Kubernetes with cgroupfs on v1 and hybrid hosts put
+// containers there), else "/" (or "" for an empty file). Cut to
+// kMaxNameBytes.
+std::string CgroupPathOf(absl::string_view contents);
 
 // The name ps shows for a controlling terminal, from stat's tty_nr (a dev_t
 // encoded as (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)):

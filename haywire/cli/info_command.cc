@@ -84,7 +84,9 @@ void WriteJson(const ProcessInfo& info) {
   } else {
     json.Null();
   }
-  json.Key("cgroup").String(info.cgroup);
+  // "cgroup" (the path), "container" and "ns_pid" come with the process
+  // fields above; the file's first line as it reads:
+  json.Key("cgroup_line").String(info.cgroup);
   json.Key("sig_pending").String(Hex16(info.sig_pending));
   json.Key("sig_shared_pending").String(Hex16(info.sig_shared_pending));
   json.Key("sig_blocked").String(Hex16(info.sig_blocked));
@@ -143,6 +145,13 @@ void WriteText(const ProcessInfo& info) {
   Line("Open files",
        info.fd_count.has_value() ? absl::StrCat(*info.fd_count) : "-");
   Line("Cgroup", TerminalSafe(info.cgroup.empty() ? "-" : info.cgroup));
+  Line("Container", ContainerColumn(info.entry));
+  if (info.entry.ns_level > 0) {
+    Line("PID in namespace",
+         absl::StrCat(
+             info.entry.ns_pid, " (", info.entry.ns_level,
+             info.entry.ns_level == 1 ? " level down)" : " levels down)"));
+  }
   Line("Signals pending", Hex16(info.sig_pending));
   Line("Signals shared pend.", Hex16(info.sig_shared_pending));
   Line("Signals blocked", Hex16(info.sig_blocked));

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "gflags/gflags.h"
 #include "haywire/cli/host_flags.h"
+#include "haywire/format/container.h"
 #include "haywire/format/process_format.h"
 #include "haywire/host/whole_command_line.h"
 #include "haywire/util/json_writer.h"
@@ -17,6 +18,15 @@
 DEFINE_string(sort, "pid",
               "Sort key: pid ppid uid user cpu mem rss vsz start time comm "
               "state tty; prefix - for descending (e.g. --sort=-rss).");
+
+DEFINE_string(container, "",
+              "Show only the processes of this container: a container id or "
+              "its first 4+ hex digits, a Kubernetes pod UID prefix, a "
+              "systemd unit (nginx.service), optionally after RUNTIME: "
+              "(docker:0123abcd). Adds the CONTAINER column.");
+DEFINE_bool(containers, false,
+            "Add a CONTAINER column (docker:0123456789ab, nginx.service; "
+            "derived from each process's cgroup).");
 
 namespace haywire {
 namespace {
@@ -54,6 +64,16 @@ int RunPs(const std::vector<std::string>&) {
       !s.ok()) {
     return Fail(ExitCode::kUsage, s.message());
   }
+  if (!FLAGS_container.empty()) {
+    std::vector<ProcessEntry> kept;
+    for (ProcessEntry& e : list->processes) {
+      const std::optional<Container> c = ContainerOf(e.cgroup);
+      if (c.has_value() && ContainerMatches(*c, FLAGS_container)) {
+        kept.push_back(std::move(e));
+      }
+    }
+    list->processes = std::move(kept);
+  }
   if (FLAGS_json) {
     // Whole command lines for scripts (the table keeps the listing's, cut
     // to the terminal anyway), up to kAllCommandLinesBytes in all.
@@ -86,8 +106,11 @@ int RunPs(const std::vector<std::string>&) {
     if (!out.ok()) return Fail(ExitCode::kFailure, out.status());
     std::printf("%s\n", out->c_str());
   } else {
-    std::fputs(PsTable(list->processes, list->header, TerminalWidth()).c_str(),
-               stdout);
+    const bool with_container = FLAGS_containers || !FLAGS_container.empty();
+    std::fputs(
+        PsTable(list->processes, list->header, TerminalWidth(), with_container)
+            .c_str(),
+        stdout);
   }
   std::fflush(stdout);
   return ExitCodeValue(ExitCode::kOk);
@@ -99,7 +122,9 @@ Command PsCommand() {
   Command command;
   command.name = "ps";
   command.summary = "List the guest's processes, like ps aux";
-  command.usage = "[--mem-file=PATH] [--sort=KEY] [--json]";
+  command.usage =
+      "[--mem-file=PATH] [--sort=KEY] [--containers] [--container=ID] "
+      "[--json]";
   command.help =
       "Lists every process in the guest through the companion, with the "
       "columns and meanings of `ps aux`: USER PID %CPU (CPU time over time "
@@ -117,11 +142,25 @@ Command PsCommand() {
       "\"cpu_time_ms\", \"cpu_percent\", \"mem_percent\", ...}]}, with "
       "whole command lines in \"args\" (up to 1 MiB each; longer ones are "
       "cut and have \"args_truncated\": true).\n\n"
+      "Containers: each process's container comes from its cgroup path "
+      "(Docker, containerd and Kubernetes pods, CRI-O, Podman, LXC; else "
+      "its systemd unit). --containers adds a CONTAINER column "
+      "(docker:0123456789ab, containerd:..., nginx.service, - for none); "
+      "--container=ID shows only that container's processes (an id or its "
+      "first 4 or more hex digits, a pod UID prefix, a unit name). --json "
+      "has \"cgroup\", \"container\": {\"runtime\", \"id\", \"pod\"} "
+      "(null for none) and \"ns_pid\", \"ns_level\": the pid inside the "
+      "process's own PID namespace and how deep that namespace is (0: the "
+      "companion's).\n\n"
       "Examples:\n"
       "  haywire ps\n"
+      "  haywire ps --containers\n"
+      "  haywire ps --container=ae836c95\n"
       "  haywire ps --sort=-rss --mem-file=/dev/hugepages/vm";
   command.flags = HostFlagNames();
   command.flags.push_back("sort");
+  command.flags.push_back("container");
+  command.flags.push_back("containers");
   command.run = RunPs;
   return command;
 }

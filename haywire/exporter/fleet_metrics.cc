@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "haywire/format/container.h"
 #include "haywire/util/terminal_text.h"
 #include "prometheus/metric_type.h"
 
@@ -53,6 +54,19 @@ class Families {
  private:
   std::vector<MetricFamily> families_;
 };
+
+// pid, comm and container ("docker:0123456789ab", a systemd unit, "" for
+// none) of a top-N process, after the VM's own labels.
+template <typename VmLabels>
+std::vector<ClientMetric::Label> ProcessLabels(const ProcessEntry& entry,
+                                               const VmLabels& labels) {
+  const std::optional<Container> container = ContainerOf(entry.cgroup);
+  return labels({{"pid", absl::StrCat(entry.pid)},
+                 {"comm", GuestLabelValue(entry.comm)},
+                 {"container", container.has_value()
+                                   ? GuestLabelValue(ContainerText(*container))
+                                   : ""}});
+}
 
 void AddVm(const VmState& vm, size_t top_n, Families* out) {
   const std::string name = GuestLabelValue(vm.name);
@@ -130,16 +144,13 @@ void AddVm(const VmState& vm, size_t top_n, Families* out) {
     out->Gauge("haywire_guest_process_cpu_ratio",
                "CPU time of the guest's busiest processes over the last "
                "refresh interval (1 = one CPU busy); top N by CPU.",
-               labels({{"pid", absl::StrCat(row->entry.pid)},
-                       {"comm", GuestLabelValue(row->entry.comm)}}),
-               row->cpu_percent / 100.0);
+               ProcessLabels(row->entry, labels), row->cpu_percent / 100.0);
   }
   for (const FrameRow* row : TopProcesses(f, TopBy::kRss, top_n)) {
     out->Gauge("haywire_guest_process_resident_bytes",
                "Resident memory of the guest's largest processes; top N by "
                "RSS.",
-               labels({{"pid", absl::StrCat(row->entry.pid)},
-                       {"comm", GuestLabelValue(row->entry.comm)}}),
+               ProcessLabels(row->entry, labels),
                static_cast<double>(row->entry.rss_kb) * kKib);
   }
 }

@@ -19,10 +19,12 @@
 //   haywire_guest_processes{vm}             processes (not threads)
 //   haywire_guest_processes_state{vm,state} running, sleeping, stopped,
 //                                           zombie
-//   haywire_guest_process_cpu_ratio{vm,pid,comm}       top N by CPU: CPU
+//   haywire_guest_process_cpu_ratio{vm,pid,comm,container}  top N by CPU: CPU
 //                                           time over the interval, 1 = one
 //                                           CPU busy
-//   haywire_guest_process_resident_bytes{vm,pid,comm}  top N by RSS
+//   haywire_guest_process_resident_bytes{vm,pid,comm,container}  top N by
+//                                           RSS (container: docker:<12 hex>,
+//                                           a systemd unit, "" for none)
 //   haywire_guest_process_starts_total{vm}  process starts and exits seen
 //   haywire_guest_process_exits_total{vm}   since the exporter started
 //

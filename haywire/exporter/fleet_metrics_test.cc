@@ -144,10 +144,10 @@ TEST(FleetMetricsTest, ALiveVmsValues) {
   EXPECT_EQ(value("haywire_guest_process_starts_total", {}), "7");
   EXPECT_EQ(value("haywire_guest_process_exits_total", {}), "5");
   EXPECT_EQ(value("haywire_guest_process_cpu_ratio",
-                  {{"pid", "102"}, {"comm", "proc2"}}),
+                  {{"pid", "102"}, {"comm", "proc2"}, {"container", ""}}),
             "0.02");
   EXPECT_EQ(value("haywire_guest_process_resident_bytes",
-                  {{"pid", "101"}, {"comm", "proc1"}}),
+                  {{"pid", "101"}, {"comm", "proc1"}, {"container", ""}}),
             "1034240");
   // Without a key there is no authentication series.
   for (const Sample& s : samples) {
@@ -178,6 +178,20 @@ TEST(FleetMetricsTest, ADeadVmIsDownWithoutGuestValues) {
   const Sample* vms = Find(samples, "haywire_exporter_vms", {});
   ASSERT_NE(vms, nullptr);
   EXPECT_EQ(vms->value, "2");
+}
+
+TEST(FleetMetricsTest, TopProcessesCarryTheirContainer) {
+  VmState vm = LiveVm("web", 1);
+  vm.frame->rows[0].entry.cgroup =
+      "/system.slice/docker-"
+      "ae836c95b4c3c9e80e99cef74b9b3e6ca1e7d4b2a0b0e3ff3ae5d5a7dfeb7b41.scope";
+  const std::vector<Sample> samples = Parse(Serialize({vm}, 10));
+  EXPECT_NE(Find(samples, "haywire_guest_process_resident_bytes",
+                 {{"vm", "web"},
+                  {"pid", "100"},
+                  {"comm", "proc0"},
+                  {"container", "docker:ae836c95b4c3"}}),
+            nullptr);
 }
 
 TEST(FleetMetricsTest, TopNBoundsTheSeriesWhateverTheGuestRuns) {
@@ -225,7 +239,8 @@ TEST(FleetMetricsTest, HostileNamesStayOneLabelValue) {
     const Sample* s = Find(samples, "haywire_guest_process_cpu_ratio",
                            {{"vm", "web"},
                             {"pid", absl::StrCat(200 + i)},
-                            {"comm", TerminalSafe(names[i])}});
+                            {"comm", TerminalSafe(names[i])},
+                            {"container", ""}});
     EXPECT_NE(s, nullptr) << text;
   }
   // Only the one VM's series exist: nothing was injected.

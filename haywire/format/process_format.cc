@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "haywire/format/container.h"
 #include "haywire/util/terminal_text.h"
 
 namespace haywire {
@@ -143,10 +144,14 @@ absl::Status SortProcesses(absl::string_view key, const ListHeader& system,
 }
 
 std::string PsTable(const std::vector<ProcessEntry>& processes,
-                    const ListHeader& system, size_t width) {
+                    const ListHeader& system, size_t width,
+                    bool with_container) {
+  constexpr size_t kContainerWidth = 25;
   std::string out = Trim(
-      "USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME "
-      "COMMAND",
+      absl::StrCat(
+          "USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME ",
+          with_container ? PadToWidth("CONTAINER", kContainerWidth) + " " : "",
+          "COMMAND"),
       width);
   out += '\n';
   for (const ProcessEntry& e : processes) {
@@ -155,11 +160,17 @@ std::string PsTable(const std::vector<ProcessEntry>& processes,
     const std::string tty =
         PadToWidth(TerminalSafe(e.tty.empty() ? "?" : e.tty), 8);
     const std::string stat = PadToWidth(StatText(e), 4);
+    const std::string container =
+        with_container
+            ? PadToWidth(FitToWidth(ContainerColumn(e), kContainerWidth),
+                         kContainerWidth) +
+                  " "
+            : "";
     std::string line = absl::StrFormat(
-        "%s %7u %4.1f %4.1f %6u %5u %s %s %5s %6s %s", user, e.pid,
+        "%s %7u %4.1f %4.1f %6u %5u %s %s %5s %6s %s%s", user, e.pid,
         CpuPercent(e, system), MemPercent(e, system), e.vsz_kb, e.rss_kb, tty,
         stat, StartText(e.start_time_unix_ns, system.now_unix_ns),
-        CpuTimeText(e.cpu_time_ns), CommandText(e));
+        CpuTimeText(e.cpu_time_ns), container, CommandText(e));
     out += Trim(std::move(line), width);
     out += '\n';
   }
@@ -196,6 +207,23 @@ void WriteProcessJsonFields(const ProcessEntry& e, const ListHeader& system,
   json->Key("cpu_percent")
       .Double(cpu_percent.has_value() ? *cpu_percent : CpuPercent(e, system));
   json->Key("mem_percent").Double(MemPercent(e, system));
+  json->Key("cgroup").String(e.cgroup);
+  if (const std::optional<Container> c = ContainerOf(e.cgroup)) {
+    json->Key("container").BeginObject();
+    json->Key("runtime").String(c->runtime);
+    json->Key("id").String(c->id);
+    if (!c->pod.empty()) json->Key("pod").String(c->pod);
+    json->EndObject();
+  } else {
+    json->Key("container").Null();
+  }
+  json->Key("ns_pid").Uint(e.ns_pid);
+  json->Key("ns_level").Uint(e.ns_level);
+}
+
+std::string ContainerColumn(const ProcessEntry& e) {
+  const std::optional<Container> c = ContainerOf(e.cgroup);
+  return c.has_value() ? TerminalSafe(ContainerText(*c)) : "-";
 }
 
 }  // namespace haywire

@@ -49,11 +49,19 @@ absl::Status SortProcesses(absl::string_view key, const ListHeader& system,
                            std::vector<ProcessEntry>* processes);
 
 // The `ps aux` table (header and one line per process). `width` 0 means do
-// not cut lines (not a terminal).
+// not cut lines (not a terminal). `with_container` adds a CONTAINER column
+// before COMMAND (ContainerColumn).
 std::string PsTable(const std::vector<ProcessEntry>& processes,
-                    const ListHeader& system, size_t width);
+                    const ListHeader& system, size_t width,
+                    bool with_container = false);
 
-// The JSON fields of one process (inside an object the caller opened).
+// The process's container as ps shows it ("docker:0123456789ab",
+// "nginx.service"; haywire/format/container.h), "-" for none; terminal-safe.
+std::string ContainerColumn(const ProcessEntry& entry);
+
+// The JSON fields of one process (inside an object the caller opened),
+// including "cgroup", "container" ({"runtime","id","pod"} or null) and
+// "ns_pid"/"ns_level".
 // `cpu_percent`, when given, replaces ps's lifetime %CPU (watch passes
 // top's %CPU over the last interval) so both commands share field names.
 void WriteProcessJsonFields(const ProcessEntry& entry, const ListHeader& system,

@@ -30,6 +30,7 @@ std::string EntryViolation(const ProcessEntry& e) {
   if (e.user.size() > kMaxNameBytes) return "user too long";
   if (e.tty.size() > kMaxNameBytes) return "tty too long";
   if (e.comm.size() > kMaxNameBytes) return "comm too long";
+  if (e.cgroup.size() > kMaxNameBytes) return "cgroup too long";
   return ArgsViolation(e.args);
 }
 

@@ -38,7 +38,8 @@ std::string Describe(const ProcessEntry& e) {
       " cpu=", e.cpu_time_ns, " vsz=", e.vsz_kb, " rss=", e.rss_kb,
       " comm=", e.comm, " args=[", absl::StrJoin(e.args, "|"), "]/",
       e.args.size(), " flags=", e.args_truncated, e.session_leader,
-      e.foreground, e.multithreaded, e.has_locked_memory);
+      e.foreground, e.multithreaded, e.has_locked_memory, " cgroup=", e.cgroup,
+      " ns=", e.ns_pid, "/", e.ns_level);
 }
 
 std::string Describe(const ListHeader& h) {
@@ -233,6 +234,9 @@ class Fuzzer {
     e.foreground = OneIn(2);
     e.multithreaded = OneIn(2);
     e.has_locked_memory = OneIn(2);
+    e.cgroup = RandomString(OneIn(4) ? 300 : 40);
+    e.ns_pid = static_cast<uint32_t>(rng_());
+    e.ns_level = static_cast<uint32_t>(Below(40));
     return e;
   }
 

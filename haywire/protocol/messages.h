@@ -72,6 +72,17 @@ struct ProcessEntry {
   bool foreground = false;         // for STAT's "+"
   bool multithreaded = false;      // for STAT's "l"
   bool has_locked_memory = false;  // for STAT's "L"
+  // The process's cgroup (the cgroup v2 path of /proc/PID/cgroup's "0::"
+  // line; on cgroup v1 or hybrid hosts where that is "/" or missing, the
+  // first controller's path that is not "/"), from which the host derives
+  // its container (haywire/format/container.h). "" when unreadable.
+  std::string cgroup;
+  // Its pid in its own (innermost) PID namespace, and how many namespaces
+  // below the companion's that is (status's NSpid: line; 0 levels: the
+  // companion's namespace, ns_pid == pid). 0/0 when the kernel does not
+  // say.
+  uint32_t ns_pid = 0;
+  uint32_t ns_level = 0;
 
   static constexpr absl::string_view kWireName = "ProcessEntry";
   static constexpr auto WireFields() {
@@ -88,7 +99,9 @@ struct ProcessEntry {
         StrList(17, &E::args, kMaxArgs, kMaxArgsBytes),
         Flags(18, TruncatedBit(&E::args_truncated), Bit(&E::session_leader),
               Bit(&E::foreground), Bit(&E::multithreaded),
-              Bit(&E::has_locked_memory)));
+              Bit(&E::has_locked_memory)),
+        Str(22, &E::cgroup, kMaxNameBytes), Int(23, &E::ns_pid),
+        Int(24, &E::ns_level));
   }
   // A pid is required and nonzero.
   static absl::Status WireValidate(const ProcessEntry& e);

@@ -149,6 +149,8 @@ TEST(MessagesTest, LargestEntryPlusHeaderFitsOneResponsePage) {
   e.user = std::string(kMaxNameBytes * 4, 'u');
   e.tty = std::string(kMaxNameBytes * 4, 't');
   e.comm = std::string(kMaxNameBytes * 4, 'c');
+  e.cgroup = std::string(kMaxNameBytes * 4, 'g');
+  e.ns_pid = e.ns_level = std::numeric_limits<uint32_t>::max();
   e.session_leader = e.foreground = e.multithreaded = e.has_locked_memory =
       e.args_truncated = true;
 
@@ -179,17 +181,19 @@ TEST(MessagesTest, LargestEntryPlusHeaderFitsOneResponsePage) {
     EXPECT_EQ(got.user.size(), kMaxNameBytes);
     EXPECT_EQ(got.tty.size(), kMaxNameBytes);
     EXPECT_EQ(got.comm.size(), kMaxNameBytes);
+    EXPECT_EQ(got.cgroup.size(), kMaxNameBytes);
     EXPECT_LE(got.args.size(), kMaxArgs);
     EXPECT_TRUE(got.args_truncated);
   }
 
   // And the arithmetic behind it, with the largest possible encoding: every
-  // integer field, three names at kMaxNameBytes, kMaxArgsBytes of arguments.
-  constexpr size_t kIntegerFields = 17;  // 16 numbers + the flags word
+  // integer field, four names (user, tty, comm, cgroup) at kMaxNameBytes,
+  // kMaxArgsBytes of arguments.
+  constexpr size_t kIntegerFields = 19;  // 18 numbers + the flags word
   constexpr size_t kLargestEntry =
       kWireFieldHeaderBytes +  // the record
       kIntegerFields * (kWireFieldHeaderBytes + 8) +
-      3 * (kWireFieldHeaderBytes + kMaxNameBytes) + kMaxArgsBytes;
+      4 * (kWireFieldHeaderBytes + kMaxNameBytes) + kMaxArgsBytes;
   constexpr size_t kHeader =
       kWireFieldHeaderBytes + 5 * (kWireFieldHeaderBytes + 8);
   static_assert(kLargestEntry + kHeader <= kResponsePayloadBytes);

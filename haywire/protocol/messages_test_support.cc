@@ -130,6 +130,9 @@ ProcessEntry FullEntry() {
   e.foreground = true;
   e.multithreaded = true;
   e.has_locked_memory = true;
+  e.cgroup = "/system.slice/docker-0123.scope";
+  e.ns_pid = 7;
+  e.ns_level = 1;
   return e;
 }
 
