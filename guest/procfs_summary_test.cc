@@ -4,17 +4,22 @@
 // tree (testdata/procfs/make_fixtures.sh), on malformed inputs, and on this
 // machine's /proc.
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "guest/procfs.h"
@@ -90,6 +95,59 @@ TEST(ProcFsSummaryTest, ShrComesFromStatm) {
       << malformed.status();
   EXPECT_NE(malformed.status().message().find("statm"), absl::string_view::npos)
       << malformed.status();
+}
+
+// On a live kernel SHR comes from status (RssFile + RssShmem), which is
+// what statm's "shared" counts: the two agree for a process that is not
+// changing (a stopped child, a few attempts for page cache noise).
+TEST(ProcFsSummaryTest, ShrFromStatusEqualsStatmOnALiveProcess) {
+  // File pages (its own executable, read) and shmem pages (shared
+  // anonymous memory, written), so both counters are nonzero.
+  absl::StatusOr<std::unique_ptr<ForkedChild>> child = ForkedChild::Start([] {
+    const int fd = ::open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 1;
+    constexpr size_t kBytes = 64 << 10;
+    void* file = ::mmap(nullptr, kBytes, PROT_READ, MAP_PRIVATE, fd, 0);
+    void* shmem = ::mmap(nullptr, kBytes, PROT_READ | PROT_WRITE,
+                         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (file == MAP_FAILED || shmem == MAP_FAILED) return 2;
+    volatile unsigned char sum = 0;
+    for (size_t i = 0; i < kBytes; i += 4096) {
+      sum = sum + static_cast<const unsigned char*>(file)[i];
+      static_cast<unsigned char*>(shmem)[i] = 1;
+    }
+    ::pause();
+    return static_cast<int>(sum & 0);
+  });
+  ASSERT_TRUE(child.ok()) << child.status();
+  const pid_t pid = (*child)->pid();
+  // Until the child has touched its pages (bounded), then freeze it.
+  for (int i = 0; i < 500; ++i) {
+    std::ifstream statm(absl::StrCat("/proc/", pid, "/statm"));
+    uint64_t size = 0, resident = 0, shared = 0;
+    if (statm >> size >> resident >> shared && shared >= 32) break;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(::kill(pid, SIGSTOP), 0);
+  ProcFs procfs("/proc", "/etc/passwd");
+  const long page_kb = ::sysconf(_SC_PAGESIZE) / 1024;
+  bool agreed = false;
+  uint64_t last_entry = 0, last_statm = 0;
+  for (int attempt = 0; attempt < 20 && !agreed; ++attempt) {
+    absl::StatusOr<ProcessEntry> entry =
+        procfs.ReadProcess(static_cast<uint32_t>(pid));
+    ASSERT_TRUE(entry.ok()) << entry.status();
+    std::ifstream statm(absl::StrCat("/proc/", pid, "/statm"));
+    uint64_t size = 0, resident = 0, shared = 0;
+    ASSERT_TRUE(statm >> size >> resident >> shared);
+    last_entry = entry->shr_kb;
+    last_statm = shared * static_cast<uint64_t>(page_kb);
+    agreed = last_entry == last_statm;
+    if (!agreed) absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_TRUE(agreed) << "SHR " << last_entry << " kB, statm " << last_statm
+                      << " kB";
+  EXPECT_GT(last_entry, 0u);
 }
 
 TEST(ProcFsSummaryTest, MissingSystemFilesAreFailedPrecondition) {
