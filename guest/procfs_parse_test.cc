@@ -305,3 +305,49 @@ TEST(NumbersTest, SystemFileValues) {
 
 }  // namespace
 }  // namespace haywire
+
+namespace haywire {
+namespace {
+
+TEST(CgroupPathTest, UnifiedV1AndHybrid) {
+  // cgroup v2 only.
+  EXPECT_EQ(internal::CgroupPathOf("0::/system.slice/nginx.service\n"),
+            "/system.slice/nginx.service");
+  // Hybrid: systemd's unified line is "/", Docker's cgroupfs driver put the
+  // container in the v1 controllers.
+  EXPECT_EQ(internal::CgroupPathOf("12:pids:/docker/abc\n"
+                                   "1:name=systemd:/docker/abc\n0::/\n"),
+            "/docker/abc");
+  // Hybrid with a real unified path: the unified one.
+  EXPECT_EQ(internal::CgroupPathOf("1:name=systemd:/user.slice\n"
+                                   "0::/user.slice/session-2.scope\n"),
+            "/user.slice/session-2.scope");
+  // A colon inside the path is the path's.
+  EXPECT_EQ(internal::CgroupPathOf("0::/a:b\n"), "/a:b");
+  EXPECT_EQ(internal::CgroupPathOf("0::/\n"), "/");
+  EXPECT_EQ(internal::CgroupPathOf(""), "");
+  EXPECT_EQ(internal::CgroupPathOf("garbage without colons\n"), "");
+  // Bounded like every name.
+  EXPECT_EQ(internal::CgroupPathOf("0::/" + std::string(1000, 'x')).size(),
+            kMaxNameBytes);
+}
+
+TEST(ParseStatusNsPidTest, NamespacePids) {
+  const std::string base = "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n";
+  absl::StatusOr<internal::StatusFields> nested =
+      internal::ParseStatusFields(base + "NSpid:\t4242\t17\t1\n");
+  ASSERT_TRUE(nested.ok()) << nested.status();
+  EXPECT_EQ(nested->ns_pids, (std::vector<uint32_t>{4242, 17, 1}));
+  absl::StatusOr<internal::StatusFields> none =
+      internal::ParseStatusFields(base);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->ns_pids.empty());
+  EXPECT_FALSE(internal::ParseStatusFields(base + "NSpid:\t1\tx\n").ok());
+  EXPECT_FALSE(internal::ParseStatusFields(base + "NSpid:\t0\n").ok());
+  std::string deep = base + "NSpid:";
+  for (int i = 0; i < 40; ++i) deep += "\t1";
+  EXPECT_FALSE(internal::ParseStatusFields(deep + "\n").ok());
+}
+
+}  // namespace
+}  // namespace haywire
