@@ -38,12 +38,22 @@ absl::StatusOr<FileContents> ReadFileAt(int dir_fd, const char* name,
   if (fd.get() < 0) return ProcFileError(errno, path);
   FileContents contents;
   // procfs files report size 0, so read until EOF; one byte beyond the cap
-  // tells whether there was more.
+  // tells whether there was more. The buffer starts at one page and doubles
+  // only when a read fills it: most files are a few hundred bytes, and a
+  // buffer sized for the cap (status: 256 KiB) cost a zero-fill, a copy and
+  // fresh pages on every read (a listing reads four files per process).
+  constexpr size_t kFirstBufferBytes = 4096;
+  constexpr size_t kMaxGrowthBytes = 1 << 20;
   const size_t limit = max_bytes + 1;
   size_t used = 0;
   while (used < limit) {
-    const size_t want = std::min<size_t>(limit - used, 64 << 10);
-    contents.data.resize(used + want);
+    if (used == contents.data.size()) {
+      const size_t grow = std::min(
+          limit - used,
+          std::clamp<size_t>(used, kFirstBufferBytes, kMaxGrowthBytes));
+      contents.data.resize(used + grow);
+    }
+    const size_t want = contents.data.size() - used;
     const ssize_t n = ::read(fd.get(), contents.data.data() + used, want);
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -51,6 +61,10 @@ absl::StatusOr<FileContents> ReadFileAt(int dir_fd, const char* name,
     }
     if (n == 0) break;
     used += static_cast<size_t>(n);
+    // The files this reads (see the header) return less than asked only at
+    // their end: no second read() to see 0 (a listing saves one system call
+    // per file).
+    if (static_cast<size_t>(n) < want) break;
   }
   contents.data.resize(std::min(used, max_bytes));
   contents.truncated = used > max_bytes;

@@ -53,7 +53,11 @@ struct FileContents {
 };
 
 // Reads `name` relative to `dir_fd` (AT_FDCWD for a plain path), at most
-// `max_bytes`. `path` is for messages.
+// `max_bytes`. `path` is for messages. A read that returns less than asked
+// ends it: only for files that hand a large enough read their whole rest,
+// as procfs's single-record files do (stat, status, statm, cgroup, meminfo,
+// /proc/stat...), cmdline, and regular files; never for multi-record
+// seq_files (maps, mountinfo), which may stop a read at a record boundary.
 absl::StatusOr<FileContents> ReadFileAt(int dir_fd, const char* name,
                                         size_t max_bytes,
                                         absl::string_view path);
