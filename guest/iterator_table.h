@@ -26,12 +26,14 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "guest/smaps_reader.h"
 #include "haywire/protocol/layout.h"
 #include "haywire/protocol/memory_messages.h"
@@ -49,8 +51,10 @@ struct ListingIterator {
   // LIST_PROCESSES.
   std::vector<uint32_t> pids;  // the snapshot
   ListHeader header;
-  // An entry read but not sent because the last chunk was full.
-  std::optional<ProcessEntry> pending;
+  // What was read of pids[position - ahead.size(), position) (a batch,
+  // process_reader.h; an error for a process that exited) and not sent
+  // yet. Between chunks it holds at most the one entry that did not fit.
+  std::deque<absl::StatusOr<ProcessEntry>> ahead;
 
   // GET_MEMORY_MAP.
   uint32_t map_pid = 0;

@@ -68,7 +68,7 @@ TEST(IteratorTableTest, HoldsEightWithoutEviction) {
     EXPECT_EQ(it->owner_pid, kOwner + i);
     EXPECT_EQ(it->pids, Pids(i + 1));
     EXPECT_EQ(it->position, 0u);
-    EXPECT_FALSE(it->pending.has_value());
+    EXPECT_TRUE(it->ahead.empty());
     ids.insert(it->id);
     its.push_back(it);
   }

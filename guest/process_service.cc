@@ -13,9 +13,21 @@
 #include "haywire/util/clock.h"
 
 namespace haywire {
+namespace {
+
+// Most pids read per batch: about half a chunk (a 4 KiB response holds
+// some 35 entries), so the deadline is looked at at least twice a chunk.
+constexpr size_t kReadBatch = 16;
+// The size of an entry before any was encoded (most are 100-150 bytes).
+constexpr uint64_t kFirstEntryBytesGuess = 128;
+
+}  // namespace
+
 ProcessService::ProcessService(const ProcFs* procfs, IteratorTablePage* mirror,
-                               uint64_t seed)
-    : procfs_(procfs), iterators_(mirror, seed) {}
+                               uint64_t seed, size_t read_helpers)
+    : procfs_(procfs),
+      reader_(procfs, read_helpers),
+      iterators_(mirror, seed) {}
 
 void ProcessService::RegisterWith(RequestRouter* router) {
   router->Handle<request::ListProcesses>(
@@ -44,36 +56,63 @@ HandlerResult ProcessService::FillChunk(ListingIterator* it, bool with_header,
                        "listing header too large");
   }
   size_t entries = 0;
-  while (it->pending.has_value() || it->position < it->pids.size()) {
+  while (!it->ahead.empty() || it->position < it->pids.size()) {
     // The budget applies once the chunk holds an entry: every chunk but the
     // last carries at least one process (hosts refuse a listing that goes
     // on without new ones), even when the first pids it looks at have
     // exited meanwhile (skipping those costs a failed open each).
     if (entries > 0 && absl::Now() >= deadline) break;  // the rest next chunk
-    if (!it->pending.has_value()) {
-      absl::StatusOr<ProcessEntry> entry =
-          procfs_->ReadProcess(it->pids[it->position++]);
-      if (!entry.ok()) {
-        // Exited since the snapshot (or unreadable): skipped, not reported.
-        ++skipped_;
-        continue;
+    if (it->ahead.empty()) {
+      // As many as should still fit (one when late: the chunk then carries
+      // one process).
+      const uint64_t average =
+          encoded_entries_ == 0
+              ? kFirstEntryBytesGuess
+              : std::max<uint64_t>(encoded_bytes_ / encoded_entries_, 1);
+      const size_t room = kResponsePayloadBytes - writer.size();
+      const size_t fit =
+          absl::Now() >= deadline
+              ? 1
+              : std::clamp<size_t>(room / average, 1, kReadBatch);
+      const size_t count = std::min(fit, it->pids.size() - it->position);
+      const absl::Span<const uint32_t> batch(it->pids.data() + it->position,
+                                             count);
+      it->position += count;
+      for (absl::StatusOr<ProcessEntry>& entry : reader_.ReadAll(batch)) {
+        it->ahead.push_back(std::move(entry));
       }
-      it->pending = *std::move(entry);
+      continue;
     }
-    if (!EncodeProcessEntry(*it->pending, &writer)) {
+    if (!it->ahead.front().ok()) {
+      // Exited since the snapshot (or unreadable): skipped, not reported.
+      ++skipped_;
+      it->ahead.pop_front();
+      continue;
+    }
+    const size_t before = writer.size();
+    if (!EncodeProcessEntry(*it->ahead.front(), &writer)) {
       if (entries > 0) break;  // the next chunk starts with it
       // Does not fit an empty chunk: impossible within the messages.h
       // bounds, but never loop on it.
       ++skipped_;
-      it->pending.reset();
+      it->ahead.pop_front();
       continue;
     }
     ++entries;
-    it->pending.reset();
+    encoded_bytes_ += writer.size() - before;
+    ++encoded_entries_;
+    it->ahead.pop_front();
+  }
+  // What a chunk carries is read for it: of what the batch read beyond
+  // this chunk, only the first entry waits for the next one (as one entry
+  // always could); the rest is read again then.
+  if (it->ahead.size() > 1) {
+    it->position -= it->ahead.size() - 1;
+    it->ahead.resize(1);
   }
   HandlerResult result;
   result.payload = writer.data();
-  const bool more = it->pending.has_value() || it->position < it->pids.size();
+  const bool more = !it->ahead.empty() || it->position < it->pids.size();
   if (more) {
     result.flags = kResponseMore;
     result.iterator_id = it->id;

@@ -19,6 +19,11 @@
 // answers it with kBadRequest). Every error response carries a one-line
 // message.
 //
+// A listing reads its processes a batch at a time (up to 16 pids, as many
+// as should still fit the chunk, shared out between the serving thread and
+// the ProcessReader's helpers); an entry of a batch that does not fit after
+// all opens the next chunk.
+//
 // Budgets: each handler stops at its RequestContext's deadline. A listing
 // chunk then ends early (kResponseMore: the host asks for the rest), and a
 // process's open file count that is not counted in time is left out of
@@ -29,6 +34,7 @@
 #include <cstdint>
 
 #include "guest/iterator_table.h"
+#include "guest/process_reader.h"
 #include "guest/procfs.h"
 #include "guest/request_router.h"
 #include "haywire/protocol/messages.h"
@@ -39,8 +45,10 @@ class ProcessService {
  public:
   // `procfs` must outlive the service. `mirror` (may be null) receives the
   // iterator table's state.
-  ProcessService(const ProcFs* procfs, IteratorTablePage* mirror,
-                 uint64_t seed);
+  // `read_helpers` threads help read each batch of a listing
+  // (process_reader.h; 0: the serving thread alone).
+  ProcessService(const ProcFs* procfs, IteratorTablePage* mirror, uint64_t seed,
+                 size_t read_helpers = ProcessReader::DefaultHelpers());
 
   // Registers the four handlers with `router`.
   void RegisterWith(RequestRouter* router);
@@ -80,10 +88,15 @@ class ProcessService {
   };
 
   const ProcFs* procfs_;
+  ProcessReader reader_;
   IteratorTable iterators_;
   Snapshot last_snapshot_;
   uint64_t snapshots_reused_ = 0;
   uint64_t skipped_ = 0;
+  // Entries encoded so far and their bytes: how many of the next batch
+  // should fit a chunk.
+  uint64_t encoded_entries_ = 0;
+  uint64_t encoded_bytes_ = 0;
 };
 
 }  // namespace haywire
