@@ -126,13 +126,16 @@ TEST(SmapsReaderTest, ALiveProcessReadsAsItsWholeSmaps) {
   const pid_t pid = (*child)->pid();
   const std::string path = absl::StrCat("/proc/", pid, "/smaps");
   // Wait until the child has touched its mapping.
-  std::vector<MemoryMapping> whole;
-  for (int i = 0; i < 500; ++i) {
+  // The whole file, parsed at once.
+  auto parse_whole = [&path]() {
     std::ifstream in(path);
     std::stringstream text;
     text << in.rdbuf();
-    absl::StatusOr<std::vector<MemoryMapping>> parsed =
-        internal::ParseSmaps(text.str());
+    return internal::ParseSmaps(text.str());
+  };
+  std::vector<MemoryMapping> whole;
+  for (int i = 0; i < 500; ++i) {
+    absl::StatusOr<std::vector<MemoryMapping>> parsed = parse_whole();
     ASSERT_TRUE(parsed.ok()) << parsed.status();
     whole = *parsed;
     bool touched = false;
@@ -158,11 +161,7 @@ TEST(SmapsReaderTest, ALiveProcessReadsAsItsWholeSmaps) {
     absl::SleepFor(absl::Milliseconds(10));
   }
   {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    absl::StatusOr<std::vector<MemoryMapping>> parsed =
-        internal::ParseSmaps(text.str());
+    absl::StatusOr<std::vector<MemoryMapping>> parsed = parse_whole();
     ASSERT_TRUE(parsed.ok()) << parsed.status();
     whole = *parsed;
   }

@@ -10,6 +10,7 @@
 #include "haywire/host/discovery.h"
 #include "haywire/util/json_writer.h"
 #include "haywire/util/terminal_text.h"
+#include "haywire/watch/frame_json.h"
 #include "haywire/watch/frame_text.h"
 
 namespace haywire {
@@ -113,21 +114,7 @@ absl::StatusOr<std::string> FleetJson(const std::vector<VmState>& vms) {
         .Double(absl::ToDoubleMilliseconds(vm.snapshot_time));
     json.Key("uptime_ns").Uint(s.uptime_ns);
     json.Key("interval_ns").Uint(f.interval_ns);
-    json.Key("load_average").BeginArray();
-    for (const uint64_t milli : s.load_average_milli) {
-      json.Double(static_cast<double>(milli) / 1000.0);
-    }
-    json.EndArray();
-    json.Key("cpu").BeginObject();
-    json.Key("user").Double(f.cpu.user);
-    json.Key("system").Double(f.cpu.system);
-    json.Key("nice").Double(f.cpu.nice);
-    json.Key("idle").Double(f.cpu.idle);
-    json.Key("iowait").Double(f.cpu.iowait);
-    json.Key("irq").Double(f.cpu.irq);
-    json.Key("softirq").Double(f.cpu.softirq);
-    json.Key("steal").Double(f.cpu.steal);
-    json.EndObject();
+    WriteLoadAndCpuJson(f, &json);
     json.Key("mem_kb").BeginObject();
     json.Key("total").Uint(s.mem_total_kb);
     json.Key("used").Uint(UsedKb(s));

@@ -11,6 +11,24 @@
 
 namespace haywire {
 
+void WriteLoadAndCpuJson(const Frame& frame, JsonWriter* json) {
+  json->Key("load_average").BeginArray();
+  for (const uint64_t milli : frame.summary.load_average_milli) {
+    json->Double(static_cast<double>(milli) / 1000.0);
+  }
+  json->EndArray();
+  json->Key("cpu").BeginObject();
+  json->Key("user").Double(frame.cpu.user);
+  json->Key("system").Double(frame.cpu.system);
+  json->Key("nice").Double(frame.cpu.nice);
+  json->Key("idle").Double(frame.cpu.idle);
+  json->Key("iowait").Double(frame.cpu.iowait);
+  json->Key("irq").Double(frame.cpu.irq);
+  json->Key("softirq").Double(frame.cpu.softirq);
+  json->Key("steal").Double(frame.cpu.steal);
+  json->EndObject();
+}
+
 absl::StatusOr<std::string> FrameJson(const Frame& frame,
                                       const ViewOrder& order) {
   const SystemSummary& s = frame.summary;
@@ -22,11 +40,7 @@ absl::StatusOr<std::string> FrameJson(const Frame& frame,
   json.Key("now_unix_ns").Uint(s.now_unix_ns);
   json.Key("uptime_ns").Uint(s.uptime_ns);
   json.Key("interval_ns").Uint(frame.interval_ns);
-  json.Key("load_average").BeginArray();
-  for (const uint64_t milli : s.load_average_milli) {
-    json.Double(static_cast<double>(milli) / 1000.0);
-  }
-  json.EndArray();
+  WriteLoadAndCpuJson(frame, &json);
   json.Key("tasks").BeginObject();
   json.Key("total").Uint(s.tasks_total);
   json.Key("running").Uint(s.tasks_running);
@@ -35,16 +49,6 @@ absl::StatusOr<std::string> FrameJson(const Frame& frame,
   json.Key("zombie").Uint(s.tasks_zombie);
   json.EndObject();
   json.Key("cpu_count").Uint(s.cpu_count);
-  json.Key("cpu").BeginObject();
-  json.Key("user").Double(frame.cpu.user);
-  json.Key("system").Double(frame.cpu.system);
-  json.Key("nice").Double(frame.cpu.nice);
-  json.Key("idle").Double(frame.cpu.idle);
-  json.Key("iowait").Double(frame.cpu.iowait);
-  json.Key("irq").Double(frame.cpu.irq);
-  json.Key("softirq").Double(frame.cpu.softirq);
-  json.Key("steal").Double(frame.cpu.steal);
-  json.EndObject();
   json.Key("mem_kb").BeginObject();
   json.Key("total").Uint(s.mem_total_kb);
   json.Key("free").Uint(s.mem_free_kb);

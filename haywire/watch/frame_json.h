@@ -23,6 +23,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "haywire/util/json_writer.h"
 #include "haywire/watch/frame.h"
 #include "haywire/watch/sort_order.h"
 
@@ -30,6 +31,11 @@ namespace haywire {
 
 // The frame's JSON document, on one line without a trailing newline; rows
 // in `order` (exited rows left out).
+// `"load_average":[1m,5m,15m],"cpu":{"user",...,"steal"}` of a frame, as
+// FrameJson writes them (shared with watch --all's JSON), inside an object
+// the caller opened.
+void WriteLoadAndCpuJson(const Frame& frame, JsonWriter* json);
+
 absl::StatusOr<std::string> FrameJson(const Frame& frame,
                                       const ViewOrder& order);
 
