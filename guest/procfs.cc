@@ -365,30 +365,28 @@ absl::StatusOr<ProcessEntry> ProcFs::ReadEntryAt(
   // but a statm that exists and is malformed is an error like any other
   // file's.
   uint64_t shr_kb = 0;
-  const std::string statm_path = absl::StrCat(dir, "/statm");
-  absl::StatusOr<std::string> statm_text =
-      absl::NotFoundError("statm not needed");
   if (status->rss_file_kb.has_value() && status->rss_shmem_kb.has_value() &&
       *status->rss_file_kb <=
           std::numeric_limits<uint64_t>::max() - *status->rss_shmem_kb) {
     shr_kb = *status->rss_file_kb + *status->rss_shmem_kb;
   } else {
-    statm_text =
+    const std::string statm_path = absl::StrCat(dir, "/statm");
+    absl::StatusOr<std::string> statm_text =
         ReadWholeFileAt(dir_fd, "statm", kMaxSmallFileBytes, statm_path);
-  }
-  if (statm_text.ok()) {
-    absl::StatusOr<uint64_t> shared =
-        internal::ParseStatmSharedPages(*statm_text);
-    if (!shared.ok()) return Malformed(statm_path, shared.status());
-    const absl::uint128 shared_bytes =
-        absl::uint128(*shared) * constants_.page_size;
-    if (shared_bytes / 1024 > std::numeric_limits<uint64_t>::max()) {
-      return absl::DataLossError(
-          absl::StrCat(statm_path, ": shared out of range"));
+    if (statm_text.ok()) {
+      absl::StatusOr<uint64_t> shared =
+          internal::ParseStatmSharedPages(*statm_text);
+      if (!shared.ok()) return Malformed(statm_path, shared.status());
+      const absl::uint128 shared_bytes =
+          absl::uint128(*shared) * constants_.page_size;
+      if (shared_bytes / 1024 > std::numeric_limits<uint64_t>::max()) {
+        return absl::DataLossError(
+            absl::StrCat(statm_path, ": shared out of range"));
+      }
+      shr_kb = absl::Uint128Low64(shared_bytes / 1024);
+    } else if (!absl::IsNotFound(statm_text.status())) {
+      return statm_text.status();
     }
-    shr_kb = absl::Uint128Low64(shared_bytes / 1024);
-  } else if (!absl::IsNotFound(statm_text.status())) {
-    return statm_text.status();
   }
 
   // cgroup, for the host's container column: optional (a kernel without

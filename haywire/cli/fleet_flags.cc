@@ -2,6 +2,7 @@
 
 #include "haywire/cli/fleet_flags.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -63,9 +64,19 @@ std::string BaseName(const std::string& path) {
   return path.substr(slash + 1);
 }
 
+// Applies `rename` to every target whose name another target shares, so
+// that every VM is one line and one series label.
+void RenameSharedNames(std::vector<FleetTarget>* targets,
+                       const std::function<void(FleetTarget&)>& rename) {
+  std::map<std::string, int> uses;
+  for (const FleetTarget& t : *targets) ++uses[t.name];
+  for (FleetTarget& t : *targets) {
+    if (uses[t.name] > 1) rename(t);
+  }
+}
+
 // VMs that share a -name (QEMU does not forbid it) get their QEMU pid
-// appended, so every VM is one line and one series label; the same VM
-// named twice (--vm=a --vm=a) is listed once.
+// appended; the same VM named twice (--vm=a --vm=a) is listed once.
 void UniqueVmNames(std::vector<FleetTarget>* targets) {
   std::set<uint32_t> pids;
   std::vector<FleetTarget> unique;
@@ -73,11 +84,9 @@ void UniqueVmNames(std::vector<FleetTarget>* targets) {
     if (pids.insert(t.qemu_pid).second) unique.push_back(std::move(t));
   }
   *targets = std::move(unique);
-  std::map<std::string, int> uses;
-  for (const FleetTarget& t : *targets) ++uses[t.name];
-  for (FleetTarget& t : *targets) {
-    if (uses[t.name] > 1) absl::StrAppend(&t.name, "#", t.qemu_pid);
-  }
+  RenameSharedNames(targets, [](FleetTarget& t) {
+    absl::StrAppend(&t.name, "#", t.qemu_pid);
+  });
 }
 
 }  // namespace
@@ -91,7 +100,8 @@ absl::StatusOr<std::vector<FleetTarget>> FleetTargetsFromFlags() {
   if (!FLAGS_key_file.empty() && FLAGS_key_file != kNoKey) {
     return UsageError(
         "--key-file names one VM's key; with several VMs each VM's key is "
-        "read from <RAM file>.key (or give --key-file=none)");
+        "the file its QEMU -fw_cfg option names, else <RAM file>.key (or "
+        "give --key-file=none)");
   }
   if (!FLAGS_session.empty()) {
     return UsageError(
@@ -115,11 +125,8 @@ absl::StatusOr<std::vector<FleetTarget>> FleetTargetsFromFlags() {
       targets.push_back(TargetFor(BaseName(mem_file), 0, mem_file));
     }
     // Files of the same name in different directories: their paths.
-    std::map<std::string, int> uses;
-    for (const FleetTarget& t : targets) ++uses[t.name];
-    for (FleetTarget& t : targets) {
-      if (uses[t.name] > 1) t.name = t.connect.mem_file;
-    }
+    RenameSharedNames(&targets,
+                      [](FleetTarget& t) { t.name = t.connect.mem_file; });
     return targets;
   }
   absl::StatusOr<std::vector<RunningVm>> vms = FindRunningVms();

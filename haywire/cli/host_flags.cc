@@ -62,13 +62,12 @@ std::vector<std::string> HostFlagNames() {
 namespace {
 
 // The key file of the --vm VM's QEMU command line (-fw_cfg
-// name=opt/haywire/key,file=PATH); "" without --vm or such an option.
-std::string& VmKeyFileStorage() {
+// name=opt/haywire/key,file=PATH), set by ApplyVmFlag; "" without --vm or
+// such an option.
+std::string& VmKeyFile() {
   static auto* path = new std::string();
   return *path;
 }
-
-std::string VmKeyFile() { return VmKeyFileStorage(); }
 
 }  // namespace
 
@@ -102,7 +101,7 @@ absl::Status ApplyVmFlag() {
           Failure::kMemFileUnusable);
     }
     gflags::SetCommandLineOption("mem_file", vm->ram.ram_file.c_str());
-    VmKeyFileStorage() = vm->ram.key_file;
+    VmKeyFile() = vm->ram.key_file;
     return absl::OkStatus();
   }();
   return applied;

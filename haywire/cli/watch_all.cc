@@ -2,11 +2,8 @@
 
 #include "haywire/cli/watch_all.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -27,10 +24,6 @@ DEFINE_bool(all, false,
 namespace haywire {
 namespace {
 
-// The first refresh only starts the %CPU interval; the first line comes
-// this long after it (or --interval, when shorter).
-constexpr absl::Duration kMaxPriming = absl::Milliseconds(500);
-
 // Sleeps `duration` in small steps, returning early on a stop signal.
 void SleepUnlessStopped(absl::Duration duration,
                         const std::atomic<bool>& stop) {
@@ -50,24 +43,12 @@ std::string Clock() {
 }  // namespace
 
 int RunWatchAll() {
-  if (!std::isfinite(FLAGS_interval) || FLAGS_interval < 0.1 ||
-      FLAGS_interval > 3600) {
-    return Fail(ExitCode::kUsage, absl::StrCat("--interval must be between "
-                                               "0.1 and 3600 seconds, not ",
-                                               FLAGS_interval));
-  }
-  if (FLAGS_iterations < 0) {
-    return Fail(ExitCode::kUsage, "--iterations must be 0 or more");
+  // The full screen only draws (Ctrl-C quits): no keyboard needed.
+  if (std::string problem = WatchLoopFlagsProblem(/*needs_keyboard=*/false);
+      !problem.empty()) {
+    return Fail(ExitCode::kUsage, problem);
   }
   const bool interactive = !FLAGS_batch;
-  if (interactive && FLAGS_json) {
-    return Fail(ExitCode::kUsage, "--json needs --batch");
-  }
-  if (interactive && !::isatty(STDOUT_FILENO)) {
-    return Fail(ExitCode::kUsage,
-                "the full-screen view needs a terminal; use --batch (and "
-                "--json) for scripts and pipes");
-  }
   absl::StatusOr<std::vector<FleetTarget>> targets = FleetTargetsFromFlags();
   if (!targets.ok()) return FailFleetFlags(targets.status());
   const absl::Duration interval = absl::Seconds(FLAGS_interval);
@@ -75,7 +56,7 @@ int RunWatchAll() {
 
   FleetWatcher watcher(*std::move(targets));
   watcher.Refresh();
-  SleepUnlessStopped(std::min(interval, kMaxPriming), stop);
+  SleepUnlessStopped(std::min(interval, kWatchMaxPriming), stop);
   for (int printed = 0; !stop.load(std::memory_order_relaxed);) {
     const std::vector<VmState> states = watcher.Refresh();
     if (FLAGS_json) {
@@ -114,8 +95,10 @@ std::string WatchAllHelp() {
          "the busiest process over the refresh: PID, %CPU (of one CPU, as "
          "top), COMMAND. A VM that cannot be watched shows why after its "
          "name (no live companion, RAM not in a shared file, a key that "
-         "does not prove). Each VM's key is <RAM file>.key when that file "
-         "exists. VMs are polled in parallel: a dead one costs a refresh at "
+         "does not prove). Each VM's key is the file its QEMU command line "
+         "hands the guest (-fw_cfg name=opt/haywire/key,file=PATH), else "
+         "<RAM file>.key when that exists. VMs are polled in parallel: a dead "
+         "one costs a refresh at "
          "most its own --live-wait-ms and --timeout-ms. On a terminal the "
          "block is redrawn every --interval (Ctrl-C quits); --batch prints "
          "one block per refresh after a heading line, --batch --json one "

@@ -50,8 +50,6 @@ DEFINE_int32(highlight_s, 3,
 namespace haywire {
 namespace {
 
-// The first frame of a session waits this long for its %CPU interval.
-constexpr absl::Duration kMaxPriming = absl::Milliseconds(500);
 constexpr absl::Duration kRetry = absl::Milliseconds(500);
 
 // Highlights of started and exited processes last this long (guest time).
@@ -68,7 +66,7 @@ void Status(const std::string& line) {
 int RunBatch(GuestPoller* poller, Snapshot first, const ViewOrder& order,
              absl::Duration interval) {
   FrameMaker maker(HighlightHoldNs());
-  const absl::Duration priming = std::min(interval, kMaxPriming);
+  const absl::Duration priming = std::min(interval, kWatchMaxPriming);
   std::optional<Snapshot> next = std::move(first);
   uint64_t primed_session = 0;
   uint64_t last_session = next->session_id;
@@ -128,20 +126,28 @@ int RunBatch(GuestPoller* poller, Snapshot first, const ViewOrder& order,
 
 }  // namespace
 
-int RunWatchView(const std::vector<std::string>&) {
-  // Bad flags are a bad command line: exit 2 before touching the RAM file.
+std::string WatchLoopFlagsProblem(bool needs_keyboard) {
   if (!std::isfinite(FLAGS_interval) || FLAGS_interval < 0.1 ||
       FLAGS_interval > 3600) {
-    return Fail(ExitCode::kUsage,
-                absl::StrCat("--interval must be between 0.1 and 3600 "
-                             "seconds, not ",
-                             FLAGS_interval));
+    return absl::StrCat("--interval must be between 0.1 and 3600 seconds, not ",
+                        FLAGS_interval);
   }
+  if (FLAGS_iterations < 0) return "--iterations must be 0 or more";
+  if (!FLAGS_batch) {
+    if (FLAGS_json) return "--json needs --batch";
+    if ((needs_keyboard && !::isatty(STDIN_FILENO)) ||
+        !::isatty(STDOUT_FILENO)) {
+      return "the full-screen view needs a terminal; use --batch (and "
+             "--json) for scripts and pipes";
+    }
+  }
+  return "";
+}
+
+int RunWatchView(const std::vector<std::string>&) {
+  // Bad flags are a bad command line: exit 2 before touching the RAM file.
   if (FLAGS_highlight_s < 0 || FLAGS_highlight_s > 3600) {
     return Fail(ExitCode::kUsage, "--highlight-s must be between 0 and 3600");
-  }
-  if (FLAGS_iterations < 0) {
-    return Fail(ExitCode::kUsage, "--iterations must be 0 or more");
   }
   ViewOrder order;
   if (std::optional<Column> column = ColumnFromName(FLAGS_sort_by)) {
@@ -153,15 +159,11 @@ int RunWatchView(const std::vector<std::string>&) {
                              "virt, res, shr, s or command"));
   }
   order.filter = FLAGS_filter;
+  if (std::string problem = WatchLoopFlagsProblem(/*needs_keyboard=*/true);
+      !problem.empty()) {
+    return Fail(ExitCode::kUsage, problem);
+  }
   const bool interactive = !FLAGS_batch;
-  if (interactive && FLAGS_json) {
-    return Fail(ExitCode::kUsage, "--json needs --batch");
-  }
-  if (interactive && (!::isatty(STDIN_FILENO) || !::isatty(STDOUT_FILENO))) {
-    return Fail(ExitCode::kUsage,
-                "the full-screen view needs a terminal; use --batch (and "
-                "--json) for scripts and pipes");
-  }
   const absl::Duration interval = absl::Seconds(FLAGS_interval);
 
   absl::StatusOr<ConnectOptions> connect = ConnectOptionsFromFlags();
@@ -177,7 +179,7 @@ int RunWatchView(const std::vector<std::string>&) {
     return RunBatch(poller.get(), *std::move(first), order, interval);
   WatchScreenOptions options;
   options.refresher.interval = interval;
-  options.refresher.priming = std::min(interval, kMaxPriming);
+  options.refresher.priming = std::min(interval, kWatchMaxPriming);
   options.refresher.retry = kRetry;
   options.refresher.highlight_hold_ns = HighlightHoldNs();
   options.order = order;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "haywire/cli/command.h"
 
 // Shared with `watch --all` (watch_all.h).
@@ -20,6 +21,17 @@ DECLARE_bool(batch);
 DECLARE_int32(iterations);
 
 namespace haywire {
+
+// The checks `watch` and `watch --all` share, before they touch a RAM file:
+// --interval in [0.1, 3600] s, --iterations >= 0, --json only with --batch,
+// and a terminal for the full-screen view (stdout; stdin too when
+// `needs_keyboard`). The usage error to print (exit 2), or "" when the flags
+// are fine.
+std::string WatchLoopFlagsProblem(bool needs_keyboard);
+
+// The first snapshot of a session only starts the %CPU interval; the first
+// frame comes this long after it (or --interval, when shorter).
+inline constexpr absl::Duration kWatchMaxPriming = absl::Milliseconds(500);
 
 // The view's run function, help paragraphs and the flags it adds to the host
 // flags and --reconnect-timeout-ms (shared with --events).
