@@ -45,4 +45,6 @@ def haywire_fuzzer(name, srcs, deps):
         ],
         data = ["//testdata:fuzz_" + name],
         args = ["testdata/fuzz/" + name],
+        # One thread: ThreadSanitizer has nothing to check (tools/test).
+        tags = ["no_tsan"],
     )
