@@ -51,6 +51,8 @@ struct ListingIterator {
   // LIST_PROCESSES.
   std::vector<uint32_t> pids;  // the snapshot
   ListHeader header;
+  // Whether entries read /proc/PID/cgroup (ListProcessesRequest::omit).
+  bool read_cgroup = true;
   // What was read of pids[position - ahead.size(), position) (a batch,
   // process_reader.h; an error for a process that exited) and not sent
   // yet. Between chunks it holds at most the one entry that did not fit.

@@ -33,7 +33,7 @@ void ProcessReader::Drain() {
   for (;;) {
     const size_t i = next_.fetch_add(1, std::memory_order_relaxed);
     if (i >= pids_.size()) return;
-    (*results_)[i] = procfs_->ReadProcess(pids_[i]);
+    (*results_)[i] = procfs_->ReadProcess(pids_[i], fields_);
   }
 }
 
@@ -56,12 +56,12 @@ void ProcessReader::HelperLoop() {
 }
 
 std::vector<absl::StatusOr<ProcessEntry>> ProcessReader::ReadAll(
-    absl::Span<const uint32_t> pids) {
+    absl::Span<const uint32_t> pids, const EntryFields& fields) {
   std::vector<absl::StatusOr<ProcessEntry>> results(
       pids.size(), absl::UnknownError("not read"));
   if (helper_count_ == 0 || pids.size() < 2) {
     for (size_t i = 0; i < pids.size(); ++i) {
-      results[i] = procfs_->ReadProcess(pids[i]);
+      results[i] = procfs_->ReadProcess(pids[i], fields);
     }
     return results;
   }
@@ -73,6 +73,7 @@ std::vector<absl::StatusOr<ProcessEntry>> ProcessReader::ReadAll(
   {
     std::lock_guard<std::mutex> lock(mu_);
     pids_ = pids;
+    fields_ = fields;
     results_ = &results;
     next_.store(0, std::memory_order_relaxed);
     busy_helpers_ = helpers_.size();

@@ -46,9 +46,10 @@ class ProcessReader {
   ProcessReader(const ProcessReader&) = delete;
   ProcessReader& operator=(const ProcessReader&) = delete;
 
-  // The entry (or the error) of each pid, in order.
+  // The entry (or the error) of each pid, in order, with `fields` of the
+  // optional files read (ProcFs::ReadProcess).
   std::vector<absl::StatusOr<ProcessEntry>> ReadAll(
-      absl::Span<const uint32_t> pids);
+      absl::Span<const uint32_t> pids, const EntryFields& fields = {});
 
   // Helpers for this machine: one less than the CPUs this process may run
   // on, at most `max` (0 on one CPU).
@@ -75,6 +76,7 @@ class ProcessReader {
   // slot is written by the one thread that took its index, and read by the
   // caller after every helper reported done under mu_.
   absl::Span<const uint32_t> pids_;
+  EntryFields fields_;
   std::vector<absl::StatusOr<ProcessEntry>>* results_ = nullptr;
   // The next unread index. Relaxed: it only hands out indexes (each exactly
   // once); the data they lead to is ordered by mu_ as above.

@@ -78,7 +78,10 @@ HandlerResult ProcessService::FillChunk(ListingIterator* it, bool with_header,
       const absl::Span<const uint32_t> batch(it->pids.data() + it->position,
                                              count);
       it->position += count;
-      for (absl::StatusOr<ProcessEntry>& entry : reader_.ReadAll(batch)) {
+      EntryFields fields;
+      fields.cgroup = it->read_cgroup;
+      for (absl::StatusOr<ProcessEntry>& entry :
+           reader_.ReadAll(batch, fields)) {
         it->ahead.push_back(std::move(entry));
       }
       continue;
@@ -161,6 +164,7 @@ HandlerResult ProcessService::List(const ListProcessesRequest& request,
       MonotonicNowNs());
   it->header = last_snapshot_.header;
   it->header.total_processes = static_cast<uint32_t>(it->pids.size());
+  it->read_cgroup = (request.omit.value_or(0) & kListOmitCgroup) == 0;
   return FillChunk(it, /*with_header=*/true, context.deadline);
 }
 

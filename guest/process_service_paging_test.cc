@@ -31,9 +31,11 @@ constexpr uint32_t kOtherHost = 4200;
 // LIST_PROCESSES resuming a listing after `after_pid`, first listed at
 // `since` (its first header's uptime_ns).
 Request ResumeRequest(uint32_t host_pid, uint32_t after_pid, uint64_t since) {
+  ListProcessesRequest resume;
+  resume.after_pid = after_pid;
+  resume.listed_since_ns = since;
   return MakeRequest(RequestType::kListProcesses, host_pid,
-                     EncodeMessage(ListProcessesRequest{
-                         .after_pid = after_pid, .listed_since_ns = since}));
+                     EncodeMessage(resume));
 }
 
 // The big tree: 3000 processes (pids 1000..3999), every 500th malformed.

@@ -100,6 +100,36 @@ TEST_F(BasicTreeTest, ListingReportsEveryReadableProcessOnce) {
   for (size_t i = 1; i < p107.args.size(); ++i) EXPECT_EQ(p107.args[i], "a");
 }
 
+// A host that will not show containers asks the companion to skip each
+// process's cgroup file (ListProcessesRequest::omit); the rest of every
+// entry is the same, and the next listing without the bit has them again.
+TEST_F(BasicTreeTest, ListingWithoutCgroupsLeavesOnlyThemOut) {
+  Listing with;
+  ASSERT_NO_FATAL_FAILURE(ListAll(service_, kHost, &with));
+  Listing without;
+  ListProcessesRequest omit;
+  omit.omit = kListOmitCgroup;
+  ASSERT_NO_FATAL_FAILURE(ListAll(service_, kHost, &without, omit));
+
+  const std::map<uint32_t, ProcessEntry> a = ByPid(with.entries);
+  std::map<uint32_t, ProcessEntry> b = ByPid(without.entries);
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_EQ(a.at(100).cgroup, "/user.slice/user-1000.slice/session-2.scope");
+  for (auto& [pid, e] : b) {
+    EXPECT_EQ(e.cgroup, "") << "pid " << pid;
+    e.cgroup = a.at(pid).cgroup;
+    EXPECT_EQ(EncodeMessage(e), EncodeMessage(a.at(pid))) << "pid " << pid;
+  }
+
+  // Unknown bits are ignored; the next listing reads cgroups again.
+  Listing unknown_bits;
+  ListProcessesRequest other;
+  other.omit = 0xFFFFFFFEu;
+  ASSERT_NO_FATAL_FAILURE(ListAll(service_, kHost, &unknown_bits, other));
+  EXPECT_EQ(ByPid(unknown_bits.entries).at(100).cgroup,
+            "/user.slice/user-1000.slice/session-2.scope");
+}
+
 TEST_F(BasicTreeTest, InfoOfAFixtureProcess) {
   const HandlerResult r = service_.Info(InfoRequest(kHost, 100));
   CheckResponse(r);

@@ -89,8 +89,9 @@ Request MakeRequest(RequestType type, uint32_t host_pid,
   return r;
 }
 
-Request ListRequest(uint32_t host_pid) {
-  return MakeRequest(RequestType::kListProcesses, host_pid, "");
+Request ListRequest(uint32_t host_pid, const ListProcessesRequest& request) {
+  return MakeRequest(RequestType::kListProcesses, host_pid,
+                     EncodeMessage(request));
 }
 
 Request ContinueRequest(uint32_t host_pid, uint64_t id) {
@@ -144,8 +145,9 @@ ListChunk ExpectChunk(const HandlerResult& r) {
   return chunk.ok() ? *std::move(chunk) : ListChunk();
 }
 
-void ListAll(RoutedProcessService& service, uint32_t host, Listing* out) {
-  HandlerResult r = service.List(ListRequest(host));
+void ListAll(RoutedProcessService& service, uint32_t host, Listing* out,
+             const ListProcessesRequest& request) {
+  HandlerResult r = service.List(ListRequest(host, request));
   // The header comes first in the first payload.
   {
     WireReader reader(r.payload);

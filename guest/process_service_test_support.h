@@ -58,7 +58,8 @@ void WriteFile(const std::string& path, absl::string_view contents);
 Request MakeRequest(RequestType type, uint32_t host_pid,
                     absl::string_view payload);
 
-Request ListRequest(uint32_t host_pid);
+Request ListRequest(uint32_t host_pid,
+                    const ListProcessesRequest& request = {});
 
 Request ContinueRequest(uint32_t host_pid, uint64_t id);
 
@@ -109,8 +110,10 @@ struct Listing {
   int chunks = 0;
 };
 
-// Drives LIST then CONTINUE until the listing ends.
-void ListAll(RoutedProcessService& service, uint32_t host, Listing* out);
+// Drives LIST (with `request`'s fields) then CONTINUE until the listing
+// ends.
+void ListAll(RoutedProcessService& service, uint32_t host, Listing* out,
+             const ListProcessesRequest& request = {});
 
 std::map<uint32_t, ProcessEntry> ByPid(
     const std::vector<ProcessEntry>& entries);

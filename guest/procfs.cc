@@ -289,8 +289,8 @@ absl::StatusOr<SystemSummary> ProcFs::ReadSystemSummary() const {
 }
 
 absl::StatusOr<ProcessEntry> ProcFs::ReadEntryAt(
-    int dir_fd, uint32_t pid, internal::StatFields* stat,
-    internal::StatusFields* status) const {
+    int dir_fd, uint32_t pid, const EntryFields& fields,
+    internal::StatFields* stat, internal::StatusFields* status) const {
   const std::string dir = absl::StrCat(proc_root_, "/", pid);
 
   // stat
@@ -390,11 +390,14 @@ absl::StatusOr<ProcessEntry> ProcFs::ReadEntryAt(
   }
 
   // cgroup, for the host's container column: optional (a kernel without
-  // cgroups has no such file); unreadable means unknown.
+  // cgroups has no such file); unreadable means unknown; not read at all
+  // when the caller does not want it.
   std::string cgroup;
-  absl::StatusOr<FileContents> cgroup_text = ReadFileAt(
-      dir_fd, "cgroup", kMaxSmallFileBytes, absl::StrCat(dir, "/cgroup"));
-  if (cgroup_text.ok()) cgroup = internal::CgroupPathOf(cgroup_text->data);
+  if (fields.cgroup) {
+    absl::StatusOr<FileContents> cgroup_text = ReadFileAt(
+        dir_fd, "cgroup", kMaxSmallFileBytes, absl::StrCat(dir, "/cgroup"));
+    if (cgroup_text.ok()) cgroup = internal::CgroupPathOf(cgroup_text->data);
+  }
 
   ProcessEntry entry;
   entry.pid = pid;
@@ -435,7 +438,8 @@ absl::StatusOr<ProcessEntry> ProcFs::ReadEntryAt(
   return entry;
 }
 
-absl::StatusOr<ProcessEntry> ProcFs::ReadProcess(uint32_t pid) const {
+absl::StatusOr<ProcessEntry> ProcFs::ReadProcess(
+    uint32_t pid, const EntryFields& fields) const {
   const std::string dir = absl::StrCat(proc_root_, "/", pid);
   // Every file is read through this one directory, so they all describe the
   // same process even if the pid is reused meanwhile (see the header).
@@ -445,7 +449,7 @@ absl::StatusOr<ProcessEntry> ProcFs::ReadProcess(uint32_t pid) const {
   internal::StatFields stat;
   internal::StatusFields status;
   absl::StatusOr<ProcessEntry> entry =
-      ReadEntryAt(dir_fd.get(), pid, &stat, &status);
+      ReadEntryAt(dir_fd.get(), pid, fields, &stat, &status);
   if (!entry.ok()) return ForPid(pid, entry.status());
   return entry;
 }
@@ -461,7 +465,7 @@ absl::StatusOr<ProcessInfo> ProcFs::ReadProcessInfo(uint32_t pid,
   internal::StatFields stat;
   internal::StatusFields status;
   absl::StatusOr<ProcessEntry> entry =
-      ReadEntryAt(dir_fd.get(), pid, &stat, &status);
+      ReadEntryAt(dir_fd.get(), pid, EntryFields{}, &stat, &status);
   if (!entry.ok()) return ForPid(pid, entry.status());
   info.entry = *std::move(entry);
 

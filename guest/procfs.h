@@ -67,6 +67,11 @@ struct ProcFsConstants {
   uint64_t page_size = 0;               // sysconf(_SC_PAGESIZE) when 0
 };
 
+// Which of a process entry's optional files ProcFs::ReadProcess reads.
+struct EntryFields {
+  bool cgroup = true;  // ProcessEntry::cgroup, from /proc/PID/cgroup
+};
+
 class ProcFs {
  public:
   // `proc_root` is where procfs is mounted ("/proc"); `passwd_path` is the
@@ -89,7 +94,13 @@ class ProcFs {
   // read; PermissionDenied when procfs hides it (hidepid); DataLoss when a
   // file is malformed (the message names the pid and the file);
   // FailedPrecondition when <proc_root>/stat (for btime) is missing.
-  absl::StatusOr<ProcessEntry> ReadProcess(uint32_t pid) const;
+  absl::StatusOr<ProcessEntry> ReadProcess(uint32_t pid) const {
+    return ReadProcess(pid, EntryFields{});
+  }
+  // The same with only `fields` of the optional files read; the others'
+  // fields stay empty.
+  absl::StatusOr<ProcessEntry> ReadProcess(uint32_t pid,
+                                           const EntryFields& fields) const;
 
   // ReadProcess() plus the rest of status, the exe/cwd/root links, the open
   // file descriptor count (entries of /proc/PID/fd), cgroup, fault counts,
@@ -148,8 +159,8 @@ class ProcFs {
   // The entry of the process whose /proc/PID directory is open as `dir_fd`,
   // and the parsed stat and status it came from (for ReadProcessInfo).
   absl::StatusOr<ProcessEntry> ReadEntryAt(
-      int dir_fd, uint32_t pid, internal::StatFields* stat,
-      internal::StatusFields* status) const;
+      int dir_fd, uint32_t pid, const EntryFields& fields,
+      internal::StatFields* stat, internal::StatusFields* status) const;
 
   const std::string proc_root_;
   const std::string passwd_path_;

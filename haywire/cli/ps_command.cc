@@ -57,7 +57,12 @@ int RunPs(const std::vector<std::string>&) {
   absl::StatusOr<std::unique_ptr<HostConnection>> connection =
       ConnectFromFlags();
   if (!connection.ok()) return FailWith(connection.status());
-  absl::StatusOr<ProcessList> list = (*connection)->client->ListProcesses();
+  // The cgroup file is a fifth of the companion's /proc reading per
+  // process: fetched only when a container is shown or selected.
+  const bool needs_cgroup =
+      FLAGS_json || FLAGS_containers || !FLAGS_container.empty();
+  absl::StatusOr<ProcessList> list =
+      (*connection)->client->ListProcesses(needs_cgroup ? 0 : kListOmitCgroup);
   if (!list.ok()) return FailWith(list.status());
   if (absl::Status s =
           SortProcesses(FLAGS_sort, list->header, &list->processes);

@@ -633,7 +633,7 @@ absl::Status Client::ResponseStatusError(const Response& response,
   }
 }
 
-absl::StatusOr<ProcessList> Client::ListProcesses() {
+absl::StatusOr<ProcessList> Client::ListProcesses(uint32_t omit) {
   const bool can_resume =
       (session_->report.identity.capabilities & kCapListResume) != 0;
   ProcessList list;
@@ -647,6 +647,7 @@ absl::StatusOr<ProcessList> Client::ListProcesses() {
                        Failure::kGuestError);
   };
   ListProcessesRequest start;
+  if (omit != 0) start.omit = omit;
   // One pass per LIST_PROCESSES: the first, then one per resumption (or the
   // one restart of an older companion).
   for (bool first = true;; first = false) {

@@ -186,7 +186,10 @@ class Client {
   // companion evicts the iterator (more clients listing at once than it has
   // iterators), the listing resumes after the last pid received
   // (kCapListResume), or, with an older companion, restarts once.
-  absl::StatusOr<ProcessList> ListProcesses();
+  // `omit` (kListOmit* bits) names fields the caller will not use: the
+  // companion may leave them empty and skip the /proc files behind them
+  // (an older companion sends them anyway).
+  absl::StatusOr<ProcessList> ListProcesses(uint32_t omit = 0);
 
   // GET_PROCESS_INFO, with a "no process with pid N" error (kNoSuchProcess)
   // and a check that the answer is about `pid`.

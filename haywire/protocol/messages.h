@@ -274,16 +274,27 @@ struct EmptyMessage {
 // listed_since_ns is the uptime_ns of the resumed listing's first
 // ListHeader: the companion may answer from a PID snapshot it took strictly
 // later instead of reading /proc's directory again.
+// omit names fields the host will not show (kListOmit* bits): the companion
+// need not read the files behind them, and leaves them empty. Unknown bits
+// are ignored, and a companion that does not know the field sends every
+// field, so the host must not rely on their absence.
 struct ListProcessesRequest {
   std::optional<uint32_t> after_pid;
   std::optional<uint64_t> listed_since_ns;
+  std::optional<uint32_t> omit;
 
   static constexpr auto WireFields() {
     using R = ListProcessesRequest;
     return std::tuple(wire::OptInt(8, &R::after_pid),
-                      wire::OptInt(9, &R::listed_since_ns));
+                      wire::OptInt(9, &R::listed_since_ns),
+                      wire::OptInt(10, &R::omit));
   }
 };
+
+// ListProcessesRequest::omit: ProcessEntry::cgroup (/proc/PID/cgroup, a
+// fifth of a listed process's /proc cost; ps shows it only with
+// --containers or --json).
+inline constexpr uint32_t kListOmitCgroup = 1u << 0;
 
 struct ProcessInfoRequest {
   uint32_t pid = 0;

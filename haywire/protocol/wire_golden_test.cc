@@ -202,8 +202,9 @@ TEST(WireGoldenTest, ProcessInfoRequest) {
 TEST(WireGoldenTest, ListProcessesRequest) {
   ExpectGolden("list_processes_request_empty",
                EncodeMessage(ListProcessesRequest{}));
-  const ListProcessesRequest resume{.after_pid = 4242,
-                                    .listed_since_ns = 86'400'000'000'003};
+  ListProcessesRequest resume;
+  resume.after_pid = 4242;
+  resume.listed_since_ns = 86'400'000'000'003;
   const std::string bytes = EncodeMessage(resume);
   ExpectGolden("list_processes_request_resume", bytes);
   absl::StatusOr<ListProcessesRequest> back =
@@ -211,6 +212,16 @@ TEST(WireGoldenTest, ListProcessesRequest) {
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->after_pid, 4242u);
   EXPECT_EQ(back->listed_since_ns, 86'400'000'000'003u);
+  EXPECT_FALSE(back->omit.has_value());
+
+  ListProcessesRequest omit;
+  omit.omit = kListOmitCgroup;
+  const std::string omit_bytes = EncodeMessage(omit);
+  ExpectGolden("list_processes_request_omit", omit_bytes);
+  absl::StatusOr<ListProcessesRequest> omit_back =
+      DecodeMessage<ListProcessesRequest>(omit_bytes);
+  ASSERT_TRUE(omit_back.ok()) << omit_back.status();
+  EXPECT_EQ(omit_back->omit, kListOmitCgroup);
 }
 
 TEST(WireGoldenTest, IteratorRequest) {
