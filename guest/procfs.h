@@ -94,13 +94,10 @@ class ProcFs {
   // read; PermissionDenied when procfs hides it (hidepid); DataLoss when a
   // file is malformed (the message names the pid and the file);
   // FailedPrecondition when <proc_root>/stat (for btime) is missing.
-  absl::StatusOr<ProcessEntry> ReadProcess(uint32_t pid) const {
-    return ReadProcess(pid, EntryFields{});
-  }
-  // The same with only `fields` of the optional files read; the others'
-  // fields stay empty.
-  absl::StatusOr<ProcessEntry> ReadProcess(uint32_t pid,
-                                           const EntryFields& fields) const;
+  // Only `fields` of the optional files are read; the others' fields stay
+  // empty.
+  absl::StatusOr<ProcessEntry> ReadProcess(
+      uint32_t pid, const EntryFields& fields = {}) const;
 
   // ReadProcess() plus the rest of status, the exe/cwd/root links, the open
   // file descriptor count (entries of /proc/PID/fd), cgroup, fault counts,
