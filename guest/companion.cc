@@ -7,8 +7,11 @@
 #include <algorithm>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "haywire/protocol/beacon.h"
 #include "haywire/protocol/shared_access.h"
+#include "haywire/util/clock.h"
+#include "haywire/util/trace.h"
 
 namespace haywire {
 
@@ -122,10 +125,16 @@ bool Companion::Serve(uint32_t slot_index) {
       handler_since_ns_.store(absl::ToUnixNanos(start),
                               std::memory_order_relaxed);
     }
+    const uint64_t handler_start_ns = TraceEnabled() ? MonotonicNowNs() : 0;
     result =
         router_->Dispatch(request_, malformed, &handled, deadline,
                           channel != nullptr ? &channel->window_key : nullptr);
     handler_since_ns_.store(0, std::memory_order_relaxed);
+    TraceWith([&] {
+      return absl::StrCat("served request type ", request_.type, " in ",
+                          MonotonicNowNs() - handler_start_ns, " ns, ",
+                          result.payload.size(), " bytes");
+    });
   }
   // Single writer: a relaxed load and store, no read-modify-write needed.
   std::atomic<uint64_t>& counter =

@@ -11,6 +11,7 @@
 #include "haywire/protocol/requests.h"
 #include "haywire/protocol/wire_format.h"
 #include "haywire/util/clock.h"
+#include "haywire/util/trace.h"
 
 namespace haywire {
 namespace {
@@ -80,6 +81,7 @@ HandlerResult ProcessService::FillChunk(ListingIterator* it, bool with_header,
       it->position += count;
       EntryFields fields;
       fields.cgroup = it->read_cgroup;
+      fields.kernel_threads_from_stat = true;
       for (absl::StatusOr<ProcessEntry>& entry :
            reader_.ReadAll(batch, fields)) {
         it->ahead.push_back(std::move(entry));
@@ -113,6 +115,8 @@ HandlerResult ProcessService::FillChunk(ListingIterator* it, bool with_header,
     it->position -= it->ahead.size() - 1;
     it->ahead.resize(1);
   }
+  TraceWith(
+      [&] { return absl::StrCat("listing chunk: ", entries, " processes"); });
   HandlerResult result;
   result.payload = writer.data();
   const bool more = !it->ahead.empty() || it->position < it->pids.size();

@@ -9,11 +9,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "guest/iterator_table.h"
 #include "guest/process_service_test_support.h"
@@ -273,6 +275,46 @@ TEST(ResumeTest, ResumptionReusesOnlyALaterSnapshot) {
       service.List(ResumeRequest(kHost, 390, other.header->uptime_ns));
   ExpectChunk(fresh);
   EXPECT_EQ(service.snapshots_reused(), 1u);
+}
+
+// A kernel thread's entry comes from its stat alone (EntryFields::
+// kernel_threads_from_stat): a listing reads neither its status nor its
+// cmdline, so one without them (as the kernel's never need) is listed as
+// root with no arguments. Without the PF_KTHREAD flag, the same missing
+// status means the process exited: skipped.
+TEST(ProcessServiceTest, ListsKernelThreadsFromStatAlone) {
+  FakeTree tree("kernel-threads");
+  tree.Add(FakeFor(100));
+  // A real kworker's flags (PF_KTHREAD | PF_WQ_WORKER | ...).
+  const auto stat = [](uint32_t pid, const char* flags) {
+    return absl::StrCat(pid, " (kworker/0:", pid, ") I 2 0 0 0 -1 ", flags,
+                        " 0 0 0 0 0 12 0 0 0 -20 1 0 40 0 0"
+                        " 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 0"
+                        " 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
+  };
+  std::filesystem::create_directory(tree.proc() + "/150");
+  WriteFile(tree.proc() + "/150/stat", stat(150, "69238880"));
+  std::filesystem::create_directory(tree.proc() + "/151");
+  WriteFile(tree.proc() + "/151/stat", stat(151, "4194560"));
+  ProcFs procfs(tree.proc(), tree.passwd(), kFixtureConstants);
+  RoutedProcessService service(&procfs, nullptr, 1);
+  Listing listing;
+  ListAll(service, kHost, &listing);
+  const std::map<uint32_t, ProcessEntry> by_pid = ByPid(listing.entries);
+  ASSERT_EQ(by_pid.size(), 2u);
+  ExpectMatchesFake(by_pid.at(100));
+  const ProcessEntry& worker = by_pid.at(150);
+  EXPECT_EQ(worker.comm, "kworker/0:150");
+  EXPECT_EQ(worker.ppid, 2u);
+  EXPECT_EQ(worker.state, 'I');
+  EXPECT_EQ(worker.uid, 0u);
+  EXPECT_EQ(worker.user, "root");
+  EXPECT_TRUE(worker.args.empty());
+  EXPECT_EQ(worker.ns_pid, 150u);
+  EXPECT_EQ(worker.shr_kb, 0u);
+  EXPECT_EQ(worker.nice, -20);
+  // GET_PROCESS_INFO reads every file (it shows status's fields).
+  EXPECT_TRUE(absl::IsNotFound(procfs.ReadProcess(150).status()));
 }
 
 }  // namespace

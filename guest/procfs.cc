@@ -310,26 +310,38 @@ absl::StatusOr<ProcessEntry> ProcFs::ReadEntryAt(
         absl::StrCat(stat_path, ": names pid ", parsed_stat->pid));
   }
   *stat = *std::move(parsed_stat);
+  // What status and cmdline would say of a kernel thread (EntryFields).
+  const bool kernel_thread =
+      fields.kernel_threads_from_stat &&
+      (stat->flags & internal::kStatFlagKernelThread) != 0;
 
   // status
-  const std::string status_path = absl::StrCat(dir, "/status");
-  absl::StatusOr<std::string> status_text =
-      ReadWholeFileAt(dir_fd, "status", kMaxStatusBytes, status_path);
-  if (!status_text.ok()) return status_text.status();
-  absl::StatusOr<internal::StatusFields> parsed_status =
-      internal::ParseStatusFields(*status_text);
-  if (!parsed_status.ok()) {
-    return Malformed(status_path, parsed_status.status());
-  }
-  *status = *std::move(parsed_status);
+  internal::Cmdline cmdline;
+  if (kernel_thread) {
+    *status = internal::StatusFields();  // root
+    status->ns_pids = {pid};
+    status->rss_file_kb = 0;  // no memory: SHR 0 (statm is all zeros)
+    status->rss_shmem_kb = 0;
+  } else {
+    const std::string status_path = absl::StrCat(dir, "/status");
+    absl::StatusOr<std::string> status_text =
+        ReadWholeFileAt(dir_fd, "status", kMaxStatusBytes, status_path);
+    if (!status_text.ok()) return status_text.status();
+    absl::StatusOr<internal::StatusFields> parsed_status =
+        internal::ParseStatusFields(*status_text);
+    if (!parsed_status.ok()) {
+      return Malformed(status_path, parsed_status.status());
+    }
+    *status = *std::move(parsed_status);
 
-  // cmdline: only as much as can be kept, plus one byte to tell whether
-  // there was more.
-  const std::string cmdline_path = absl::StrCat(dir, "/cmdline");
-  absl::StatusOr<FileContents> cmdline_text =
-      ReadFileAt(dir_fd, "cmdline", kMaxArgsBytes + 1, cmdline_path);
-  if (!cmdline_text.ok()) return cmdline_text.status();
-  internal::Cmdline cmdline = internal::SplitCmdline(cmdline_text->data);
+    // cmdline: only as much as can be kept, plus one byte to tell whether
+    // there was more.
+    const std::string cmdline_path = absl::StrCat(dir, "/cmdline");
+    absl::StatusOr<FileContents> cmdline_text =
+        ReadFileAt(dir_fd, "cmdline", kMaxArgsBytes + 1, cmdline_path);
+    if (!cmdline_text.ok()) return cmdline_text.status();
+    cmdline = internal::SplitCmdline(cmdline_text->data);
+  }
 
   // Units. Each conversion is checked: the values are untrusted, and an
   // overflow would be a garbage START or TIME rather than an error.

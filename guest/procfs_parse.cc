@@ -192,6 +192,7 @@ absl::StatusOr<StatFields> ParseStat(absl::string_view contents) {
            ParseStatField(fields, 5, "pgrp", &stat.pgrp),
            ParseStatField(fields, 6, "session", &stat.session),
            ParseStatField(fields, 8, "tpgid", &stat.tpgid),
+           ParseStatField(fields, 9, "flags", &stat.flags),
            ParseStatField(fields, 10, "minflt", &stat.minflt),
            ParseStatField(fields, 12, "majflt", &stat.majflt),
            ParseStatField(fields, 14, "utime", &stat.utime),

@@ -89,6 +89,7 @@ struct StatFields {
   int32_t session = 0;       // (6)
   uint32_t tty_nr = 0;       // (7) as the kernel encodes dev_t
   int32_t tpgid = -1;        // (8) -1 without a controlling terminal
+  uint32_t flags = 0;        // (9) the kernel's PF_* bits
   uint64_t minflt = 0;       // (10)
   uint64_t majflt = 0;       // (12)
   uint64_t utime = 0;        // (14) clock ticks
@@ -100,6 +101,9 @@ struct StatFields {
   uint64_t vsize = 0;        // (23) bytes
   uint64_t rss = 0;          // (24) pages
 };
+
+// PF_KTHREAD, the stat flags bit of a kernel thread (include/linux/sched.h).
+inline constexpr uint32_t kStatFlagKernelThread = 0x00200000;
 
 // The state letter of a /proc/PID/stat (the first field after the last
 // ')'); cheaper than ParseStat for counting tasks.

@@ -21,6 +21,7 @@
 #include "haywire/cli/exit_codes.h"
 #include "haywire/cli/text_wrap.h"
 #include "haywire/util/terminal_text.h"
+#include "haywire/util/trace.h"
 
 DEFINE_bool(verbose, false,
             "Log diagnostics (glog INFO and above) to stderr. Without it only "
@@ -439,6 +440,7 @@ int Fail(ExitCode code, const absl::Status& status) {
 
 int RunMain(int argc, char** argv, const std::vector<Command>& commands,
             const ProgramInfo& program) {
+  Trace("main");
   if (std::string problem = CheckCommandTable(commands); !problem.empty()) {
     return Fail(ExitCode::kFailure, absl::StrCat("internal error: ", problem));
   }
@@ -578,7 +580,10 @@ int RunMain(int argc, char** argv, const std::vector<Command>& commands,
 
   ParsedFlags() = parsed.flags;
   InitLogging(canonical[0].c_str());
-  return command->run(command_args);
+  TraceWith([&] { return absl::StrCat("flags parsed: ", command->name); });
+  const int code = command->run(command_args);
+  TraceWith([&] { return absl::StrCat("exit ", code); });
+  return code;
 }
 
 }  // namespace haywire

@@ -26,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -48,9 +49,11 @@ namespace haywire {
 namespace {
 
 using ::testing::AnyOf;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 // How many sleeping children the many-processes test lists. Far more than
@@ -276,6 +279,46 @@ TEST_F(PsE2eTest, BadSortKeyIsAUsageError) {
   ExpectEndedByItself(no_file);
   ExpectOneLineError(no_file, 2);
   EXPECT_THAT(no_file.err, HasSubstr("bogus"));
+}
+
+// HAYWIRE_TRACE=1: one "haywire-trace <monotonic ns> <pid> <step>" line
+// per step on stderr, in time order, from main to exit, with each request's
+// sending and answer; without it, nothing of the kind.
+TEST_F(PsE2eTest, TraceTimestampsEachStep) {
+  ASSERT_NO_FATAL_FAILURE(StartCompanion());
+  ASSERT_EQ(Haywire({"ps"}).exit_code, 0);  // the session is now cached
+  const SubprocessResult plain = Haywire({"ps"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.DebugString();
+  EXPECT_THAT(plain.err, Not(HasSubstr("haywire-trace")));
+
+  absl::StatusOr<SubprocessResult> run =
+      RunSubprocess(HostArgs({"ps"}), kRunTimeout, {"HAYWIRE_TRACE=1"});
+  ASSERT_TRUE(run.ok()) << run.status();
+  const SubprocessResult& traced = *run;
+  ASSERT_EQ(traced.exit_code, 0) << traced.DebugString();
+  EXPECT_THAT(traced.out, StartsWith("USER ")) << "stdout is the listing";
+  std::vector<std::string> steps;
+  uint64_t previous_ns = 0;
+  for (absl::string_view line : absl::StrSplit(traced.err, '\n')) {
+    if (line.empty()) continue;
+    const std::vector<absl::string_view> words =
+        absl::StrSplit(line, absl::MaxSplits(' ', 3));
+    ASSERT_EQ(words.size(), 4u) << line;
+    EXPECT_EQ(words[0], "haywire-trace") << line;
+    uint64_t ns = 0;
+    ASSERT_TRUE(absl::SimpleAtoi(words[1], &ns)) << line;
+    EXPECT_GE(ns, previous_ns) << line;
+    previous_ns = ns;
+    steps.emplace_back(words[3]);
+  }
+  ASSERT_FALSE(steps.empty()) << traced.DebugString();
+  EXPECT_EQ(steps.front(), "main");
+  EXPECT_EQ(steps.back(), "exit 0");
+  EXPECT_THAT(steps, Contains("flags parsed: ps"));
+  EXPECT_THAT(steps, Contains("cached session's pages verified"));
+  EXPECT_THAT(steps, Contains("heartbeat watched: live"));
+  EXPECT_THAT(steps, Contains("sent LIST_PROCESSES"));
+  EXPECT_THAT(steps, Contains("answered LIST_PROCESSES"));
 }
 
 // ---------------------------------------------------------------------------

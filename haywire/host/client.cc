@@ -25,6 +25,7 @@
 #include "haywire/host/failure.h"
 #include "haywire/protocol/beacon.h"
 #include "haywire/protocol/page_header.h"
+#include "haywire/util/trace.h"
 
 namespace haywire {
 namespace {
@@ -529,9 +530,11 @@ absl::StatusOr<Response> Client::RoundTrip(RequestType type,
     }
     return WithFailure(status, Failure::kGuestError);
   }
+  TraceWith([&] { return absl::StrCat("sent ", RequestTypeName(type)); });
   if (absl::Status s = WaitForResponse(slot_index, published, type); !s.ok()) {
     return s;
   }
+  TraceWith([&] { return absl::StrCat("answered ", RequestTypeName(type)); });
   last_activity_ns_ = CoarseNowNs();
   Response response;
   const AfterResponse after = options_.keep_slot || force_keep_

@@ -12,6 +12,7 @@
 #include "haywire/host/session_cache.h"
 #include "haywire/protocol/beacon.h"
 #include "haywire/protocol/page_table.h"
+#include "haywire/util/trace.h"
 
 namespace haywire {
 namespace {
@@ -186,6 +187,7 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(
   absl::StatusOr<std::unique_ptr<RamFile>> file =
       RamFile::Open(options.mem_file, /*writable=*/true);
   if (!file.ok()) return file.status();
+  Trace("RAM file open");
   LiveSession session;
   session.file = *std::move(file);
   const RamFile& ram = *session.file;
@@ -221,7 +223,12 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(
       // (The liveness check cannot move page 0: a cache entry names one
       // beacon copy, PagesFromCache.)
       Region region = RegionInFile(ram, reports[0].pages);
+      Trace("cached session's pages verified");
       if (ring_ok) CheckLiveness(ram, options.discover.live_wait, &reports);
+      TraceWith([&] {
+        return absl::StrCat("heartbeat watched: ",
+                            reports[0].live ? "live" : "not live");
+      });
       if (ring_ok && reports[0].live && reports[0].live_beacon_copies == 1) {
         session.report = std::move(reports[0]);
         session.region = std::move(region);
@@ -238,6 +245,7 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(
         absl::StatusOr<AuthOutcome> outcome = ChallengeUnlessFailedBefore(
             cache, ram.key(), session.report.pages.session_id, options.key_id,
             [&] { return options.challenge(session); }, &remembered);
+        Trace("challenge answered");
         if (outcome.ok() && *outcome == AuthOutcome::kAuthenticated) {
           session.auth = *outcome;
           session.remember_auth_failure =
@@ -252,8 +260,10 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(
     if (cached.has_value()) cache.Forget(ram.key());
   }
 
+  Trace("no usable cached session: scanning the RAM file");
   absl::StatusOr<Discovery> discovery = Discover(ram, options.discover);
   if (!discovery.ok()) return discovery.status();
+  Trace("scan done");
   absl::StatusOr<const SessionReport*> chosen =
       options.challenge
           ? ChooseAuthenticatedSession(session.file, *discovery, options)
