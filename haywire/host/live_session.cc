@@ -224,11 +224,13 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(
       // beacon copy, PagesFromCache.)
       Region region = RegionInFile(ram, reports[0].pages);
       Trace("cached session's pages verified");
-      if (ring_ok) CheckLiveness(ram, options.discover.live_wait, &reports);
-      TraceWith([&] {
-        return absl::StrCat("heartbeat watched: ",
-                            reports[0].live ? "live" : "not live");
-      });
+      if (ring_ok) {
+        CheckLiveness(ram, options.discover.live_wait, &reports);
+        TraceWith([&] {
+          return absl::StrCat("heartbeat watched: ",
+                              reports[0].live ? "live" : "not live");
+        });
+      }
       if (ring_ok && reports[0].live && reports[0].live_beacon_copies == 1) {
         session.report = std::move(reports[0]);
         session.region = std::move(region);
@@ -245,7 +247,7 @@ absl::StatusOr<LiveSession> ConnectToLiveSession(
         absl::StatusOr<AuthOutcome> outcome = ChallengeUnlessFailedBefore(
             cache, ram.key(), session.report.pages.session_id, options.key_id,
             [&] { return options.challenge(session); }, &remembered);
-        Trace("challenge answered");
+        Trace("cached session challenged");
         if (outcome.ok() && *outcome == AuthOutcome::kAuthenticated) {
           session.auth = *outcome;
           session.remember_auth_failure =
